@@ -1,0 +1,51 @@
+// Find the nats-server binary and its version.
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { INSTALL_HINTS } from '../../scripts/lib/command.js';
+
+export class MissingToolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MissingToolError';
+  }
+}
+
+function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const file = join(dir, name);
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+export interface NatsServerBinary {
+  path: string;
+  version: string;
+}
+
+export function findNatsServer(env: NodeJS.ProcessEnv, explicit?: string): NatsServerBinary {
+  const path = explicit ?? onPath('nats-server', env) ?? ['/usr/sbin/nats-server', '/usr/local/sbin/nats-server'].find((p) => {
+    try {
+      accessSync(p, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (!path) throw new MissingToolError(`nats-server was not found on PATH\nfix: ${INSTALL_HINTS['nats-server']}`);
+  let out: string;
+  try {
+    out = execFileSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  } catch (e) {
+    throw new MissingToolError(`${path} does not run as nats-server (${(e as Error).message.split('\n')[0]})\nfix: ${INSTALL_HINTS['nats-server']}`);
+  }
+  const m = /v?(\d+\.\d+\.\d+\S*)/.exec(out);
+  if (!m) throw new MissingToolError(`${path} --version printed '${out.trim()}', not a nats-server version`);
+  return { path, version: m[1]! };
+}

@@ -1,0 +1,98 @@
+// Is a loopback port free, and if not, which process holds it (Linux: /proc; elsewhere: unknown).
+import { createServer } from 'node:net';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+
+export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen({ port, host, exclusive: true }, () => srv.close(() => resolve(true)));
+  });
+}
+
+export interface PortHolder {
+  pid: number;
+  command: string;
+}
+
+function listeningInode(port: number): string | undefined {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      // local_address is cols[1] (ADDR:PORT), st is cols[3] (0A = LISTEN), inode is cols[9].
+      if (cols.length > 9 && cols[1]!.endsWith(`:${hex}`) && cols[3] === '0A') return cols[9];
+    }
+  }
+  return undefined;
+}
+
+/** Best effort: the process listening on `port`, when this OS lets us see it. */
+export function whoHolds(port: number): PortHolder | undefined {
+  const inode = listeningInode(port);
+  if (!inode || inode === '0') return undefined;
+  const target = `socket:[${inode}]`;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return undefined;
+  }
+  for (const pid of pids) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        if (readlinkSync(`/proc/${pid}/fd/${fd}`) === target) {
+          const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+          return { pid: Number(pid), command };
+        }
+      } catch {
+        // the process went away or is not ours to read
+      }
+    }
+  }
+  return undefined;
+}
+
+export interface BusyPort {
+  port: number;
+  owner: string;
+  holder?: PortHolder;
+}
+
+/** Ports (from `ports`, each tagged with who needs it) that cannot be bound now. */
+export async function findBusyPorts(ports: { port: number; owner: string }[]): Promise<BusyPort[]> {
+  const busy: BusyPort[] = [];
+  // A handful at a time keeps this quick without opening hundreds of sockets at once.
+  for (let i = 0; i < ports.length; i += 32) {
+    const chunk = ports.slice(i, i + 32);
+    const free = await Promise.all(chunk.map((p) => isPortFree(p.port)));
+    chunk.forEach((p, j) => {
+      if (!free[j]) {
+        const holder = whoHolds(p.port);
+        busy.push({ ...p, ...(holder ? { holder } : {}) });
+      }
+    });
+  }
+  return busy;
+}
+
+export function describeBusyPorts(busy: BusyPort[]): string {
+  const lines = busy.slice(0, 10).map((b) => {
+    const who = b.holder ? `held by pid ${b.holder.pid} (${b.holder.command.slice(0, 120)})` : 'held by another process';
+    return `  - port ${b.port} (${b.owner}) is ${who}`;
+  });
+  if (busy.length > 10) lines.push(`  - and ${busy.length - 10} more`);
+  return `${busy.length} port(s) the local supercluster needs are in use:\n${lines.join('\n')}\nfix: stop that process, or choose other ports with LOCAL_PORT_BASE in .env (e.g. LOCAL_PORT_BASE=24222)`;
+}

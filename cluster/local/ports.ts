@@ -1,0 +1,49 @@
+// Port plan of the local provider: four loopback ports per server, in slots of four from a base.
+// Pure. A server keeps its slot across runs, so adding a cluster never moves running servers.
+import type { ListenPorts } from '../../nats/addressing.js';
+
+export const PORTS_PER_SERVER = 4;
+export const DEFAULT_PORT_BASE = 14222;
+
+export type PortPlan = Record<string, ListenPorts>;
+
+function slotPorts(base: number, slot: number): ListenPorts {
+  const p = base + slot * PORTS_PER_SERVER;
+  return { client: p, cluster: p + 1, gateway: p + 2, monitor: p + 3 };
+}
+
+/**
+ * Assign ports to `servers`. Servers in `previous` keep their ports when they still fit the base;
+ * new servers take the lowest free slots.
+ */
+export function planPorts(servers: readonly string[], base: number, previous: PortPlan = {}): PortPlan {
+  const highestBase = 65535 - servers.length * PORTS_PER_SERVER;
+  if (!Number.isInteger(base) || base < 1024 || base > highestBase) {
+    throw new Error(`port base ${base} does not fit ${servers.length} servers (4 ports each): pick a whole number between 1024 and ${highestBase}`);
+  }
+  const plan: PortPlan = {};
+  const used = new Set<number>();
+  for (const name of servers) {
+    const old = previous[name];
+    if (!old) continue;
+    const slot = (old.client - base) / PORTS_PER_SERVER;
+    if (Number.isInteger(slot) && slot >= 0 && !used.has(slot)) {
+      plan[name] = slotPorts(base, slot);
+      used.add(slot);
+    }
+  }
+  let next = 0;
+  for (const name of servers) {
+    if (plan[name]) continue;
+    while (used.has(next)) next++;
+    plan[name] = slotPorts(base, next);
+    used.add(next);
+  }
+  const highest = Math.max(...allPorts(plan));
+  if (highest > 65535) throw new Error(`the port plan from base ${base} reaches ${highest}; pick a lower LOCAL_PORT_BASE`);
+  return plan;
+}
+
+export function allPorts(plan: PortPlan): number[] {
+  return Object.values(plan).flatMap((p) => [p.client, p.cluster, p.gateway, p.monitor]);
+}

@@ -1,0 +1,159 @@
+// The local provider: the same NATS topology as real nats-server processes under the sandbox.
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { verdictLine } from '../../nats/report.js';
+import { buildTopology } from '../../nats/topology.js';
+import { formatDuration, log } from '../../scripts/lib/log.js';
+import { loadCredentials } from '../../scripts/lib/secrets.js';
+import type { ProviderImpl, StageContext, StatusOptions } from '../../scripts/lib/stages.js';
+import { UsageError } from '../../scripts/lib/args.js';
+import { reportStatus } from '../../scripts/lib/status.js';
+import { findNatsServer } from './nats-server-bin.js';
+import { allPorts } from './ports.js';
+import { ourPid, stopProcess } from './processes.js';
+import { localPaths, readPlan, writePlan } from './state.js';
+import {
+  applyServers, checkPorts, observeLocal, planActions, renderLocalConfigs, resolvePlan, runningPid, stopServer, waitConverged,
+} from './supercluster.js';
+
+function planFor(ctx: StageContext) {
+  return resolvePlan({
+    sandboxDir: ctx.settings.sandboxDir,
+    names: ctx.names,
+    replicas: { ...ctx.settings.replicas, ...ctx.args.replicas },
+    portBase: ctx.settings.portBase,
+  });
+}
+
+async function clustersStage(ctx: StageContext): Promise<void> {
+  const bin = findNatsServer(ctx.settings.env, ctx.settings.natsServerBin);
+  log.info(`nats-server ${bin.version} at ${bin.path}`);
+  const { topo, plan, previous } = planFor(ctx);
+  const running = topo.servers.map((s) => s.name).filter((n) => runningPid(ctx.settings.sandboxDir, n));
+  const notRunning = topo.servers.map((s) => s.name).filter((n) => !running.includes(n));
+  await checkPorts(plan, previous, notRunning, running);
+  const ports = allPorts(plan.ports);
+  log.info(`port plan: ${topo.servers.length} servers on 127.0.0.1 ports ${Math.min(...ports)}-${Math.max(...ports)} (${running.length} already running), state in ${ctx.settings.sandboxDir}`);
+  if (!ctx.dryRun) writePlan(ctx.settings.sandboxDir, plan);
+}
+
+async function superclusterStage(ctx: StageContext): Promise<void> {
+  const sandboxDir = ctx.settings.sandboxDir;
+  const bin = findNatsServer(ctx.settings.env, ctx.settings.natsServerBin);
+  const { topo, plan, previous } = planFor(ctx);
+  const credentials = loadCredentials(sandboxDir, ctx.settings.env, !ctx.dryRun);
+  const configs = renderLocalConfigs(topo, plan.ports, credentials, sandboxDir, ctx.settings.jsLimits);
+  const reconcile = planActions(sandboxDir, configs);
+  const counts = new Map<string, number>();
+  for (const a of reconcile.actions.values()) counts.set(a, (counts.get(a) ?? 0) + 1);
+  const summary = [...counts].map(([a, n]) => `${n} ${a}`).concat(reconcile.obsolete.length ? [`${reconcile.obsolete.length} to remove`] : []).join(', ');
+  log.info(`${topo.servers.length} servers in ${topo.clusters.length} NATS clusters: ${summary}`);
+  if (ctx.dryRun) {
+    for (const [name, action] of reconcile.actions) if (action !== 'unchanged') log.cluster(name, `would ${action}: ${bin.path} -c ${localPaths(sandboxDir).conf(name)}`);
+    for (const name of reconcile.obsolete) log.cluster(name, 'would stop and remove (no longer in the topology)');
+    return;
+  }
+  const running = [...reconcile.actions].filter(([, a]) => a === 'unchanged' || a === 'restart').map(([n]) => n);
+  const toStart = [...reconcile.actions].filter(([, a]) => a !== 'unchanged').map(([n]) => n);
+  await checkPorts(plan, previous, toStart, running);
+  writePlan(sandboxDir, plan);
+  await applyServers({ sandboxDir, bin: bin.path, configs, reconcile, onEvent: (server, what) => log.cluster(server, what) });
+  const started = performance.now();
+  let lastReport = 0;
+  const { live, verdict } = await waitConverged({
+    topo, plan, credentials, timeoutMs: ctx.settings.convergeTimeoutMs,
+    onProgress: (v) => {
+      if (!v.ok && performance.now() - lastReport > 5000) {
+        lastReport = performance.now();
+        log.info(`  waiting for the supercluster to converge: ${v.problems.length} problem(s) left, e.g. ${v.problems[0]}`);
+      }
+    },
+  });
+  log.info(`converged in ${formatDuration(performance.now() - started)}: ${verdictLine(verdict, live)}`);
+}
+
+/** Names to act on: the ones given, else the saved plan's. */
+function namesOrPlan(ctx: StageContext): string[] {
+  if (ctx.names.length) return ctx.names;
+  const plan = readPlan(ctx.settings.sandboxDir);
+  if (!plan) throw new UsageError(`no cluster names given and no local sandbox in ${ctx.settings.sandboxDir}; e.g. status c1 c2 c3`);
+  return plan.names;
+}
+
+async function status(ctx: StageContext, opts: StatusOptions): Promise<number> {
+  const names = namesOrPlan(ctx);
+  const { topo, plan } = resolvePlan({
+    sandboxDir: ctx.settings.sandboxDir, names, replicas: { ...ctx.settings.replicas, ...ctx.args.replicas }, portBase: ctx.settings.portBase,
+  });
+  const credentials = loadCredentials(ctx.settings.sandboxDir, ctx.settings.env, false);
+  return reportStatus(topo, () => observeLocal(topo, plan, credentials), opts.json);
+}
+
+/** Pid files anywhere under `dir`. */
+function pidFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    const p = join(dir, entry);
+    if (statSync(p).isDirectory()) out.push(...pidFiles(p));
+    else if (entry === 'pid') out.push(p);
+  }
+  return out;
+}
+
+/** Stop every process a pid file under the sandbox names, when it still runs something of this sandbox. */
+export async function stopEverything(sandboxDir: string): Promise<number> {
+  const pids = pidFiles(sandboxDir).map((f) => ourPid(f, sandboxDir)).filter((p): p is number => p !== undefined);
+  await Promise.all(pids.map((p) => stopProcess(p)));
+  return pids.length;
+}
+
+async function deleteLocal(ctx: StageContext): Promise<void> {
+  const sandboxDir = ctx.settings.sandboxDir;
+  const plan = readPlan(sandboxDir);
+  const all = !ctx.names.length || !plan || plan.names.every((n) => ctx.names.includes(n));
+  if (all) {
+    if (ctx.dryRun) {
+      log.info(`would stop every process of ${sandboxDir} and remove it`);
+      return;
+    }
+    const stopped = await stopEverything(sandboxDir);
+    rmSync(sandboxDir, { recursive: true, force: true });
+    log.info(`stopped ${stopped} process(es) and removed ${sandboxDir}`);
+    return;
+  }
+  const replicas = plan.replicas;
+  const gone = buildTopology(plan.names, { replicas }).servers.filter((s) => ctx.names.includes(s.datacenter)).map((s) => s.name);
+  const unknown = ctx.names.filter((n) => !plan.names.includes(n));
+  if (unknown.length) log.warn(`not in this sandbox: ${unknown.join(', ')}`);
+  if (ctx.dryRun) {
+    log.info(`would stop and remove ${gone.length} servers of ${ctx.names.join(', ')}`);
+    return;
+  }
+  await Promise.all(gone.map(async (name) => {
+    await stopServer(sandboxDir, name);
+    rmSync(localPaths(sandboxDir).serverDir(name), { recursive: true, force: true });
+  }));
+  const remaining = plan.names.filter((n) => !ctx.names.includes(n));
+  const ports = Object.fromEntries(Object.entries(plan.ports).filter(([n]) => !gone.includes(n)));
+  writePlan(sandboxDir, { ...plan, names: remaining, ports });
+  log.info(`stopped and removed ${gone.length} servers of ${ctx.names.join(', ')}; run install ${remaining.join(' ')} to re-form the supercluster without them`);
+}
+
+export const localProvider: ProviderImpl = {
+  name: 'local',
+  stages: {
+    '01-clusters': clustersStage,
+    '06-supercluster': superclusterStage,
+  },
+  skipped: {
+    '02-certs': 'the local servers use generated passwords; the TLS PKI is not built for the local provider yet',
+    '03-linkerd': 'no service mesh between local processes: the stretched xr-js routes are direct loopback connections',
+    '04-observability': 'no Prometheus/Grafana locally; each server serves its monitoring endpoint on its monitor port (see plan.json)',
+    '05-ingress': 'no ingress locally: regional servers advertise their gw servers\' gateway addresses, as the haproxy ingress would',
+    '07-jetstream': 'streams, consumers and KV are not defined yet',
+    '08-services': 'the math services and recorder are not built yet',
+  },
+  status,
+  delete: deleteLocal,
+};

@@ -1,0 +1,197 @@
+// The local provider's supercluster: one nats-server process per server of the model, on
+// loopback, reconciled idempotently (start what is missing, restart what changed, leave the rest).
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { localAddressing } from '../../nats/addressing.js';
+import { toNatsConf } from '../../nats/conf.js';
+import { expectedTopology } from '../../nats/expected.js';
+import { observe } from '../../nats/observe.js';
+import { serverConfig, SYSTEM_USER, type Credentials, type JetStreamLimits } from '../../nats/server-config.js';
+import { buildTopology, DEFAULT_REPLICAS, ROLES, type Role, type Topology } from '../../nats/topology.js';
+import { verify, type LiveServer, type Verdict } from '../../nats/verify.js';
+import { describeBusyPorts, findBusyPorts } from './port-check.js';
+import { allPorts, planPorts, type PortPlan } from './ports.js';
+import { commandOf, isAlive, logTail, ourPid, removePidFile, startDetached, stopProcess } from './processes.js';
+import { localPaths, readPlan, type LocalPlan } from './state.js';
+
+export class LocalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LocalError';
+  }
+}
+
+export interface PlanInput {
+  sandboxDir: string;
+  names: string[];
+  /** Replicas from flags and environment; the saved plan and defaults fill the rest. */
+  replicas: Partial<Record<Role, number>>;
+  portBase: number;
+}
+
+/** The topology and port plan for `names`, keeping what an earlier run saved where it still applies. */
+export function resolvePlan(input: PlanInput): { topo: Topology; plan: LocalPlan; previous?: LocalPlan } {
+  const previous = readPlan(input.sandboxDir);
+  const replicas = {} as Record<Role, number>;
+  for (const role of ROLES) replicas[role] = input.replicas[role] ?? previous?.replicas[role] ?? DEFAULT_REPLICAS[role];
+  const topo = buildTopology(input.names, { replicas });
+  const keep = previous && previous.portBase === input.portBase ? previous.ports : {};
+  const ports = planPorts(topo.servers.map((s) => s.name), input.portBase, keep);
+  return { topo, plan: { version: 1, names: [...input.names], replicas, portBase: input.portBase, ports }, ...(previous ? { previous } : {}) };
+}
+
+export function renderLocalConfigs(topo: Topology, ports: PortPlan, credentials: Credentials, sandboxDir: string, jsLimits?: JetStreamLimits): Map<string, string> {
+  const paths = localPaths(sandboxDir);
+  const addressing = localAddressing(topo, (name) => {
+    const p = ports[name];
+    if (!p) throw new Error(`no ports planned for ${name}`);
+    return p;
+  });
+  const out = new Map<string, string>();
+  for (const server of topo.servers) {
+    const config = serverConfig({
+      topo, server, addressing, credentials,
+      ...(server.jetstream ? { storeDir: paths.store(server.name) } : {}),
+      ...(jsLimits ? { jsLimits } : {}),
+    });
+    out.set(server.name, toNatsConf(config, `${server.name}: written by the NATS supercluster sandbox (local provider); edits are overwritten`));
+  }
+  return out;
+}
+
+export type ServerAction = 'unchanged' | 'start' | 'restart' | 'heal';
+
+export interface ReconcilePlan {
+  actions: Map<string, ServerAction>;
+  /** Servers on disk that the topology no longer has. */
+  obsolete: string[];
+}
+
+/** Servers of this sandbox that have a directory on disk. */
+export function serversOnDisk(sandboxDir: string): string[] {
+  const dir = localPaths(sandboxDir).servers;
+  return existsSync(dir) ? readdirSync(dir).sort() : [];
+}
+
+export function runningPid(sandboxDir: string, name: string): number | undefined {
+  const paths = localPaths(sandboxDir);
+  return ourPid(paths.pid(name), paths.conf(name));
+}
+
+export function planActions(sandboxDir: string, configs: Map<string, string>): ReconcilePlan {
+  const paths = localPaths(sandboxDir);
+  const actions = new Map<string, ServerAction>();
+  for (const [name, text] of configs) {
+    const pid = runningPid(sandboxDir, name);
+    const current = existsSync(paths.conf(name)) ? readFileSync(paths.conf(name), 'utf8') : undefined;
+    if (pid) actions.set(name, current === text ? 'unchanged' : 'restart');
+    else actions.set(name, existsSync(paths.pid(name)) ? 'heal' : 'start');
+  }
+  const obsolete = serversOnDisk(sandboxDir).filter((n) => !configs.has(n));
+  return { actions, obsolete };
+}
+
+/** Ports that servers about to start need, minus those our own running servers hold now. */
+export async function checkPorts(plan: LocalPlan, previous: LocalPlan | undefined, toStart: string[], runningNow: string[]): Promise<void> {
+  const ours = new Set(runningNow.flatMap((n) => (previous?.ports[n] ? allPorts({ [n]: previous.ports[n]! }) : [])));
+  const needed = toStart.flatMap((name) => {
+    const p = plan.ports[name]!;
+    return [
+      { port: p.client, owner: `${name} client` },
+      { port: p.cluster, owner: `${name} cluster` },
+      { port: p.gateway, owner: `${name} gateway` },
+      { port: p.monitor, owner: `${name} monitor` },
+    ].filter((x) => !ours.has(x.port));
+  });
+  const busy = await findBusyPorts(needed);
+  if (busy.length) throw new LocalError(describeBusyPorts(busy));
+}
+
+export interface ApplyOptions {
+  sandboxDir: string;
+  bin: string;
+  configs: Map<string, string>;
+  reconcile: ReconcilePlan;
+  onEvent?: (server: string, what: string) => void;
+}
+
+export async function stopServer(sandboxDir: string, name: string): Promise<boolean> {
+  const pid = runningPid(sandboxDir, name);
+  removePidFile(localPaths(sandboxDir).pid(name));
+  if (!pid) return false;
+  await stopProcess(pid);
+  return true;
+}
+
+/** Write configs, stop obsolete and changed servers, start the rest; all in parallel. */
+export async function applyServers(opts: ApplyOptions): Promise<void> {
+  const paths = localPaths(opts.sandboxDir);
+  const say = opts.onEvent ?? (() => undefined);
+  await Promise.all(opts.reconcile.obsolete.map(async (name) => {
+    if (await stopServer(opts.sandboxDir, name)) say(name, 'stopped (no longer in the topology)');
+    rmSync(paths.serverDir(name), { recursive: true, force: true });
+  }));
+  const restart = [...opts.reconcile.actions].filter(([, a]) => a === 'restart').map(([n]) => n);
+  await Promise.all(restart.map((name) => stopServer(opts.sandboxDir, name)));
+  const toStart = [...opts.reconcile.actions].filter(([, a]) => a !== 'unchanged').map(([n]) => n);
+  for (const name of toStart) {
+    mkdirSync(paths.serverDir(name), { recursive: true });
+    writeFileSync(paths.conf(name), opts.configs.get(name)!, { mode: 0o600 });
+  }
+  const started = toStart.map((name) => ({
+    name,
+    pid: startDetached({ command: opts.bin, args: ['-c', paths.conf(name)], pidFile: paths.pid(name), logFile: paths.log(name) }),
+  }));
+  // A bad config or a port taken in the meantime ends a server at once: catch that here.
+  await sleep(started.length ? 400 : 0);
+  const dead = started.filter((s) => !isAlive(s.pid) || !commandOf(s.pid));
+  if (dead.length) {
+    const details = dead.slice(0, 3).map((s) => `  ${s.name} (log ${paths.log(s.name)}):\n${logTail(paths.log(s.name), 5).replace(/^/gm, '    ')}`);
+    throw new LocalError(`${dead.length} nats-server process(es) exited right after starting:\n${details.join('\n')}`);
+  }
+  for (const s of started) say(s.name, `${opts.reconcile.actions.get(s.name)} (pid ${s.pid})`);
+}
+
+export interface ConvergeOptions {
+  topo: Topology;
+  plan: LocalPlan;
+  credentials: Credentials;
+  timeoutMs: number;
+  onProgress?: (verdict: Verdict, live: LiveServer[]) => void;
+}
+
+export function clientUrls(plan: LocalPlan, names?: string[]): string[] {
+  return Object.entries(plan.ports)
+    .filter(([n]) => !names || names.includes(n))
+    .map(([, p]) => `nats://127.0.0.1:${p.client}`);
+}
+
+export async function observeLocal(topo: Topology, plan: LocalPlan, credentials: Credentials, waitMs = 2000): Promise<LiveServer[]> {
+  return observe({
+    connection: { servers: clientUrls(plan, topo.servers.map((s) => s.name)), user: SYSTEM_USER, pass: credentials.sys },
+    expectedServers: topo.servers.length,
+    waitMs,
+  });
+}
+
+/** Poll the live system until it matches the model, or fail naming what did not converge. */
+export async function waitConverged(opts: ConvergeOptions): Promise<{ verdict: Verdict; live: LiveServer[] }> {
+  const expected = expectedTopology(opts.topo);
+  const deadline = Date.now() + opts.timeoutMs;
+  let last: { verdict: Verdict; live: LiveServer[] } | undefined;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    try {
+      const live = await observeLocal(opts.topo, opts.plan, opts.credentials, 1500);
+      const verdict = verify(expected, live);
+      last = { verdict, live };
+      opts.onProgress?.(verdict, live);
+      if (verdict.ok) return last;
+    } catch (e) {
+      lastError = (e as Error).message;
+    }
+    await sleep(500);
+  }
+  const why = last ? last.verdict.problems.map((p) => `  - ${p}`).join('\n') : `  - no server answered (${lastError || 'no connection'})`;
+  throw new LocalError(`the supercluster did not converge within ${Math.round(opts.timeoutMs / 1000)}s:\n${why}\nfix: look at the server logs under ${'<sandbox>/local/servers/<name>/server.log'}, or raise CONVERGE_TIMEOUT_SECONDS`);
+}

@@ -1,0 +1,57 @@
+// Where servers are reached. This is the only thing that differs between providers:
+// the topology, accounts and JetStream layout are the same everywhere.
+import type { ServerSpec, Topology } from './topology.js';
+import { clusterByName, serverByName } from './topology.js';
+
+export interface ListenPorts {
+  client: number;
+  cluster: number;
+  gateway: number;
+  monitor: number;
+}
+
+export interface Addressing {
+  /** Interface the server binds to (undefined: the server's default, all interfaces). */
+  host?: string;
+  ports(server: ServerSpec): ListenPorts;
+  /** Route URL peers dial to reach `server` (without credentials). */
+  routeUrl(server: ServerSpec): string;
+  /** Gateway URL other NATS clusters dial to reach `server` (without credentials). */
+  gatewayUrl(server: ServerSpec): string;
+  /** Gateway address the server advertises to other clusters, if it differs from its own. */
+  gatewayAdvertise(server: ServerSpec): string | undefined;
+  /** Client URL for tools and services. */
+  clientUrl(server: ServerSpec): string;
+}
+
+const LOOPBACK = '127.0.0.1';
+
+/**
+ * Local provider: every server on loopback with its own ports. Regional servers advertise the
+ * gateway address of one of their cluster's gw servers, as the Kubernetes ingress does, so
+ * inbound gateway connections land on gw servers.
+ */
+export function localAddressing(topo: Topology, portsOf: (name: string) => ListenPorts): Addressing {
+  const gatewayHost = (s: ServerSpec) => `${LOOPBACK}:${portsOf(s.name).gateway}`;
+  return {
+    host: LOOPBACK,
+    ports: (s) => portsOf(s.name),
+    routeUrl: (s) => `nats://${LOOPBACK}:${portsOf(s.name).cluster}`,
+    gatewayUrl: (s) => `nats://${gatewayHost(s)}`,
+    gatewayAdvertise(s) {
+      const cluster = clusterByName(topo, s.cluster);
+      if (cluster.gatewayServers.includes(s.name)) return gatewayHost(s);
+      const gws = cluster.gatewayServers;
+      return gatewayHost(serverByName(topo, gws[s.index % gws.length]!));
+    },
+    clientUrl: (s) => `nats://${LOOPBACK}:${portsOf(s.name).client}`,
+  };
+}
+
+/** Put user:password into a nats:// URL. */
+export function withCredentials(url: string, user: string, password: string): string {
+  const u = new URL(url);
+  u.username = encodeURIComponent(user);
+  u.password = encodeURIComponent(password);
+  return u.toString().replace(/\/$/, '');
+}

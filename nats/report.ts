@@ -1,0 +1,85 @@
+// Text and JSON views of a status observation. Pure.
+import type { ClusterRow, LiveServer, Verdict } from './verify.js';
+
+export type Align = 'left' | 'right';
+
+/** A boxed table in the style of `nats server list`. */
+export function renderTable(title: string, headers: string[], rows: string[][], align: Align[] = [], footer?: string[]): string {
+  const all = footer ? [...rows, footer] : rows;
+  const widths = headers.map((h, i) => Math.max(h.length, ...all.map((r) => (r[i] ?? '').length)));
+  const cell = (text: string, i: number) => (align[i] === 'right' ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
+  const line = (cells: string[]) => `│ ${cells.map((c, i) => cell(c, i)).join(' │ ')} │`;
+  const rule = (l: string, m: string, r: string) => `${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}`;
+  const inner = widths.reduce((a, w) => a + w + 3, -1);
+  const pad = Math.max(0, inner - title.length);
+  const out = [
+    `╭${'─'.repeat(inner)}╮`,
+    `│${' '.repeat(Math.floor(pad / 2))}${title}${' '.repeat(Math.ceil(pad / 2))}│`,
+    rule('├', '┬', '┤'),
+    line(headers),
+    rule('├', '┼', '┤'),
+    ...rows.map(line),
+  ];
+  if (footer) out.push(rule('├', '┼', '┤'), line(footer));
+  out.push(rule('╰', '┴', '╯'));
+  return out.join('\n');
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`;
+  if (n >= 1024 ** 2) return `${Math.round(n / 1024 ** 2)} MiB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KiB`;
+  return `${n} B`;
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+export function serverTable(live: LiveServer[]): string {
+  const rows = live.map((s) => [
+    s.name, s.cluster, s.version, s.jetstream ? 'yes' : 'no', String(s.connections), String(s.routes),
+    String(s.outboundGateways.length), String(sum(Object.values(s.inboundGateways))), formatBytes(s.memBytes), s.uptime,
+  ]);
+  const footer = [`${live.length} servers`, `${new Set(live.map((s) => s.cluster)).size} clusters`, '', String(live.filter((s) => s.jetstream).length),
+    String(sum(live.map((s) => s.connections))), '', '', '', formatBytes(sum(live.map((s) => s.memBytes))), ''];
+  return renderTable('Server Overview', ['Name', 'Cluster', 'Version', 'JS', 'Conns', 'Routes', 'GWs out', 'GWs in', 'Mem', 'Uptime'], rows,
+    ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'], footer);
+}
+
+export function clusterTable(clusters: ClusterRow[]): string {
+  const mark = (got: number, want: number) => (got === want ? String(got) : `${got} (want ${want})`);
+  const rows = clusters.map((c) => [
+    c.name, mark(c.nodes, c.expectedNodes), String(c.jetstreamServers), mark(c.outgoingGateways, c.expectedOutgoingGateways),
+    mark(c.incomingGateways, c.expectedIncomingGateways), String(c.connections),
+  ]);
+  const footer = ['', String(sum(clusters.map((c) => c.nodes))), String(sum(clusters.map((c) => c.jetstreamServers))),
+    String(sum(clusters.map((c) => c.outgoingGateways))), String(sum(clusters.map((c) => c.incomingGateways))), String(sum(clusters.map((c) => c.connections)))];
+  return renderTable('Cluster Overview', ['Cluster', 'Node Count', 'JetStream', 'Outgoing Gateways', 'Incoming Gateways', 'Connections'], rows,
+    ['left', 'right', 'right', 'right', 'right', 'right'], footer);
+}
+
+export function verdictLine(verdict: Verdict, live: LiveServer[]): string {
+  const clusters = verdict.clusters.length;
+  const js = live.filter((s) => s.jetstream).length;
+  if (verdict.ok) {
+    return `OK: ${live.length} servers in ${clusters} NATS clusters, ${js} with JetStream (meta leader ${verdict.metaLeader ?? 'n/a'}), full gateway mesh`;
+  }
+  return `NOT OK: ${verdict.problems.length} problem(s):\n${verdict.problems.map((p) => `  - ${p}`).join('\n')}`;
+}
+
+export interface StatusJson {
+  servers: (LiveServer & { gateways: number })[];
+  clusters: ClusterRow[];
+  ok: boolean;
+  problems: string[];
+  metaLeader?: string;
+}
+
+export function statusJson(verdict: Verdict, live: LiveServer[]): StatusJson {
+  return {
+    servers: live.map((s) => ({ ...s, gateways: s.outboundGateways.length })),
+    clusters: verdict.clusters,
+    ok: verdict.ok,
+    problems: verdict.problems,
+    ...(verdict.metaLeader ? { metaLeader: verdict.metaLeader } : {}),
+  };
+}

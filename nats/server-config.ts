@@ -1,0 +1,107 @@
+// The nats-server configuration of one server, as a plain object (rendered by conf.ts).
+// The Kubernetes helm values express the same settings; tests compare the two.
+import type { Addressing } from './addressing.js';
+import { withCredentials } from './addressing.js';
+import type { ConfValue } from './conf.js';
+import type { ServerSpec, Topology } from './topology.js';
+import { APP_ACCOUNT, SYSTEM_ACCOUNT, gatewayTargets, routePeers } from './topology.js';
+
+export interface Credentials {
+  /** Password of the system account user `sys`. */
+  sys: string;
+  /** Password of the application account user `admin`. */
+  admin: string;
+  /** Shared credentials every gateway connection presents. */
+  gateway: { user: string; password: string };
+  /** Shared credentials every route connection presents. */
+  route: { user: string; password: string };
+}
+
+export const SYSTEM_USER = 'sys';
+export const ADMIN_USER = 'admin';
+
+export interface JetStreamLimits {
+  maxMemoryBytes: number;
+  maxFileBytes: number;
+}
+
+export const DEFAULT_JS_LIMITS: JetStreamLimits = { maxMemoryBytes: 256 * 1024 ** 2, maxFileBytes: 4 * 1024 ** 3 };
+
+export interface ServerConfigInput {
+  topo: Topology;
+  server: ServerSpec;
+  addressing: Addressing;
+  credentials: Credentials;
+  /** JetStream store directory (JetStream servers only). */
+  storeDir?: string;
+  jsLimits?: JetStreamLimits;
+}
+
+export function accountsConfig(credentials: Credentials): Record<string, ConfValue> {
+  return {
+    [SYSTEM_ACCOUNT]: { users: [{ user: SYSTEM_USER, password: credentials.sys }] },
+    [APP_ACCOUNT]: { jetstream: 'enabled', users: [{ user: ADMIN_USER, password: credentials.admin }] },
+  };
+}
+
+export function clusterConfig(input: ServerConfigInput): Record<string, ConfValue> {
+  const { topo, server, addressing, credentials } = input;
+  const ports = addressing.ports(server);
+  const { user, password } = credentials.route;
+  return {
+    name: server.cluster,
+    listen: `${addressing.host ?? '0.0.0.0'}:${ports.cluster}`,
+    authorization: { user, password },
+    routes: routePeers(topo, server).map((p) => withCredentials(addressing.routeUrl(p), user, password)),
+  };
+}
+
+export function gatewayConfig(input: ServerConfigInput): Record<string, ConfValue> {
+  const { topo, server, addressing, credentials } = input;
+  const ports = addressing.ports(server);
+  const { user, password } = credentials.gateway;
+  const advertise = addressing.gatewayAdvertise(server);
+  return {
+    name: server.cluster,
+    listen: `${addressing.host ?? '0.0.0.0'}:${ports.gateway}`,
+    ...(advertise ? { advertise } : {}),
+    authorization: { user, password },
+    reject_unknown_cluster: true,
+    gateways: topo.clusters
+      .filter((c) => c.name !== server.cluster)
+      .map((c) => ({
+        name: c.name,
+        urls: gatewayTargets(topo, server, c).map((t) => withCredentials(addressing.gatewayUrl(t), user, password)),
+      })),
+  };
+}
+
+export function jetstreamConfig(input: ServerConfigInput): Record<string, ConfValue> | undefined {
+  const { topo, server } = input;
+  if (!server.jetstream) return undefined;
+  const limits = input.jsLimits ?? DEFAULT_JS_LIMITS;
+  const cluster = topo.clusters.find((c) => c.name === server.cluster);
+  return {
+    ...(input.storeDir ? { store_dir: input.storeDir } : {}),
+    max_memory_store: limits.maxMemoryBytes,
+    max_file_store: limits.maxFileBytes,
+    ...(cluster?.uniqueTag ? { unique_tag: cluster.uniqueTag } : {}),
+  };
+}
+
+export function serverConfig(input: ServerConfigInput): Record<string, ConfValue | undefined> {
+  const { server, addressing } = input;
+  const ports = addressing.ports(server);
+  return {
+    server_name: server.name,
+    ...(addressing.host ? { host: addressing.host } : {}),
+    port: ports.client,
+    http_port: ports.monitor,
+    ...(server.tags.length ? { server_tags: server.tags } : {}),
+    jetstream: jetstreamConfig(input),
+    cluster: clusterConfig(input),
+    gateway: gatewayConfig(input),
+    accounts: accountsConfig(input.credentials),
+    system_account: SYSTEM_ACCOUNT,
+  };
+}

@@ -1,0 +1,191 @@
+// The supercluster as data: cluster names + options -> NATS clusters and servers.
+// Pure: no I/O, no addresses. Providers decide where servers live (see addressing.ts).
+
+export type Role = 'seed' | 'js' | 'gw' | 'xr';
+
+export const ROLES: readonly Role[] = ['seed', 'js', 'gw', 'xr'];
+
+/** Name of the stretched JetStream cluster that spans every datacenter. */
+export const STRETCHED_CLUSTER = 'xr-js';
+
+export interface TopologyOptions {
+  /** Servers per role per datacenter. */
+  replicas: Record<Role, number>;
+}
+
+export const DEFAULT_REPLICAS: Readonly<Record<Role, number>> = { seed: 3, js: 3, gw: 3, xr: 3 };
+
+export function defaultOptions(): TopologyOptions {
+  return { replicas: { ...DEFAULT_REPLICAS } };
+}
+
+export interface ServerSpec {
+  /** server_name, e.g. c1-js-nats-0 */
+  name: string;
+  /** The Kubernetes cluster ("datacenter") the server lives in. */
+  datacenter: string;
+  /** NATS cluster name: the datacenter for regional servers, xr-js for stretched ones. */
+  cluster: string;
+  role: Role;
+  /** Helm release that owns the server: c1, c1-js, c1-gw, xr-js. */
+  release: string;
+  /** Ordinal inside its release (the StatefulSet pod index). */
+  index: number;
+  jetstream: boolean;
+  tags: string[];
+}
+
+export interface ClusterSpec {
+  name: string;
+  kind: 'regional' | 'stretched';
+  /** Server names, in model order. */
+  servers: string[];
+  /** Servers that accept gateway connections from other NATS clusters. */
+  gatewayServers: string[];
+  jetstreamServers: string[];
+  /** JetStream unique_tag for replica placement, when the cluster wants it. */
+  uniqueTag?: string;
+}
+
+export interface ReleaseSpec {
+  /** Helm release name, unique inside a datacenter. */
+  name: string;
+  datacenter: string;
+  role: Role;
+  cluster: string;
+  servers: string[];
+}
+
+export interface AccountSpec {
+  name: string;
+  system: boolean;
+  jetstream: boolean;
+}
+
+export interface Topology {
+  names: string[];
+  options: TopologyOptions;
+  servers: ServerSpec[];
+  clusters: ClusterSpec[];
+  releases: ReleaseSpec[];
+  accounts: AccountSpec[];
+}
+
+export const SYSTEM_ACCOUNT = 'SYS';
+export const APP_ACCOUNT = 'APP';
+
+/** Helm release name of a role in a datacenter (the seed's naming). */
+export function releaseName(datacenter: string, role: Role): string {
+  switch (role) {
+    case 'seed': return datacenter;
+    case 'js': return `${datacenter}-js`;
+    case 'gw': return `${datacenter}-gw`;
+    case 'xr': return STRETCHED_CLUSTER;
+  }
+}
+
+/** server_name: the release's pod name, prefixed with the datacenter for xr-js. */
+export function serverName(datacenter: string, role: Role, index: number): string {
+  const release = releaseName(datacenter, role);
+  return role === 'xr' ? `${datacenter}-${release}-nats-${index}` : `${release}-nats-${index}`;
+}
+
+function serverTags(datacenter: string, role: Role): string[] {
+  if (role === 'js') return [`dc:${datacenter}`, `az:${datacenter}`];
+  if (role === 'xr') return ['dc:xr', `az:${datacenter}`];
+  return [];
+}
+
+export function buildTopology(names: readonly string[], options: TopologyOptions = defaultOptions()): Topology {
+  if (names.length === 0) throw new Error('a topology needs at least one cluster name');
+  for (const role of ROLES) {
+    const n = options.replicas[role];
+    if (!Number.isInteger(n) || n < 1) throw new Error(`replicas for ${role} must be a whole number >= 1, got ${n}`);
+  }
+  const servers: ServerSpec[] = [];
+  const releases: ReleaseSpec[] = [];
+  for (const dc of names) {
+    for (const role of ROLES) {
+      const release = releaseName(dc, role);
+      const cluster = role === 'xr' ? STRETCHED_CLUSTER : dc;
+      const members: string[] = [];
+      for (let i = 0; i < options.replicas[role]; i++) {
+        const name = serverName(dc, role, i);
+        members.push(name);
+        servers.push({
+          name, datacenter: dc, cluster, role, release, index: i,
+          jetstream: role === 'js' || role === 'xr',
+          tags: serverTags(dc, role),
+        });
+      }
+      releases.push({ name: release, datacenter: dc, role, cluster, servers: members });
+    }
+  }
+  const seen = new Map<string, string>();
+  for (const s of servers) {
+    const other = seen.get(s.name);
+    if (other !== undefined) throw new Error(`cluster names ${other} and ${s.datacenter} both make a server called ${s.name}; rename one of them`);
+    seen.set(s.name, s.datacenter);
+  }
+  const clusterOf = (name: string, kind: ClusterSpec['kind']): ClusterSpec => {
+    const members = servers.filter((s) => s.cluster === name);
+    return {
+      name,
+      kind,
+      servers: members.map((s) => s.name),
+      // Regional clusters are reached only through their gw servers (the ingress lands there);
+      // every stretched server is its own gateway endpoint.
+      gatewayServers: members.filter((s) => kind === 'stretched' || s.role === 'gw').map((s) => s.name),
+      jetstreamServers: members.filter((s) => s.jetstream).map((s) => s.name),
+      ...(kind === 'stretched' ? { uniqueTag: 'az' } : {}),
+    };
+  };
+  const clusters = [...names.map((n) => clusterOf(n, 'regional')), clusterOf(STRETCHED_CLUSTER, 'stretched')];
+  return {
+    names: [...names],
+    options: { replicas: { ...options.replicas } },
+    servers,
+    clusters,
+    releases,
+    accounts: [
+      { name: SYSTEM_ACCOUNT, system: true, jetstream: false },
+      { name: APP_ACCOUNT, system: false, jetstream: true },
+    ],
+  };
+}
+
+export function serverByName(topo: Topology, name: string): ServerSpec {
+  const s = topo.servers.find((x) => x.name === name);
+  if (!s) throw new Error(`no server ${name} in the topology`);
+  return s;
+}
+
+export function clusterByName(topo: Topology, name: string): ClusterSpec {
+  const c = topo.clusters.find((x) => x.name === name);
+  if (!c) throw new Error(`no NATS cluster ${name} in the topology`);
+  return c;
+}
+
+/** Servers a given server routes to: every other member of its NATS cluster. */
+export function routePeers(topo: Topology, server: ServerSpec): ServerSpec[] {
+  return topo.servers.filter((s) => s.cluster === server.cluster && s.name !== server.name);
+}
+
+/** Names of every NATS cluster in the gateway mesh. */
+export function gatewayNames(topo: Topology): string[] {
+  return topo.clusters.map((c) => c.name);
+}
+
+/**
+ * Gateway servers of `target` that a server in `from`'s datacenter dials. A regional cluster is
+ * reached through its gw servers; the stretched cluster through its members in the same datacenter
+ * (in Kubernetes: the in-cluster xr-js service), falling back to all of them.
+ */
+export function gatewayTargets(topo: Topology, from: ServerSpec, target: ClusterSpec): ServerSpec[] {
+  const candidates = target.gatewayServers.map((n) => serverByName(topo, n));
+  if (target.kind === 'stretched') {
+    const local = candidates.filter((s) => s.datacenter === from.datacenter);
+    if (local.length > 0) return local;
+  }
+  return candidates;
+}

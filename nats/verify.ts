@@ -1,0 +1,114 @@
+// Compare what the live system reports with the expected topology. Pure.
+import type { ExpectedTopology } from './expected.js';
+
+/** One server as observed through the system account (VARZ, ROUTEZ, GATEWAYZ, JSZ). */
+export interface LiveServer {
+  name: string;
+  id: string;
+  cluster: string;
+  version: string;
+  jetstream: boolean;
+  tags: string[];
+  connections: number;
+  /** Route connections (counts pooled routes as the server does). */
+  routes: number;
+  /** Names of the distinct servers this one has a route to. */
+  routePeers: string[];
+  /** NATS clusters this server has an outbound gateway connection to. */
+  outboundGateways: string[];
+  /** Inbound gateway connections, per remote NATS cluster. */
+  inboundGateways: Record<string, number>;
+  memBytes: number;
+  uptime: string;
+  /** JetStream meta leader as this server sees it (JetStream servers only). */
+  metaLeader?: string;
+  /** Size of the JetStream meta group as this server sees it. */
+  metaClusterSize?: number;
+}
+
+export interface ClusterRow {
+  name: string;
+  nodes: number;
+  expectedNodes: number;
+  outgoingGateways: number;
+  expectedOutgoingGateways: number;
+  incomingGateways: number;
+  expectedIncomingGateways: number;
+  connections: number;
+  jetstreamServers: number;
+}
+
+export interface Verdict {
+  ok: boolean;
+  problems: string[];
+  clusters: ClusterRow[];
+  metaLeader?: string;
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+function listOf(names: string[], max = 5): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict {
+  const problems: string[] = [];
+  const byName = new Map(live.map((s) => [s.name, s]));
+  const expectedNames = new Set(expected.servers.map((s) => s.name));
+
+  const missing = expected.servers.filter((s) => !byName.has(s.name)).map((s) => s.name);
+  if (missing.length) problems.push(`${missing.length} server(s) did not answer: ${listOf(missing)}`);
+  const unexpected = live.filter((s) => !expectedNames.has(s.name)).map((s) => s.name);
+  if (unexpected.length) problems.push(`${unexpected.length} unexpected server(s) in the supercluster: ${listOf(unexpected)}`);
+
+  for (const want of expected.servers) {
+    const got = byName.get(want.name);
+    if (!got) continue;
+    if (got.cluster !== want.cluster) problems.push(`${want.name} is in NATS cluster '${got.cluster}', expected '${want.cluster}'`);
+    if (got.jetstream !== want.jetstream) problems.push(`${want.name} has JetStream ${got.jetstream ? 'on' : 'off'}, expected ${want.jetstream ? 'on' : 'off'}`);
+    const tags = [...got.tags].sort();
+    if (tags.join(',') !== want.tags.join(',')) problems.push(`${want.name} has tags [${tags.join(', ')}], expected [${want.tags.join(', ')}]`);
+    const peers = new Set(got.routePeers);
+    const noRoute = want.routePeers.filter((p) => !peers.has(p));
+    if (noRoute.length) problems.push(`${want.name} has no route to ${listOf(noRoute)}`);
+    const gws = new Set(got.outboundGateways);
+    const noGw = want.outboundGateways.filter((g) => !gws.has(g));
+    if (noGw.length) problems.push(`${want.name} has no outbound gateway to ${listOf(noGw)}`);
+  }
+
+  const clusters: ClusterRow[] = expected.clusters.map((c) => {
+    const members = live.filter((s) => s.cluster === c.name);
+    const incoming = sum(members.map((s) => sum(Object.values(s.inboundGateways))));
+    const outgoing = sum(members.map((s) => s.outboundGateways.length));
+    if (members.length === c.nodes && missing.length === 0) {
+      if (outgoing !== c.outgoingGateways) problems.push(`cluster ${c.name} has ${outgoing} outgoing gateway connections, expected ${c.outgoingGateways}`);
+      if (incoming !== c.incomingGateways) problems.push(`cluster ${c.name} has ${incoming} incoming gateway connections, expected ${c.incomingGateways}`);
+    }
+    return {
+      name: c.name,
+      nodes: members.length,
+      expectedNodes: c.nodes,
+      outgoingGateways: outgoing,
+      expectedOutgoingGateways: c.outgoingGateways,
+      incomingGateways: incoming,
+      expectedIncomingGateways: c.incomingGateways,
+      connections: sum(members.map((s) => s.connections)),
+      jetstreamServers: members.filter((s) => s.jetstream).length,
+    };
+  });
+
+  const jsServers = live.filter((s) => s.jetstream && expectedNames.has(s.name));
+  const leaders = [...new Set(jsServers.map((s) => s.metaLeader).filter((l): l is string => !!l))];
+  let metaLeader: string | undefined;
+  if (expected.jetstreamServers > 0) {
+    const leaderless = jsServers.filter((s) => !s.metaLeader).map((s) => s.name);
+    if (leaders.length === 0) problems.push('JetStream has no meta leader');
+    else if (leaders.length > 1) problems.push(`JetStream servers disagree on the meta leader: ${listOf(leaders)}`);
+    else metaLeader = leaders[0];
+    if (leaders.length > 0 && leaderless.length) problems.push(`${leaderless.length} JetStream server(s) see no meta leader: ${listOf(leaderless)}`);
+    const sizes = [...new Set(jsServers.map((s) => s.metaClusterSize).filter((n): n is number => n !== undefined))];
+    const wrong = sizes.filter((n) => n !== expected.jetstreamServers);
+    if (wrong.length) problems.push(`JetStream meta group size ${wrong.join('/')} seen, expected ${expected.jetstreamServers}`);
+  }
+  return { ok: problems.length === 0, problems, clusters, ...(metaLeader ? { metaLeader } : {}) };
+}

@@ -1,0 +1,15 @@
+// Entry glue for the thin .mjs scripts: load TypeScript through tsx, find this script's own
+// arguments (after `npx zx scripts/x.mjs` or `node scripts/x.mjs`), run the command, set the exit code.
+import { register } from 'tsx/esm/api';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+register();
+
+export async function main(command, scriptUrl) {
+  const self = fileURLToPath(scriptUrl);
+  const at = process.argv.findIndex((a) => { try { return resolve(a) === self; } catch { return false; } });
+  const argv = process.argv.slice(at >= 0 ? at + 1 : 2);
+  const { runCli } = await import('./cli.ts');
+  process.exitCode = await runCli(command, argv);
+}

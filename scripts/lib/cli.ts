@@ -1,0 +1,113 @@
+// Command dispatch for every script: parse and validate first, then choose the provider, then act.
+import { k3dProvider, kubeProvider } from '../../cluster/kubernetes.js';
+import { localProvider } from '../../cluster/local/provider.js';
+import { MissingToolError } from '../../cluster/local/nats-server-bin.js';
+import { LocalError } from '../../cluster/local/supercluster.js';
+import { observe } from '../../nats/observe.js';
+import { SYSTEM_USER } from '../../nats/server-config.js';
+import { buildTopology, DEFAULT_REPLICAS, ROLES, type Role } from '../../nats/topology.js';
+import { helpText, parseCommandArgs, UsageError, type CommandSpec } from './args.js';
+import { CommandError, createRunner } from './command.js';
+import { log, setQuiet, step } from './log.js';
+import { chooseProvider, type ConcreteProvider } from './provider.js';
+import { loadCredentials } from './secrets.js';
+import { loadEnvFile, readSettings } from './settings.js';
+import { STAGES, type ProviderImpl, type StageContext, type StageId } from './stages.js';
+import { reportStatus } from './status.js';
+
+const PROVIDERS: Record<ConcreteProvider, ProviderImpl> = { local: localProvider, k3d: k3dProvider, kube: kubeProvider };
+
+const STAGE_SUMMARIES: Record<StageId, string> = {
+  '01-clusters': 'Stage 01: create the clusters (k3d), check the contexts (kube), or plan ports and check tools (local).',
+  '02-certs': 'Stage 02: cert-manager, trust-manager and the NATS PKI.',
+  '03-linkerd': 'Stage 03: linkerd PKI, control plane, multicluster and links.',
+  '04-observability': 'Stage 04: kube-prometheus-stack, linkerd-viz and NATS monitors.',
+  '05-ingress': 'Stage 05: haproxy ingress with TCP 4222 and 7222.',
+  '06-supercluster': 'Stage 06: the NATS servers of every cluster, joined into one supercluster, and a check that it converged.',
+  '07-jetstream': 'Stage 07: streams, consumers and KV buckets from one spec.',
+  '08-services': 'Stage 08: MySQL, math services, recorder and requester.',
+};
+
+export const COMMANDS: Record<string, CommandSpec> = {
+  install: { name: 'install', summary: 'Run every stage in order (01-clusters .. 08-services) for the given cluster names.', namesRequired: true },
+  status: {
+    name: 'status', summary: 'Ask the live supercluster for its servers, clusters, gateways and JetStream, and compare with the expected topology. Exits 1 when they differ.', namesRequired: false,
+    flags: {
+      json: { type: 'boolean', description: 'print { servers, clusters, ok, problems } as JSON' },
+      server: { type: 'string', placeholder: 'nats://host:port', description: 'ask this server instead of the provider\'s own (system account credentials from the sandbox or .env)' },
+    },
+  },
+  delete: { name: 'delete', summary: 'Remove everything the stages made for the given cluster names (all of the sandbox when no names are given).', namesRequired: false },
+  ...Object.fromEntries(STAGES.map((s) => [s.id, { name: s.id, summary: STAGE_SUMMARIES[s.id], namesRequired: true }])),
+};
+
+async function runStage(id: StageId, impl: ProviderImpl, ctx: StageContext): Promise<void> {
+  const fn = impl.stages[id];
+  if (!fn) {
+    log.info(`• ${id}: skipped for the ${impl.name} provider: ${impl.skipped[id] ?? 'nothing to do'}`);
+    return;
+  }
+  await step(`${id} (${impl.name}: ${ctx.names.join(' ')})`, () => fn(ctx));
+}
+
+function replicasFor(ctx: StageContext): Record<Role, number> {
+  const r = {} as Record<Role, number>;
+  for (const role of ROLES) r[role] = ctx.args.replicas[role] ?? ctx.settings.replicas[role] ?? DEFAULT_REPLICAS[role];
+  return r;
+}
+
+async function dispatch(command: string, argv: string[]): Promise<number> {
+  const spec = COMMANDS[command];
+  if (!spec) throw new UsageError(`unknown command ${command}`);
+  const args = parseCommandArgs(spec, argv);
+  if (args.help) {
+    log.info(helpText(spec));
+    return 0;
+  }
+  loadEnvFile();
+  const settings = readSettings();
+  const json = args.flags.json === true;
+  setQuiet(json);
+  const detection = await chooseProvider(args.provider, settings.provider);
+  log.info(`provider: ${detection.provider} (${detection.reason})${args.dryRun ? ' — dry run: nothing is changed' : ''}`);
+  const impl = PROVIDERS[detection.provider];
+  const ctx: StageContext = { names: args.names, args, settings, provider: detection.provider, runner: createRunner(args.dryRun), dryRun: args.dryRun };
+
+  if (command === 'install') {
+    for (const stage of STAGES) await runStage(stage.id, impl, ctx);
+    log.info(`install finished; check it with: npx zx scripts/status.mjs ${ctx.names.join(' ')}`);
+    return 0;
+  }
+  if (command === 'status') {
+    const server = args.flags.server as string | undefined;
+    if (!server) return impl.status(ctx, { json });
+    if (!ctx.names.length) throw new UsageError('status --server needs the cluster names, e.g. status c1 c2 c3 --server nats://localhost:4222');
+    const topo = buildTopology(ctx.names, { replicas: replicasFor(ctx) });
+    const credentials = loadCredentials(settings.sandboxDir, settings.env, false);
+    return reportStatus(topo, () => observe({ connection: { servers: [server], user: SYSTEM_USER, pass: credentials.sys }, expectedServers: topo.servers.length }), json);
+  }
+  if (command === 'delete') {
+    await step(`delete (${impl.name}${ctx.names.length ? `: ${ctx.names.join(' ')}` : ''})`, () => impl.delete(ctx));
+    return 0;
+  }
+  await runStage(command as StageId, impl, ctx);
+  return 0;
+}
+
+/** Run a command; returns the exit code (2 for usage errors, 1 for failures). */
+export async function runCli(command: string, argv: string[]): Promise<number> {
+  try {
+    return await dispatch(command, argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      log.error(e.message);
+      return 2;
+    }
+    if (e instanceof LocalError || e instanceof CommandError || e instanceof MissingToolError) {
+      log.error(e.message);
+      return 1;
+    }
+    log.error((e as Error).stack ?? String(e));
+    return 1;
+  }
+}
