@@ -1,5 +1,6 @@
 // The nats-server configuration of one server, as a plain object (rendered by conf.ts).
 // The Kubernetes helm values express the same settings; tests compare the two.
+import { USERS, type Permissions } from './accounts.js';
 import type { Addressing } from './addressing.js';
 import { withCredentials } from './addressing.js';
 import type { ConfValue } from './conf.js';
@@ -11,6 +12,10 @@ export interface Credentials {
   sys: string;
   /** Password of the application account user `admin`. */
   admin: string;
+  /** Passwords of the least-privilege application users. */
+  math: string;
+  requester: string;
+  recorder: string;
   /** Shared credentials every gateway connection presents. */
   gateway: { user: string; password: string };
   /** Shared credentials every route connection presents. */
@@ -37,10 +42,23 @@ export interface ServerConfigInput {
   jsLimits?: JetStreamLimits;
 }
 
-export function accountsConfig(credentials: Credentials): Record<string, ConfValue> {
+function permissionsConfig(p: Permissions): Record<string, ConfValue> {
   return {
-    [SYSTEM_ACCOUNT]: { users: [{ user: SYSTEM_USER, password: credentials.sys }] },
-    [APP_ACCOUNT]: { jetstream: 'enabled', users: [{ user: ADMIN_USER, password: credentials.admin }] },
+    publish: { allow: p.publish },
+    subscribe: { allow: p.subscribe },
+    ...(p.allowResponses ? { allow_responses: true } : {}),
+  };
+}
+
+export function accountsConfig(credentials: Credentials): Record<string, ConfValue> {
+  const usersOf = (account: string) => USERS.filter((u) => u.account === account).map((u) => ({
+    user: u.identity,
+    password: credentials[u.identity],
+    ...(u.permissions ? { permissions: permissionsConfig(u.permissions) } : {}),
+  }));
+  return {
+    [SYSTEM_ACCOUNT]: { users: usersOf(SYSTEM_ACCOUNT) },
+    [APP_ACCOUNT]: { jetstream: 'enabled', users: usersOf(APP_ACCOUNT) },
   };
 }
 

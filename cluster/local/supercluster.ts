@@ -2,7 +2,9 @@
 // loopback, reconciled idempotently (start what is missing, restart what changed, leave the rest).
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Identity } from '../../nats/accounts.js';
 import { localAddressing } from '../../nats/addressing.js';
+import type { ClientEnv } from '../../nats/client.js';
 import { toNatsConf } from '../../nats/conf.js';
 import { expectedTopology } from '../../nats/expected.js';
 import { observe } from '../../nats/observe.js';
@@ -164,6 +166,21 @@ export function clientUrls(plan: LocalPlan, names?: string[]): string[] {
   return Object.entries(plan.ports)
     .filter(([n]) => !names || names.includes(n))
     .map(([, p]) => `nats://127.0.0.1:${p.client}`);
+}
+
+/**
+ * Client URLs of a datacenter's seed ("computing") servers: where that region's services and
+ * requesters connect, so NATS keeps their traffic in the region when it can.
+ */
+export function regionClientUrls(topo: Topology, plan: LocalPlan, datacenter: string): string[] {
+  return topo.servers
+    .filter((s) => s.datacenter === datacenter && s.role === 'seed')
+    .map((s) => `nats://127.0.0.1:${plan.ports[s.name]!.client}`);
+}
+
+/** Environment for a local client process of `identity` in `datacenter` (see nats/client.ts). */
+export function localClientEnv(topo: Topology, plan: LocalPlan, credentials: Credentials, identity: Identity, datacenter: string): ClientEnv {
+  return { NATS_URL: regionClientUrls(topo, plan, datacenter).join(','), NATS_USER: identity, NATS_PASSWORD: credentials[identity] };
 }
 
 export async function observeLocal(topo: Topology, plan: LocalPlan, credentials: Credentials, waitMs = 2000): Promise<LiveServer[]> {

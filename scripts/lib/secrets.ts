@@ -11,6 +11,9 @@ export const SECRETS_FILE = 'secrets.json';
 const GENERATED = {
   sys: 'NATS_SYS_PASSWORD',
   admin: 'NATS_ADMIN_PASSWORD',
+  math: 'NATS_MATH_PASSWORD',
+  requester: 'NATS_REQUESTER_PASSWORD',
+  recorder: 'NATS_RECORDER_PASSWORD',
   gateway: 'NATS_GATEWAY_PASSWORD',
   route: 'NATS_ROUTE_PASSWORD',
 } as const;
@@ -64,6 +67,9 @@ export function loadCredentials(sandboxDir: string, env: NodeJS.ProcessEnv, pers
   return {
     sys: values.sys,
     admin: values.admin,
+    math: values.math,
+    requester: values.requester,
+    recorder: values.recorder,
     gateway: { user: 'gateway', password: values.gateway },
     route: { user: 'route', password: values.route },
   };

@@ -1,0 +1,34 @@
+// How a client process (service, requester, recorder, stage) learns where and as whom it connects.
+// The same variables work in a pod (a mounted cert-manager secret dir) and as a local process.
+import type { ConnectionOptions } from '@nats-io/transport-node';
+import { join } from 'node:path';
+
+export interface ClientEnv {
+  /** Comma-separated server URLs. */
+  NATS_URL: string;
+  NATS_USER?: string;
+  NATS_PASSWORD?: string;
+  /** Directory holding ca.crt, tls.crt and tls.key (the layout of a cert-manager Secret). */
+  NATS_TLS_DIR?: string;
+}
+
+export class ClientConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ClientConfigError';
+  }
+}
+
+export function connectionFromEnv(env: NodeJS.ProcessEnv, name?: string): ConnectionOptions {
+  const url = env.NATS_URL;
+  if (!url) throw new ClientConfigError('NATS_URL is not set (comma-separated nats:// URLs)');
+  const servers = url.split(',').map((s) => s.trim()).filter(Boolean);
+  const tlsDir = env.NATS_TLS_DIR;
+  return {
+    servers,
+    ...(name ? { name } : {}),
+    ...(env.NATS_USER ? { user: env.NATS_USER } : {}),
+    ...(env.NATS_PASSWORD ? { pass: env.NATS_PASSWORD } : {}),
+    ...(tlsDir ? { tls: { caFile: join(tlsDir, 'ca.crt'), certFile: join(tlsDir, 'tls.crt'), keyFile: join(tlsDir, 'tls.key') } } : {}),
+  };
+}
