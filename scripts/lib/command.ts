@@ -1,6 +1,6 @@
 // The one way external commands run: adds the kube context, logs with the cluster prefix,
 // honours --dry-run, and turns failures into a message naming cluster, command and fix.
-import { $, quote } from 'zx';
+import { $ } from 'zx';
 import { log } from './log.js';
 
 export interface CommandOptions {
@@ -56,8 +56,9 @@ export function withContext(cmd: readonly string[], context?: string): string[] 
   return [...cmd];
 }
 
+/** The command as a POSIX shell line, for logs and plans (single quotes only where needed). */
 export function commandLine(cmd: readonly string[]): string {
-  return cmd.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : quote(a))).join(' ');
+  return cmd.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
 export interface Runner {
