@@ -8,12 +8,14 @@ import { loadCredentials } from '../../scripts/lib/secrets.js';
 import type { ProviderImpl, StageContext, StatusOptions } from '../../scripts/lib/stages.js';
 import { UsageError } from '../../scripts/lib/args.js';
 import { reportStatus } from '../../scripts/lib/status.js';
+import { jetstreamSpec } from '../../nats/jetstream/spec.js';
+import { jetstreamStage } from './jetstream.js';
 import { findNatsServer } from './nats-server-bin.js';
 import { allPorts } from './ports.js';
 import { ourPid, stopProcess } from './processes.js';
 import { localPaths, readPlan, writePlan } from './state.js';
 import {
-  applyServers, checkPorts, observeLocal, planActions, renderLocalConfigs, resolvePlan, runningPid, stopServer, waitConverged,
+  LocalError, applyServers, checkPorts, observeLocal, planActions, renderLocalConfigs, resolvePlan, runningPid, stopServer, waitConverged,
 } from './supercluster.js';
 
 function planFor(ctx: StageContext) {
@@ -70,6 +72,24 @@ async function superclusterStage(ctx: StageContext): Promise<void> {
     },
   });
   log.info(`converged in ${formatDuration(performance.now() - started)}: ${verdictLine(verdict, live)}`);
+}
+
+/** The plan stage 06 saved: later stages act on running servers. */
+function requireRunningPlan(ctx: StageContext) {
+  if (!readPlan(ctx.settings.sandboxDir)) throw new LocalError(`no local supercluster in ${ctx.settings.sandboxDir}; run stage 06 first: npx zx scripts/06-supercluster.mjs ${ctx.names.join(' ')}`);
+  return planFor(ctx);
+}
+
+async function jetstreamStageLocal(ctx: StageContext): Promise<void> {
+  const { topo, plan } = requireRunningPlan(ctx);
+  if (ctx.dryRun) {
+    const spec = jetstreamSpec(topo);
+    log.info(`would apply ${spec.streams.length} streams (${spec.streams.map((s) => `${s.name} R${s.replicas} on ${s.placement.cluster}`).join(', ')}), ` +
+      `${spec.consumers.length} consumer(s) and ${spec.kv.length} KV bucket(s) from nats/jetstream/spec.ts`);
+    return;
+  }
+  const credentials = loadCredentials(ctx.settings.sandboxDir, ctx.settings.env, true);
+  await jetstreamStage({ topo, plan, credentials, say: (line) => log.info(`  ${line}`), timeoutMs: ctx.settings.convergeTimeoutMs });
 }
 
 /** Names to act on: the ones given, else the saved plan's. */
@@ -145,13 +165,13 @@ export const localProvider: ProviderImpl = {
   stages: {
     '01-clusters': clustersStage,
     '06-supercluster': superclusterStage,
+    '07-jetstream': jetstreamStageLocal,
   },
   skipped: {
     '02-certs': 'the local servers use generated passwords; the TLS PKI is not built for the local provider yet',
     '03-linkerd': 'no service mesh between local processes: the stretched xr-js routes are direct loopback connections',
     '04-observability': 'no Prometheus/Grafana locally; each server serves its monitoring endpoint on its monitor port (see plan.json)',
     '05-ingress': 'no ingress locally: regional servers advertise their gw servers\' gateway addresses, as the haproxy ingress would',
-    '07-jetstream': 'streams, consumers and KV are not defined yet',
     '08-services': 'the math services and recorder are not built yet',
   },
   status,

@@ -1,0 +1,225 @@
+// Apply a JetStream spec idempotently: create what is missing, update what changed when the
+// server allows it, and report (never hide) a change the server refuses.
+import {
+  AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamApiError, ReplayPolicy, RetentionPolicy, StorageType,
+  jetstream, jetstreamManager, type ConsumerConfig, type ConsumerInfo, type JetStreamManager, type StreamConfig, type StreamInfo,
+} from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { ConsumerSpec, JetStreamSpec, KvSpec, StreamSpec } from './spec.js';
+
+export type ApplyAction = 'created' | 'updated' | 'unchanged' | 'refused' | 'failed';
+
+export interface ApplyResult {
+  kind: 'stream' | 'consumer' | 'kv';
+  name: string;
+  action: ApplyAction;
+  /** Fields that differed (updated/refused), or the server's error. */
+  detail?: string;
+}
+
+const NS = 1_000_000_000;
+const nanos = (seconds: number) => seconds * NS;
+
+const STREAM_NOT_FOUND = 10059;
+const CONSUMER_NOT_FOUND = 10014;
+
+function apiCode(e: unknown): number | undefined {
+  return e instanceof JetStreamApiError ? e.code : undefined;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The stream configuration the spec asks for (fields the spec does not set keep server defaults). */
+export function streamConfig(s: StreamSpec): Partial<StreamConfig> & { name: string } {
+  return {
+    name: s.name,
+    description: s.description,
+    subjects: s.subjects,
+    storage: s.storage === 'file' ? StorageType.File : StorageType.Memory,
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(s.maxAgeSeconds),
+    duplicate_window: nanos(s.duplicateWindowSeconds),
+    num_replicas: s.replicas,
+    placement: { cluster: s.placement.cluster, tags: s.placement.tags },
+    ...(s.sources.length ? { sources: s.sources.map((name) => ({ name })) } : {}),
+  };
+}
+
+export function consumerConfig(c: ConsumerSpec): Partial<ConsumerConfig> {
+  return {
+    durable_name: c.durable,
+    description: c.description,
+    filter_subject: c.filterSubject,
+    ack_policy: AckPolicy.Explicit,
+    ack_wait: nanos(c.ackWaitSeconds),
+    max_deliver: c.maxDeliver,
+    max_ack_pending: c.maxAckPending,
+    deliver_policy: DeliverPolicy.All,
+    replay_policy: ReplayPolicy.Instant,
+  };
+}
+
+const sorted = (xs: readonly string[] | undefined) => [...(xs ?? [])].sort().join(',');
+
+/** Names of the fields whose live value differs from the spec. Pure. */
+export function streamDiff(want: StreamSpec, have: Partial<StreamConfig>): string[] {
+  const w = streamConfig(want);
+  const out: string[] = [];
+  if ((have.description ?? '') !== w.description) out.push('description');
+  if (sorted(have.subjects) !== sorted(w.subjects)) out.push('subjects');
+  if (have.storage !== w.storage) out.push('storage');
+  if (have.max_age !== w.max_age) out.push('max_age');
+  if (have.duplicate_window !== w.duplicate_window) out.push('duplicate_window');
+  if (have.num_replicas !== w.num_replicas) out.push('num_replicas');
+  if ((have.placement?.cluster ?? '') !== w.placement!.cluster || sorted(have.placement?.tags) !== sorted(w.placement!.tags)) out.push('placement');
+  if (sorted(have.sources?.map((s) => s.name)) !== sorted(want.sources)) out.push('sources');
+  return out;
+}
+
+export function consumerDiff(want: ConsumerSpec, have: Partial<ConsumerConfig>): string[] {
+  const w = consumerConfig(want);
+  const out: string[] = [];
+  for (const key of ['description', 'filter_subject', 'ack_policy', 'ack_wait', 'max_deliver', 'max_ack_pending', 'deliver_policy'] as const) {
+    if ((have[key] ?? '') !== (w[key] ?? '')) out.push(key);
+  }
+  return out;
+}
+
+export function kvStreamName(bucket: string): string {
+  return `KV_${bucket}`;
+}
+
+export function kvDiff(want: KvSpec, have: Partial<StreamConfig>): string[] {
+  const out: string[] = [];
+  if ((have.description ?? '') !== want.description) out.push('description');
+  if (have.max_msgs_per_subject !== want.history) out.push('history');
+  if (have.max_age !== nanos(want.ttlSeconds)) out.push('ttl');
+  if (have.num_replicas !== want.replicas) out.push('replicas');
+  if ((have.placement?.cluster ?? '') !== want.placement.cluster || sorted(have.placement?.tags) !== sorted(want.placement.tags)) out.push('placement');
+  return out;
+}
+
+async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamInfo | undefined> {
+  try {
+    return await jsm.streams.info(name);
+  } catch (e) {
+    if (apiCode(e) === STREAM_NOT_FOUND || (e as { name?: string }).name === 'StreamNotFoundError') return undefined;
+    throw e;
+  }
+}
+
+async function consumerInfo(jsm: JetStreamManager, stream: string, durable: string): Promise<ConsumerInfo | undefined> {
+  try {
+    return await jsm.consumers.info(stream, durable);
+  } catch (e) {
+    if (apiCode(e) === CONSUMER_NOT_FOUND || (e as { name?: string }).name === 'ConsumerNotFoundError') return undefined;
+    throw e;
+  }
+}
+
+async function applyStream(jsm: JetStreamManager, s: StreamSpec): Promise<ApplyResult> {
+  const base = { kind: 'stream' as const, name: s.name };
+  const info = await streamInfo(jsm, s.name);
+  if (!info) {
+    try {
+      await jsm.streams.add(streamConfig(s));
+      return { ...base, action: 'created' };
+    } catch (e) {
+      return { ...base, action: 'failed', detail: errorText(e) };
+    }
+  }
+  const diff = streamDiff(s, info.config);
+  if (!diff.length) return { ...base, action: 'unchanged' };
+  const { name: _name, ...update } = streamConfig(s);
+  try {
+    await jsm.streams.update(s.name, update as Partial<StreamConfig>);
+    return { ...base, action: 'updated', detail: diff.join(', ') };
+  } catch (e) {
+    return { ...base, action: 'refused', detail: `${diff.join(', ')}: ${errorText(e)}` };
+  }
+}
+
+async function applyConsumer(jsm: JetStreamManager, c: ConsumerSpec): Promise<ApplyResult> {
+  const base = { kind: 'consumer' as const, name: `${c.stream}/${c.durable}` };
+  const info = await consumerInfo(jsm, c.stream, c.durable);
+  if (!info) {
+    try {
+      await jsm.consumers.add(c.stream, consumerConfig(c));
+      return { ...base, action: 'created' };
+    } catch (e) {
+      return { ...base, action: 'failed', detail: errorText(e) };
+    }
+  }
+  const diff = consumerDiff(c, info.config);
+  if (!diff.length) return { ...base, action: 'unchanged' };
+  try {
+    await jsm.consumers.update(c.stream, c.durable, consumerConfig(c));
+    return { ...base, action: 'updated', detail: diff.join(', ') };
+  } catch (e) {
+    return { ...base, action: 'refused', detail: `${diff.join(', ')}: ${errorText(e)}` };
+  }
+}
+
+async function applyKv(nc: NatsConnection, jsm: JetStreamManager, k: KvSpec): Promise<ApplyResult> {
+  const base = { kind: 'kv' as const, name: k.bucket };
+  const info = await streamInfo(jsm, kvStreamName(k.bucket));
+  if (!info) {
+    try {
+      await new Kvm(jetstream(nc)).create(k.bucket, {
+        description: k.description, history: k.history, ttl: k.ttlSeconds * 1000, replicas: k.replicas,
+        placement: { cluster: k.placement.cluster, tags: k.placement.tags },
+      });
+      return { ...base, action: 'created' };
+    } catch (e) {
+      return { ...base, action: 'failed', detail: errorText(e) };
+    }
+  }
+  const diff = kvDiff(k, info.config);
+  if (!diff.length) return { ...base, action: 'unchanged' };
+  try {
+    // A bucket is a stream: its history and TTL are the stream's per-subject limit and max age.
+    await jsm.streams.update(kvStreamName(k.bucket), {
+      description: k.description, max_msgs_per_subject: k.history, max_age: nanos(k.ttlSeconds), num_replicas: k.replicas,
+      placement: { cluster: k.placement.cluster, tags: k.placement.tags },
+    } as Partial<StreamConfig>);
+    return { ...base, action: 'updated', detail: diff.join(', ') };
+  } catch (e) {
+    return { ...base, action: 'refused', detail: `${diff.join(', ')}: ${errorText(e)}` };
+  }
+}
+
+/** Apply every stream (sources after what they source), then consumers, then KV buckets. */
+export async function applySpec(nc: NatsConnection, spec: JetStreamSpec, timeoutMs = 20_000): Promise<ApplyResult[]> {
+  const jsm = await jetstreamManager(nc, { timeout: timeoutMs });
+  const plain = spec.streams.filter((s) => !s.sources.length);
+  const sourcing = spec.streams.filter((s) => s.sources.length);
+  const results: ApplyResult[] = [];
+  results.push(...await Promise.all(plain.map((s) => applyStream(jsm, s))));
+  results.push(...await Promise.all(sourcing.map((s) => applyStream(jsm, s))));
+  results.push(...await Promise.all(spec.consumers.map((c) => applyConsumer(jsm, c))));
+  results.push(...await Promise.all(spec.kv.map((k) => applyKv(nc, jsm, k))));
+  return results;
+}
+
+export interface StreamPlacement {
+  name: string;
+  cluster?: string;
+  leader?: string;
+  /** Servers holding a replica: the leader and its followers. */
+  servers: string[];
+}
+
+/** Where each stream of the spec lives now (for the stage's report and the tests). */
+export async function streamPlacements(nc: NatsConnection, names: string[]): Promise<StreamPlacement[]> {
+  const jsm = await jetstreamManager(nc);
+  return Promise.all(names.map(async (name) => {
+    const info = await jsm.streams.info(name);
+    const c = info.cluster;
+    const servers = [c?.leader, ...(c?.replicas ?? []).map((r) => r.name)].filter((x): x is string => !!x);
+    return { name, ...(c?.name ? { cluster: c.name } : {}), ...(c?.leader ? { leader: c.leader } : {}), servers };
+  }));
+}

@@ -1,0 +1,134 @@
+// The JetStream layout as data: streams, consumers and KV buckets for a topology. Pure.
+// Stage 07 applies it (apply.ts); tofu/jetstream/ expresses the same for OpenTofu and a test
+// keeps the two identical.
+import { ANSWERS_CONSUMER, ANSWERS_STREAM } from '../accounts.js';
+import { STRETCHED_CLUSTER, type Topology } from '../topology.js';
+
+export interface Placement {
+  cluster: string;
+  tags: string[];
+}
+
+export interface StreamSpec {
+  name: string;
+  description: string;
+  /** Empty for a stream that only sources others. */
+  subjects: string[];
+  storage: 'file' | 'memory';
+  maxAgeSeconds: number;
+  /** Window in which a repeated message id is dropped as a duplicate. */
+  duplicateWindowSeconds: number;
+  replicas: number;
+  placement: Placement;
+  /** Names of streams this one sources (the eventually consistent aggregate). */
+  sources: string[];
+}
+
+export interface ConsumerSpec {
+  stream: string;
+  durable: string;
+  description: string;
+  filterSubject: string;
+  ackWaitSeconds: number;
+  /** -1: redeliver until acknowledged (a recorder that cannot write must lose nothing). */
+  maxDeliver: number;
+  maxAckPending: number;
+}
+
+export interface KvSpec {
+  bucket: string;
+  description: string;
+  history: number;
+  ttlSeconds: number;
+  replicas: number;
+  placement: Placement;
+}
+
+export interface JetStreamSpec {
+  streams: StreamSpec[];
+  consumers: ConsumerSpec[];
+  kv: KvSpec[];
+}
+
+export const DAY_SECONDS = 24 * 60 * 60;
+export const SIGNIFICANT_SUBJECT = `${ANSWERS_STREAM}.significant`;
+export const THROWAWAY_SUBJECT = `${ANSWERS_STREAM}.throwaway`;
+/** Per-region event streams and the stretched stream that sources them. */
+export const REGIONAL_PREFIX = 'events';
+export const AGGREGATE_STREAM = 'events-all';
+export const KV_BUCKET = 'sandbox-config';
+
+export function regionalStream(datacenter: string): string {
+  return `${REGIONAL_PREFIX}-${datacenter}`;
+}
+
+export function regionalSubject(datacenter: string): string {
+  return `${REGIONAL_PREFIX}.${datacenter}.>`;
+}
+
+/** The most replicas a placement can hold, capped at 3: R3 in the full sandbox, fewer in small test topologies. */
+export function replicasFor(available: number): number {
+  return Math.max(1, Math.min(3, available));
+}
+
+export function jetstreamSpec(topo: Topology): JetStreamSpec {
+  // xr-js carries unique_tag az (one az per datacenter): at most one replica per datacenter.
+  const stretchedReplicas = replicasFor(topo.names.length);
+  const regionalReplicas = replicasFor(topo.options.replicas.js);
+  const stretched: Placement = { cluster: STRETCHED_CLUSTER, tags: ['dc:xr'] };
+  const streams: StreamSpec[] = [
+    {
+      name: ANSWERS_STREAM,
+      description: 'math answers, one replica per datacenter: survives the loss of a region (strongly consistent)',
+      subjects: [SIGNIFICANT_SUBJECT, THROWAWAY_SUBJECT],
+      storage: 'file',
+      maxAgeSeconds: 5 * DAY_SECONDS,
+      duplicateWindowSeconds: 120,
+      replicas: stretchedReplicas,
+      placement: stretched,
+      sources: [],
+    },
+    ...topo.names.map((dc): StreamSpec => ({
+      name: regionalStream(dc),
+      description: `events of region ${dc}, kept in its own cluster`,
+      subjects: [regionalSubject(dc)],
+      storage: 'file',
+      maxAgeSeconds: DAY_SECONDS,
+      duplicateWindowSeconds: 120,
+      replicas: regionalReplicas,
+      placement: { cluster: dc, tags: [`dc:${dc}`] },
+      sources: [],
+    })),
+    {
+      name: AGGREGATE_STREAM,
+      description: 'every region\'s events, sourced across the gateways (eventually consistent)',
+      subjects: [],
+      storage: 'file',
+      maxAgeSeconds: DAY_SECONDS,
+      duplicateWindowSeconds: 120,
+      replicas: stretchedReplicas,
+      placement: stretched,
+      sources: topo.names.map(regionalStream),
+    },
+  ];
+  return {
+    streams,
+    consumers: [{
+      stream: ANSWERS_STREAM,
+      durable: ANSWERS_CONSUMER,
+      description: 'the recorder: significant answers into MySQL',
+      filterSubject: SIGNIFICANT_SUBJECT,
+      ackWaitSeconds: 10,
+      maxDeliver: -1,
+      maxAckPending: 1000,
+    }],
+    kv: [{
+      bucket: KV_BUCKET,
+      description: 'sandbox settings shared by every region',
+      history: 5,
+      ttlSeconds: 0,
+      replicas: stretchedReplicas,
+      placement: stretched,
+    }],
+  };
+}
