@@ -12,16 +12,7 @@ export class MissingToolError extends Error {
 }
 
 function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    const file = join(dir, name);
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
+  return (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, name)).find(executable);
 }
 
 export interface NatsServerBinary {
@@ -29,15 +20,21 @@ export interface NatsServerBinary {
   version: string;
 }
 
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function findNatsServer(env: NodeJS.ProcessEnv, explicit?: string): NatsServerBinary {
-  const path = explicit ?? onPath('nats-server', env) ?? ['/usr/sbin/nats-server', '/usr/local/sbin/nats-server'].find((p) => {
-    try {
-      accessSync(p, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  if (explicit && !executable(explicit)) {
+    throw new MissingToolError(`NATS_SERVER_BIN is ${explicit}, which is not an executable file\nfix: ${INSTALL_HINTS['nats-server']}`);
+  }
+  // Debian installs nats-server to /usr/sbin, which is not on every user's PATH.
+  const path = explicit ?? onPath('nats-server', env) ?? ['/usr/sbin/nats-server', '/usr/local/sbin/nats-server'].find(executable);
   if (!path) throw new MissingToolError(`nats-server was not found on PATH\nfix: ${INSTALL_HINTS['nats-server']}`);
   let out: string;
   try {

@@ -88,9 +88,25 @@ export async function findBusyPorts(ports: { port: number; owner: string }[]): P
   return busy;
 }
 
+/** The kernel's range for the local ends of outgoing connections (Linux), if known. */
+export function ephemeralRange(): [number, number] | undefined {
+  try {
+    const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    return lo && hi ? [lo, hi] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function describeBusyPorts(busy: BusyPort[]): string {
+  const range = ephemeralRange();
   const lines = busy.slice(0, 10).map((b) => {
-    const who = b.holder ? `held by pid ${b.holder.pid} (${b.holder.command.slice(0, 120)})` : 'held by another process';
+    const ephemeral = range && b.port >= range[0] && b.port <= range[1];
+    const who = b.holder
+      ? `held by pid ${b.holder.pid} (${b.holder.command.slice(0, 120)})`
+      : ephemeral
+        ? `in use, not by a listener: likely the local end of an outgoing connection (the kernel hands out ${range[0]}-${range[1]} for those; pick a LOCAL_PORT_BASE below ${range[0]})`
+        : 'held by another process';
     return `  - port ${b.port} (${b.owner}) is ${who}`;
   });
   if (busy.length > 10) lines.push(`  - and ${busy.length - 10} more`);

@@ -1,0 +1,82 @@
+// Bad input fails before any side effect: a clear message, a non-zero exit, nothing started.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { makeSandbox, processesMentioning, runScript, type Sandbox } from '../helpers.js';
+
+describe('bad input', () => {
+  let sandbox: Sandbox;
+  before(() => {
+    sandbox = makeSandbox(23000);
+  });
+  after(async () => {
+    await sandbox.cleanup();
+  });
+
+  const nothingStarted = () => {
+    assert.deepEqual(processesMentioning(sandbox.dir), []);
+    const servers = join(sandbox.dir, 'local', 'servers');
+    assert.ok(!existsSync(servers) || readdirSync(servers).length === 0, 'no server directory was made');
+  };
+
+  it('rejects invalid and duplicate names with exit 2', async () => {
+    const r = await runScript('install', ['c1', 'Bad_Name', 'c1'], sandbox.env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /'Bad_Name' is not a DNS-1123 label/);
+    assert.match(r.stderr, /duplicate cluster name\(s\): c1/);
+    assert.equal(existsSync(sandbox.dir), false);
+  });
+
+  it('rejects an unknown flag and a missing name on every entry point', async () => {
+    for (const script of ['install', '01-clusters', '06-supercluster', 'status', 'delete']) {
+      const r = await runScript(script, ['c1', '--frobnicate'], sandbox.env);
+      assert.equal(r.code, 2, script);
+      assert.match(r.stderr, /Unknown option '--frobnicate'/, script);
+    }
+    const r = await runScript('06-supercluster', [], sandbox.env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /needs at least one cluster name/);
+    nothingStarted();
+  });
+
+  it('prints help on every entry point', async () => {
+    for (const script of ['install', '03-linkerd', 'status', 'delete']) {
+      const r = await runScript(script, ['--help'], sandbox.env);
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, /usage: npx zx scripts\//);
+      assert.match(r.stdout, /--dry-run/);
+    }
+  });
+
+  it('names a port in use and who holds it, and starts nothing', async () => {
+    const blocker: Server = createServer();
+    // 23005 is the cluster port of the second server in the plan
+    await new Promise<void>((res) => blocker.listen(23005, '127.0.0.1', () => res()));
+    try {
+      const r = await runScript('install', ['c1'], sandbox.env);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /port 23005 \(c1-nats-1 cluster\) is held by pid \d+/);
+      assert.match(r.stderr, /LOCAL_PORT_BASE/);
+      nothingStarted();
+    } finally {
+      await new Promise((res) => blocker.close(res));
+    }
+  });
+
+  it('says how to install nats-server when it is missing', async () => {
+    const r = await runScript('install', ['c1'], { ...sandbox.env, NATS_SERVER_BIN: '/nonexistent/nats-server' });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /NATS_SERVER_BIN is \/nonexistent\/nats-server, which is not an executable file/);
+    assert.match(r.stderr, /apt-get install nats-server/);
+    nothingStarted();
+  });
+
+  it('rejects a bad setting in the environment', async () => {
+    const r = await runScript('install', ['c1'], { ...sandbox.env, LOCAL_PORT_BASE: 'lots' });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /LOCAL_PORT_BASE must be a whole number >= 1024; got 'lots'/);
+    nothingStarted();
+  });
+});
