@@ -50,7 +50,10 @@ export const USERS: readonly UserSpec[] = [
         `$JS.API.CONSUMER.MSG.NEXT.${ANSWERS_STREAM}.${ANSWERS_CONSUMER}`,
         `$JS.ACK.${ANSWERS_STREAM}.${ANSWERS_CONSUMER}.>`,
       ],
-      subscribe: ['answers.*', '_INBOX.>'],
+      // $SRV.> and allow_responses: the recorder answers the services framework's PING/INFO/STATS,
+      // so `status` discovers it like the math services (it publishes nothing else).
+      subscribe: ['answers.*', '_INBOX.>', '$SRV.>'],
+      allowResponses: true,
     },
   },
 ];

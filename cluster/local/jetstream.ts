@@ -32,11 +32,15 @@ export async function waitJetStream(nc: NatsConnection, timeoutMs: number): Prom
   throw new LocalError(`JetStream did not answer within ${Math.round(timeoutMs / 1000)}s (${last}); check that stage 06 converged: npx zx scripts/status.mjs`);
 }
 
-/** Apply, retrying items that failed outright (a meta group still settling); refusals are final. */
-export async function applyWithRetry(nc: NatsConnection, spec: JetStreamSpec, attempts = 5): Promise<ApplyResult[]> {
+/**
+ * Apply, retrying items that failed outright until `timeoutMs` (after a restart stream groups
+ * elect their leaders one by one); refusals are final.
+ */
+export async function applyWithRetry(nc: NatsConnection, spec: JetStreamSpec, timeoutMs: number): Promise<ApplyResult[]> {
+  const deadline = Date.now() + timeoutMs;
   let results = await applySpec(nc, spec);
-  for (let i = 1; i < attempts && results.some((r) => r.action === 'failed'); i++) {
-    await sleep(1000 * i);
+  while (Date.now() < deadline && results.some((r) => r.action === 'failed')) {
+    await sleep(1000);
     const failed = new Set(results.filter((r) => r.action === 'failed').map((r) => `${r.kind}:${r.name}`));
     const again = await applySpec(nc, {
       streams: spec.streams.filter((s) => failed.has(`stream:${s.name}`)),
@@ -65,14 +69,14 @@ export async function jetstreamStage(input: JetStreamStageInput): Promise<ApplyR
   const nc = await connectAdmin(input.topo, input.plan, input.credentials);
   try {
     await waitJetStream(nc, input.timeoutMs);
-    const results = await applyWithRetry(nc, spec);
+    const results = await applyWithRetry(nc, spec, input.timeoutMs);
     for (const line of describeResults(results)) input.say(line);
     const bad = results.filter((r) => r.action === 'refused' || r.action === 'failed');
     if (bad.length) {
       throw new LocalError(`${bad.length} JetStream change(s) not applied:\n${describeResults(bad).map((l) => `  - ${l}`).join('\n')}\n` +
         'fix: a refused change needs the resource recreated (delete it with the nats CLI, then run stage 07 again), or change nats/jetstream/spec.ts back');
     }
-    for (const p of await streamPlacements(nc, spec.streams.map((s) => s.name))) {
+    for (const p of await streamPlacements(nc, spec.streams.map((s) => s.name)).catch(() => [])) {
       input.say(`stream ${p.name} on ${p.cluster ?? '?'}: ${p.servers.join(', ')} (leader ${p.leader ?? 'none'})`);
     }
     return results;

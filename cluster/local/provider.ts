@@ -1,15 +1,19 @@
 // The local provider: the same NATS topology as real nats-server processes under the sandbox.
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { verdictLine } from '../../nats/report.js';
+import { expectedTopology } from '../../nats/expected.js';
+import { clusterTable, serverTable, statusJson, verdictLine } from '../../nats/report.js';
+import { verify, type LiveServer } from '../../nats/verify.js';
+import { byRegion } from '../../services/discovery.js';
 import { buildTopology } from '../../nats/topology.js';
 import { formatDuration, log } from '../../scripts/lib/log.js';
 import { loadCredentials } from '../../scripts/lib/secrets.js';
 import type { ProviderImpl, StageContext, StatusOptions } from '../../scripts/lib/stages.js';
 import { UsageError } from '../../scripts/lib/args.js';
-import { reportStatus } from '../../scripts/lib/status.js';
 import { jetstreamSpec } from '../../nats/jetstream/spec.js';
 import { jetstreamStage } from './jetstream.js';
+import { stopRegionServices } from './services.js';
+import { servicesStage, servicesStatus, servicesTable } from './services-stage.js';
 import { findNatsServer } from './nats-server-bin.js';
 import { allPorts } from './ports.js';
 import { ourPid, stopProcess } from './processes.js';
@@ -92,6 +96,12 @@ async function jetstreamStageLocal(ctx: StageContext): Promise<void> {
   await jetstreamStage({ topo, plan, credentials, say: (line) => log.info(`  ${line}`), timeoutMs: ctx.settings.convergeTimeoutMs });
 }
 
+async function servicesStageLocal(ctx: StageContext): Promise<void> {
+  const { topo, plan } = requireRunningPlan(ctx);
+  const credentials = loadCredentials(ctx.settings.sandboxDir, ctx.settings.env, !ctx.dryRun);
+  await servicesStage(ctx, topo, plan, credentials);
+}
+
 /** Names to act on: the ones given, else the saved plan's. */
 function namesOrPlan(ctx: StageContext): string[] {
   if (ctx.names.length) return ctx.names;
@@ -106,7 +116,29 @@ async function status(ctx: StageContext, opts: StatusOptions): Promise<number> {
     sandboxDir: ctx.settings.sandboxDir, names, replicas: { ...ctx.settings.replicas, ...ctx.args.replicas }, portBase: ctx.settings.portBase,
   });
   const credentials = loadCredentials(ctx.settings.sandboxDir, ctx.settings.env, false);
-  return reportStatus(topo, () => observeLocal(topo, plan, credentials), opts.json);
+  let live: LiveServer[] = [];
+  try {
+    live = await observeLocal(topo, plan, credentials);
+  } catch (e) {
+    log.warn(`no server answered: ${(e as Error).message}`);
+  }
+  const verdict = verify(expectedTopology(topo), live);
+  // The services stage 08 started, as the services framework discovery sees them.
+  const services = await servicesStatus(ctx.settings.sandboxDir, topo, plan, credentials);
+  const serviceProblems = services.missing.map((n) => `service process ${n} does not answer the services discovery (log: ${ctx.settings.sandboxDir}/local/services/${n}/service.log; run stage 08 to restart it)`);
+  const ok = verdict.ok && !serviceProblems.length;
+  if (opts.json) {
+    const base = statusJson(verdict, live);
+    process.stdout.write(JSON.stringify({ ...base, ok, problems: [...base.problems, ...serviceProblems], services: byRegion(services.found) }, null, 2) + '\n');
+  } else {
+    if (live.length) log.info(`${serverTable(live)}\n\n${clusterTable(verdict.clusters)}\n`);
+    log.info(verdictLine(verdict, live));
+    if (services.found.length) log.info(`\n${servicesTable(services.found)}`);
+    const regions = byRegion(services.found);
+    log.info(`services per region: ${names.map((n) => `${n} ${regions[n]?.length ?? 0}`).join(', ')}`);
+    for (const p of serviceProblems) log.info(`  - ${p}`);
+  }
+  return ok ? 0 : 1;
 }
 
 /** Pid files anywhere under `dir`. */
@@ -150,6 +182,7 @@ async function deleteLocal(ctx: StageContext): Promise<void> {
     log.info(`would stop and remove ${gone.length} servers of ${ctx.names.join(', ')}`);
     return;
   }
+  await stopRegionServices(sandboxDir, ctx.names);
   await Promise.all(gone.map(async (name) => {
     await stopServer(sandboxDir, name);
     rmSync(localPaths(sandboxDir).serverDir(name), { recursive: true, force: true });
@@ -166,13 +199,13 @@ export const localProvider: ProviderImpl = {
     '01-clusters': clustersStage,
     '06-supercluster': superclusterStage,
     '07-jetstream': jetstreamStageLocal,
+    '08-services': servicesStageLocal,
   },
   skipped: {
     '02-certs': 'the local servers use generated passwords; the TLS PKI is not built for the local provider yet',
     '03-linkerd': 'no service mesh between local processes: the stretched xr-js routes are direct loopback connections',
     '04-observability': 'no Prometheus/Grafana locally; each server serves its monitoring endpoint on its monitor port (see plan.json)',
     '05-ingress': 'no ingress locally: regional servers advertise their gw servers\' gateway addresses, as the haproxy ingress would',
-    '08-services': 'the math services and recorder are not built yet',
   },
   status,
   delete: deleteLocal,

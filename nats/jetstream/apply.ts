@@ -192,16 +192,25 @@ async function applyKv(nc: NatsConnection, jsm: JetStreamManager, k: KvSpec): Pr
   }
 }
 
+/** A lookup that did not answer (no leader yet after a restart) is a failure to retry, not a crash. */
+async function guarded(kind: ApplyResult['kind'], name: string, fn: () => Promise<ApplyResult>): Promise<ApplyResult> {
+  try {
+    return await fn();
+  } catch (e) {
+    return { kind, name, action: 'failed', detail: errorText(e) };
+  }
+}
+
 /** Apply every stream (sources after what they source), then consumers, then KV buckets. */
-export async function applySpec(nc: NatsConnection, spec: JetStreamSpec, timeoutMs = 20_000): Promise<ApplyResult[]> {
+export async function applySpec(nc: NatsConnection, spec: JetStreamSpec, timeoutMs = 5_000): Promise<ApplyResult[]> {
   const jsm = await jetstreamManager(nc, { timeout: timeoutMs });
   const plain = spec.streams.filter((s) => !s.sources.length);
   const sourcing = spec.streams.filter((s) => s.sources.length);
   const results: ApplyResult[] = [];
-  results.push(...await Promise.all(plain.map((s) => applyStream(jsm, s))));
-  results.push(...await Promise.all(sourcing.map((s) => applyStream(jsm, s))));
-  results.push(...await Promise.all(spec.consumers.map((c) => applyConsumer(jsm, c))));
-  results.push(...await Promise.all(spec.kv.map((k) => applyKv(nc, jsm, k))));
+  results.push(...await Promise.all(plain.map((s) => guarded('stream', s.name, () => applyStream(jsm, s)))));
+  results.push(...await Promise.all(sourcing.map((s) => guarded('stream', s.name, () => applyStream(jsm, s)))));
+  results.push(...await Promise.all(spec.consumers.map((c) => guarded('consumer', `${c.stream}/${c.durable}`, () => applyConsumer(jsm, c)))));
+  results.push(...await Promise.all(spec.kv.map((k) => guarded('kv', k.bucket, () => applyKv(nc, jsm, k)))));
   return results;
 }
 

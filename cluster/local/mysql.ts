@@ -1,0 +1,184 @@
+// A private MariaDB/MySQL server under the sandbox for the recorder when MYSQL_URL is not set:
+// its own data directory, its own loopback port, generated passwords (mode 0600), a pid file that
+// `delete` finds.
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createConnection } from 'mysql2/promise';
+import { DEFAULT_DATABASE, mysqlUrl } from '../../services/recorder/mysql-url.js';
+import type { Runner } from '../../scripts/lib/command.js';
+import { addSecret } from '../../scripts/lib/log.js';
+import { generatePassword } from '../../scripts/lib/secrets.js';
+import { findBusyPorts } from './port-check.js';
+import { logTail, ourPid, removePidFile, startDetached, stopProcess } from './processes.js';
+import { LocalError } from './supercluster.js';
+
+export interface MysqlBinaries {
+  server: string;
+  /** mariadb-install-db, or undefined for MySQL (mysqld --initialize-insecure). */
+  installDb?: string;
+  flavor: 'mariadb' | 'mysql';
+}
+
+const SBIN = ['/usr/sbin', '/usr/local/sbin', '/usr/local/mysql/bin'];
+
+function executable(dirs: string[], name: string): string | undefined {
+  for (const d of dirs) {
+    const f = join(d, name);
+    try {
+      accessSync(f, constants.X_OK);
+      return f;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** mariadbd or mysqld on PATH or in the usual sbin directories; undefined when neither is installed. */
+export function findMysqlServer(env: NodeJS.ProcessEnv): MysqlBinaries | undefined {
+  const dirs = [...(env.PATH ?? '').split(delimiter).filter(Boolean), ...SBIN];
+  const mariadbd = executable(dirs, 'mariadbd');
+  const installDb = executable(dirs, 'mariadb-install-db') ?? executable(dirs, 'mysql_install_db');
+  if (mariadbd && installDb) return { server: mariadbd, installDb, flavor: 'mariadb' };
+  const mysqld = executable(dirs, 'mysqld');
+  if (!mysqld) return undefined;
+  let version = '';
+  try {
+    version = execFileSync(mysqld, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  } catch {
+    return undefined;
+  }
+  if (/mariadb/i.test(version)) return installDb ? { server: mysqld, installDb, flavor: 'mariadb' } : undefined;
+  return { server: mysqld, flavor: 'mysql' };
+}
+
+export function mysqlPaths(sandboxDir: string) {
+  const dir = join(sandboxDir, 'local', 'mysql');
+  return {
+    dir,
+    data: join(dir, 'data'),
+    pid: join(dir, 'pid'),
+    log: join(dir, 'server.log'),
+    socket: join(dir, 'mysqld.sock'),
+    serverPid: join(dir, 'mysqld.pid'),
+    credentials: join(dir, 'credentials.json'),
+  };
+}
+
+interface StoredCredentials {
+  port: number;
+  user: string;
+  password: string;
+  rootPassword: string;
+}
+
+function readCredentials(file: string): StoredCredentials | undefined {
+  if (!existsSync(file)) return undefined;
+  const c = JSON.parse(readFileSync(file, 'utf8')) as StoredCredentials;
+  addSecret(c.password);
+  addSecret(c.rootPassword);
+  return c;
+}
+
+export function privateMysqlPid(sandboxDir: string): number | undefined {
+  const p = mysqlPaths(sandboxDir);
+  return ourPid(p.pid, p.data);
+}
+
+/** The URL of the private server when it runs. */
+export function privateMysqlUrl(sandboxDir: string): string | undefined {
+  const c = readCredentials(mysqlPaths(sandboxDir).credentials);
+  return c ? mysqlUrl({ host: '127.0.0.1', port: c.port, user: c.user, password: c.password, database: DEFAULT_DATABASE }) : undefined;
+}
+
+async function waitSocket(socketPath: string, password: string | undefined, timeoutMs: number, logFile: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const c = await createConnection({ socketPath, user: 'root', ...(password ? { password } : {}), connectTimeout: 2000 });
+      await c.end();
+      return;
+    } catch (e) {
+      last = (e as Error).message;
+      // A root password set earlier: the server is up, the caller retries with it.
+      if ((e as { code?: string }).code === 'ER_ACCESS_DENIED_ERROR') return;
+      await sleep(250);
+    }
+  }
+  throw new LocalError(`the private MySQL server did not accept connections within ${Math.round(timeoutMs / 1000)}s (${last})\n${logTail(logFile, 8)}\nfix: look at ${logFile}`);
+}
+
+export interface PrivateMysqlOptions {
+  sandboxDir: string;
+  port: number;
+  binaries: MysqlBinaries;
+  runner: Runner;
+  say: (line: string) => void;
+  timeoutMs?: number;
+}
+
+/** Start (or find running) the private server, create its database and user; returns MYSQL_URL. */
+export async function ensurePrivateMysql(opts: PrivateMysqlOptions): Promise<string> {
+  const p = mysqlPaths(opts.sandboxDir);
+  mkdirSync(p.dir, { recursive: true, mode: 0o700 });
+  let creds = readCredentials(p.credentials);
+  const port = creds?.port ?? opts.port;
+  const running = privateMysqlPid(opts.sandboxDir);
+  if (running && creds) return privateMysqlUrl(opts.sandboxDir)!;
+  const asRoot = process.getuid?.() === 0 ? [`--user=${userInfo().username}`] : [];
+  if (!existsSync(join(p.data, 'mysql'))) {
+    mkdirSync(p.data, { recursive: true });
+    const init = opts.binaries.flavor === 'mariadb'
+      ? [opts.binaries.installDb!, '--no-defaults', `--datadir=${p.data}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot]
+      : [opts.binaries.server, '--no-defaults', '--initialize-insecure', `--datadir=${p.data}`, ...asRoot];
+    await opts.runner.run(init, { fix: `remove ${p.dir} and run stage 08 again, or set MYSQL_URL to a server of your own`, timeout: 120_000 });
+  }
+  const busy = await findBusyPorts([{ port, owner: 'private MySQL' }]);
+  if (busy.length) throw new LocalError(`port ${port} for the private MySQL server is taken; set LOCAL_MYSQL_PORT to a free port or MYSQL_URL to a server of your own`);
+  const pid = startDetached({
+    command: opts.binaries.server,
+    args: ['--no-defaults', `--datadir=${p.data}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${p.socket}`,
+      `--pid-file=${p.serverPid}`, '--skip-name-resolve', `--log-error=${p.log}`, ...asRoot],
+    pidFile: p.pid,
+    logFile: p.log,
+  });
+  opts.say(`private ${opts.binaries.flavor} server started on 127.0.0.1:${port} (pid ${pid}, data in ${p.data})`);
+  await waitSocket(p.socket, undefined, opts.timeoutMs ?? 60_000, p.log);
+  if (!creds) {
+    creds = { port, user: 'answers', password: generatePassword(), rootPassword: generatePassword() };
+    writeFileSync(p.credentials, JSON.stringify(creds, null, 2) + '\n', { mode: 0o600 });
+    addSecret(creds.password);
+    addSecret(creds.rootPassword);
+  }
+  // Idempotent bootstrap: a fresh server has a root without password, a bootstrapped one has ours.
+  let root;
+  try {
+    root = await createConnection({ socketPath: p.socket, user: 'root', connectTimeout: 5000, multipleStatements: false });
+  } catch {
+    root = await createConnection({ socketPath: p.socket, user: 'root', password: creds.rootPassword, connectTimeout: 5000 });
+  }
+  try {
+    await root.query(`CREATE DATABASE IF NOT EXISTS \`${DEFAULT_DATABASE}\``);
+    await root.query(`CREATE USER IF NOT EXISTS '${creds.user}'@'127.0.0.1' IDENTIFIED BY ?`, [creds.password]);
+    await root.query(`CREATE USER IF NOT EXISTS '${creds.user}'@'localhost' IDENTIFIED BY ?`, [creds.password]);
+    await root.query(`GRANT ALL PRIVILEGES ON \`${DEFAULT_DATABASE}\`.* TO '${creds.user}'@'127.0.0.1'`);
+    await root.query(`GRANT ALL PRIVILEGES ON \`${DEFAULT_DATABASE}\`.* TO '${creds.user}'@'localhost'`);
+    await root.query(`ALTER USER 'root'@'localhost' IDENTIFIED BY ?`, [creds.rootPassword]);
+  } finally {
+    await root.end().catch(() => undefined);
+  }
+  return privateMysqlUrl(opts.sandboxDir)!;
+}
+
+export async function stopPrivateMysql(sandboxDir: string): Promise<boolean> {
+  const p = mysqlPaths(sandboxDir);
+  const pid = privateMysqlPid(sandboxDir);
+  removePidFile(p.pid);
+  if (!pid) return false;
+  await stopProcess(pid, 20_000);
+  return true;
+}

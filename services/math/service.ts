@@ -1,0 +1,38 @@
+// One math service on the NATS services framework: name and metadata carry the region, the
+// endpoint carries its JSON schemas, every bad input gets a service error.
+import type { Service } from '@nats-io/services';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { svcm } from '../framework.js';
+import { DIVIDE_REQUEST_SCHEMA, MATH_REQUEST_SCHEMA, MATH_RESPONSE_SCHEMA } from '../schemas.js';
+import { handle, MATH_GROUP, MATH_QUEUE, type Operation, type Origin } from './operations.js';
+
+export const SERVICE_VERSION = '1.0.0';
+
+export function serviceName(op: Operation, region: string): string {
+  return `${op.service}-${region}`;
+}
+
+export async function startMathService(nc: NatsConnection, op: Operation, origin: Origin): Promise<Service> {
+  const service = await svcm(nc).add({
+    name: serviceName(op, origin.region),
+    version: SERVICE_VERSION,
+    description: `${op.description} (region ${origin.region})`,
+    metadata: { region: origin.region, instance: origin.instance, operation: op.name, service: op.service },
+    queue: MATH_QUEUE,
+  });
+  const requestSchema = op.name === 'divide' ? DIVIDE_REQUEST_SCHEMA : MATH_REQUEST_SCHEMA;
+  service.addGroup(MATH_GROUP, MATH_QUEUE).addEndpoint(op.name, {
+    metadata: {
+      'request-schema': JSON.stringify(requestSchema),
+      'response-schema': JSON.stringify(MATH_RESPONSE_SCHEMA),
+      region: origin.region,
+    },
+    handler: (err, msg) => {
+      if (err) return;
+      const out = handle(op, msg.data, origin);
+      if (out.ok) msg.respond(JSON.stringify(out.response));
+      else msg.respondError(out.code, out.description);
+    },
+  });
+  return service;
+}

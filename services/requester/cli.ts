@@ -1,0 +1,138 @@
+// `scripts/request.mjs --from c1 --count 100 [--concurrency 8] [--seed 42] [--json]`, and the
+// Kubernetes Job (same code, NATS_URL from the pod's environment).
+import { connect } from '@nats-io/transport-node';
+import { parseArgs } from 'node:util';
+import { readPlan } from '../../cluster/local/state.js';
+import { localClientEnv } from '../../cluster/local/supercluster.js';
+import { connectionFromEnv, ClientConfigError } from '../../nats/client.js';
+import { buildTopology } from '../../nats/topology.js';
+import { log, setQuiet } from '../../scripts/lib/log.js';
+import { loadCredentials } from '../../scripts/lib/secrets.js';
+import { loadEnvFile, readSettings } from '../../scripts/lib/settings.js';
+import { runRequester, type RunResult } from './run.js';
+
+export const REQUEST_HELP = `Ask the math services from one region and publish every answer into JetStream.
+
+usage: npx zx scripts/request.mjs --from <cluster> [--count 100] [--concurrency 8] [--seed 42] [--json]
+
+  --from <cluster>      region to ask from (its seed servers; local sandbox), required
+  --count <n>           rounds; every round asks all four operations (default 100)
+  --concurrency <n>     requests in flight (default 8)
+  --seed <n>            seed for the random numbers (default: random)
+  --timeout-ms <n>      time limit per request attempt (default 2000)
+  --json                print { requests, ok, errors, byRegion, latencyMs, published } only
+
+Connects as the requester user of the local sandbox (SANDBOX_DIR), or to NATS_URL with
+NATS_USER/NATS_PASSWORD/NATS_TLS_DIR when NATS_URL is set (the Kubernetes Job).
+Exit code 1 when any request or publish failed.`;
+
+export class RequestUsageError extends Error {}
+
+export interface RequestArgs {
+  from: string;
+  count: number;
+  concurrency: number;
+  seed?: number;
+  timeoutMs: number;
+  json: boolean;
+  help: boolean;
+}
+
+function whole(name: string, raw: string | undefined, fallback: number, min: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min) throw new RequestUsageError(`--${name} takes a whole number >= ${min}; got '${raw}'`);
+  return n;
+}
+
+/** Parse and validate before anything connects. */
+export function parseRequestArgs(argv: string[]): RequestArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        from: { type: 'string' }, count: { type: 'string' }, concurrency: { type: 'string' }, seed: { type: 'string' },
+        'timeout-ms': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new RequestUsageError(`${(e as Error).message}\nrun 'request --help' for the flags it takes`);
+  }
+  const help = values.help === true;
+  if (!help && !values.from) throw new RequestUsageError('--from <cluster> is required, e.g. --from c1');
+  const seed = values.seed === undefined ? undefined : whole('seed', values.seed, 0, 0);
+  return {
+    from: values.from ?? '',
+    count: whole('count', values.count, 100, 1),
+    concurrency: whole('concurrency', values.concurrency, 8, 1),
+    ...(seed !== undefined ? { seed } : {}),
+    timeoutMs: whole('timeout-ms', values['timeout-ms'], 2000, 1),
+    json: values.json === true,
+    help,
+  };
+}
+
+/** Where the requester connects: NATS_URL when set, else the local sandbox's region. */
+function connectionFor(args: RequestArgs, env: NodeJS.ProcessEnv) {
+  if (env.NATS_URL) return connectionFromEnv(env, `requester-${args.from}`);
+  const settings = readSettings(env);
+  const plan = readPlan(settings.sandboxDir);
+  if (!plan) throw new RequestUsageError(`no local sandbox in ${settings.sandboxDir} and NATS_URL is not set; run install first (npx zx scripts/install.mjs c1 c2 c3) or set NATS_URL`);
+  if (!plan.names.includes(args.from)) throw new RequestUsageError(`--from ${args.from} is not a cluster of this sandbox (${plan.names.join(', ')})`);
+  const topo = buildTopology(plan.names, { replicas: plan.replicas });
+  const credentials = loadCredentials(settings.sandboxDir, env, false);
+  return connectionFromEnv({ ...localClientEnv(topo, plan, credentials, 'requester', args.from) }, `requester-${args.from}`);
+}
+
+export function summaryText(r: RunResult): string {
+  const s = r.summary;
+  const regions = Object.entries(s.byRegion).sort().map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  const failures = Object.entries(r.failures).map(([k, v]) => `${k} ${v}`).join(', ');
+  return [
+    `requests ${s.requests}, answered ${s.ok}, errors ${s.errors}${failures ? ` (${failures})` : ''}`,
+    `answers per region: ${regions}`,
+    `latency p50 ${s.latencyMs.p50}ms, p90 ${s.latencyMs.p90}ms, p99 ${s.latencyMs.p99}ms; ${Math.round((s.requests / r.elapsedMs) * 1000)} requests/s`,
+    `published: significant ${s.published.significant}, throwaway ${s.published.throwaway}`,
+  ].join('\n');
+}
+
+export async function requestMain(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  try {
+    loadEnvFile();
+    const args = parseRequestArgs(argv);
+    if (args.help) {
+      process.stdout.write(`${REQUEST_HELP}\n`);
+      return 0;
+    }
+    setQuiet(args.json);
+    const nc = await connect({ ...connectionFor(args, env), timeout: 5000 });
+    let result: RunResult;
+    try {
+      result = await runRequester(nc, {
+        count: args.count, concurrency: args.concurrency, timeoutMs: args.timeoutMs,
+        ...(args.seed !== undefined ? { seed: args.seed } : {}),
+        onError: (what) => log.warn(what),
+      });
+    } finally {
+      await nc.drain().catch(() => undefined);
+    }
+    if (args.json) process.stdout.write(`${JSON.stringify(result.summary)}\n`);
+    else log.info(summaryText(result));
+    const publishFailures = result.failures.publish ?? 0;
+    return result.summary.errors || publishFailures ? 1 : 0;
+  } catch (e) {
+    if (e instanceof RequestUsageError) {
+      log.error(e.message);
+      return 2;
+    }
+    if (e instanceof ClientConfigError) {
+      log.error(e.message);
+      return 2;
+    }
+    log.error((e as Error).message);
+    return 1;
+  }
+}
