@@ -55,3 +55,41 @@ export function withCredentials(url: string, user: string, password: string): st
   u.password = encodeURIComponent(password);
   return u.toString().replace(/\/$/, '');
 }
+
+// --- Kubernetes (k3d and kube providers) --------------------------------------------------------
+
+/** Every NATS pod listens on the chart's standard ports. */
+export const KUBERNETES_PORTS: Readonly<ListenPorts> = { client: 4222, cluster: 6222, gateway: 7222, monitor: 8222 };
+
+/** Statefulset (and service) name of a server's release: the chart's fullname. */
+function statefulSetOf(server: ServerSpec): string {
+  return `${server.release}-nats`;
+}
+
+/** k3d: the other clusters reach a regional cluster's gateways on the node haproxy is exposed on. */
+export function k3dIngressHost(datacenter: string): string {
+  return `k3d-${datacenter}-agent-0`;
+}
+
+/**
+ * Kubernetes, as seen from the pods of one datacenter (`viewFrom`). Routes go to the pods'
+ * headless-service names; xr-js members in other datacenters through the linkerd-mirrored headless
+ * service `xr-js-nats-headless-<datacenter>`. A regional cluster's gateways are reached through its
+ * haproxy ingress (`ingressHost`: k3d node name, or the LoadBalancer address found at install time),
+ * which lands on its gw servers; the stretched cluster in-cluster at `xr-js-nats:7222`, which every
+ * xr-js server also advertises, so gossiped gateway URLs stay inside each datacenter.
+ */
+export function kubernetesAddressing(viewFrom: string, ingressHost: (datacenter: string) => string): Addressing {
+  const gatewayHost = (s: ServerSpec) => (s.role === 'xr' ? `${statefulSetOf(s)}:${KUBERNETES_PORTS.gateway}` : `${ingressHost(s.datacenter)}:${KUBERNETES_PORTS.gateway}`);
+  return {
+    ports: () => ({ ...KUBERNETES_PORTS }),
+    routeUrl(s) {
+      const sts = statefulSetOf(s);
+      const headless = s.role === 'xr' && s.datacenter !== viewFrom ? `${sts}-headless-${s.datacenter}` : `${sts}-headless`;
+      return `nats://${sts}-${s.index}.${headless}:${KUBERNETES_PORTS.cluster}`;
+    },
+    gatewayUrl: (s) => `nats://${gatewayHost(s)}`,
+    gatewayAdvertise: (s) => gatewayHost(s),
+    clientUrl: (s) => `nats://${statefulSetOf(s)}:${KUBERNETES_PORTS.client}`,
+  };
+}

@@ -1,0 +1,143 @@
+// What nats-server configuration a pod of the official `nats` chart ends up with, given helm values
+// and the Secrets its environment reads from: a model of the chart's config templates
+// (files/config/*.yaml, `nats.loadMergePatch` = sprig mergeOverwrite, `<< $VAR >>` unquoting,
+// SERVER_NAME = serverNamePrefix + pod name) at the pinned chart version. Tests use it to check
+// that the values express the same servers the local provider runs.
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type Obj = { [k: string]: Json };
+
+const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** Chart defaults for the keys the config templates read. */
+const CHART_DEFAULTS: Obj = {
+  config: {
+    cluster: { enabled: false, port: 6222, replicas: 3, noAdvertise: true, merge: {} },
+    jetstream: {
+      enabled: false,
+      fileStore: { enabled: true, dir: '/data', pvc: { enabled: true, size: '10Gi' }, maxSize: null },
+      memoryStore: { enabled: false, maxSize: '1Gi' },
+      merge: {},
+    },
+    nats: { port: 4222 },
+    gateway: { enabled: false, port: 7222, merge: {} },
+    monitor: { enabled: true, port: 8222 },
+    serverNamePrefix: '',
+    merge: {},
+  },
+  container: { env: {} },
+};
+
+/** mergo's "empty" values, which mergeOverwrite does not copy over. */
+function isEmpty(v: Json | undefined): boolean {
+  return v === undefined || v === null || v === false || v === 0 || v === '' || (Array.isArray(v) && v.length === 0) || (isObj(v) && Object.keys(v).length === 0);
+}
+
+/** sprig mergeOverwrite: maps merge recursively, any other non-empty value of `src` replaces. */
+export function mergeOverwrite(dst: Obj, src: Obj): Obj {
+  const out: Obj = { ...dst };
+  for (const [k, v] of Object.entries(src)) {
+    const cur = out[k];
+    if (isObj(cur) && isObj(v)) out[k] = mergeOverwrite(cur, v);
+    else if (!isEmpty(v) || cur === undefined) out[k] = v;
+  }
+  return out;
+}
+
+/** helm's coalescing of user values over chart defaults (user values win, maps merge). */
+function coalesce(defaults: Obj, values: Obj): Obj {
+  const out: Obj = { ...defaults };
+  for (const [k, v] of Object.entries(values)) {
+    const cur = out[k];
+    out[k] = isObj(cur) && isObj(v) ? coalesce(cur, v) : v;
+  }
+  return out;
+}
+
+function get(o: Obj, path: string): Json | undefined {
+  let node: Json | undefined = o;
+  for (const k of path.split('.')) node = isObj(node) ? node[k] : undefined;
+  return node;
+}
+
+/** Secret data by secret name, then key. */
+export type SecretStore = Record<string, Record<string, string>>;
+
+function containerEnv(values: Obj, secrets: SecretStore): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, v] of Object.entries((get(values, 'container.env') as Obj | undefined) ?? {})) {
+    if (typeof v === 'string') {
+      env[name] = v;
+      continue;
+    }
+    const ref = isObj(v) ? (get(v, 'valueFrom.secretKeyRef') as Obj | undefined) : undefined;
+    if (!ref) throw new Error(`env ${name}: only plain values and secretKeyRef are modelled`);
+    const value = secrets[String(ref.name)]?.[String(ref.key)];
+    if (value === undefined) throw new Error(`env ${name}: secret ${String(ref.name)} has no key ${String(ref.key)}`);
+    env[name] = value;
+  }
+  return env;
+}
+
+/** `<< $VAR >>` is written unquoted; nats-server then parses the variable's value as config. */
+function resolveReferences(v: Json, env: Record<string, string>): Json {
+  if (typeof v === 'string') {
+    const m = /^<<\s+(.*?)\s+>>$/.exec(v);
+    if (!m) return v;
+    const raw = m[1]!;
+    const variable = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(raw);
+    if (!variable) return { raw } as unknown as Json;
+    const value = env[variable[1]!];
+    if (value === undefined) throw new Error(`nats-server would fail: variable ${variable[1]} is not in the environment`);
+    try {
+      return JSON.parse(value) as Json;
+    } catch {
+      throw new Error(`${variable[1]}: only JSON literals are modelled (got ${value.slice(0, 20)}…)`);
+    }
+  }
+  if (Array.isArray(v)) return v.map((x) => resolveReferences(x, env));
+  if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveReferences(x, env)]));
+  return v;
+}
+
+export function chartFullname(values: Obj, release: string): string {
+  const override = get(values, 'fullnameOverride');
+  if (typeof override === 'string' && override) return override;
+  return release.includes('nats') ? release : `${release}-nats`;
+}
+
+/** The nats-server config (as an object) of pod `index` of release `release` with these values. */
+export function chartServerConfig(userValues: Record<string, unknown>, release: string, index: number, secrets: SecretStore): Obj {
+  const values = coalesce(CHART_DEFAULTS, userValues as Obj);
+  const c = (path: string) => get(values, `config.${path}`);
+  const fullname = chartFullname(values, release);
+  const doc: Obj = {
+    server_name: `${String(c('serverNamePrefix') ?? '')}${fullname}-${index}`,
+    lame_duck_grace_period: '10s',
+    lame_duck_duration: '30s',
+    pid_file: '/var/run/nats/nats.pid',
+    port: c('nats.port') as number,
+  };
+  if (c('cluster.enabled')) {
+    const port = c('cluster.port') as number;
+    const replicas = c('cluster.replicas') as number;
+    const routes = Array.from({ length: replicas }, (_, i) => `nats://${fullname}-${i}.${fullname}-headless:${port}`);
+    doc.cluster = mergeOverwrite({ name: fullname, port, no_advertise: c('cluster.noAdvertise') as boolean, routes }, (c('cluster.merge') as Obj) ?? {});
+  }
+  if (c('gateway.enabled')) doc.gateway = mergeOverwrite({ name: fullname, port: c('gateway.port') as number }, (c('gateway.merge') as Obj) ?? {});
+  if (c('monitor.enabled')) doc.http_port = c('monitor.port') as number;
+  if (c('jetstream.enabled')) {
+    const js: Obj = {};
+    js.max_memory_store = c('jetstream.memoryStore.enabled') ? `<< ${String(c('jetstream.memoryStore.maxSize'))} >>` : 0;
+    if (c('jetstream.fileStore.enabled')) {
+      js.store_dir = c('jetstream.fileStore.dir') as string;
+      const max = c('jetstream.fileStore.maxSize') ?? (c('jetstream.fileStore.pvc.enabled') ? c('jetstream.fileStore.pvc.size') : null);
+      if (max) js.max_file_store = `<< ${String(max)} >>`;
+    } else {
+      js.max_file_store = 0;
+    }
+    doc.jetstream = mergeOverwrite(js, (c('jetstream.merge') as Obj) ?? {});
+  }
+  const merged = mergeOverwrite(doc, (c('merge') as Obj) ?? {});
+  return resolveReferences(merged, containerEnv(values, secrets)) as Obj;
+}
