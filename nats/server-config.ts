@@ -1,6 +1,7 @@
 // The nats-server configuration of one server, as a plain object (rendered by conf.ts).
 // The Kubernetes helm values express the same settings; tests compare the two.
-import { USERS, type Permissions } from './accounts.js';
+import { USERS, type Identity, type Permissions } from './accounts.js';
+import { clientUserName } from './pki.js';
 import type { Addressing } from './addressing.js';
 import { withCredentials } from './addressing.js';
 import type { ConfValue } from './conf.js';
@@ -20,6 +21,11 @@ export interface Credentials {
   gateway: { user: string; password: string };
   /** Shared credentials every route connection presents. */
   route: { user: string; password: string };
+  /**
+   * Client certificate directories (ca.crt, tls.crt, tls.key) per identity, when the sandbox PKI
+   * exists: clients then connect with mTLS instead of a password.
+   */
+  clientTls?: Partial<Record<Identity, string>>;
 }
 
 export const SYSTEM_USER = 'sys';
@@ -32,6 +38,14 @@ export interface JetStreamLimits {
 
 export const DEFAULT_JS_LIMITS: JetStreamLimits = { maxMemoryBytes: 256 * 1024 ** 2, maxFileBytes: 4 * 1024 ** 3 };
 
+/** TLS material of a server: with it, clients need a certificate (verify_and_map) and routes
+ * and gateways use TLS with the same CA. */
+export interface ServerTls {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+}
+
 export interface ServerConfigInput {
   topo: Topology;
   server: ServerSpec;
@@ -40,6 +54,11 @@ export interface ServerConfigInput {
   /** JetStream store directory (JetStream servers only). */
   storeDir?: string;
   jsLimits?: JetStreamLimits;
+  tls?: ServerTls;
+}
+
+function tlsBlock(tls: ServerTls, extra: Record<string, ConfValue>): Record<string, ConfValue> {
+  return { cert_file: tls.certFile, key_file: tls.keyFile, ca_file: tls.caFile, ...extra };
 }
 
 function permissionsConfig(p: Permissions): Record<string, ConfValue> {
@@ -50,10 +69,13 @@ function permissionsConfig(p: Permissions): Record<string, ConfValue> {
   };
 }
 
-export function accountsConfig(credentials: Credentials): Record<string, ConfValue> {
+/**
+ * Accounts and their users. With mTLS every user is a certificate subject (verify_and_map) and
+ * has no password; without it (no PKI yet) each user logs in with its generated password.
+ */
+export function accountsConfig(credentials: Credentials, mtls = false): Record<string, ConfValue> {
   const usersOf = (account: string) => USERS.filter((u) => u.account === account).map((u) => ({
-    user: u.identity,
-    password: credentials[u.identity],
+    ...(mtls ? { user: clientUserName(u.identity) } : { user: u.identity, password: credentials[u.identity] }),
     ...(u.permissions ? { permissions: permissionsConfig(u.permissions) } : {}),
   }));
   return {
@@ -70,6 +92,7 @@ export function clusterConfig(input: ServerConfigInput): Record<string, ConfValu
     name: server.cluster,
     listen: `${addressing.host ?? '0.0.0.0'}:${ports.cluster}`,
     authorization: { user, password },
+    ...(input.tls ? { tls: tlsBlock(input.tls, { verify: true, timeout: 5 }) } : {}),
     routes: routePeers(topo, server).map((p) => withCredentials(addressing.routeUrl(p), user, password)),
   };
 }
@@ -84,6 +107,7 @@ export function gatewayConfig(input: ServerConfigInput): Record<string, ConfValu
     listen: `${addressing.host ?? '0.0.0.0'}:${ports.gateway}`,
     ...(advertise ? { advertise } : {}),
     authorization: { user, password },
+    ...(input.tls ? { tls: tlsBlock(input.tls, { verify: true, timeout: 5 }) } : {}),
     reject_unknown_cluster: true,
     gateways: topo.clusters
       .filter((c) => c.name !== server.cluster)
@@ -116,10 +140,11 @@ export function serverConfig(input: ServerConfigInput): Record<string, ConfValue
     port: ports.client,
     http_port: ports.monitor,
     ...(server.tags.length ? { server_tags: server.tags } : {}),
+    ...(input.tls ? { tls: tlsBlock(input.tls, { verify_and_map: true, timeout: 5 }) } : {}),
     jetstream: jetstreamConfig(input),
     cluster: clusterConfig(input),
     gateway: gatewayConfig(input),
-    accounts: accountsConfig(input.credentials),
+    accounts: accountsConfig(input.credentials, !!input.tls),
     system_account: SYSTEM_ACCOUNT,
   };
 }

@@ -15,6 +15,7 @@ import { jetstreamStage } from './jetstream.js';
 import { stopRegionServices } from './services.js';
 import { servicesStage, servicesStatus, servicesTable } from './services-stage.js';
 import { findNatsServer } from './nats-server-bin.js';
+import { ensureLocalPki, pkiPaths } from './pki.js';
 import { allPorts } from './ports.js';
 import { ourPid, stopProcess } from './processes.js';
 import { localPaths, readPlan, writePlan } from './state.js';
@@ -43,12 +44,21 @@ async function clustersStage(ctx: StageContext): Promise<void> {
   if (!ctx.dryRun) writePlan(ctx.settings.sandboxDir, plan);
 }
 
+async function certsStage(ctx: StageContext): Promise<void> {
+  const pki = await ensureLocalPki(ctx.runner, ctx.settings.sandboxDir);
+  const verb = ctx.dryRun ? 'would issue' : 'issued';
+  log.info(`sandbox PKI in ${pkiPaths(ctx.settings.sandboxDir).root}: ${verb} ${pki.issued.length ? pki.issued.join(', ') : 'nothing'}${pki.kept.length ? `; kept ${pki.kept.join(', ')} (current)` : ''}`);
+  log.info('every client connects with its own certificate (verify_and_map); routes and gateways use TLS with the same CA and their credentials');
+}
+
 async function superclusterStage(ctx: StageContext): Promise<void> {
   const sandboxDir = ctx.settings.sandboxDir;
   const bin = findNatsServer(ctx.settings.env, ctx.settings.natsServerBin);
   const { topo, plan, previous } = planFor(ctx);
+  // Stage 02 makes the PKI; doing it here too (a no-op when current) lets stage 06 run alone.
+  const pki = await ensureLocalPki(ctx.runner, sandboxDir);
   const credentials = loadCredentials(sandboxDir, ctx.settings.env, !ctx.dryRun);
-  const configs = renderLocalConfigs(topo, plan.ports, credentials, sandboxDir, ctx.settings.jsLimits);
+  const configs = renderLocalConfigs(topo, plan.ports, credentials, sandboxDir, ctx.settings.jsLimits, pki.server);
   const reconcile = planActions(sandboxDir, configs);
   const counts = new Map<string, number>();
   for (const a of reconcile.actions.values()) counts.set(a, (counts.get(a) ?? 0) + 1);
@@ -197,12 +207,12 @@ export const localProvider: ProviderImpl = {
   name: 'local',
   stages: {
     '01-clusters': clustersStage,
+    '02-certs': certsStage,
     '06-supercluster': superclusterStage,
     '07-jetstream': jetstreamStageLocal,
     '08-services': servicesStageLocal,
   },
   skipped: {
-    '02-certs': 'the local servers use generated passwords; the TLS PKI is not built for the local provider yet',
     '03-linkerd': 'no service mesh between local processes: the stretched xr-js routes are direct loopback connections',
     '04-observability': 'no Prometheus/Grafana locally; each server serves its monitoring endpoint on its monitor port (see plan.json)',
     '05-ingress': 'no ingress locally: regional servers advertise their gw servers\' gateway addresses, as the haproxy ingress would',

@@ -4,11 +4,11 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Identity } from '../../nats/accounts.js';
 import { localAddressing } from '../../nats/addressing.js';
-import type { ClientEnv } from '../../nats/client.js';
+import { connectionFromEnv, type ClientEnv } from '../../nats/client.js';
 import { toNatsConf } from '../../nats/conf.js';
 import { expectedTopology } from '../../nats/expected.js';
 import { observe } from '../../nats/observe.js';
-import { serverConfig, SYSTEM_USER, type Credentials, type JetStreamLimits } from '../../nats/server-config.js';
+import { serverConfig, SYSTEM_USER, type Credentials, type JetStreamLimits, type ServerTls } from '../../nats/server-config.js';
 import { buildTopology, DEFAULT_REPLICAS, ROLES, type Role, type Topology } from '../../nats/topology.js';
 import { verify, type LiveServer, type Verdict } from '../../nats/verify.js';
 import { describeBusyPorts, findBusyPorts } from './port-check.js';
@@ -42,7 +42,7 @@ export function resolvePlan(input: PlanInput): { topo: Topology; plan: LocalPlan
   return { topo, plan: { version: 1, names: [...input.names], replicas, portBase: input.portBase, ports }, ...(previous ? { previous } : {}) };
 }
 
-export function renderLocalConfigs(topo: Topology, ports: PortPlan, credentials: Credentials, sandboxDir: string, jsLimits?: JetStreamLimits): Map<string, string> {
+export function renderLocalConfigs(topo: Topology, ports: PortPlan, credentials: Credentials, sandboxDir: string, jsLimits?: JetStreamLimits, tls?: ServerTls): Map<string, string> {
   const paths = localPaths(sandboxDir);
   const addressing = localAddressing(topo, (name) => {
     const p = ports[name];
@@ -55,6 +55,7 @@ export function renderLocalConfigs(topo: Topology, ports: PortPlan, credentials:
       topo, server, addressing, credentials,
       ...(server.jetstream ? { storeDir: paths.store(server.name) } : {}),
       ...(jsLimits ? { jsLimits } : {}),
+      ...(tls ? { tls } : {}),
     });
     out.set(server.name, toNatsConf(config, `${server.name}: written by the NATS supercluster sandbox (local provider); edits are overwritten`));
   }
@@ -180,12 +181,17 @@ export function regionClientUrls(topo: Topology, plan: LocalPlan, datacenter: st
 
 /** Environment for a local client process of `identity` in `datacenter` (see nats/client.ts). */
 export function localClientEnv(topo: Topology, plan: LocalPlan, credentials: Credentials, identity: Identity, datacenter: string): ClientEnv {
-  return { NATS_URL: regionClientUrls(topo, plan, datacenter).join(','), NATS_USER: identity, NATS_PASSWORD: credentials[identity] };
+  const url = regionClientUrls(topo, plan, datacenter).join(',');
+  const tlsDir = credentials.clientTls?.[identity];
+  // With the sandbox PKI in place the certificate is the identity: no password is handed out.
+  return tlsDir ? { NATS_URL: url, NATS_TLS_DIR: tlsDir } : { NATS_URL: url, NATS_USER: identity, NATS_PASSWORD: credentials[identity] };
 }
 
 export async function observeLocal(topo: Topology, plan: LocalPlan, credentials: Credentials, waitMs = 2000): Promise<LiveServer[]> {
+  const servers = clientUrls(plan, topo.servers.map((s) => s.name));
+  const tlsDir = credentials.clientTls?.sys;
   return observe({
-    connection: { servers: clientUrls(plan, topo.servers.map((s) => s.name)), user: SYSTEM_USER, pass: credentials.sys },
+    connection: tlsDir ? connectionFromEnv({ NATS_URL: servers.join(','), NATS_TLS_DIR: tlsDir }) : { servers, user: SYSTEM_USER, pass: credentials.sys },
     expectedServers: topo.servers.length,
     waitMs,
   });

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Credentials } from '../../nats/server-config.js';
+import { IDENTITIES } from '../../nats/accounts.js';
+import { pkiPaths } from '../../cluster/local/pki.js';
 import { addSecret } from './log.js';
 
 export const SECRETS_FILE = 'secrets.json';
@@ -64,7 +66,11 @@ export function loadCredentials(sandboxDir: string, env: NodeJS.ProcessEnv, pers
     writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
     chmodSync(file, 0o600);
   }
+  const clientTls = Object.fromEntries(IDENTITIES
+    .map((id) => [id, pkiPaths(sandboxDir).client(id)] as const)
+    .filter(([, dir]) => existsSync(join(dir, 'tls.crt')) && existsSync(join(dir, 'tls.key'))));
   return {
+    ...(Object.keys(clientTls).length ? { clientTls } : {}),
     sys: values.sys,
     admin: values.admin,
     math: values.math,
