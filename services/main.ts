@@ -17,7 +17,7 @@ function say(line: string): void {
 
 async function connectForever(name: string): Promise<NatsConnection> {
   // Services outlive server restarts: reconnect without limit.
-  const nc = await connect({ ...connectionFromEnv(process.env, name), maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 5000 });
+  const nc = await connect({ ...connectionFromEnv(process.env, name), maxReconnectAttempts: -1, reconnectTimeWait: 500, waitOnFirstConnect: true, timeout: 5000 });
   (async () => {
     for await (const s of nc.status()) if (s.type === 'disconnect' || s.type === 'reconnect') say(`nats ${s.type}`);
   })().catch(() => undefined);

@@ -76,9 +76,8 @@ export function processEnv(topo: Topology, plan: LocalPlan, credentials: Credent
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     ...(process.env.HOME ? { HOME: process.env.HOME } : {}),
-    NATS_URL: client.NATS_URL,
-    NATS_USER: client.NATS_USER ?? '',
-    NATS_PASSWORD: client.NATS_PASSWORD ?? '',
+    // Whatever the connection needs (password, or the identity's certificate directory).
+    ...Object.fromEntries(Object.entries(client).filter((e): e is [string, string] => typeof e[1] === 'string')),
     REGION: p.region,
     INSTANCE: p.name,
     ...(p.role === 'recorder' && mysqlUrl ? { MYSQL_URL: mysqlUrl } : {}),
