@@ -1,0 +1,243 @@
+// mTLS and least privilege on a real local supercluster: who may connect, who may do what, and
+// that routes and gateways refuse wrong credentials while the supercluster forms with the right ones.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect as rawConnect } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { Identity } from '../../nats/accounts.js';
+import { localAddressing } from '../../nats/addressing.js';
+import { connectionFromEnv } from '../../nats/client.js';
+import { toNatsConf } from '../../nats/conf.js';
+import { serverConfig, type Credentials } from '../../nats/server-config.js';
+import { buildTopology, serverByName, type ServerSpec } from '../../nats/topology.js';
+import { pkiPaths, tlsFiles } from '../../cluster/local/pki.js';
+import type { LocalPlan } from '../../cluster/local/state.js';
+import { loadCredentials } from '../../scripts/lib/secrets.js';
+import { makeSandbox, runScript, type Sandbox } from '../helpers.js';
+
+const NAMES = ['c1', 'c2'];
+const SMALL = ['--replicas', 'seed=1,js=1,gw=1,xr=1'];
+
+describe('security of the local supercluster', () => {
+  let sandbox: Sandbox;
+  let plan: LocalPlan;
+  let url: string;
+  const rogues: number[] = [];
+
+  before(async () => {
+    sandbox = makeSandbox(24000);
+    const r = await runScript('06-supercluster', [...NAMES, ...SMALL], sandbox.env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    plan = JSON.parse(readFileSync(join(sandbox.dir, 'plan.json'), 'utf8')) as LocalPlan;
+    url = `nats://127.0.0.1:${plan.ports['c1-nats-0']!.client}`;
+  });
+  after(async () => {
+    for (const pid of rogues) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+    await sandbox.cleanup();
+  });
+
+  const certDir = (id: Identity) => pkiPaths(sandbox.dir).client(id);
+  const connectAs = (id: Identity) => connect({ ...connectionFromEnv({ NATS_URL: url, NATS_TLS_DIR: certDir(id) }), reconnect: false, timeout: 3000 });
+
+  /** Permission violations the server reports on this connection. */
+  function violations(nc: NatsConnection): string[] {
+    const seen: string[] = [];
+    (async () => {
+      for await (const s of nc.status()) if (s.type === 'error') seen.push(s.error.message);
+    })().catch(() => undefined);
+    return seen;
+  }
+
+  async function settle(nc: NatsConnection): Promise<void> {
+    await nc.flush();
+    await sleep(150);
+  }
+
+  describe('connections', () => {
+    it('accepts a client certificate from the sandbox CA and maps it to its user', async () => {
+      const nc = await connectAs('admin');
+      const jsm = await jetstreamManager(nc);
+      const info = await jsm.getAccountInfo();
+      assert.ok(info.limits, 'the admin user is in the JetStream-enabled application account');
+      await nc.close();
+    });
+
+    it('refuses TLS without a client certificate', async () => {
+      await assert.rejects(connect({ servers: url, tls: { caFile: join(certDir('admin'), 'ca.crt') }, reconnect: false, timeout: 3000 }));
+    });
+
+    it('refuses a generated password without a client certificate', async () => {
+      const creds = loadCredentials(sandbox.dir, {}, false);
+      await assert.rejects(connect({ servers: url, user: 'admin', pass: creds.admin, tls: { caFile: join(certDir('admin'), 'ca.crt') }, reconnect: false, timeout: 3000 }));
+    });
+
+    it('refuses a certificate with the right subject from another CA', async () => {
+      const other = join(sandbox.dir, '..', 'other-ca');
+      mkdirSync(other, { recursive: true });
+      const o = (args: string[]) => execFileSync('openssl', args, { cwd: other, stdio: 'ignore' });
+      o(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/O=NATS Sandbox/CN=NATS Sandbox CA']);
+      o(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', '/O=NATS Sandbox/CN=admin']);
+      writeFileSync(join(other, 'ext.cnf'), 'extendedKeyUsage=clientAuth\n');
+      o(['x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', '7', '-days', '2', '-out', 'tls.crt', '-extfile', 'ext.cnf']);
+      await assert.rejects(connect({
+        servers: url, reconnect: false, timeout: 3000,
+        tls: { caFile: join(certDir('admin'), 'ca.crt'), certFile: join(other, 'tls.crt'), keyFile: join(other, 'tls.key') },
+      }));
+    });
+
+    it('refuses plain text: the server demands TLS before anything else', async () => {
+      let timedOut = false;
+      const reply = await new Promise<string>((resolve, reject) => {
+        const sock = rawConnect(plan.ports['c1-nats-0']!.client, '127.0.0.1');
+        let data = '';
+        sock.on('data', (d) => {
+          data += d;
+          if (data.includes('INFO') && !data.includes('CONNECT_SENT')) {
+            data += 'CONNECT_SENT';
+            sock.write('CONNECT {"verbose":false,"user":"admin"}\r\nPING\r\n');
+          }
+        });
+        sock.on('close', () => resolve(data));
+        sock.on('error', reject);
+        setTimeout(() => {
+          timedOut = true;
+          sock.destroy();
+        }, 5000);
+      });
+      assert.match(reply, /"tls_required":true/);
+      assert.doesNotMatch(reply, /PONG|\+OK/);
+      assert.equal(timedOut, false, 'the server closes a plain-text connection itself');
+    });
+  });
+
+  describe('least privilege', () => {
+    it('the requester may ask and publish answers, but not serve math or publish to $SRV', async () => {
+      const nc = await connectAs('requester');
+      const errs = violations(nc);
+      nc.publish('math.numbers.add', '{}');
+      nc.publish('answers.throwaway', '{}');
+      await settle(nc);
+      assert.deepEqual(errs, []);
+      nc.subscribe('math.numbers.>');
+      await settle(nc);
+      nc.publish('$SRV.PING', '');
+      await settle(nc);
+      assert.ok(errs.some((e) => /Permissions Violation for Subscription to "math\.numbers\.>"/i.test(e)), errs.join('\n'));
+      assert.ok(errs.some((e) => /Permissions Violation for Publish to "\$SRV\.PING"/i.test(e)), errs.join('\n'));
+      await nc.close();
+    });
+
+    it('a math service may serve math.numbers.>, but not publish answers', async () => {
+      const nc = await connectAs('math');
+      const errs = violations(nc);
+      nc.subscribe('math.numbers.>', { queue: 'math' });
+      await settle(nc);
+      assert.deepEqual(errs, []);
+      nc.publish('answers.significant', '{"result": 5}');
+      await settle(nc);
+      assert.ok(errs.some((e) => /Permissions Violation for Publish to "answers\.significant"/i.test(e)), errs.join('\n'));
+      await nc.close();
+    });
+
+    it('the recorder may read answers, but not send math requests', async () => {
+      const nc = await connectAs('recorder');
+      const errs = violations(nc);
+      nc.subscribe('answers.*');
+      await settle(nc);
+      assert.deepEqual(errs, []);
+      nc.publish('math.numbers.add', '{"first":1,"second":2}');
+      await settle(nc);
+      assert.ok(errs.some((e) => /Permissions Violation for Publish to "math\.numbers\.add"/i.test(e)), errs.join('\n'));
+      await nc.close();
+    });
+
+    it('the system user sees the servers but cannot use the application\'s JetStream', async () => {
+      const nc = await connectAs('sys');
+      const r = await nc.request('$SYS.REQ.SERVER.PING.VARZ', '', { timeout: 2000 });
+      assert.ok(r.json<{ server: { name: string } }>().server.name);
+      const jsm = await jetstreamManager(nc, { timeout: 1500 }).catch((e: Error) => e);
+      const outcome = jsm instanceof Error ? jsm : await jsm.getAccountInfo().catch((e: Error) => e);
+      assert.ok(outcome instanceof Error, 'JetStream must not answer the system account');
+      assert.match(outcome.message, /jetstream (is )?not enabled|no responders|503|timeout/i);
+      await nc.close();
+    });
+
+    it('the admin may not use the system account', async () => {
+      const nc = await connectAs('admin');
+      await assert.rejects(nc.request('$SYS.REQ.SERVER.PING.VARZ', '', { timeout: 1000 }), /no responders|timeout|503/i);
+      await nc.close();
+    });
+  });
+
+  describe('routes and gateways', () => {
+    const topo = buildTopology(NAMES, { replicas: { seed: 1, js: 1, gw: 1, xr: 1 } });
+
+    /** Run one extra server impersonating `as` with `credentials`, on spare ports; returns its monitor port. */
+    async function rogue(as: ServerSpec, credentials: Credentials, slot: number): Promise<number> {
+      const base = 24000 + 200 + slot * 4;
+      const rogueSpec: ServerSpec = { ...as, name: `rogue-${slot}`, jetstream: false, tags: [] };
+      const ports = { ...plan.ports, [rogueSpec.name]: { client: base, cluster: base + 1, gateway: base + 2, monitor: base + 3 } };
+      const t = { ...topo, servers: [...topo.servers, rogueSpec] };
+      const config = serverConfig({ topo: t, server: rogueSpec, addressing: localAddressing(t, (n) => ports[n]!), credentials, tls: tlsFiles(pkiPaths(sandbox.dir).server) });
+      const dir = join(sandbox.dir, 'rogues', rogueSpec.name);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'nats.conf'), toNatsConf(config));
+      const child = spawn('nats-server', ['-c', join(dir, 'nats.conf')], { stdio: 'ignore', env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin` } });
+      rogues.push(child.pid!);
+      return base + 3;
+    }
+
+    async function monitor<T>(port: number, path: string): Promise<T> {
+      for (let i = 0; i < 50; i++) {
+        try {
+          return (await (await fetch(`http://127.0.0.1:${port}${path}`)).json()) as T;
+        } catch {
+          await sleep(100);
+        }
+      }
+      throw new Error(`monitor ${port}${path} did not answer`);
+    }
+
+    async function eventually(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+      const end = Date.now() + ms;
+      while (Date.now() < end) {
+        if (await check()) return true;
+        await sleep(200);
+      }
+      return false;
+    }
+
+    const real = () => loadCredentials(sandbox.dir, {}, false);
+
+    it('a route with the wrong password is refused; with the right one it joins', async () => {
+      const seed = serverByName(topo, 'c1-nats-0');
+      const wrong = await rogue(seed, { ...real(), route: { user: 'route', password: 'wrong-password' } }, 0);
+      const joined = await eventually(async () => (await monitor<{ num_routes: number }>(wrong, '/routez')).num_routes > 0, 3000);
+      assert.equal(joined, false, 'a route with a wrong password must not form');
+      const right = await rogue(seed, real(), 1);
+      assert.ok(await eventually(async () => (await monitor<{ num_routes: number }>(right, '/routez')).num_routes > 0, 10000), 'the right password forms routes');
+    });
+
+    it('a gateway with the wrong password is refused; with the right one it connects', async () => {
+      // a lone server claiming to be part of c2, with no routes, dialling the other clusters
+      const gw = serverByName(topo, 'c2-gw-nats-0');
+      const noRoutes = (c: Credentials) => ({ ...c, route: { user: 'route', password: 'not-the-route-password' } });
+      const outbound = async (port: number) => Object.values((await monitor<{ outbound_gateways?: Record<string, { connection?: unknown }> }>(port, '/gatewayz')).outbound_gateways ?? {}).filter((g) => g.connection).length;
+      const wrong = await rogue(gw, noRoutes({ ...real(), gateway: { user: 'gateway', password: 'wrong-password' } }), 2);
+      assert.equal(await eventually(async () => (await outbound(wrong)) > 0, 3000), false, 'a gateway with a wrong password must not connect');
+      const right = await rogue(gw, noRoutes(real()), 3);
+      assert.ok(await eventually(async () => (await outbound(right)) > 0, 10000), 'the right password connects');
+    });
+  });
+});
