@@ -14,6 +14,7 @@ import { loadCredentials } from './secrets.js';
 import { loadEnvFile, readSettings } from './settings.js';
 import { STAGES, type ProviderImpl, type StageContext, type StageId } from './stages.js';
 import { reportStatus } from './status.js';
+import { writeContexts } from '../../cluster/local/contexts.js';
 
 const PROVIDERS: Record<ConcreteProvider, ProviderImpl> = { local: localProvider, k3d: k3dProvider, kube: kubeProvider };
 
@@ -36,6 +37,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
       json: { type: 'boolean', description: 'print { servers, clusters, ok, problems } as JSON' },
       server: { type: 'string', placeholder: 'nats://host:port', description: 'ask this server instead of the provider\'s own (system account credentials from the sandbox or .env)' },
     },
+  },
+  contexts: {
+    name: 'contexts', summary: 'Print the `nats context add` commands for the system and admin users of every cluster (mTLS, local provider); --write creates the contexts.', namesRequired: true,
+    flags: { write: { type: 'boolean', description: 'write the contexts into the NATS CLI configuration instead of printing commands' } },
   },
   delete: { name: 'delete', summary: 'Remove everything the stages made for the given cluster names (all of the sandbox when no names are given).', namesRequired: false },
   ...Object.fromEntries(STAGES.map((s) => [s.id, { name: s.id, summary: STAGE_SUMMARIES[s.id], namesRequired: true }])),
@@ -85,6 +90,11 @@ async function dispatch(command: string, argv: string[]): Promise<number> {
     const topo = buildTopology(ctx.names, { replicas: replicasFor(ctx) });
     const credentials = loadCredentials(settings.sandboxDir, settings.env, false);
     return reportStatus(topo, () => observe({ connection: { servers: [server], user: SYSTEM_USER, pass: credentials.sys }, expectedServers: topo.servers.length }), json);
+  }
+  if (command === 'contexts') {
+    if (impl.name !== 'local') throw new UsageError('contexts knows the client addresses of the local provider only; for k3d/kube use the ingress address with the certificates of stage 02');
+    writeContexts(ctx, args.flags.write === true);
+    return 0;
   }
   if (command === 'delete') {
     await step(`delete (${impl.name}${ctx.names.length ? `: ${ctx.names.join(' ')}` : ''})`, () => impl.delete(ctx));

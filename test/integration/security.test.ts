@@ -180,6 +180,24 @@ describe('security of the local supercluster', () => {
     });
   });
 
+  describe('NATS CLI contexts', () => {
+    it('prints nats context add commands for sys and admin per cluster, and --write makes working contexts', async () => {
+      const printed = await runScript('contexts', NAMES, sandbox.env);
+      assert.equal(printed.code, 0, printed.stderr);
+      const lines = printed.stdout.split('\n').filter((l) => l.startsWith('nats context add'));
+      assert.deepEqual(lines.map((l) => l.split(' ')[3]), ['sandbox-c1-sys', 'sandbox-c1-admin', 'sandbox-c2-sys', 'sandbox-c2-admin']);
+      assert.ok(lines.every((l) => l.includes('--tlscert') && l.includes('--tlskey') && l.includes('--tlsca')));
+      const xdg = join(sandbox.dir, '..', 'xdg');
+      const written = await runScript('contexts', [...NAMES, '--write'], { ...sandbox.env, XDG_CONFIG_HOME: xdg });
+      assert.equal(written.code, 0, written.stderr);
+      const c = JSON.parse(readFileSync(join(xdg, 'nats', 'context', 'sandbox-c2-sys.json'), 'utf8')) as { url: string; ca: string; cert: string; key: string };
+      const nc = await connect({ servers: c.url.split(','), tls: { caFile: c.ca, certFile: c.cert, keyFile: c.key }, reconnect: false, timeout: 3000 });
+      const r = await nc.request('$SYS.REQ.SERVER.PING.VARZ', '', { timeout: 2000 });
+      assert.ok(r.json<{ server: { name: string } }>().server.name);
+      await nc.close();
+    });
+  });
+
   describe('routes and gateways', () => {
     const topo = buildTopology(NAMES, { replicas: { seed: 1, js: 1, gw: 1, xr: 1 } });
 
