@@ -1,0 +1,101 @@
+// The NATS PKI in Kubernetes: one sandbox CA for every cluster (made once, the same files the local
+// provider uses, stored in each cluster as the secret of a cert-manager CA Issuer), a server
+// certificate covering every NATS service name and the external gateway address, and one client
+// certificate per identity with the subject verify_and_map maps to its user. Certificates issued in
+// any cluster chain to the same CA, so a client certificate from one region works in every other.
+import { Certificate, Issuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1';
+import { IDENTITIES, type Identity } from '../nats/accounts.js';
+import { LEAF_DAYS, PKI_ORGANIZATION, RENEW_BEFORE_DAYS } from '../nats/pki.js';
+import { releaseName, ROLES, STRETCHED_CLUSTER } from '../nats/topology.js';
+import { NAMESPACES, natsFullname } from './names.js';
+import { plain, type K8sObject } from './objects.js';
+import { clientSecretName } from './services.js';
+
+export const NATS_CA_SECRET = 'nats-sandbox-ca';
+export const NATS_CA_ISSUER = 'nats-sandbox-ca';
+export const NATS_SERVER_TLS_SECRET = 'nats-server-tls';
+
+const hours = (days: number) => `${days * 24}h0m0s`;
+
+/**
+ * DNS names a NATS server of `datacenter` may be reached by: each release's client service and
+ * headless pod names (short and fully qualified), the mirrored xr-js headless services of the other
+ * datacenters, and the external address other clusters dial.
+ */
+export function natsServerDnsNames(datacenter: string, allDatacenters: readonly string[], externalAddresses: readonly string[]): string[] {
+  const ns = NAMESPACES.nats;
+  const names = new Set<string>();
+  for (const role of ROLES) {
+    const svc = natsFullname(releaseName(datacenter, role));
+    for (const base of [svc, `${svc}-headless`]) {
+      names.add(base);
+      names.add(`${base}.${ns}`);
+      names.add(`${base}.${ns}.svc`);
+      names.add(`${base}.${ns}.svc.cluster.local`);
+    }
+    names.add(`*.${svc}-headless`);
+    names.add(`*.${svc}-headless.${ns}.svc.cluster.local`);
+  }
+  for (const other of allDatacenters.filter((d) => d !== datacenter)) {
+    names.add(`*.${natsFullname(STRETCHED_CLUSTER)}-headless-${other}`);
+    names.add(`*.${natsFullname(STRETCHED_CLUSTER)}-headless-${other}.${ns}.svc.cluster.local`);
+  }
+  for (const a of externalAddresses) names.add(a);
+  names.add('localhost');
+  return [...names];
+}
+
+export function natsCaIssuer(): K8sObject {
+  return plain(new Issuer({ metadata: { name: NATS_CA_ISSUER, namespace: NAMESPACES.nats }, spec: { ca: { secretName: NATS_CA_SECRET } } }));
+}
+
+export function natsServerCertificate(datacenter: string, allDatacenters: readonly string[], externalAddresses: readonly string[]): K8sObject {
+  return plain(new Certificate({
+    metadata: { name: NATS_SERVER_TLS_SECRET, namespace: NAMESPACES.nats },
+    spec: {
+      issuerRef: { kind: 'Issuer', name: NATS_CA_ISSUER },
+      secretName: NATS_SERVER_TLS_SECRET,
+      commonName: 'nats-server',
+      subject: { organizations: [PKI_ORGANIZATION] },
+      dnsNames: natsServerDnsNames(datacenter, allDatacenters, externalAddresses),
+      ipAddresses: ['127.0.0.1'],
+      duration: hours(LEAF_DAYS),
+      renewBefore: hours(RENEW_BEFORE_DAYS),
+      usages: ['server auth', 'client auth', 'digital signature', 'key encipherment'],
+      privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+    },
+  }));
+}
+
+/** Subject O=NATS Sandbox, CN=<identity>: verify_and_map sees "CN=<identity>,O=NATS Sandbox". */
+export function natsClientCertificate(identity: Identity): K8sObject {
+  return plain(new Certificate({
+    metadata: { name: clientSecretName(identity), namespace: NAMESPACES.nats },
+    spec: {
+      issuerRef: { kind: 'Issuer', name: NATS_CA_ISSUER },
+      secretName: clientSecretName(identity),
+      commonName: identity,
+      subject: { organizations: [PKI_ORGANIZATION] },
+      duration: hours(LEAF_DAYS),
+      renewBefore: hours(RENEW_BEFORE_DAYS),
+      usages: ['client auth', 'digital signature', 'key encipherment'],
+      privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+    },
+  }));
+}
+
+/** Everything stage 02 applies for NATS in one cluster, after the CA secret exists there. */
+export function natsPkiObjects(datacenter: string, allDatacenters: readonly string[], externalAddresses: readonly string[]): K8sObject[] {
+  return [natsCaIssuer(), natsServerCertificate(datacenter, allDatacenters, externalAddresses), ...IDENTITIES.map(natsClientCertificate)];
+}
+
+/**
+ * The command that stores the sandbox CA (made once, locally) as the Issuer's secret, idempotently:
+ * render with --dry-run=client and apply, so the key never lands in a rendered file.
+ */
+export function caSecretCommands(caCertFile: string, caKeyFile: string): { create: string[]; apply: string[] } {
+  return {
+    create: ['kubectl', 'create', 'secret', 'tls', NATS_CA_SECRET, '--namespace', NAMESPACES.nats, '--cert', caCertFile, '--key', caKeyFile, '--dry-run=client', '-o', 'yaml'],
+    apply: ['kubectl', 'apply', '-f', '-'],
+  };
+}
