@@ -1,0 +1,63 @@
+// A server as `status` sees it, built from its HTTP monitoring endpoints (/varz, /routez,
+// /gatewayz, /jsz), which the Kubernetes path reads through the API server's pod proxy: no port
+// forward, no client connection into the cluster needed. Pure.
+import type { LiveServer } from '../nats/verify.js';
+
+export interface Varz {
+  server_id: string;
+  server_name: string;
+  version: string;
+  connections: number;
+  routes: number;
+  mem: number;
+  uptime: string;
+  tags?: string[];
+  cluster?: { name?: string };
+  jetstream?: { config?: unknown };
+}
+export interface Routez {
+  routes?: { remote_id: string; remote_name?: string }[] | null;
+}
+export interface Gatewayz {
+  outbound_gateways?: Record<string, unknown> | null;
+  inbound_gateways?: Record<string, unknown[]> | null;
+}
+export interface Jsz {
+  disabled?: boolean;
+  meta_cluster?: { leader?: string; cluster_size?: number };
+}
+
+export interface MonitorAnswers {
+  varz: Varz;
+  routez?: Routez;
+  gatewayz?: Gatewayz;
+  jsz?: Jsz;
+}
+
+/** LiveServers from every answering server; route peers named through the others' ids. */
+export function liveServers(answers: readonly MonitorAnswers[]): LiveServer[] {
+  const nameById = new Map(answers.map((a) => [a.varz.server_id, a.varz.server_name]));
+  return answers.map(({ varz, routez, gatewayz, jsz }) => {
+    const peers = new Set((routez?.routes ?? []).map((r) => r.remote_name || nameById.get(r.remote_id) || r.remote_id));
+    const inbound: Record<string, number> = {};
+    for (const [cluster, conns] of Object.entries(gatewayz?.inbound_gateways ?? {})) inbound[cluster] = Array.isArray(conns) ? conns.length : 0;
+    const meta = jsz && !jsz.disabled ? jsz.meta_cluster : undefined;
+    return {
+      name: varz.server_name,
+      id: varz.server_id,
+      cluster: varz.cluster?.name ?? '',
+      version: varz.version,
+      jetstream: !!varz.jetstream?.config,
+      tags: varz.tags ?? [],
+      connections: varz.connections ?? 0,
+      routes: varz.routes ?? peers.size,
+      routePeers: [...peers].sort(),
+      outboundGateways: Object.keys(gatewayz?.outbound_gateways ?? {}).sort(),
+      inboundGateways: inbound,
+      memBytes: varz.mem ?? 0,
+      uptime: varz.uptime ?? '',
+      ...(meta?.leader ? { metaLeader: meta.leader } : {}),
+      ...(meta?.cluster_size !== undefined ? { metaClusterSize: meta.cluster_size } : {}),
+    };
+  }).sort((a, b) => a.name.localeCompare(b.name));
+}

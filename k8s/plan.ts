@@ -1,0 +1,172 @@
+// Everything the Kubernetes stages apply to one cluster, as data: helm releases with their values
+// and the manifests, grouped by stage. render.mjs writes it out; the stages apply the same plan.
+// Objects that need live data (imported trust anchors, the previous anchor, the NATS and Grafana
+// Secrets, linkerd links) are made at install time and are not part of it.
+import { kubernetesAddressing } from '../nats/addressing.js';
+import { natsReleaseValues, type NatsValuesInput } from '../nats/helm-values.js';
+import type { Credentials, JetStreamLimits } from '../nats/server-config.js';
+import type { Topology } from '../nats/topology.js';
+import { CHARTS, chartRelease, type HelmRelease } from './charts.js';
+import { identityIssuerCertificate, linkerdIssuers, trustBundle } from './linkerd-pki.js';
+import { linkerdPodMonitors, natsDashboardsConfigMap } from './monitoring.js';
+import {
+  GRAFANA_ADMIN_SECRET, GRAFANA_SERVICE, HAPROXY_RELEASE, NAMESPACES, NATS_OPAQUE_PORTS, NATS_SECRET, PROMETHEUS_RELEASE, PROMETHEUS_URL,
+} from './names.js';
+import { ingressNamespace, linkerdNamespace, natsNamespace, prometheusNamespace } from './namespaces.js';
+import { haproxyTcpRoutes, INGRESS_TCP_PORTS, xrJsLocalService } from './nats-manifests.js';
+import type { K8sObject } from './objects.js';
+import type { KubeSettings } from './settings.js';
+import type { KubeProvider, KubeTarget } from './targets.js';
+
+export interface ManifestFile {
+  /** File name under <cluster>/manifests/. */
+  file: string;
+  objects: K8sObject[];
+}
+
+export interface ClusterPlan {
+  target: KubeTarget;
+  certs: { certManager: HelmRelease; trustManager: HelmRelease };
+  linkerd: {
+    namespace: ManifestFile;
+    issuers: ManifestFile;
+    identityIssuer: ManifestFile;
+    trustBundle: ManifestFile;
+    crds: HelmRelease;
+    controlPlane: HelmRelease;
+    multicluster: HelmRelease;
+  };
+  observability: { namespace: ManifestFile; stack: HelmRelease; dashboards: ManifestFile; viz: HelmRelease; monitors: ManifestFile };
+  ingress: { namespace: ManifestFile; haproxy: HelmRelease };
+  supercluster: { namespace: ManifestFile; nats: HelmRelease[]; tcpRoutes: ManifestFile; xrJsService: ManifestFile };
+}
+
+export interface PlanInput {
+  provider: KubeProvider;
+  topo: Topology;
+  targets: KubeTarget[];
+  settings: KubeSettings;
+  jsLimits: JetStreamLimits;
+  /** Only their shape is used: the values reference a Secret, never a credential. */
+  credentials: Credentials;
+  /** Where a cluster's haproxy ingress is reached from the other clusters. */
+  ingressHost: (cluster: string) => string;
+}
+
+const OPAQUE = { 'config.linkerd.io/opaque-ports': NATS_OPAQUE_PORTS };
+
+/** What the NATS values and the NATS Secret of a cluster are made from (the same for both). */
+export function natsValuesInput(input: PlanInput, target: KubeTarget): NatsValuesInput {
+  return {
+    topo: input.topo,
+    datacenter: target.name,
+    addressing: kubernetesAddressing(target.name, input.ingressHost),
+    credentials: input.credentials,
+    jsLimits: input.jsLimits,
+    secretName: NATS_SECRET,
+    opaquePorts: NATS_OPAQUE_PORTS,
+    prometheusRelease: PROMETHEUS_RELEASE,
+    ...(input.settings.natsStorageClass ? { storageClass: input.settings.natsStorageClass } : {}),
+  };
+}
+
+function clusterPlan(input: PlanInput, target: KubeTarget): ClusterPlan {
+  const at = (namespace: string, release: string, values: Record<string, unknown>) => ({ cluster: target.name, context: target.context, namespace, release, values });
+  const release = (chart: (typeof CHARTS)[keyof typeof CHARTS], namespace: string, name: string, values: Record<string, unknown>) =>
+    chartRelease(chart, input.settings, at(namespace, name, values));
+  const others = input.targets.map((t) => t.name).filter((n) => n !== target.name);
+  const file = (name: string, objects: K8sObject[]): ManifestFile => ({ file: name, objects });
+
+  const nats = natsReleaseValues(natsValuesInput(input, target));
+
+  return {
+    target,
+    certs: {
+      certManager: release(CHARTS.certManager, NAMESPACES.certManager, 'cert-manager', { crds: { enabled: true } }),
+      trustManager: release(CHARTS.trustManager, NAMESPACES.certManager, 'trust-manager', { app: { trust: { namespace: NAMESPACES.certManager } } }),
+    },
+    linkerd: {
+      namespace: file('linkerd-namespace.yaml', [linkerdNamespace()]),
+      issuers: file('linkerd-issuers.yaml', linkerdIssuers()),
+      identityIssuer: file('linkerd-identity-issuer.yaml', [identityIssuerCertificate()]),
+      trustBundle: file('linkerd-trust-bundle.yaml', [trustBundle(target.name, input.targets.map((t) => t.name))]),
+      crds: release(CHARTS.linkerdCrds, NAMESPACES.linkerd, 'linkerd-crds', { installGatewayAPI: true }),
+      controlPlane: release(CHARTS.linkerdControlPlane, NAMESPACES.linkerd, 'linkerd-control-plane', {
+        identity: { externalCA: true, issuer: { scheme: 'kubernetes.io/tls' } },
+        prometheusUrl: PROMETHEUS_URL,
+        disableHeartBeat: true,
+      }),
+      multicluster: release(CHARTS.linkerdMulticluster, NAMESPACES.multicluster, 'linkerd-multicluster', {
+        // One service mirror controller per link; the links are named after the other clusters.
+        controllers: others.map((name) => ({ link: { ref: { name } } })),
+        controllerDefaults: { enableHeadlessServices: true },
+      }),
+    },
+    observability: {
+      namespace: file('prometheus-namespace.yaml', [prometheusNamespace()]),
+      stack: release(CHARTS.kubePrometheusStack, NAMESPACES.prometheus, PROMETHEUS_RELEASE, {
+        grafana: {
+          admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: 'admin-user', passwordKey: 'admin-password' },
+          sidecar: { dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL' } },
+        },
+        // Pick up every PodMonitor/ServiceMonitor, not only the stack's own.
+        prometheus: { prometheusSpec: { podMonitorSelectorNilUsesHelmValues: false, serviceMonitorSelectorNilUsesHelmValues: false } },
+      }),
+      dashboards: file('nats-dashboards.yaml', [natsDashboardsConfigMap(target.name)]),
+      viz: release(CHARTS.linkerdViz, NAMESPACES.viz, 'linkerd-viz', {
+        prometheus: { enabled: false },
+        prometheusUrl: PROMETHEUS_URL,
+        grafana: { url: `${GRAFANA_SERVICE}.${NAMESPACES.prometheus}` },
+      }),
+      monitors: file('linkerd-monitors.yaml', linkerdPodMonitors()),
+    },
+    ingress: {
+      namespace: file('haproxy-namespace.yaml', [ingressNamespace()]),
+      haproxy: release(CHARTS.haproxyIngress, NAMESPACES.ingress, HAPROXY_RELEASE, {
+        controller: {
+          // Only in a cluster of our own: on someone's kube cluster the default class stays theirs.
+          ingressClassResource: { default: input.provider === 'k3d' },
+          podAnnotations: OPAQUE,
+          service: {
+            type: 'LoadBalancer',
+            annotations: OPAQUE,
+            tcpPorts: [
+              { name: 'nats-gateway', port: INGRESS_TCP_PORTS.gateway, targetPort: INGRESS_TCP_PORTS.gateway },
+              { name: 'nats-client', port: INGRESS_TCP_PORTS.client, targetPort: INGRESS_TCP_PORTS.client },
+            ],
+          },
+          podMonitor: { enabled: true, extraLabels: { release: PROMETHEUS_RELEASE } },
+        },
+      }),
+    },
+    supercluster: {
+      namespace: file('nats-namespace.yaml', [natsNamespace()]),
+      nats: nats.map((r) => release(CHARTS.nats, NAMESPACES.nats, r.release.name, r.values as unknown as Record<string, unknown>)),
+      tcpRoutes: file('nats-haproxy-tcp.yaml', haproxyTcpRoutes(target.name)),
+      xrJsService: file('nats-xr-js-service.yaml', [xrJsLocalService(target.name)]),
+    },
+  };
+}
+
+export function kubePlan(input: PlanInput): ClusterPlan[] {
+  return input.targets.map((t) => clusterPlan(input, t));
+}
+
+/** Releases of a cluster in install order. */
+export function planReleases(plan: ClusterPlan): HelmRelease[] {
+  return [
+    plan.certs.certManager, plan.certs.trustManager,
+    plan.linkerd.crds, plan.linkerd.controlPlane, plan.linkerd.multicluster,
+    plan.observability.stack, plan.observability.viz,
+    plan.ingress.haproxy,
+    ...plan.supercluster.nats,
+  ];
+}
+
+/** Manifest files of a cluster in apply order. */
+export function planManifests(plan: ClusterPlan): ManifestFile[] {
+  const l = plan.linkerd;
+  const o = plan.observability;
+  const s = plan.supercluster;
+  return [l.namespace, l.issuers, l.identityIssuer, l.trustBundle, o.namespace, o.dashboards, o.monitors, plan.ingress.namespace, s.namespace, s.tcpRoutes, s.xrJsService];
+}

@@ -1,0 +1,58 @@
+// Write a plan to a folder: DIR/releases.json (every helm release with its values file) and every
+// manifest under DIR/<cluster>/manifests/. The stages write the files they apply the same way.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { HelmRelease } from './charts.js';
+import { toYaml, toYamlDocument } from './objects.js';
+import { planManifests, planReleases, type ClusterPlan, type ManifestFile } from './plan.js';
+
+/** One entry of releases.json; `values` is relative to the render folder. */
+export interface ReleaseEntry {
+  cluster: string;
+  context: string;
+  namespace: string;
+  release: string;
+  chart: string;
+  version: string;
+  values: string;
+}
+
+export function valuesPath(release: HelmRelease): string {
+  return `${release.cluster}/values/${release.release}.yaml`;
+}
+
+export function manifestPath(cluster: string, file: ManifestFile): string {
+  return `${cluster}/manifests/${file.file}`;
+}
+
+export function releaseEntry(r: HelmRelease): ReleaseEntry {
+  return { cluster: r.cluster, context: r.context, namespace: r.namespace, release: r.release, chart: r.chart, version: r.version, values: valuesPath(r) };
+}
+
+/** Relative path -> content of the files for these releases and manifests of one cluster. */
+export function clusterFiles(cluster: string, releases: readonly HelmRelease[], manifests: readonly ManifestFile[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const r of releases) files.set(valuesPath(r), `# ${r.chart} ${r.version} as release ${r.release} in ${r.namespace} (${r.context})\n${toYamlDocument(r.values)}`);
+  for (const m of manifests) files.set(manifestPath(cluster, m), toYaml(m.objects));
+  return files;
+}
+
+/** Everything render.mjs writes, as relative path -> content. Pure. */
+export function renderPlan(plans: readonly ClusterPlan[]): Map<string, string> {
+  const files = new Map<string, string>();
+  const releases: ReleaseEntry[] = [];
+  for (const plan of plans) {
+    for (const [p, c] of clusterFiles(plan.target.name, planReleases(plan), planManifests(plan))) files.set(p, c);
+    releases.push(...planReleases(plan).map(releaseEntry));
+  }
+  files.set('releases.json', JSON.stringify(releases, null, 2) + '\n');
+  return files;
+}
+
+export function writeFiles(dir: string, files: Map<string, string>): void {
+  for (const [rel, content] of files) {
+    const path = join(dir, rel);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+  }
+}
