@@ -57,3 +57,16 @@ describe('JetStream spec', () => {
     assert.deepEqual(kvDiff(k, { description: k.description, max_msgs_per_subject: 1, max_age: 0, num_replicas: 1, placement: k.placement }), ['history', 'replicas']);
   });
 });
+
+describe('JetStream placement checks', () => {
+  it('needs the meta leader in xr-js for the spec, and flags two replicas in one datacenter', async () => {
+    const { placementProblems, uniqueTagCluster, clusterOfServer } = await import('../../nats/jetstream/placement.js');
+    const topo = buildTopology(['c1', 'c2', 'c3']);
+    assert.equal(uniqueTagCluster(topo, jetstreamSpec(topo)), 'xr-js');
+    assert.equal(uniqueTagCluster(topo, { streams: [], consumers: [], kv: [] }), undefined);
+    assert.equal(clusterOfServer(topo, 'c2-js-nats-1'), 'c2');
+    assert.deepEqual(placementProblems(topo, [{ name: 'answers', cluster: 'xr-js', servers: ['c1-xr-js-nats-0', 'c2-xr-js-nats-1', 'c3-xr-js-nats-2'] }]), []);
+    assert.match(placementProblems(topo, [{ name: 'events-all', cluster: 'xr-js', servers: ['c2-xr-js-nats-2', 'c2-xr-js-nats-1', 'c3-xr-js-nats-0'] }])[0]!, /events-all has two replicas in one datacenter/);
+    assert.deepEqual(placementProblems(topo, [{ name: 'events-c1', cluster: 'c1', servers: ['c1-js-nats-0', 'c1-js-nats-1', 'c1-js-nats-2'] }]), []);
+  });
+});
