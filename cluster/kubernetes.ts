@@ -1,24 +1,62 @@
-// The k3d and kube providers. Their stages arrive with the Kubernetes issue; until then each stage
-// says so in one line and succeeds, so install runs through.
-import { log } from '../scripts/lib/log.js';
-import type { ProviderImpl, StageId } from '../scripts/lib/stages.js';
-import { STAGES } from '../scripts/lib/stages.js';
+// The k3d and kube providers: the same Kubernetes stages (cluster/kube), with k3d making its own
+// clusters and kube checking the contexts it is given. Tools are checked, all together, before
+// a stage runs anything.
+import type { KubeProvider } from '../k8s/targets.js';
+import { UsageError } from '../scripts/lib/args.js';
+import type { ProviderImpl, StageContext, StageFn, StatusOptions } from '../scripts/lib/stages.js';
+import { reportStatus } from '../scripts/lib/status.js';
+import { deleteK3dClusters, k3dClustersStage } from './k3d/clusters.js';
+import { certsStage } from './kube/certs.js';
+import { kubeContext, type KubeContext } from './kube/context.js';
+import { kubeContextsStage } from './kube/contexts.js';
+import { ingressStage } from './kube/ingress.js';
+import { linkerdStage } from './kube/linkerd.js';
+import { observabilityStage } from './kube/observability.js';
+import { observeKube } from './kube/observe.js';
+import { deleteKubeReleases } from './kube/remove.js';
+import { readState } from './kube/state.js';
+import { superclusterStage } from './kube/supercluster.js';
+import { checkTools } from './kube/tools.js';
 
-function notYet(provider: 'k3d' | 'kube'): ProviderImpl {
-  const skipped = Object.fromEntries(STAGES.map((s) => [s.id, `not implemented for the ${provider} provider yet`])) as Record<StageId, string>;
+/** The command's names, else the ones this sandbox made (status and delete take none). */
+function withNames(ctx: StageContext, provider: KubeProvider): KubeContext {
+  if (ctx.names.length) return kubeContext(ctx, provider);
+  const state = readState(ctx.settings.sandboxDir, provider);
+  if (!state?.names.length) throw new UsageError(`no cluster names given and none made by this sandbox with the ${provider} provider; e.g. c1 c2 c3`);
+  return kubeContext(ctx, provider, state.names, { ...state.contexts, ...ctx.args.contexts });
+}
+
+function kubernetesProvider(provider: KubeProvider): ProviderImpl {
+  const stage = (fn: (k: KubeContext) => Promise<void>): StageFn => async (ctx) => {
+    checkTools(provider, ctx.settings.env, ctx.dryRun);
+    await fn(kubeContext(ctx, provider));
+  };
   return {
     name: provider,
-    stages: {},
-    skipped,
-    async status() {
-      log.info(`status for the ${provider} provider is not implemented yet; pass --server nats://<host>:4222 to ask any reachable server`);
-      return 1;
+    stages: {
+      '01-clusters': stage(provider === 'k3d' ? k3dClustersStage : kubeContextsStage),
+      '02-certs': stage(certsStage),
+      '03-linkerd': stage(linkerdStage),
+      '04-observability': stage(observabilityStage),
+      '05-ingress': stage(ingressStage),
+      '06-supercluster': stage(superclusterStage),
     },
-    async delete() {
-      log.info(`delete is not implemented for the ${provider} provider yet`);
+    skipped: {
+      '07-jetstream': 'applying the JetStream spec needs a client connection into the clusters, which the Kubernetes path does not open yet',
+      '08-services': 'the services are rendered for Kubernetes (k8s/services.ts) but not applied by this provider yet',
+    },
+    async status(ctx: StageContext, opts: StatusOptions) {
+      checkTools(provider, ctx.settings.env, ctx.dryRun);
+      const k = withNames(ctx, provider);
+      return reportStatus(k.topo, () => observeKube(k), opts.json);
+    },
+    async delete(ctx: StageContext) {
+      checkTools(provider, ctx.settings.env, ctx.dryRun);
+      const k = withNames(ctx, provider);
+      await (provider === 'k3d' ? deleteK3dClusters(k) : deleteKubeReleases(k));
     },
   };
 }
 
-export const k3dProvider = notYet('k3d');
-export const kubeProvider = notYet('kube');
+export const k3dProvider = kubernetesProvider('k3d');
+export const kubeProvider = kubernetesProvider('kube');

@@ -1,5 +1,6 @@
 // Command dispatch for every script: parse and validate first, then choose the provider, then act.
 import { k3dProvider, kubeProvider } from '../../cluster/kubernetes.js';
+import { renderCommand } from '../../cluster/kube/render-command.js';
 import { localProvider } from '../../cluster/local/provider.js';
 import { MissingToolError } from '../../cluster/local/nats-server-bin.js';
 import { LocalError } from '../../cluster/local/supercluster.js';
@@ -42,6 +43,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
     name: 'contexts', summary: 'Print the `nats context add` commands for the system and admin users of every cluster (mTLS, local provider); --write creates the contexts.', namesRequired: true,
     flags: { write: { type: 'boolean', description: 'write the contexts into the NATS CLI configuration instead of printing commands' } },
   },
+  render: {
+    name: 'render', summary: 'Write what the k3d/kube stages would apply: DIR/releases.json, the helm values and every manifest under DIR/<cluster>/manifests.', namesRequired: true,
+    flags: { out: { type: 'string', placeholder: 'DIR', description: 'folder to write to (created if missing)' } },
+  },
   delete: { name: 'delete', summary: 'Remove everything the stages made for the given cluster names (all of the sandbox when no names are given).', namesRequired: false },
   ...Object.fromEntries(STAGES.map((s) => [s.id, { name: s.id, summary: STAGE_SUMMARIES[s.id], namesRequired: true }])),
 };
@@ -73,6 +78,7 @@ async function dispatch(command: string, argv: string[]): Promise<number> {
   const settings = readSettings();
   const json = args.flags.json === true;
   setQuiet(json);
+  if (command === 'render') return renderCommand(args, settings);
   const detection = await chooseProvider(args.provider, settings.provider);
   log.info(`provider: ${detection.provider} (${detection.reason})${args.dryRun ? ' — dry run: nothing is changed' : ''}`);
   const impl = PROVIDERS[detection.provider];

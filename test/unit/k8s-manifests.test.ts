@@ -47,7 +47,7 @@ describe('rendered Kubernetes objects', () => {
 
   it('include the objects made at install time, which are valid too', () => {
     const made: K8sObject[] = [
-      previousAnchorSecret('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'),
+      previousAnchorSecret('pem of the first trust anchor'),
       importedAnchorSecret('c2', 'pem'),
       grafanaAdminSecret('pw'),
       natsCredentialsSecret({ NATS_SYS_PASSWORD: '"x"', 'routes.c1-js': '["nats://route:x@c1-js-nats-0.c1-js-nats-headless:6222"]' }),

@@ -1,0 +1,86 @@
+// What every Kubernetes stage works with, and how work for several clusters runs: in parallel,
+// each cluster's failure reported with its name, all of them together.
+import { loadCredentials } from '../../scripts/lib/secrets.js';
+import { CommandError, type Runner } from '../../scripts/lib/command.js';
+import type { StageContext } from '../../scripts/lib/stages.js';
+import type { ParsedArgs } from '../../scripts/lib/args.js';
+import type { Settings } from '../../scripts/lib/settings.js';
+import { DEFAULT_REPLICAS, ROLES, buildTopology, type Role, type Topology } from '../../nats/topology.js';
+import type { Credentials, JetStreamLimits } from '../../nats/server-config.js';
+import { k3dIngressHost } from '../../nats/addressing.js';
+import { readKubeSettings, type KubeSettings } from '../../k8s/settings.js';
+import { kubePlan, type ClusterPlan, type PlanInput } from '../../k8s/plan.js';
+import { kubeTargets, pendingIngressHost, type KubeProvider, type KubeTarget } from '../../k8s/targets.js';
+import { join } from 'node:path';
+
+export interface KubeContext {
+  provider: KubeProvider;
+  names: string[];
+  targets: KubeTarget[];
+  runner: Runner;
+  dryRun: boolean;
+  settings: KubeSettings;
+  topo: Topology;
+  jsLimits: JetStreamLimits;
+  sandboxDir: string;
+  env: NodeJS.ProcessEnv;
+  /** Where the stages write the values and manifests they apply (the render layout). */
+  workDir: string;
+}
+
+/** Replicas: flags, then the environment, then the defaults. */
+export function replicasOf(args: Pick<ParsedArgs, 'replicas'>, settings: Pick<Settings, 'replicas'>): Record<Role, number> {
+  const r = {} as Record<Role, number>;
+  for (const role of ROLES) r[role] = args.replicas[role] ?? settings.replicas[role] ?? DEFAULT_REPLICAS[role];
+  return r;
+}
+
+/** `names` defaults to the command's; delete and status may pass the ones a sandbox remembers. */
+export function kubeContext(ctx: StageContext, provider: KubeProvider, names: string[] = ctx.names, contexts: Record<string, string> = ctx.args.contexts): KubeContext {
+  const targets = kubeTargets(provider, names, contexts);
+  return {
+    provider,
+    names,
+    targets,
+    runner: ctx.runner,
+    dryRun: ctx.dryRun,
+    settings: readKubeSettings(ctx.settings.env),
+    topo: buildTopology(names, { replicas: replicasOf(ctx.args, ctx.settings) }),
+    jsLimits: ctx.settings.jsLimits,
+    sandboxDir: ctx.settings.sandboxDir,
+    env: ctx.settings.env,
+    workDir: join(ctx.settings.sandboxDir, 'k8s', provider),
+  };
+}
+
+/** Credentials of the NATS servers: generated once into the sandbox, reused (not written in a dry run). */
+export function credentialsOf(k: KubeContext): Credentials {
+  return loadCredentials(k.sandboxDir, k.env, !k.dryRun);
+}
+
+/** Input of the plan; kube clusters' ingress addresses as found by stage 06, else placeholders. */
+export function planInputOf(k: KubeContext, ingressHost?: (cluster: string) => string): PlanInput {
+  const host = ingressHost ?? (k.provider === 'k3d' ? k3dIngressHost : pendingIngressHost);
+  return { provider: k.provider, topo: k.topo, targets: k.targets, settings: k.settings, jsLimits: k.jsLimits, credentials: credentialsOf(k), ingressHost: host };
+}
+
+export function planOf(k: KubeContext, ingressHost?: (cluster: string) => string): ClusterPlan[] {
+  return kubePlan(planInputOf(k, ingressHost));
+}
+
+type Named = { name: string } | { target: KubeTarget };
+const nameOf = (item: Named) => ('name' in item ? item.name : item.target.name);
+
+/**
+ * Run `fn` for every cluster (a target or a cluster's plan) at once. Waits for all of them, then
+ * reports every failure, each naming its cluster; one failing does not interrupt the others.
+ */
+export async function eachCluster<T extends Named, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = await Promise.allSettled(items.map((i) => fn(i)));
+  const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [{ name: nameOf(items[i]!), error: r.reason as Error }] : []));
+  if (failures.length) {
+    const text = failures.map((f) => (f.error.message.includes(f.name) ? f.error.message : `cluster ${f.name}: ${f.error.message}`)).join('\n\n');
+    throw new CommandError(failures.length === 1 ? text : `${failures.length} clusters failed:\n\n${text}`);
+  }
+  return results.map((r) => (r as PromiseFulfilledResult<R>).value);
+}

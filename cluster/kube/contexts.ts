@@ -1,0 +1,32 @@
+// Stage 01 for kube: the clusters exist already; check that every name has a kubectl context and
+// that each one answers, before anything else touches them.
+import { UsageError } from '../../scripts/lib/args.js';
+import { eachCluster, type KubeContext } from './context.js';
+import { rememberClusters } from './state.js';
+
+export async function kubeContextsStage(k: KubeContext): Promise<void> {
+  const out = await k.runner.run(['kubectl', 'config', 'get-contexts', '-o', 'name'], {
+    read: true,
+    assume: k.targets.map((t) => t.context).join('\n'),
+    silent: true,
+    fix: 'check your kubeconfig (KUBECONFIG, ~/.kube/config)',
+  });
+  const known = new Set(out.stdout.split('\n').map((l) => l.trim()).filter(Boolean));
+  const missing = k.targets.filter((t) => !known.has(t.context));
+  if (missing.length) {
+    const lines = missing.map((t) => `  - ${t.name}: no context '${t.context}'`).join('\n');
+    throw new UsageError(`the kube provider needs a kubectl context per cluster name:\n${lines}\nfix: pass --context <name>=<context> for each (kubectl config get-contexts lists them)`);
+  }
+  const byContext = new Map<string, string[]>();
+  for (const t of k.targets) byContext.set(t.context, [...(byContext.get(t.context) ?? []), t.name]);
+  const shared = [...byContext].filter(([, names]) => names.length > 1);
+  if (shared.length) throw new UsageError(`one context per cluster: ${shared.map(([c, n]) => `${n.join(' and ')} are both '${c}'`).join('; ')}`);
+  await eachCluster(k.targets, (t) => k.runner.run(['kubectl', 'get', '--raw', '/readyz'], {
+    cluster: t.name,
+    context: t.context,
+    read: true,
+    assume: 'ok',
+    fix: `the API server of context ${t.context} does not answer: check the cluster runs and your credentials are current`,
+  }));
+  if (!k.dryRun) rememberClusters(k.sandboxDir, 'kube', k.names, Object.fromEntries(k.targets.map((t) => [t.name, t.context])));
+}

@@ -1,0 +1,52 @@
+// render.mjs: write what the Kubernetes stages would apply to a folder, validated first. Needs no
+// cluster and no credentials: the values reference Secrets made at install time.
+import { resolve } from 'node:path';
+import { k3dIngressHost } from '../../nats/addressing.js';
+import { buildTopology } from '../../nats/topology.js';
+import { kubePlan, planManifests } from '../../k8s/plan.js';
+import { renderPlan, writeFiles } from '../../k8s/render.js';
+import { readKubeSettings } from '../../k8s/settings.js';
+import { kubeTargets, pendingIngressHost, type KubeProvider } from '../../k8s/targets.js';
+import { validateObjects } from '../../k8s/validate.js';
+import { UsageError, type ParsedArgs } from '../../scripts/lib/args.js';
+import { log } from '../../scripts/lib/log.js';
+import { loadCredentials } from '../../scripts/lib/secrets.js';
+import type { Settings } from '../../scripts/lib/settings.js';
+import { replicasOf } from './context.js';
+
+/** Made at install time from live data or generated secrets, so not in the folder. */
+const MADE_AT_INSTALL = [
+  'cert-manager/linkerd-previous-anchor (copy of the first trust anchor)',
+  'cert-manager/linkerd-trust-anchor-<other cluster> (the other clusters\' anchors)',
+  'linkerd-multicluster links (linkerd multicluster link-gen)',
+  'prometheus/grafana-admin (generated password)',
+  'nats/nats-credentials (NATS passwords and route lists)',
+];
+
+export function renderCommand(args: ParsedArgs, settings: Settings): number {
+  const out = args.flags.out;
+  if (typeof out !== 'string' || !out) throw new UsageError('render needs --out DIR, the folder to write releases.json, values and manifests to');
+  const chosen = args.provider ?? settings.provider;
+  if (chosen === 'local') throw new UsageError('render writes what the k3d and kube providers apply; pass --provider k3d or --provider kube');
+  const provider: KubeProvider = chosen === 'kube' ? 'kube' : 'k3d';
+  const topo = buildTopology(args.names, { replicas: replicasOf(args, settings) });
+  const plans = kubePlan({
+    provider,
+    topo,
+    targets: kubeTargets(provider, args.names, args.contexts),
+    settings: readKubeSettings(settings.env),
+    jsLimits: settings.jsLimits,
+    credentials: loadCredentials(settings.sandboxDir, settings.env, false),
+    ingressHost: provider === 'k3d' ? k3dIngressHost : pendingIngressHost,
+  });
+  const problems = plans.flatMap((p) => validateObjects(planManifests(p).flatMap((m) => m.objects)));
+  if (problems.length) throw new Error(`the rendered objects are not valid:\n  - ${problems.join('\n  - ')}`);
+  const dir = resolve(out);
+  const files = renderPlan(plans);
+  writeFiles(dir, files);
+  const count = (re: RegExp) => [...files.keys()].filter((f) => re.test(f)).length;
+  log.info(`wrote to ${dir}: releases.json, ${count(/\/values\//)} values files and ${count(/\/manifests\//)} manifest files for ${args.names.join(', ')} (${provider})`);
+  if (provider === 'kube') log.info(`gateway addresses are placeholders (${pendingIngressHost(args.names[0]!)}): install finds each cluster's ingress LoadBalancer address`);
+  log.info(`made at install time, not written: ${MADE_AT_INSTALL.join('; ')}`);
+  return 0;
+}

@@ -1,0 +1,52 @@
+// The tools the Kubernetes path runs, checked together before anything runs: one message lists
+// every missing tool with how to install it.
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { MissingToolError } from '../local/nats-server-bin.js';
+import { INSTALL_HINTS } from '../../scripts/lib/command.js';
+import { log } from '../../scripts/lib/log.js';
+import type { KubeProvider } from '../../k8s/targets.js';
+
+export const TOOLS: Record<KubeProvider, readonly string[]> = {
+  k3d: ['docker', 'k3d', 'kubectl', 'helm', 'linkerd'],
+  kube: ['kubectl', 'helm', 'linkerd'],
+};
+
+function onPath(tool: string, env: NodeJS.ProcessEnv): boolean {
+  return (env.PATH ?? '').split(delimiter).filter(Boolean).some((dir) => {
+    try {
+      accessSync(join(dir, tool), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export function missingTools(provider: KubeProvider, env: NodeJS.ProcessEnv): string[] {
+  return TOOLS[provider].filter((t) => !onPath(t, env));
+}
+
+const checked = new Set<string>();
+
+/**
+ * Fail with every missing tool and its install hint. In a dry run nothing runs, so missing tools
+ * are only reported. Checked once per process (install runs many stages).
+ */
+export function checkTools(provider: KubeProvider, env: NodeJS.ProcessEnv, dryRun: boolean): void {
+  const key = `${provider}:${env.PATH ?? ''}`;
+  if (checked.has(key)) return;
+  const missing = missingTools(provider, env);
+  if (missing.length === 0) {
+    checked.add(key);
+    return;
+  }
+  const lines = missing.map((t) => `  - ${t}: ${INSTALL_HINTS[t] ?? `install ${t}`}`).join('\n');
+  const message = `the ${provider} provider needs ${TOOLS[provider].join(', ')}; missing:\n${lines}`;
+  if (dryRun) {
+    log.warn(`${message}\n(dry run: continuing, nothing is run)`);
+    checked.add(key);
+    return;
+  }
+  throw new MissingToolError(message);
+}
