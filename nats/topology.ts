@@ -137,7 +137,10 @@ export function buildTopology(names: readonly string[], options: TopologyOptions
       // every stretched server is its own gateway endpoint.
       gatewayServers: members.filter((s) => kind === 'stretched' || s.role === 'gw').map((s) => s.name),
       jetstreamServers: members.filter((s) => s.jetstream).map((s) => s.name),
-      ...(kind === 'stretched' ? { uniqueTag: 'az' } : {}),
+      // nats-server applies the unique_tag of whichever server is the (supercluster-wide) meta
+      // leader, so every JetStream server carries it: xr-js R3 streams then always land one
+      // replica per datacenter, and regional streams opt out by naming their az:cN tag.
+      ...(members.some((s) => s.jetstream) ? { uniqueTag: 'az' } : {}),
     };
   };
   const clusters = [...names.map((n) => clusterOf(n, 'regional')), clusterOf(STRETCHED_CLUSTER, 'stretched')];

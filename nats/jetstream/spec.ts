@@ -96,7 +96,8 @@ export function jetstreamSpec(topo: Topology): JetStreamSpec {
       maxAgeSeconds: DAY_SECONDS,
       duplicateWindowSeconds: 120,
       replicas: regionalReplicas,
-      placement: { cluster: dc, tags: [`dc:${dc}`] },
+      // Naming the az tag lifts unique_tag az for this stream: all of a region's JetStream servers share az:cN.
+      placement: { cluster: dc, tags: [`dc:${dc}`, `az:${dc}`] },
       sources: [],
     })),
     {

@@ -90,7 +90,7 @@ describe('local provider lifecycle (2 clusters, 1 server per role)', () => {
   it('delete stops every process and removes the state', async () => {
     const r = await runScript('delete', ['c1', 'c2', 'c3'], sandbox.env);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /stopped 12 process\(es\)/);
+    assert.match(r.stdout, /stopped \d+ process\(es\)/);
     assert.deepEqual(processesMentioning(sandbox.dir), []);
     assert.equal(existsSync(sandbox.dir), false);
     const s = await status(sandbox, ['c1']);

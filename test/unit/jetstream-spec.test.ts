@@ -20,7 +20,7 @@ describe('JetStream spec', () => {
   it('has one stream per region in its own cluster, and events-all on xr-js sourcing them all', () => {
     for (const dc of ['c1', 'c2', 'c3']) {
       const s = stream(`events-${dc}`);
-      assert.deepEqual(s.placement, { cluster: dc, tags: [`dc:${dc}`] });
+      assert.deepEqual(s.placement, { cluster: dc, tags: [`dc:${dc}`, `az:${dc}`] });
       assert.deepEqual(s.subjects, [`events.${dc}.>`]);
     }
     const all = stream('events-all');

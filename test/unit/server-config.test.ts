@@ -47,11 +47,11 @@ describe('nats-server config of a server', () => {
     assert.equal(configOf('c2-xr-js-nats-1').gateway.advertise, `127.0.0.1:${ports['c2-xr-js-nats-1']!.gateway}`);
   });
 
-  it('enables JetStream with tags only on js and xr-js servers, unique_tag az only on xr-js', () => {
+  it('enables JetStream with tags and unique_tag az only on js and xr-js servers', () => {
     assert.equal(configOf('c1-nats-0').jetstream, undefined);
     assert.equal(configOf('c1-gw-nats-0').jetstream, undefined);
     assert.deepEqual(configOf('c1-js-nats-0').server_tags, ['dc:c1', 'az:c1']);
-    assert.equal(configOf('c1-js-nats-0').jetstream.unique_tag, undefined);
+    assert.equal(configOf('c1-js-nats-0').jetstream.unique_tag, 'az');
     assert.equal(configOf('c3-xr-js-nats-2').jetstream.unique_tag, 'az');
     assert.equal(configOf('c3-xr-js-nats-2').jetstream.store_dir, '/tmp/js/c3-xr-js-nats-2');
   });

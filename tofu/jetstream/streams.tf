@@ -22,7 +22,7 @@ resource "jetstream_stream" "events" {
   duplicate_window  = 120
   replicas          = var.regional_replicas
   placement_cluster = each.key
-  placement_tags    = ["dc:${each.key}"]
+  placement_tags    = ["dc:${each.key}", "az:${each.key}"]
 }
 
 # Every region's events on xr-js, sourced across the gateways: eventually consistent.
