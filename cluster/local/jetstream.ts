@@ -4,7 +4,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectionFromEnv } from '../../nats/client.js';
 import { applySpec, streamPlacements, type ApplyResult } from '../../nats/jetstream/apply.js';
-import { clusterOfServer, placementProblems, uniqueTagCluster } from '../../nats/jetstream/placement.js';
+import { placementProblems } from '../../nats/jetstream/placement.js';
 import { jetstreamSpec, type JetStreamSpec } from '../../nats/jetstream/spec.js';
 import type { Credentials } from '../../nats/server-config.js';
 import type { Topology } from '../../nats/topology.js';
@@ -57,48 +57,6 @@ export function describeResults(results: ApplyResult[]): string[] {
   return results.map((r) => `${r.kind} ${r.name}: ${r.action}${r.detail ? ` (${r.detail})` : ''}`);
 }
 
-async function metaLeader(nc: NatsConnection): Promise<string | undefined> {
-  const replies = await nc.requestMany('$SYS.REQ.SERVER.PING.JSZ', '', { strategy: 'timer', maxWait: 1000 });
-  for await (const m of replies) {
-    try {
-      const leader = m.json<{ data?: { meta_cluster?: { leader?: string } } }>().data?.meta_cluster?.leader;
-      if (leader) return leader;
-    } catch {
-      // not a server's answer
-    }
-  }
-  return undefined;
-}
-
-/**
- * Move the JetStream meta leader into `cluster` (see nats/jetstream/placement.ts for why), through
- * the system account's stepdown request with a placement.
- */
-export async function leaderInto(input: JetStreamStageInput, cluster: string): Promise<void> {
-  const env = localClientEnv(input.topo, input.plan, input.credentials, 'sys', input.topo.names[0]!);
-  const nc = await connect({ ...connectionFromEnv({ ...env }, 'sandbox-jetstream-sys'), timeout: 5000 });
-  try {
-    const deadline = Date.now() + input.timeoutMs;
-    let leader = await metaLeader(nc);
-    if (leader && clusterOfServer(input.topo, leader) === cluster) return;
-    input.say(`meta leader ${leader ?? '(none)'} is outside ${cluster}: moving it there, so ${cluster}'s unique_tag places one replica per datacenter`);
-    while (Date.now() < deadline) {
-      await nc.request('$JS.API.META.LEADER.STEPDOWN', JSON.stringify({ placement: { cluster } }), { timeout: 5000 }).catch(() => undefined);
-      for (let i = 0; i < 20; i++) {
-        await sleep(250);
-        leader = await metaLeader(nc);
-        if (leader && clusterOfServer(input.topo, leader) === cluster) {
-          input.say(`meta leader now ${leader}`);
-          return;
-        }
-      }
-    }
-    throw new LocalError(`the JetStream meta leader did not move into ${cluster} (now ${leader ?? 'none'})`);
-  } finally {
-    await nc.close().catch(() => undefined);
-  }
-}
-
 export interface JetStreamStageInput {
   topo: Topology;
   plan: LocalPlan;
@@ -112,8 +70,6 @@ export async function jetstreamStage(input: JetStreamStageInput): Promise<ApplyR
   const nc = await connectAdmin(input.topo, input.plan, input.credentials);
   try {
     await waitJetStream(nc, input.timeoutMs);
-    const unique = uniqueTagCluster(input.topo, spec);
-    if (unique) await leaderInto(input, unique);
     const results = await applyWithRetry(nc, spec, input.timeoutMs);
     for (const line of describeResults(results)) input.say(line);
     const bad = results.filter((r) => r.action === 'refused' || r.action === 'failed');
@@ -125,7 +81,7 @@ export async function jetstreamStage(input: JetStreamStageInput): Promise<ApplyR
     for (const p of placements) input.say(`stream ${p.name} on ${p.cluster ?? '?'}: ${p.servers.join(', ')} (leader ${p.leader ?? 'none'})`);
     const misplaced = placementProblems(input.topo, placements);
     if (misplaced.length) {
-      throw new LocalError(`${misplaced.join('\n')}\nfix: it was created while the meta leader was outside xr-js; delete the stream (nats stream rm) and run stage 07 again`);
+      throw new LocalError(`${misplaced.join('\n')}\nfix: delete the stream (nats stream rm) and run stage 07 again`);
     }
     return results;
   } finally {

@@ -8,7 +8,7 @@ import { applySpec, streamPlacements } from '../../nats/jetstream/apply.js';
 import { jetstreamSpec, type JetStreamSpec } from '../../nats/jetstream/spec.js';
 import { expectOk, makeFixture, NAMES, SMALL, waitFor, type Fixture } from './services-fixture.js';
 
-const PORT_BASE = 43000;
+const PORT_BASE = 31000;
 
 describe('JetStream spec on a local supercluster', { timeout: 300_000 }, () => {
   let fx: Fixture;

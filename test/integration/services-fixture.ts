@@ -1,5 +1,6 @@
 // A small local supercluster with JetStream, services and (when MariaDB/MySQL is at hand) the
 // recorder, for the services and jetstream integration tests. Everything through the scripts.
+// Port bases stay below 32768: above it the kernel hands out the local ends of outgoing connections.
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';

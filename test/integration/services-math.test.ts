@@ -10,7 +10,7 @@ import { parseJson } from '../helpers.js';
 import { expectOk, makeFixture, mysqlEnv, NAMES, SMALL, type Fixture } from './services-fixture.js';
 import type { Summary } from '../../services/requester/stats.js';
 
-const PORT_BASE = 41000;
+const PORT_BASE = 29000;
 
 describe('math services on a local supercluster', { timeout: 600_000 }, () => {
   let fx: Fixture;

@@ -12,7 +12,7 @@ import type { Summary } from '../../services/requester/stats.js';
 import { parseJson } from '../helpers.js';
 import { countRows, expectOk, makeFixture, mysqlEnv, NAMES, SMALL, waitFor, type Fixture } from './services-fixture.js';
 
-const PORT_BASE = 42000;
+const PORT_BASE = 30000;
 const RECORDERS = NAMES.map((n) => `${n}-recorder-0`);
 
 describe('recorder into MySQL', { timeout: 600_000 }, () => {
