@@ -1,14 +1,13 @@
 // The local provider: the same NATS topology as real nats-server processes under the sandbox.
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectedTopology } from '../../nats/expected.js';
-import { clusterTable, serverTable, statusJson, verdictLine } from '../../nats/report.js';
-import { verify, type LiveServer } from '../../nats/verify.js';
+import { verdictLine } from '../../nats/report.js';
 import { byRegion } from '../../services/discovery.js';
 import { buildTopology } from '../../nats/topology.js';
 import { formatDuration, log } from '../../scripts/lib/log.js';
 import { loadCredentials } from '../../scripts/lib/secrets.js';
 import type { ProviderImpl, StageContext, StatusOptions } from '../../scripts/lib/stages.js';
+import { reportStatus, type StatusSection } from '../../scripts/lib/status.js';
 import { UsageError } from '../../scripts/lib/args.js';
 import { jetstreamSpec } from '../../nats/jetstream/spec.js';
 import { jetstreamStage } from './jetstream.js';
@@ -126,29 +125,20 @@ async function status(ctx: StageContext, opts: StatusOptions): Promise<number> {
     sandboxDir: ctx.settings.sandboxDir, names, replicas: { ...ctx.settings.replicas, ...ctx.args.replicas }, portBase: ctx.settings.portBase,
   });
   const credentials = loadCredentials(ctx.settings.sandboxDir, ctx.settings.env, false);
-  let live: LiveServer[] = [];
-  try {
-    live = await observeLocal(topo, plan, credentials);
-  } catch (e) {
-    log.warn(`no server answered: ${(e as Error).message}`);
-  }
-  const verdict = verify(expectedTopology(topo), live);
   // The services stage 08 started, as the services framework discovery sees them.
-  const services = await servicesStatus(ctx.settings.sandboxDir, topo, plan, credentials);
-  const serviceProblems = services.missing.map((n) => `service process ${n} does not answer the services discovery (log: ${ctx.settings.sandboxDir}/local/services/${n}/service.log; run stage 08 to restart it)`);
-  const ok = verdict.ok && !serviceProblems.length;
-  if (opts.json) {
-    const base = statusJson(verdict, live);
-    process.stdout.write(JSON.stringify({ ...base, ok, problems: [...base.problems, ...serviceProblems], services: byRegion(services.found) }, null, 2) + '\n');
-  } else {
-    if (live.length) log.info(`${serverTable(live)}\n\n${clusterTable(verdict.clusters)}\n`);
-    log.info(verdictLine(verdict, live));
-    if (services.found.length) log.info(`\n${servicesTable(services.found)}`);
+  const servicesSection = async (): Promise<StatusSection> => {
+    const services = await servicesStatus(ctx.settings.sandboxDir, topo, plan, credentials);
     const regions = byRegion(services.found);
-    log.info(`services per region: ${names.map((n) => `${n} ${regions[n]?.length ?? 0}`).join(', ')}`);
-    for (const p of serviceProblems) log.info(`  - ${p}`);
-  }
-  return ok ? 0 : 1;
+    return {
+      problems: services.missing.map((n) => `service process ${n} does not answer the services discovery (log: ${ctx.settings.sandboxDir}/local/services/${n}/service.log; run stage 08 to restart it)`),
+      json: { services: regions },
+      text: [
+        ...(services.found.length ? [`\n${servicesTable(services.found)}`] : []),
+        `services per region: ${names.map((n) => `${n} ${regions[n]?.length ?? 0}`).join(', ')}`,
+      ],
+    };
+  };
+  return reportStatus(topo, () => observeLocal(topo, plan, credentials), opts.json, servicesSection);
 }
 
 /** Pid files anywhere under `dir`. */
