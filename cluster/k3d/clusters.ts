@@ -30,8 +30,11 @@ export function k3dNetwork(configFile: string): string {
   return config.network;
 }
 
-async function listClusters(k: KubeContext): Promise<K3dCluster[]> {
-  const out = await k.runner.run(['k3d', 'cluster', 'list', '-o', 'json'], { read: true, assume: '[]', silent: true });
+/** In a dry run: none (install), or the named ones, running or stopped (start, stop). */
+async function listClusters(k: KubeContext, assume: 'none' | 'running' | 'stopped' = 'none'): Promise<K3dCluster[]> {
+  const n = assume === 'running' ? 1 : 0;
+  const assumed = assume === 'none' ? [] : k.targets.map((t) => ({ name: t.name, serversRunning: n, serversCount: 1, agentsRunning: 2 * n, agentsCount: 2 }));
+  const out = await k.runner.run(['k3d', 'cluster', 'list', '-o', 'json'], { read: true, assume: JSON.stringify(assumed), silent: true });
   try {
     return JSON.parse(out.stdout || '[]') as K3dCluster[];
   } catch {
@@ -88,7 +91,7 @@ export async function k3dClustersStage(k: KubeContext): Promise<void> {
 
 /** start helper: start stopped clusters one after another and heal their pods. */
 export async function startClusters(k: KubeContext): Promise<void> {
-  const existing = new Map((await listClusters(k)).map((c) => [c.name, c]));
+  const existing = new Map((await listClusters(k, 'stopped')).map((c) => [c.name, c]));
   const unknown = k.targets.filter((t) => !existing.has(t.name)).map((t) => t.name);
   if (unknown.length) throw new CommandError(`no k3d cluster ${unknown.join(', ')}\nfix: create them with: npx zx scripts/01-clusters.mjs ${k.names.join(' ')} --provider k3d`);
   for (const t of k.targets) {
@@ -98,13 +101,13 @@ export async function startClusters(k: KubeContext): Promise<void> {
 }
 
 export async function stopClusters(k: KubeContext): Promise<void> {
-  const existing = new Set((await listClusters(k)).map((c) => c.name));
+  const existing = new Set((await listClusters(k, 'running')).map((c) => c.name));
   await eachCluster(k.targets.filter((t) => existing.has(t.name)), (t) => k.runner.run(['k3d', 'cluster', 'stop', t.name], { cluster: t.name }));
 }
 
 export async function deleteK3dClusters(k: KubeContext): Promise<void> {
   const network = k3dNetwork(k.settings.k3dConfig);
-  const existing = new Set((await listClusters(k)).map((c) => c.name));
+  const existing = new Set((await listClusters(k, 'running')).map((c) => c.name));
   for (const t of k.targets.filter((t) => !existing.has(t.name))) log.cluster(t.name, 'no such k3d cluster: nothing to delete');
   await eachCluster(k.targets.filter((t) => existing.has(t.name)), (t) => k.runner.run(['k3d', 'cluster', 'delete', t.name], { cluster: t.name }));
   // The network is ours (made by stage 01); it goes once no container uses it any more.

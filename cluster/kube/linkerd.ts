@@ -40,24 +40,30 @@ async function exchangeAnchors(k: KubeContext, plans: ClusterPlan[]): Promise<vo
   });
 }
 
-/** Link-gen in each cluster, applied to every other cluster (the credentials go through stdin only). */
+/**
+ * Each cluster generates the link to itself (link-gen), then every cluster applies the links of
+ * all the others. The generated credentials go through stdin only.
+ */
 async function link(k: KubeContext, plans: ClusterPlan[]): Promise<void> {
-  await eachCluster(plans, async (source) => {
-    const name = source.target.name;
+  const links = new Map(await eachCluster(plans, async (p) => {
+    const name = p.target.name;
     const k3dNode = `k3d-${name}-server-0`;
     const where = k.provider === 'k3d' ? ['--api-server-address', `https://${k3dNode}:6443`, '--gateway-addresses', k3dNode] : [];
     const generated = await k.runner.run(['linkerd', 'multicluster', 'link-gen', '--cluster-name', name, ...where], {
       cluster: name,
-      context: source.target.context,
-      fix: `check the multicluster extension with: linkerd --context ${source.target.context} multicluster check`,
+      context: p.target.context,
+      fix: `check the multicluster extension with: linkerd --context ${p.target.context} multicluster check`,
     });
-    for (const target of plans.filter((p) => p !== source)) {
-      log.cluster(target.target.name, `stdin: the link to ${name} that link-gen made`);
+    return [name, generated.stdout] as const;
+  }));
+  await eachCluster(plans, async (p) => {
+    for (const other of plans.filter((o) => o !== p)) {
+      log.cluster(p.target.name, `stdin: the link to ${other.target.name} that link-gen made`);
       await k.runner.run(['kubectl', 'apply', '-f', '-'], {
-        cluster: target.target.name,
-        context: target.target.context,
-        input: generated.stdout,
-        fix: `the link from ${name} could not be applied to ${target.target.name}`,
+        cluster: p.target.name,
+        context: p.target.context,
+        input: links.get(other.target.name)!,
+        fix: `the link to ${other.target.name} could not be applied`,
       });
     }
   });

@@ -19,7 +19,8 @@ import { eachCluster, planInputOf, type KubeContext } from './context.js';
 import { observeKube } from './observe.js';
 import { addHelmRepos, applyFile, applyObjects, helmUpgrade } from './ops.js';
 
-const POLL_MS = 5000;
+/** Poll every 5s, or more often when the wait is short. */
+const pollMs = (k: KubeContext) => Math.min(5000, (k.settings.waitSeconds * 1000) / 4);
 
 /** The address of a kube cluster's haproxy LoadBalancer, once the cloud has given it one. */
 async function ingressAddress(k: KubeContext, t: KubeTarget): Promise<string> {
@@ -35,7 +36,7 @@ async function ingressAddress(k: KubeContext, t: KubeTarget): Promise<string> {
       throw new CommandError(`cluster ${t.name}: the ${HAPROXY_SERVICE} LoadBalancer has no address after ${k.settings.waitSeconds}s\nfix: check the cluster can provision LoadBalancers: kubectl --context ${t.context} -n ${NAMESPACES.ingress} describe service ${HAPROXY_SERVICE}`);
     }
     log.cluster(t.name, 'waiting for the ingress LoadBalancer address');
-    await sleep(POLL_MS);
+    await sleep(pollMs(k));
   }
 }
 
@@ -85,7 +86,7 @@ async function waitConverged(k: KubeContext): Promise<void> {
       lastReport = performance.now();
       log.info(`  waiting for the supercluster to converge: ${verdict.problems.length} problem(s) left, e.g. ${verdict.problems[0]}`);
     }
-    await sleep(POLL_MS);
+    await sleep(pollMs(k));
   }
 }
 

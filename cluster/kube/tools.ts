@@ -23,8 +23,8 @@ function onPath(tool: string, env: NodeJS.ProcessEnv): boolean {
   });
 }
 
-export function missingTools(provider: KubeProvider, env: NodeJS.ProcessEnv): string[] {
-  return TOOLS[provider].filter((t) => !onPath(t, env));
+export function missingTools(tools: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  return tools.filter((t) => !onPath(t, env));
 }
 
 const checked = new Set<string>();
@@ -33,16 +33,16 @@ const checked = new Set<string>();
  * Fail with every missing tool and its install hint. In a dry run nothing runs, so missing tools
  * are only reported. Checked once per process (install runs many stages).
  */
-export function checkTools(provider: KubeProvider, env: NodeJS.ProcessEnv, dryRun: boolean): void {
-  const key = `${provider}:${env.PATH ?? ''}`;
+export function checkTools(provider: KubeProvider, env: NodeJS.ProcessEnv, dryRun: boolean, tools: readonly string[] = TOOLS[provider]): void {
+  const key = `${tools.join(',')}:${env.PATH ?? ''}`;
   if (checked.has(key)) return;
-  const missing = missingTools(provider, env);
+  const missing = missingTools(tools, env);
   if (missing.length === 0) {
     checked.add(key);
     return;
   }
   const lines = missing.map((t) => `  - ${t}: ${INSTALL_HINTS[t] ?? `install ${t}`}`).join('\n');
-  const message = `the ${provider} provider needs ${TOOLS[provider].join(', ')}; missing:\n${lines}`;
+  const message = `the ${provider} provider needs ${tools.join(', ')}; missing:\n${lines}`;
   if (dryRun) {
     log.warn(`${message}\n(dry run: continuing, nothing is run)`);
     checked.add(key);

@@ -1,0 +1,336 @@
+// The Kubernetes path against a recording fake of docker, k3d, kubectl, helm and linkerd (first on
+// PATH, with state): the exact commands of every stage for every cluster, a second install that
+// makes nothing new and changes nothing, a failure reported with its cluster's name, delete undoing
+// install, the kube provider's contexts and LoadBalancer addresses, tool checks and the dry run.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ROOT, runScript } from '../helpers.js';
+import { cli, emptyCluster, FAKE_BIN, line, makeFake, stopCli, type Call, type Fake } from '../fake-toolchain/harness.js';
+
+const SMALL = ['--replicas', 'seed=1,js=1,gw=1,xr=1'];
+const NAMES = ['c1', 'c2'];
+
+/** The calls for one context, and the ones without a context (sorted: clusters run in parallel). */
+function split(calls: Call[], fake: Fake) {
+  const byContext: Record<string, string[]> = {};
+  const global: string[] = [];
+  for (const c of calls) {
+    if (c.context) (byContext[c.context] ??= []).push(line(c, fake));
+    else global.push(line(c, fake));
+  }
+  return { byContext, global: global.sort() };
+}
+
+const helm = (c: string, release: string, chart: string, version: string, ns: string, wait = true) =>
+  `helm upgrade --install ${release} ${chart} --version ${version} --namespace ${ns} --create-namespace --values $SANDBOX/k8s/k3d/${c}/values/${release}.yaml${wait ? ' --wait --timeout 10m' : ''}`;
+const apply = (c: string, file: string) => `kubectl apply -f $SANDBOX/k8s/k3d/${c}/manifests/${file}`;
+const STDIN = 'kubectl apply -f -';
+
+/** What each stage runs in cluster `c` (besides the reads of the convergence check). */
+function expectedFor(c: string) {
+  return {
+    '01-clusters': ['kubectl wait nodes --all --for=condition=Ready --timeout=3s'],
+    '02-certs': [
+      helm(c, 'cert-manager', 'jetstack/cert-manager', 'v1.17.4', 'cert-manager'),
+      helm(c, 'trust-manager', 'jetstack/trust-manager', 'v0.18.0', 'cert-manager'),
+    ],
+    '03-linkerd': [
+      apply(c, 'linkerd-namespace.yaml'),
+      apply(c, 'linkerd-issuers.yaml'),
+      'kubectl wait certificate/linkerd-trust-anchor --namespace cert-manager --for=condition=Ready --timeout=3s',
+      'kubectl get secret linkerd-previous-anchor --namespace cert-manager --ignore-not-found -o name',
+      'kubectl get secret linkerd-trust-anchor --namespace cert-manager -o go-template={{index .data "tls.crt" | base64decode}}',
+      STDIN,
+      apply(c, 'linkerd-identity-issuer.yaml'),
+      'kubectl wait certificate/linkerd-identity-issuer --namespace linkerd --for=condition=Ready --timeout=3s',
+      'kubectl get secret linkerd-trust-anchor --namespace cert-manager -o go-template={{index .data "tls.crt" | base64decode}}',
+      STDIN,
+      apply(c, 'linkerd-trust-bundle.yaml'),
+      helm(c, 'linkerd-crds', 'linkerd-edge/linkerd-crds', '2026.8.3', 'linkerd'),
+      helm(c, 'linkerd-control-plane', 'linkerd-edge/linkerd-control-plane', '2026.8.3', 'linkerd'),
+      helm(c, 'linkerd-multicluster', 'linkerd-edge/linkerd-multicluster', '2026.8.3', 'linkerd-multicluster'),
+      `linkerd multicluster link-gen --cluster-name ${c} --api-server-address https://k3d-${c}-server-0:6443 --gateway-addresses k3d-${c}-server-0`,
+      STDIN,
+    ],
+    '04-observability': [
+      apply(c, 'prometheus-namespace.yaml'),
+      'kubectl get secret grafana-admin --namespace prometheus --ignore-not-found -o name',
+      STDIN,
+      helm(c, 'prometheus', 'prometheus-community/kube-prometheus-stack', '88.5.3', 'prometheus'),
+      apply(c, 'nats-dashboards.yaml'),
+      helm(c, 'linkerd-viz', 'linkerd-edge/linkerd-viz', '2026.8.3', 'linkerd-viz'),
+      apply(c, 'linkerd-monitors.yaml'),
+    ],
+    '05-ingress': [apply(c, 'haproxy-namespace.yaml'), helm(c, 'haproxy-ingress', 'haproxytech/kubernetes-ingress', '1.52.1', 'haproxy-ingress')],
+    '06-supercluster': [
+      apply(c, 'nats-namespace.yaml'),
+      STDIN,
+      ...[c, `${c}-js`, `${c}-gw`, 'xr-js'].map((r) => helm(c, r, 'nats/nats', '2.14.2', 'nats', false)),
+      apply(c, 'nats-haproxy-tcp.yaml'),
+      apply(c, 'nats-xr-js-service.yaml'),
+      ...[c, `${c}-js`, `${c}-gw`, 'xr-js'].map((r) => `kubectl rollout status statefulset/${r}-nats --namespace nats --timeout=3s`),
+    ],
+  } as const;
+}
+
+const GLOBAL = {
+  '01-clusters': [
+    'docker info --format {{.ServerVersion}}',
+    'docker network create nats-sandbox',
+    'docker network ls --filter name=^nats-sandbox$ --format {{.Name}}',
+    'k3d cluster create c1 --config $ROOT/cluster/k3d-cluster.yaml',
+    'k3d cluster create c2 --config $ROOT/cluster/k3d-cluster.yaml',
+    'k3d cluster list -o json',
+  ],
+  '02-certs': ['helm repo add jetstack https://charts.jetstack.io --force-update'],
+  '03-linkerd': ['helm repo add linkerd-edge https://helm.linkerd.io/edge --force-update'],
+  '04-observability': ['helm repo add linkerd-edge https://helm.linkerd.io/edge --force-update', 'helm repo add prometheus-community https://prometheus-community.github.io/helm-charts --force-update'],
+  '05-ingress': ['helm repo add haproxytech https://haproxytech.github.io/helm-charts --force-update'],
+  '06-supercluster': ['helm repo add nats https://nats-io.github.io/k8s/helm/charts/ --force-update'],
+} as const;
+
+const DESTRUCTIVE = /^(k3d cluster (create|delete)|docker network (create|rm)|kubectl (delete|replace|rollout restart)|helm uninstall)|--force(?!-update)/;
+
+describe('k3d provider against the fake toolchain', () => {
+  const fake = makeFake();
+  after(() => fake.cleanup());
+
+  it('runs exactly the planned commands, stage by stage, for each cluster', async () => {
+    for (const stage of Object.keys(GLOBAL) as (keyof typeof GLOBAL)[]) {
+      fake.mark();
+      const r = await cli(stage, [...NAMES, '--provider', 'k3d', ...SMALL], fake.env);
+      assert.equal(r.code, 0, `${stage}: ${r.stderr}`);
+      const { byContext, global } = split(fake.since(), fake);
+      assert.deepEqual(global, GLOBAL[stage], `${stage}: commands without a context`);
+      for (const c of NAMES) {
+        const got = byContext[`k3d-${c}`] ?? [];
+        const want = expectedFor(c)[stage];
+        assert.deepEqual(got.slice(0, want.length), want, `${stage} in ${c}`);
+        const rest = got.slice(want.length);
+        if (stage === '06-supercluster') {
+          assert.ok(rest.length >= 14 && rest.every((l) => l.startsWith('kubectl get --raw /api/v1/namespaces/nats/pods/')), `${stage} in ${c} ends with the convergence check`);
+          assert.match(r.stdout, /converged in .*OK: 8 servers in 3 NATS clusters/);
+        } else {
+          assert.deepEqual(rest, [], `${stage} in ${c}: nothing else`);
+        }
+      }
+    }
+  });
+
+  it('left the clusters in the state the stages describe', () => {
+    const s = fake.state();
+    assert.deepEqual(Object.keys(s.k3d).sort(), NAMES);
+    assert.deepEqual(s.networks, ['nats-sandbox']);
+    const c1 = s.contexts['k3d-c1']!;
+    // the anchor exchange carried c2's own trust anchor into c1, and the bundle trusts it
+    const imported = c1.objects['Secret/cert-manager/linkerd-trust-anchor-c2']!;
+    assert.equal(Buffer.from(imported.data!['tls.crt']!, 'base64').toString(), 'FAKE CERTIFICATE k3d-c2 cert-manager/linkerd-trust-anchor');
+    const bundle = c1.objects['Bundle//linkerd-identity-trust-roots']!.spec as { sources: { secret: { name: string } }[] };
+    assert.deepEqual(bundle.sources.map((x) => x.secret.name), ['linkerd-trust-anchor', 'linkerd-previous-anchor', 'linkerd-trust-anchor-c2']);
+    assert.ok(c1.objects['Link/linkerd-multicluster/c2'], 'c1 has the link to c2');
+    assert.equal(Object.values(c1.releases).filter((r) => r.chart === 'nats/nats').length, 4);
+    // the NATS Secret holds the credentials; no values file or manifest does
+    const secret = c1.objects['Secret/nats/nats-credentials']!;
+    const routes = Buffer.from(secret.data!['routes.xr-js']!, 'base64').toString();
+    assert.match(routes, /xr-js-nats-0\.xr-js-nats-headless-c2:6222/);
+    const credentials = JSON.parse(readFileSync(join(fake.sandboxDir, 'secrets.json'), 'utf8')) as Record<string, string>;
+    const values = readFileSync(join(fake.sandboxDir, 'k8s/k3d/c1/values/xr-js.yaml'), 'utf8');
+    for (const pw of Object.values(credentials)) assert.ok(!values.includes(pw), 'no credential in a values file');
+  });
+
+  it('makes no cluster and changes nothing on a second install', async () => {
+    const changed = (ctx: string) => fake.state().contexts[ctx]!.changes.length;
+    const before = { c1: changed('k3d-c1'), c2: changed('k3d-c2') };
+    assert.ok(before.c1 > 0);
+    fake.mark();
+    const r = await cli('install', [...NAMES, '--provider', 'k3d', ...SMALL], fake.env);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = fake.since().map((c) => line(c, fake));
+    assert.deepEqual(lines.filter((l) => DESTRUCTIVE.test(l)), []);
+    assert.ok(lines.filter((l) => l.startsWith('helm upgrade --install')).length >= 24, 'releases are upgraded in place');
+    assert.doesNotMatch(r.stdout, /stdin: Secret cert-manager\/linkerd-previous-anchor/, 'the previous anchor is made once');
+    assert.doesNotMatch(r.stdout, /stdin: Secret prometheus\/grafana-admin/, 'the Grafana password is made once');
+    // Every object applied again was unchanged: no object was created or configured.
+    assert.deepEqual({ c1: changed('k3d-c1'), c2: changed('k3d-c2') }, before);
+    const s = fake.state();
+    assert.deepEqual(s.contexts['k3d-c1']!.restarts, [], 'no server restarted');
+    const bundle = s.contexts['k3d-c1']!.objects['Bundle//linkerd-identity-trust-roots']!.spec as { sources: unknown[] };
+    assert.equal(bundle.sources.length, 3, 'no duplicate bundle sources');
+  });
+
+  it('reports the supercluster as it is: status through the pods\' monitoring endpoints', async () => {
+    const ok = await cli('status', ['--provider', 'k3d', '--json', ...SMALL], fake.env);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(JSON.parse(ok.stdout).ok, true);
+    const down = await cli('status', ['--provider', 'k3d', '--json', ...SMALL], { ...fake.env, FAKE_NATS_DOWN: '["k3d-c2/c2-js-nats-0"]' });
+    assert.equal(down.code, 1);
+    assert.ok((JSON.parse(down.stdout).problems as string[]).some((p) => p.includes('c2-js-nats-0')));
+  });
+
+  it('fails stage 06 with the problems when the supercluster does not form', async () => {
+    const r = await cli('06-supercluster', [...NAMES, '--provider', 'k3d', ...SMALL], { ...fake.env, KUBE_WAIT_SECONDS: '1', FAKE_NATS_DOWN: '["k3d-c1/xr-js-nats-0"]' });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /did not converge in 1s/);
+    assert.match(r.stderr, /c1-xr-js-nats-0 did not answer|1 server\(s\) did not answer: c1-xr-js-nats-0/);
+  });
+
+  it('stops and starts the sandbox\'s clusters with the helpers, healing pods on start', async () => {
+    const stop = await runLifecycle('stop', fake);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.deepEqual(Object.values(fake.state().k3d).map((c) => c.running), [false, false]);
+    fake.mark();
+    const start = await runLifecycle('start', fake);
+    assert.equal(start.code, 0, start.stderr);
+    assert.deepEqual(Object.values(fake.state().k3d).map((c) => c.running), [true, true]);
+    const c1 = split(fake.since(), fake).byContext['k3d-c1'];
+    assert.deepEqual(c1, [
+      'kubectl wait nodes --all --for=condition=Ready --timeout=3s',
+      'kubectl delete pods --all-namespaces --field-selector=status.phase!=Running,status.phase!=Succeeded,status.phase!=Pending --wait=false',
+    ]);
+    // one cluster after the other
+    const order = fake.since().map((c) => line(c, fake)).filter((l) => l.startsWith('k3d cluster start') || l.startsWith('kubectl delete pods'));
+    assert.equal(order.length, 4);
+    assert.match(order[0]!, /^k3d cluster start c1 --wait$/);
+    assert.match(order[2]!, /^k3d cluster start c2 --wait$/);
+  });
+
+  it('deletes what install made: clusters, the network, the sandbox\'s record of them', async () => {
+    fake.mark();
+    const r = await cli('delete', ['--provider', 'k3d'], fake.env);
+    assert.equal(r.code, 0, r.stderr);
+    const s = fake.state();
+    assert.deepEqual(s.k3d, {});
+    assert.deepEqual(s.contexts, {});
+    assert.deepEqual(s.networks, []);
+    assert.equal(existsSync(join(fake.sandboxDir, 'k8s', 'k3d', 'clusters.json')), false);
+    assert.deepEqual(fake.since().map((c) => line(c, fake)).filter((l) => l.startsWith('k3d cluster delete')).sort(), ['k3d cluster delete c1', 'k3d cluster delete c2']);
+  });
+});
+
+describe('a failing cluster', () => {
+  const fake = makeFake();
+  after(() => fake.cleanup());
+
+  it('is reported with its name, the command and a fix, while the other clusters finish', async () => {
+    assert.equal((await cli('01-clusters', ['c1', 'c2', 'c3', '--provider', 'k3d'], fake.env)).code, 0);
+    const failing = { ...fake.env, FAKE_FAIL: JSON.stringify([{ context: 'k3d-c2', match: 'upgrade --install trust-manager', message: 'Error: INSTALLATION FAILED: context deadline exceeded' }]) };
+    const r = await cli('02-certs', ['c1', 'c2', 'c3', '--provider', 'k3d'], failing);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cluster c2: 'helm --kube-context k3d-c2 upgrade --install trust-manager jetstack\/trust-manager/);
+    assert.match(r.stderr, /context deadline exceeded/);
+    assert.match(r.stderr, /fix: see why with: kubectl --context k3d-c2 -n cert-manager get pods/);
+    assert.doesNotMatch(r.stderr, /cluster c1|cluster c3/);
+    const s = fake.state();
+    for (const c of ['c1', 'c3']) assert.ok(s.contexts[`k3d-${c}`]!.releases['cert-manager/trust-manager'], `${c} finished`);
+    assert.equal(s.contexts['k3d-c2']!.releases['cert-manager/trust-manager'], undefined);
+  });
+});
+
+describe('kube provider against the fake toolchain', () => {
+  const fake = makeFake();
+  const args = ['east', 'west', '--provider', 'kube', '--context', 'east=east-admin', ...SMALL];
+  before(() => fake.seed({
+    contexts: {
+      'east-admin': emptyCluster({ loadBalancer: '203.0.113.10' }),
+      west: emptyCluster({ loadBalancer: 'west-lb.example.com', namespaces: ['default', 'kube-system', 'team-a'] }),
+      unrelated: emptyCluster(),
+    },
+  }));
+  after(() => fake.cleanup());
+
+  it('stops before anything when a name has no context', async () => {
+    const r = await cli('install', ['east', 'north', '--provider', 'kube', '--context', 'east=east-admin'], fake.env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /north: no context 'north'/);
+    assert.match(r.stderr, /--context <name>=<context>/);
+    assert.deepEqual(fake.calls().map((c) => line(c, fake)), ['kubectl config get-contexts -o name']);
+  });
+
+  it('installs into the given contexts and joins the gateways through the LoadBalancer addresses', async () => {
+    fake.mark();
+    const r = await cli('install', args, fake.env);
+    assert.equal(r.code, 0, r.stderr);
+    const calls = fake.since();
+    assert.deepEqual(calls.filter((c) => c.tool === 'k3d' || c.tool === 'docker'), [], 'kube makes no clusters');
+    assert.deepEqual([...new Set(calls.map((c) => c.context).filter(Boolean))].sort(), ['east-admin', 'west']);
+    assert.ok(calls.some((c) => line(c, fake) === 'kubectl get --raw /readyz' && c.context === 'west'), 'each context is checked first');
+    assert.ok(calls.some((c) => c.tool === 'linkerd' && c.args.join(' ') === 'multicluster link-gen --cluster-name east'), 'kube links use the clusters\' own addresses');
+    const eastGw = readFileSync(join(fake.sandboxDir, 'k8s/kube/east/values/east-gw.yaml'), 'utf8');
+    assert.match(eastGw, /advertise: 203\.0\.113\.10:7222/);
+    assert.match(eastGw, /nats:\/\/west-lb\.example\.com:7222/);
+    const haproxy = readFileSync(join(fake.sandboxDir, 'k8s/kube/west/values/haproxy-ingress.yaml'), 'utf8');
+    assert.match(haproxy, /default: false/, 'the ingress class of someone\'s cluster stays theirs');
+    assert.match(r.stdout, /converged in/);
+  });
+
+  it('deletes the releases and namespaces it made, and nothing else', async () => {
+    const r = await cli('delete', ['--provider', 'kube'], fake.env);
+    assert.equal(r.code, 0, r.stderr);
+    const s = fake.state();
+    for (const ctx of ['east-admin', 'west']) {
+      const c = s.contexts[ctx]!;
+      assert.deepEqual(c.releases, {}, ctx);
+      assert.deepEqual(Object.keys(c.objects).filter((k) => !k.startsWith('Namespace//')).filter((k) => !k.includes('/team-a/')), [], `${ctx}: objects left`);
+    }
+    assert.deepEqual(s.contexts.west!.namespaces, ['default', 'kube-system', 'team-a']);
+    assert.ok(s.contexts.unrelated, 'contexts are not ours to remove');
+  });
+});
+
+describe('entry scripts with the fake toolchain', () => {
+  it('install --dry-run prints the whole plan for c1 c2 c3 and runs nothing', async () => {
+    const fake = makeFake();
+    try {
+      const r = await runScript('install', ['c1', 'c2', 'c3', '--provider', 'k3d', '--dry-run'], fake.env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(fake.calls(), [], 'no tool was run');
+      assert.equal(existsSync(fake.sandboxDir), false, 'nothing written');
+      for (const c of ['c1', 'c2', 'c3']) {
+        assert.match(r.stdout, new RegExp(`\\[${c}\\] would run: k3d cluster create ${c} --config `));
+        assert.match(r.stdout, new RegExp(`\\[${c}\\] would run: helm --kube-context k3d-${c} upgrade --install xr-js nats/nats --version 2\\.14\\.2`));
+        assert.match(r.stdout, new RegExp(`\\[${c}\\] would run: linkerd --context k3d-${c} multicluster link-gen --cluster-name ${c}`));
+      }
+      assert.match(r.stdout, /assume: \[\]  ← would read: k3d cluster list -o json/);
+      for (const stage of ['01-clusters', '02-certs', '03-linkerd', '04-observability', '05-ingress', '06-supercluster']) assert.match(r.stdout, new RegExp(`✔ ${stage}`));
+    } finally {
+      fake.cleanup();
+    }
+  });
+
+  it('reports every missing tool together, with how to install it, before running anything', async () => {
+    const fake = makeFake();
+    const bin = mkdtempSync(join(tmpdir(), 'k8s-tools-'));
+    try {
+      mkdirSync(join(bin, 'only'));
+      symlinkSync(process.execPath, join(bin, 'only', 'node'));
+      for (const t of ['docker', 'k3d', 'kubectl']) symlinkSync(join(FAKE_BIN, t), join(bin, 'only', t));
+      const r = await runScript('01-clusters', ['c1', '--provider', 'k3d'], { ...fake.env, PATH: join(bin, 'only') });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /missing:\n\s+- helm: install helm: .*\n\s+- linkerd: install the linkerd CLI/);
+      assert.doesNotMatch(r.stderr, /- (docker|k3d|kubectl):/);
+      assert.deepEqual(fake.calls(), []);
+    } finally {
+      fake.cleanup();
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+});
+
+/** cluster/k3d/start.mjs and stop.mjs, as a user runs them (no names: the sandbox's clusters). */
+function runLifecycle(action: 'start' | 'stop', fake: Fake) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'zx'), [join(ROOT, 'cluster', 'k3d', `${action}.mjs`)], { cwd: ROOT, env: { ...process.env, ...fake.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+after(() => stopCli());
