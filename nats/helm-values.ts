@@ -30,7 +30,7 @@ export interface NatsChartValues {
   container: { env: Record<string, { valueFrom: { secretKeyRef: { name: string; key: string } } }> };
   reloader: { enabled: boolean };
   promExporter: { enabled: boolean; podMonitor: { enabled: boolean; merge: { metadata: { labels: Record<string, string> } } } };
-  podTemplate: { merge: { metadata: { annotations: Record<string, string> } } };
+  podTemplate: { configChecksumAnnotation: boolean; merge: { metadata: { annotations: Record<string, string> } } };
   service: { ports: Record<'cluster' | 'gateway' | 'monitor', { enabled: boolean }>; merge: { metadata: ServiceMeta } };
   headlessService: { merge: { metadata: ServiceMeta } };
   natsBox: { enabled: boolean };
@@ -220,7 +220,8 @@ export function natsReleaseValues(input: NatsValuesInput): { release: ReleaseSpe
       container: { env },
       reloader: { enabled: true },
       promExporter: { enabled: true, podMonitor: { enabled: true, merge: { metadata: { labels: { release: input.prometheusRelease } } } } },
-      podTemplate: { merge: { metadata: { annotations: opaque } } },
+      // Gateway and cluster blocks cannot be reloaded: a changed config rolls the pods instead.
+      podTemplate: { configChecksumAnnotation: true, merge: { metadata: { annotations: opaque } } },
       service: {
         ports: { cluster: { enabled: true }, gateway: { enabled: release.role === 'gw' || release.role === 'xr' }, monitor: { enabled: true } },
         merge: { metadata: serviceMeta },

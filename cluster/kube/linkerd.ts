@@ -37,6 +37,8 @@ async function exchangeAnchors(k: KubeContext, plans: ClusterPlan[]): Promise<vo
     const imported = plans.filter((o) => o !== p).map((o) => importedAnchorSecret(o.target.name, anchors.get(o.target.name)!));
     if (imported.length) await applyObjects(k, p.target, imported);
     await applyFile(k, p.target, p.linkerd.trustBundle);
+    // The control plane starts from this ConfigMap, which trust-manager writes from the bundle.
+    await waitFor(k, p.target, `configmap/${LINKERD.trustBundle}`, NAMESPACES.linkerd, 'create');
   });
 }
 

@@ -171,6 +171,15 @@ function apply(s, c, objects) {
       const pem = `FAKE CERTIFICATE ${context} ${ns}/${o.metadata.name}`;
       c.objects[key('Secret', ns, o.spec.secretName)] = { apiVersion: 'v1', kind: 'Secret', metadata: { name: o.spec.secretName, namespace: ns }, data: { 'tls.crt': Buffer.from(pem).toString('base64') } };
     }
+    // trust-manager writes a bundle into every namespace its selector matches.
+    if (o.kind === 'Bundle') {
+      const want = o.spec.target.namespaceSelector?.matchLabels ?? {};
+      for (const n of Object.values(c.objects).filter((x) => x.kind === 'Namespace')) {
+        if (Object.entries(want).every(([lk, lv]) => n.metadata.labels?.[lk] === lv)) {
+          c.objects[key('ConfigMap', n.metadata.name, o.metadata.name)] = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: o.metadata.name, namespace: n.metadata.name }, data: { [o.spec.target.configMap.key]: 'bundle' } };
+        }
+      }
+    }
     const verb = !before ? 'created' : JSON.stringify(before) === JSON.stringify(o) ? 'unchanged' : 'configured';
     lines.push(`${o.kind.toLowerCase()}/${o.metadata.name} ${verb}`);
     if (verb !== 'unchanged') c.changes.push(`${k} ${verb}`);
@@ -237,7 +246,9 @@ function kubectl(s) {
   if (verb === 'wait') {
     if (what === 'nodes') return out('node/server-0 condition met');
     const [kind, objName] = what.split('/');
-    const k = key(kind[0].toUpperCase() + kind.slice(1), ns, objName);
+    const kinds = { certificate: 'Certificate', configmap: 'ConfigMap' };
+    if (!kinds[kind]) fail(`fake kubectl: unsupported wait for ${what}`);
+    const k = key(kinds[kind], ns, objName);
     if (!c.objects[k]) fail(`Error from server (NotFound): ${kind}s "${objName}" not found`);
     return out(`${what} condition met`);
   }

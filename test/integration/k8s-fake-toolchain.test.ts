@@ -50,6 +50,7 @@ function expectedFor(c: string) {
       'kubectl get secret linkerd-trust-anchor --namespace cert-manager -o go-template={{index .data "tls.crt" | base64decode}}',
       STDIN,
       apply(c, 'linkerd-trust-bundle.yaml'),
+      'kubectl wait configmap/linkerd-identity-trust-roots --namespace linkerd --for=create --timeout=3s',
       helm(c, 'linkerd-crds', 'linkerd-edge/linkerd-crds', '2026.8.3', 'linkerd'),
       helm(c, 'linkerd-control-plane', 'linkerd-edge/linkerd-control-plane', '2026.8.3', 'linkerd'),
       helm(c, 'linkerd-multicluster', 'linkerd-edge/linkerd-multicluster', '2026.8.3', 'linkerd-multicluster'),
