@@ -61,6 +61,8 @@ export interface CredentialRef {
  */
 export function credentialRefs(credentials: Credentials): CredentialRef[] {
   const out: CredentialRef[] = [];
+  // Where a client's certificates are on this machine: neither a secret nor the servers' business.
+  const { clientTls: _clientTls, ...secrets } = credentials;
   const walk = (node: unknown, path: string[]) => {
     if (typeof node === 'string') {
       if (path[path.length - 1] === 'user') return;
@@ -70,7 +72,7 @@ export function credentialRefs(credentials: Credentials): CredentialRef[] {
     }
     if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(v, [...path, k]);
   };
-  walk(credentials, []);
+  walk(secrets, []);
   return out;
 }
 

@@ -193,6 +193,13 @@ describe('NATS helm values', () => {
     assert.deepEqual(Object.keys(data).filter((k) => k.startsWith('routes.')).sort(), ['routes.c1', 'routes.c1-gw', 'routes.c1-js', 'routes.xr-js']);
   });
 
+  it('leave the client certificate folders of this machine out of the Secret', () => {
+    const withTls: Credentials = { ...creds, clientTls: { sys: '/home/me/.sandbox/pki/clients/sys' } };
+    const data = natsSecretData(inputFor(buildTopology(['c1']), 'c1', withTls));
+    assert.ok(!JSON.stringify(data).includes('/home/me'), 'no local path in the Secret');
+    assert.deepEqual(credentialRefs(withTls).map((r) => r.env), credentialRefs(creds).map((r) => r.env));
+  });
+
   it('use the LoadBalancer addresses found at install time for kube', () => {
     const topo = buildTopology(['east', 'west']);
     const lb: Record<string, string> = { east: '203.0.113.7', west: 'west-lb.example.com' };
