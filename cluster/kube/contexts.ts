@@ -5,14 +5,14 @@ import { eachCluster, type KubeContext } from './context.js';
 import { rememberClusters } from './state.js';
 
 export async function kubeContextsStage(k: KubeContext): Promise<void> {
-  const out = await k.runner.run(['kubectl', 'config', 'get-contexts', '-o', 'name'], {
+  // One read per cluster (not one list for all): every missing context is found and named.
+  const found = await Promise.all(k.targets.map((t) => k.runner.run(['kubectl', 'config', 'get-contexts', t.context, '-o', 'name'], {
+    cluster: t.name,
     read: true,
-    assume: k.targets.map((t) => t.context).join('\n'),
+    assume: t.context,
     silent: true,
-    fix: 'check your kubeconfig (KUBECONFIG, ~/.kube/config)',
-  });
-  const known = new Set(out.stdout.split('\n').map((l) => l.trim()).filter(Boolean));
-  const missing = k.targets.filter((t) => !known.has(t.context));
+  }).then((r) => r.stdout.trim() === t.context, () => false)));
+  const missing = k.targets.filter((_, i) => !found[i]);
   if (missing.length) {
     const lines = missing.map((t) => `  - ${t.name}: no context '${t.context}'`).join('\n');
     throw new UsageError(`the kube provider needs a kubectl context per cluster name:\n${lines}\nfix: pass --context <name>=<context> for each (kubectl config get-contexts lists them)`);

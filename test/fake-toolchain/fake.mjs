@@ -234,7 +234,11 @@ function monitor(s, path) {
 }
 
 function kubectl(s) {
-  if (args[0] === 'config' && args[1] === 'get-contexts') return out(Object.keys(s.contexts).join('\n'));
+  if (args[0] === 'config' && args[1] === 'get-contexts') {
+    const wanted = args[2] && !args[2].startsWith('-') ? args[2] : undefined;
+    if (wanted && !s.contexts[wanted]) fail(`error: context ${wanted} not found`);
+    return out(wanted ?? Object.keys(s.contexts).join('\n'));
+  }
   const c = cluster(s);
   const ns = opt(args, '--namespace');
   const [verb, what, name] = args;

@@ -248,7 +248,7 @@ describe('kube provider against the fake toolchain', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /north: no context 'north'/);
     assert.match(r.stderr, /--context <name>=<context>/);
-    assert.deepEqual(fake.calls().map((c) => line(c, fake)), ['kubectl config get-contexts -o name']);
+    assert.deepEqual(fake.calls().map((c) => line(c, fake)).sort(), ['kubectl config get-contexts east-admin -o name', 'kubectl config get-contexts north -o name'], 'nothing but the look-ups ran');
   });
 
   it('installs into the given contexts and joins the gateways through the LoadBalancer addresses', async () => {
