@@ -86,7 +86,7 @@ export async function k3dClustersStage(k: KubeContext): Promise<void> {
   // One at a time: a laptop starting several clusters at once is what leaves pods behind.
   for (const t of stopped) await startCluster(k, t);
   await eachCluster(k.targets, (t) => waitFor(k, t, ['nodes', '--all'], undefined, 'condition=Ready'));
-  if (!k.dryRun) rememberClusters(k.sandboxDir, 'k3d', k.names, {});
+  if (!k.dryRun) rememberClusters(k.sandboxDir, 'k3d', k.names, {}, k.topo.options.replicas);
 }
 
 /** start helper: start stopped clusters one after another and heal their pods. */

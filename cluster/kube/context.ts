@@ -12,6 +12,7 @@ import { readKubeSettings, type KubeSettings } from '../../k8s/settings.js';
 import { kubePlan, type ClusterPlan, type PlanInput } from '../../k8s/plan.js';
 import { kubeTargets, pendingIngressHost, type KubeProvider, type KubeTarget } from '../../k8s/targets.js';
 import { join } from 'node:path';
+import { readState } from './state.js';
 
 export interface KubeContext {
   provider: KubeProvider;
@@ -28,10 +29,10 @@ export interface KubeContext {
   workDir: string;
 }
 
-/** Replicas: flags, then the environment, then the defaults. */
-export function replicasOf(args: Pick<ParsedArgs, 'replicas'>, settings: Pick<Settings, 'replicas'>): Record<Role, number> {
+/** Replicas: flags, then the environment, then what the clusters were made with, then the defaults. */
+export function replicasOf(args: Pick<ParsedArgs, 'replicas'>, settings: Pick<Settings, 'replicas'>, saved?: Partial<Record<Role, number>>): Record<Role, number> {
   const r = {} as Record<Role, number>;
-  for (const role of ROLES) r[role] = args.replicas[role] ?? settings.replicas[role] ?? DEFAULT_REPLICAS[role];
+  for (const role of ROLES) r[role] = args.replicas[role] ?? settings.replicas[role] ?? saved?.[role] ?? DEFAULT_REPLICAS[role];
   return r;
 }
 
@@ -45,7 +46,7 @@ export function kubeContext(ctx: StageContext, provider: KubeProvider, names: st
     runner: ctx.runner,
     dryRun: ctx.dryRun,
     settings: readKubeSettings(ctx.settings.env),
-    topo: buildTopology(names, { replicas: replicasOf(ctx.args, ctx.settings) }),
+    topo: buildTopology(names, { replicas: replicasOf(ctx.args, ctx.settings, readState(ctx.settings.sandboxDir, provider)?.replicas) }),
     jsLimits: ctx.settings.jsLimits,
     sandboxDir: ctx.settings.sandboxDir,
     env: ctx.settings.env,

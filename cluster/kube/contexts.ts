@@ -28,5 +28,5 @@ export async function kubeContextsStage(k: KubeContext): Promise<void> {
     assume: 'ok',
     fix: `the API server of context ${t.context} does not answer: check the cluster runs and your credentials are current`,
   }));
-  if (!k.dryRun) rememberClusters(k.sandboxDir, 'kube', k.names, Object.fromEntries(k.targets.map((t) => [t.name, t.context])));
+  if (!k.dryRun) rememberClusters(k.sandboxDir, 'kube', k.names, Object.fromEntries(k.targets.map((t) => [t.name, t.context])), k.topo.options.replicas);
 }

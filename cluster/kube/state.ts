@@ -2,10 +2,13 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { KubeProvider } from '../../k8s/targets.js';
+import type { Role } from '../../nats/topology.js';
 
 export interface KubeState {
   names: string[];
   contexts: Record<string, string>;
+  /** Servers per role the clusters were made with; later commands keep them unless told otherwise. */
+  replicas?: Record<Role, number>;
 }
 
 export function stateFile(sandboxDir: string, provider: KubeProvider): string {
@@ -22,10 +25,10 @@ export function readState(sandboxDir: string, provider: KubeProvider): KubeState
   }
 }
 
-/** Remember these clusters (added to the ones already remembered). */
-export function rememberClusters(sandboxDir: string, provider: KubeProvider, names: string[], contexts: Record<string, string>): void {
+/** Remember these clusters (added to the ones already remembered) and the replicas. */
+export function rememberClusters(sandboxDir: string, provider: KubeProvider, names: string[], contexts: Record<string, string>, replicas: Record<Role, number>): void {
   const old = readState(sandboxDir, provider) ?? { names: [], contexts: {} };
-  const state: KubeState = { names: [...new Set([...old.names, ...names])], contexts: { ...old.contexts, ...contexts } };
+  const state: KubeState = { names: [...new Set([...old.names, ...names])], contexts: { ...old.contexts, ...contexts }, replicas };
   const file = stateFile(sandboxDir, provider);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(state, null, 2) + '\n');
@@ -41,5 +44,5 @@ export function forgetClusters(sandboxDir: string, provider: KubeProvider, names
     return;
   }
   const contexts = Object.fromEntries(Object.entries(old.contexts).filter(([n]) => left.includes(n)));
-  writeFileSync(stateFile(sandboxDir, provider), JSON.stringify({ names: left, contexts }, null, 2) + '\n');
+  writeFileSync(stateFile(sandboxDir, provider), JSON.stringify({ ...old, names: left, contexts }, null, 2) + '\n');
 }

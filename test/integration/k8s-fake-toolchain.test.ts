@@ -164,10 +164,11 @@ describe('k3d provider against the fake toolchain', () => {
   });
 
   it('reports the supercluster as it is: status through the pods\' monitoring endpoints', async () => {
-    const ok = await cli('status', ['--provider', 'k3d', '--json', ...SMALL], fake.env);
+    // no names, no --replicas: the clusters and replicas install made
+    const ok = await cli('status', ['--provider', 'k3d', '--json'], fake.env);
     assert.equal(ok.code, 0, ok.stderr);
     assert.equal(JSON.parse(ok.stdout).ok, true);
-    const down = await cli('status', ['--provider', 'k3d', '--json', ...SMALL], { ...fake.env, FAKE_NATS_DOWN: '["k3d-c2/c2-js-nats-0"]' });
+    const down = await cli('status', ['--provider', 'k3d', '--json'], { ...fake.env, FAKE_NATS_DOWN: '["k3d-c2/c2-js-nats-0"]' });
     assert.equal(down.code, 1);
     assert.ok((JSON.parse(down.stdout).problems as string[]).some((p) => p.includes('c2-js-nats-0')));
   });
