@@ -1,7 +1,7 @@
-// A server as `status` sees it, built from its HTTP monitoring endpoints (/varz, /routez,
-// /gatewayz, /jsz), which the Kubernetes path reads through the API server's pod proxy: no port
-// forward, no client connection into the cluster needed. Pure.
-import type { LiveServer } from '../nats/verify.js';
+// A server as `status` sees it, built from its monitoring answers (/varz, /routez, /gatewayz,
+// /jsz): the Kubernetes path reads them through the API server's pod proxy (no port forward),
+// the local path asks every server through the system account ($SYS.REQ.SERVER.PING.*). Pure.
+import type { LiveServer } from './verify.js';
 
 export interface Varz {
   server_id: string;

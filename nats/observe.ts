@@ -1,6 +1,7 @@
 // Ask the live system, through the system account, what every server reports about itself
 // ($SYS.REQ.SERVER.PING.{VARZ,ROUTEZ,GATEWAYZ,JSZ}). The answer is what `status` trusts.
 import { connect, type ConnectionOptions, type NatsConnection } from '@nats-io/transport-node';
+import { liveServers, type Gatewayz, type Jsz, type MonitorAnswers, type Routez, type Varz } from './monitoring.js';
 import type { LiveServer } from './verify.js';
 
 export interface ObserveOptions {
@@ -11,41 +12,10 @@ export interface ObserveOptions {
   waitMs?: number;
 }
 
-interface ServerInfo {
-  name: string;
-  id: string;
-  cluster?: string;
-  ver: string;
-  jetstream?: boolean;
-  tags?: string[];
-}
-
 interface PingResponse<T> {
-  server: ServerInfo;
+  server: { name: string; id: string };
   data?: T;
   error?: { code: number; description: string };
-}
-
-interface Varz {
-  server_name: string;
-  server_id: string;
-  version: string;
-  connections: number;
-  routes: number;
-  mem: number;
-  uptime: string;
-  tags?: string[];
-}
-interface Routez {
-  routes?: { remote_id: string; remote_name?: string }[];
-}
-interface Gatewayz {
-  outbound_gateways?: Record<string, unknown>;
-  inbound_gateways?: Record<string, unknown[]>;
-}
-interface Jsz {
-  disabled?: boolean;
-  meta_cluster?: { leader?: string; cluster_size?: number };
 }
 
 async function ping<T>(nc: NatsConnection, what: string, expected: number, waitMs: number): Promise<Map<string, PingResponse<T>>> {
@@ -81,38 +51,14 @@ export async function observe(opts: ObserveOptions): Promise<LiveServer[]> {
       ping<Gatewayz>(nc, 'GATEWAYZ', opts.expectedServers, wait),
       ping<Jsz>(nc, 'JSZ', opts.expectedServers, wait),
     ]);
-    const nameById = new Map<string, string>();
-    for (const r of varz.values()) nameById.set(r.server.id, r.server.name);
-    for (const r of routez.values()) nameById.set(r.server.id, r.server.name);
-    const live: LiveServer[] = [];
+    const answers: MonitorAnswers[] = [];
     for (const [name, v] of varz) {
-      const info = v.server;
-      const data = v.data;
-      const routes = routez.get(name)?.data?.routes ?? [];
-      const gw = gatewayz.get(name)?.data;
+      if (!v.data) continue;
+      const routes = routez.get(name)?.data;
+      const gateways = gatewayz.get(name)?.data;
       const js = jsz.get(name)?.data;
-      const peers = new Set(routes.map((r) => r.remote_name || nameById.get(r.remote_id) || r.remote_id));
-      const inbound: Record<string, number> = {};
-      for (const [cluster, conns] of Object.entries(gw?.inbound_gateways ?? {})) inbound[cluster] = Array.isArray(conns) ? conns.length : 0;
-      const meta = js && !js.disabled ? js.meta_cluster : undefined;
-      live.push({
-        name,
-        id: info.id,
-        cluster: info.cluster ?? '',
-        version: data?.version ?? info.ver,
-        jetstream: info.jetstream === true,
-        tags: info.tags ?? data?.tags ?? [],
-        connections: data?.connections ?? 0,
-        routes: data?.routes ?? routes.length,
-        routePeers: [...peers].sort(),
-        outboundGateways: Object.keys(gw?.outbound_gateways ?? {}).sort(),
-        inboundGateways: inbound,
-        memBytes: data?.mem ?? 0,
-        uptime: data?.uptime ?? '',
-        ...(meta?.leader ? { metaLeader: meta.leader } : {}),
-        ...(meta?.cluster_size !== undefined ? { metaClusterSize: meta.cluster_size } : {}),
-      });
+      answers.push({ varz: v.data, ...(routes ? { routez: routes } : {}), ...(gateways ? { gatewayz: gateways } : {}), ...(js ? { jsz: js } : {}) });
     }
-    return live.sort((a, b) => a.name.localeCompare(b.name));
+    return liveServers(answers);
   });
 }

@@ -3,7 +3,7 @@
 import { KUBERNETES_PORTS } from '../../nats/addressing.js';
 import type { LiveServer } from '../../nats/verify.js';
 import { NAMESPACES, natsFullname } from '../../k8s/names.js';
-import { liveServers, type MonitorAnswers } from '../../k8s/observe.js';
+import { liveServers, type MonitorAnswers } from '../../nats/monitoring.js';
 import type { KubeTarget } from '../../k8s/targets.js';
 import { eachCluster, type KubeContext } from './context.js';
 

@@ -3,7 +3,7 @@
 // a disabled /jsz).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { liveServers, type MonitorAnswers } from '../../k8s/observe.js';
+import { liveServers, type MonitorAnswers } from '../../nats/monitoring.js';
 import { expectedTopology } from '../../nats/expected.js';
 import { buildTopology } from '../../nats/topology.js';
 import { verify } from '../../nats/verify.js';
