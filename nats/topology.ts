@@ -19,6 +19,13 @@ export function defaultOptions(): TopologyOptions {
   return { replicas: { ...DEFAULT_REPLICAS } };
 }
 
+/** Replica counts from layers of settings, first layer that sets a role wins, then the defaults. */
+export function resolveReplicas(...layers: (Partial<Record<Role, number>> | undefined)[]): Record<Role, number> {
+  const r = {} as Record<Role, number>;
+  for (const role of ROLES) r[role] = layers.map((l) => l?.[role]).find((n) => n !== undefined) ?? DEFAULT_REPLICAS[role];
+  return r;
+}
+
 export interface ServerSpec {
   /** server_name, e.g. c1-js-nats-0 */
   name: string;

@@ -5,7 +5,7 @@ import { CommandError, type Runner } from '../../scripts/lib/command.js';
 import type { StageContext } from '../../scripts/lib/stages.js';
 import type { ParsedArgs } from '../../scripts/lib/args.js';
 import type { Settings } from '../../scripts/lib/settings.js';
-import { DEFAULT_REPLICAS, ROLES, buildTopology, type Role, type Topology } from '../../nats/topology.js';
+import { buildTopology, resolveReplicas, type Role, type Topology } from '../../nats/topology.js';
 import type { Credentials, JetStreamLimits } from '../../nats/server-config.js';
 import { k3dIngressHost } from '../../nats/addressing.js';
 import { readKubeSettings, type KubeSettings } from '../../k8s/settings.js';
@@ -31,9 +31,7 @@ export interface KubeContext {
 
 /** Replicas: flags, then the environment, then what the clusters were made with, then the defaults. */
 export function replicasOf(args: Pick<ParsedArgs, 'replicas'>, settings: Pick<Settings, 'replicas'>, saved?: Partial<Record<Role, number>>): Record<Role, number> {
-  const r = {} as Record<Role, number>;
-  for (const role of ROLES) r[role] = args.replicas[role] ?? settings.replicas[role] ?? saved?.[role] ?? DEFAULT_REPLICAS[role];
-  return r;
+  return resolveReplicas(args.replicas, settings.replicas, saved);
 }
 
 /** `names` defaults to the command's; delete and status may pass the ones a sandbox remembers. */

@@ -9,7 +9,7 @@ import { toNatsConf } from '../../nats/conf.js';
 import { expectedTopology } from '../../nats/expected.js';
 import { observe } from '../../nats/observe.js';
 import { serverConfig, SYSTEM_USER, type Credentials, type JetStreamLimits, type ServerTls } from '../../nats/server-config.js';
-import { buildTopology, DEFAULT_REPLICAS, ROLES, type Role, type Topology } from '../../nats/topology.js';
+import { buildTopology, resolveReplicas, type Role, type Topology } from '../../nats/topology.js';
 import { verify, type LiveServer, type Verdict } from '../../nats/verify.js';
 import { describeBusyPorts, findBusyPorts } from './port-check.js';
 import { allPorts, planPorts, type PortPlan } from './ports.js';
@@ -34,8 +34,7 @@ export interface PlanInput {
 /** The topology and port plan for `names`, keeping what an earlier run saved where it still applies. */
 export function resolvePlan(input: PlanInput): { topo: Topology; plan: LocalPlan; previous?: LocalPlan } {
   const previous = readPlan(input.sandboxDir);
-  const replicas = {} as Record<Role, number>;
-  for (const role of ROLES) replicas[role] = input.replicas[role] ?? previous?.replicas[role] ?? DEFAULT_REPLICAS[role];
+  const replicas = resolveReplicas(input.replicas, previous?.replicas);
   const topo = buildTopology(input.names, { replicas });
   const keep = previous && previous.portBase === input.portBase ? previous.ports : {};
   const ports = planPorts(topo.servers.map((s) => s.name), input.portBase, keep);

@@ -6,7 +6,7 @@ import { MissingToolError } from '../../cluster/local/nats-server-bin.js';
 import { LocalError } from '../../cluster/local/supercluster.js';
 import { observe } from '../../nats/observe.js';
 import { SYSTEM_USER } from '../../nats/server-config.js';
-import { buildTopology, DEFAULT_REPLICAS, ROLES, type Role } from '../../nats/topology.js';
+import { buildTopology, resolveReplicas } from '../../nats/topology.js';
 import { helpText, parseCommandArgs, UsageError, type CommandSpec } from './args.js';
 import { CommandError, createRunner } from './command.js';
 import { log, setQuiet, step } from './log.js';
@@ -60,11 +60,6 @@ async function runStage(id: StageId, impl: ProviderImpl, ctx: StageContext): Pro
   await step(`${id} (${impl.name}: ${ctx.names.join(' ')})`, () => fn(ctx));
 }
 
-function replicasFor(ctx: StageContext): Record<Role, number> {
-  const r = {} as Record<Role, number>;
-  for (const role of ROLES) r[role] = ctx.args.replicas[role] ?? ctx.settings.replicas[role] ?? DEFAULT_REPLICAS[role];
-  return r;
-}
 
 async function dispatch(command: string, argv: string[]): Promise<number> {
   const spec = COMMANDS[command];
@@ -93,7 +88,7 @@ async function dispatch(command: string, argv: string[]): Promise<number> {
     const server = args.flags.server as string | undefined;
     if (!server) return impl.status(ctx, { json });
     if (!ctx.names.length) throw new UsageError('status --server needs the cluster names, e.g. status c1 c2 c3 --server nats://localhost:4222');
-    const topo = buildTopology(ctx.names, { replicas: replicasFor(ctx) });
+    const topo = buildTopology(ctx.names, { replicas: resolveReplicas(ctx.args.replicas, ctx.settings.replicas) });
     const credentials = loadCredentials(settings.sandboxDir, settings.env, false);
     return reportStatus(topo, () => observe({ connection: { servers: [server], user: SYSTEM_USER, pass: credentials.sys }, expectedServers: topo.servers.length }), json);
   }

@@ -77,3 +77,11 @@ describe('topology model', () => {
     assert.equal(s.routePeers.length, 8);
   });
 });
+
+describe('replica settings', () => {
+  it('takes each role from the first layer that sets it, then the default', async () => {
+    const { resolveReplicas } = await import('../../nats/topology.js');
+    assert.deepEqual(resolveReplicas({ seed: 1 }, { seed: 2, js: 2 }, { xr: 5 }), { seed: 1, js: 2, gw: 3, xr: 5 });
+    assert.deepEqual(resolveReplicas(), { seed: 3, js: 3, gw: 3, xr: 3 });
+  });
+});
