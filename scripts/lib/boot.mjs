@@ -6,10 +6,14 @@ import { fileURLToPath } from 'node:url';
 
 register();
 
-export async function main(command, scriptUrl) {
+/** The arguments that follow the script itself on the command line. */
+export function scriptArgs(scriptUrl) {
   const self = fileURLToPath(scriptUrl);
   const at = process.argv.findIndex((a) => { try { return resolve(a) === self; } catch { return false; } });
-  const argv = process.argv.slice(at >= 0 ? at + 1 : 2);
+  return process.argv.slice(at >= 0 ? at + 1 : 2);
+}
+
+export async function main(command, scriptUrl) {
   const { runCli } = await import('./cli.ts');
-  process.exitCode = await runCli(command, argv);
+  process.exitCode = await runCli(command, scriptArgs(scriptUrl));
 }
