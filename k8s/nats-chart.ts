@@ -1,26 +1,31 @@
 // What nats-server configuration a pod of the official `nats` chart ends up with, given helm values
 // and the Secrets its environment reads from: a model of the chart's config templates
 // (files/config/*.yaml, `nats.loadMergePatch` = sprig mergeOverwrite, `<< $VAR >>` unquoting,
-// SERVER_NAME = serverNamePrefix + pod name) at the pinned chart version. Tests use it to check
-// that the values express the same servers the local provider runs.
+// SERVER_NAME = serverNamePrefix + pod name, files/config/tls.yaml and the Secret volumes of
+// `nats.secretNames`/`tlsCA`) at the pinned chart version. Tests use it to check that the values
+// express the same servers the local provider runs, and that every file the config names is in a
+// Secret the pod mounts.
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
 
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 
+const tlsDefaults = (protocol: string): Obj => ({ enabled: false, secretName: null, dir: `/etc/nats-certs/${protocol}`, cert: 'tls.crt', key: 'tls.key', merge: {} });
+
 /** Chart defaults for the keys the config templates read. */
 const CHART_DEFAULTS: Obj = {
+  tlsCA: { enabled: false, configMapName: null, secretName: null, dir: '/etc/nats-ca-cert', key: 'ca.crt' },
   config: {
-    cluster: { enabled: false, port: 6222, replicas: 3, noAdvertise: true, merge: {} },
+    cluster: { enabled: false, port: 6222, replicas: 3, noAdvertise: true, tls: tlsDefaults('cluster'), merge: {} },
     jetstream: {
       enabled: false,
       fileStore: { enabled: true, dir: '/data', pvc: { enabled: true, size: '10Gi' }, maxSize: null },
       memoryStore: { enabled: false, maxSize: '1Gi' },
       merge: {},
     },
-    nats: { port: 4222 },
-    gateway: { enabled: false, port: 7222, merge: {} },
+    nats: { port: 4222, tls: tlsDefaults('nats') },
+    gateway: { enabled: false, port: 7222, tls: tlsDefaults('gateway'), merge: {} },
     monitor: { enabled: true, port: 8222 },
     serverNamePrefix: '',
     merge: {},
@@ -106,6 +111,66 @@ export function chartFullname(values: Obj, release: string): string {
   return release.includes('nats') ? release : `${release}-nats`;
 }
 
+/** A Secret (or ConfigMap) volume of the pod and where the nats container mounts it. */
+export interface Mount {
+  dir: string;
+  secretName?: string;
+  configMapName?: string;
+}
+
+/** The certificate volumes the chart gives the nats container (`nats.secretNames`, `nats.tlsCAVolume`). */
+export function tlsMounts(userValues: Record<string, unknown>): Mount[] {
+  const values = coalesce(CHART_DEFAULTS, userValues as Obj);
+  const mounts: Mount[] = [];
+  for (const protocol of ['nats', 'cluster', 'gateway']) {
+    const p = get(values, `config.${protocol}`) as Obj;
+    const tls = p.tls as Obj;
+    if ((protocol === 'nats' || p.enabled) && tls.enabled && tls.secretName) mounts.push({ dir: trimSlash(String(tls.dir)), secretName: String(tls.secretName) });
+  }
+  const ca = get(values, 'tlsCA') as Obj;
+  if (ca.enabled && (ca.configMapName || ca.secretName)) {
+    mounts.push({ dir: trimSlash(String(ca.dir)), ...(ca.configMapName ? { configMapName: String(ca.configMapName) } : { secretName: String(ca.secretName) }) });
+  }
+  const dirs = mounts.map((m) => m.dir);
+  const twice = dirs.find((d, i) => dirs.indexOf(d) !== i);
+  if (twice) throw new Error(`the pod would not start: two volumes mounted at ${twice}`);
+  return mounts;
+}
+
+const trimSlash = (dir: string) => dir.replace(/\/+$/, '');
+
+/** files/config/tls.yaml, then the block's merge. */
+function tlsDoc(values: Obj, tls: Obj): Obj {
+  const doc: Obj = {};
+  if (tls.secretName) {
+    const dir = trimSlash(String(tls.dir));
+    doc.cert_file = `${dir}/${String(tls.cert || 'tls.crt')}`;
+    doc.key_file = `${dir}/${String(tls.key || 'tls.key')}`;
+  }
+  const ca = get(values, 'tlsCA') as Obj;
+  if (ca.enabled && (ca.configMapName || ca.secretName)) doc.ca_file = `${trimSlash(String(ca.dir))}/${String(ca.key || 'ca.crt')}`;
+  return mergeOverwrite(doc, (tls.merge as Obj) ?? {});
+}
+
+/** nats-server fails to start on a certificate file that is not there: each must be a key of a mounted Secret. */
+function checkFiles(config: Json, mounts: Mount[], secrets: SecretStore, where = ''): void {
+  if (Array.isArray(config)) config.forEach((v, i) => checkFiles(v, mounts, secrets, `${where}[${i}]`));
+  if (!isObj(config)) return;
+  for (const [k, v] of Object.entries(config)) {
+    if ((k === 'cert_file' || k === 'key_file' || k === 'ca_file') && typeof v === 'string') {
+      const slash = v.lastIndexOf('/');
+      const mount = mounts.find((m) => m.dir === v.slice(0, slash));
+      const name = mount?.secretName ?? mount?.configMapName;
+      if (!mount || !name) throw new Error(`nats-server would fail: ${where}${k} ${v} is not in a mounted volume`);
+      if (mount.secretName && secrets[mount.secretName]?.[v.slice(slash + 1)] === undefined) {
+        throw new Error(`nats-server would fail: ${where}${k} ${v}: secret ${mount.secretName} has no key ${v.slice(slash + 1)}`);
+      }
+    } else {
+      checkFiles(v, mounts, secrets, `${where}${k}.`);
+    }
+  }
+}
+
 /** The nats-server config (as an object) of pod `index` of release `release` with these values. */
 export function chartServerConfig(userValues: Record<string, unknown>, release: string, index: number, secrets: SecretStore): Obj {
   const values = coalesce(CHART_DEFAULTS, userValues as Obj);
@@ -118,13 +183,16 @@ export function chartServerConfig(userValues: Record<string, unknown>, release: 
     pid_file: '/var/run/nats/nats.pid',
     port: c('nats.port') as number,
   };
+  const tlsOf = (protocol: string): Obj => (c(`${protocol}.tls.enabled`) ? { tls: tlsDoc(values, c(`${protocol}.tls`) as Obj) } : {});
+  Object.assign(doc, tlsOf('nats'));
   if (c('cluster.enabled')) {
     const port = c('cluster.port') as number;
     const replicas = c('cluster.replicas') as number;
-    const routes = Array.from({ length: replicas }, (_, i) => `nats://${fullname}-${i}.${fullname}-headless:${port}`);
-    doc.cluster = mergeOverwrite({ name: fullname, port, no_advertise: c('cluster.noAdvertise') as boolean, routes }, (c('cluster.merge') as Obj) ?? {});
+    const proto = c('cluster.tls.enabled') ? 'tls' : 'nats';
+    const routes = Array.from({ length: replicas }, (_, i) => `${proto}://${fullname}-${i}.${fullname}-headless:${port}`);
+    doc.cluster = mergeOverwrite({ name: fullname, port, no_advertise: c('cluster.noAdvertise') as boolean, routes, ...tlsOf('cluster') }, (c('cluster.merge') as Obj) ?? {});
   }
-  if (c('gateway.enabled')) doc.gateway = mergeOverwrite({ name: fullname, port: c('gateway.port') as number }, (c('gateway.merge') as Obj) ?? {});
+  if (c('gateway.enabled')) doc.gateway = mergeOverwrite({ name: fullname, port: c('gateway.port') as number, ...tlsOf('gateway') }, (c('gateway.merge') as Obj) ?? {});
   if (c('monitor.enabled')) doc.http_port = c('monitor.port') as number;
   if (c('jetstream.enabled')) {
     const js: Obj = {};
@@ -139,5 +207,7 @@ export function chartServerConfig(userValues: Record<string, unknown>, release: 
     doc.jetstream = mergeOverwrite(js, (c('jetstream.merge') as Obj) ?? {});
   }
   const merged = mergeOverwrite(doc, (c('merge') as Obj) ?? {});
-  return resolveReferences(merged, containerEnv(values, secrets)) as Obj;
+  const config = resolveReferences(merged, containerEnv(values, secrets)) as Obj;
+  checkFiles(config, tlsMounts(userValues), secrets);
+  return config;
 }

@@ -4,6 +4,7 @@
 // certificate per identity with the subject verify_and_map maps to its user. Certificates issued in
 // any cluster chain to the same CA, so a client certificate from one region works in every other.
 import { Certificate, Issuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1';
+import { isIP } from 'node:net';
 import { IDENTITIES, type Identity } from '../nats/accounts.js';
 import { LEAF_DAYS, PKI_ORGANIZATION, RENEW_BEFORE_DAYS } from '../nats/pki.js';
 import { releaseName, ROLES, STRETCHED_CLUSTER } from '../nats/topology.js';
@@ -40,7 +41,7 @@ export function natsServerDnsNames(datacenter: string, allDatacenters: readonly 
     names.add(`*.${natsFullname(STRETCHED_CLUSTER)}-headless-${other}`);
     names.add(`*.${natsFullname(STRETCHED_CLUSTER)}-headless-${other}.${ns}.svc.cluster.local`);
   }
-  for (const a of externalAddresses) names.add(a);
+  for (const a of externalAddresses) if (!isIP(a)) names.add(a);
   names.add('localhost');
   return [...names];
 }
@@ -58,7 +59,8 @@ export function natsServerCertificate(datacenter: string, allDatacenters: readon
       commonName: 'nats-server',
       subject: { organizations: [PKI_ORGANIZATION] },
       dnsNames: natsServerDnsNames(datacenter, allDatacenters, externalAddresses),
-      ipAddresses: ['127.0.0.1'],
+      // A LoadBalancer given as an IP is verified against the IP SANs, never the DNS ones.
+      ipAddresses: [...new Set(['127.0.0.1', ...externalAddresses.filter((a) => isIP(a))])],
       duration: hours(LEAF_DAYS),
       renewBefore: hours(RENEW_BEFORE_DAYS),
       usages: ['server auth', 'client auth', 'digital signature', 'key encipherment'],

@@ -14,9 +14,10 @@ import {
 } from './names.js';
 import { ingressNamespace, linkerdNamespace, natsNamespace, prometheusNamespace } from './namespaces.js';
 import { haproxyTcpRoutes, INGRESS_TCP_PORTS, xrJsLocalService } from './nats-manifests.js';
+import { NATS_SERVER_TLS_SECRET, natsPkiObjects } from './nats-pki.js';
 import type { K8sObject } from './objects.js';
 import type { KubeSettings } from './settings.js';
-import type { KubeProvider, KubeTarget } from './targets.js';
+import { pendingIngressHost, type KubeProvider, type KubeTarget } from './targets.js';
 
 export interface ManifestFile {
   /** File name under <cluster>/manifests/. */
@@ -26,7 +27,8 @@ export interface ManifestFile {
 
 export interface ClusterPlan {
   target: KubeTarget;
-  certs: { certManager: HelmRelease; trustManager: HelmRelease };
+  /** natsPki: the CA Issuer and the NATS certificates, once the sandbox CA is stored in the cluster. */
+  certs: { certManager: HelmRelease; trustManager: HelmRelease; natsPki: ManifestFile };
   linkerd: {
     namespace: ManifestFile;
     issuers: ManifestFile;
@@ -66,8 +68,15 @@ export function natsValuesInput(input: PlanInput, target: KubeTarget): NatsValue
     secretName: NATS_SECRET,
     opaquePorts: NATS_OPAQUE_PORTS,
     prometheusRelease: PROMETHEUS_RELEASE,
+    tlsSecret: NATS_SERVER_TLS_SECRET,
     ...(input.settings.natsStorageClass ? { storageClass: input.settings.natsStorageClass } : {}),
   };
+}
+
+/** The address other clusters dial this one's gateways at, when known (kube: once its LoadBalancer has one). */
+export function knownIngressHost(input: PlanInput, cluster: string): string | undefined {
+  const host = input.ingressHost(cluster);
+  return host === pendingIngressHost(cluster) ? undefined : host;
 }
 
 function clusterPlan(input: PlanInput, target: KubeTarget): ClusterPlan {
@@ -84,6 +93,7 @@ function clusterPlan(input: PlanInput, target: KubeTarget): ClusterPlan {
     certs: {
       certManager: release(CHARTS.certManager, NAMESPACES.certManager, 'cert-manager', { crds: { enabled: true } }),
       trustManager: release(CHARTS.trustManager, NAMESPACES.certManager, 'trust-manager', { app: { trust: { namespace: NAMESPACES.certManager } } }),
+      natsPki: file('nats-pki.yaml', natsPkiObjects(target.name, input.targets.map((t) => t.name), [knownIngressHost(input, target.name)].filter((h): h is string => !!h))),
     },
     linkerd: {
       namespace: file('linkerd-namespace.yaml', [linkerdNamespace()]),
@@ -168,5 +178,6 @@ export function planManifests(plan: ClusterPlan): ManifestFile[] {
   const l = plan.linkerd;
   const o = plan.observability;
   const s = plan.supercluster;
-  return [l.namespace, l.issuers, l.identityIssuer, l.trustBundle, o.namespace, o.dashboards, o.monitors, plan.ingress.namespace, s.namespace, s.tcpRoutes, s.xrJsService];
+  // The nats namespace first: stage 02 puts the NATS PKI into it.
+  return [s.namespace, plan.certs.natsPki, l.namespace, l.issuers, l.identityIssuer, l.trustBundle, o.namespace, o.dashboards, o.monitors, plan.ingress.namespace, s.tcpRoutes, s.xrJsService];
 }

@@ -2,10 +2,12 @@
 // derived from the very server config the local provider runs (serverConfig), with Kubernetes
 // addressing. Credentials never enter the values: every password becomes a `<< $NATS_..._PASSWORD >>`
 // reference to an environment variable filled from a Secret made at install time, and the route
-// list (route URLs must carry the route credentials) comes from that Secret too.
+// list (route URLs must carry the route credentials) comes from that Secret too. With mTLS the
+// servers read their certificate from a mounted cert-manager Secret: serverConfig gets the in-pod
+// paths, and its tls blocks map onto the chart's config.{nats,cluster,gateway}.tls.
 import type { Addressing } from './addressing.js';
 import type { ConfValue } from './conf.js';
-import { serverConfig, type Credentials, type JetStreamLimits } from './server-config.js';
+import { serverConfig, type Credentials, type JetStreamLimits, type ServerTls } from './server-config.js';
 import type { ReleaseSpec, ServerSpec, Topology } from './topology.js';
 
 /** The nats chart keys these values use (chart 2.x: config.*, container, podTemplate, service, ...). */
@@ -13,10 +15,10 @@ export interface NatsChartValues {
   fullnameOverride: string;
   config: {
     serverNamePrefix: string;
-    nats: { port: number };
+    nats: { port: number; tls?: ChartTls };
     monitor: { enabled: boolean; port: number };
-    cluster: { enabled: boolean; port: number; replicas: number; merge: Record<string, ConfValue> };
-    gateway: { enabled: boolean; port: number; merge: Record<string, ConfValue> };
+    cluster: { enabled: boolean; port: number; replicas: number; tls?: ChartTls; merge: Record<string, ConfValue> };
+    gateway: { enabled: boolean; port: number; tls?: ChartTls; merge: Record<string, ConfValue> };
     jetstream:
       | { enabled: false }
       | {
@@ -36,6 +38,17 @@ export interface NatsChartValues {
   natsBox: { enabled: boolean };
 }
 
+/**
+ * The chart's tls block of a protocol: with `secretName` it mounts that Secret at `dir` and writes
+ * cert_file/key_file as `dir`/tls.crt and `dir`/tls.key (files/config/tls.yaml); `merge` adds the rest.
+ */
+export interface ChartTls {
+  enabled: true;
+  secretName?: string;
+  dir?: string;
+  merge: Record<string, ConfValue>;
+}
+
 interface ServiceMeta {
   annotations: Record<string, string>;
   labels?: Record<string, string>;
@@ -45,6 +58,19 @@ interface ServiceMeta {
 export const ROUTES_ENV = 'NATS_ROUTES';
 /** JetStream file store directory inside the pods (the chart's default). */
 export const JETSTREAM_DIR = '/data';
+/** Where the chart mounts config.nats.tls.secretName (its default dir for the client port). */
+export const NATS_TLS_DIR = '/etc/nats-certs/nats';
+
+/**
+ * The server's certificate inside a pod: the cert-manager Secret (ca.crt, tls.crt, tls.key) the
+ * chart mounts once, for the client port; routes and gateways use the same files rather than a
+ * second and third mount of the same Secret.
+ */
+export const KUBERNETES_SERVER_TLS: ServerTls = {
+  caFile: `${NATS_TLS_DIR}/ca.crt`,
+  certFile: `${NATS_TLS_DIR}/tls.crt`,
+  keyFile: `${NATS_TLS_DIR}/tls.key`,
+};
 
 /** One credential of `Credentials`, and where it lives in Kubernetes. */
 export interface CredentialRef {
@@ -132,17 +158,32 @@ function portOf(listen: unknown, where: string): number {
 
 type Conf = Record<string, ConfValue>;
 
+/**
+ * A tls block of serverConfig as the chart's: for the client port the chart mounts `secretName`
+ * and writes cert_file and key_file itself (so they must be the paths it writes); for routes and
+ * gateways the files are the ones that mount already holds, given in `merge`.
+ */
+function chartTls(tls: Conf, where: string, secretName?: string): ChartTls {
+  if (!secretName) return { enabled: true, merge: tls };
+  const { cert_file, key_file, ...merge } = tls;
+  if (cert_file !== KUBERNETES_SERVER_TLS.certFile || key_file !== KUBERNETES_SERVER_TLS.keyFile) {
+    throw new Error(`${where}: the chart writes ${KUBERNETES_SERVER_TLS.certFile} and ${KUBERNETES_SERVER_TLS.keyFile} for the mounted Secret, not ${String(cert_file)} and ${String(key_file)}`);
+  }
+  return { enabled: true, secretName, dir: NATS_TLS_DIR, merge };
+}
+
 /** The chart-shaped config of one server (routes left out: they come from the Secret). */
-function chartConfig(server: ServerSpec, config: Conf): { config: NatsChartValues['config']; fullname: string } {
+function chartConfig(server: ServerSpec, config: Conf, tlsSecret?: string): { config: NatsChartValues['config']; fullname: string } {
   const fullname = `${server.release}-nats`;
-  const { server_name, host, port, http_port, cluster, gateway, jetstream, ...rest } = config;
+  const { server_name, host, port, http_port, cluster, gateway, jetstream, tls, ...rest } = config;
   const podName = `${fullname}-${server.index}`;
   if (typeof server_name !== 'string' || !server_name.endsWith(podName)) {
     throw new Error(`${server.name}: server_name ${String(server_name)} is not <prefix>${podName}, so the chart cannot produce it`);
   }
   if (host !== undefined) throw new Error(`${server.name}: Kubernetes addressing must not bind to a host (got ${String(host)})`);
-  const { listen: clusterListen, routes: _routes, ...clusterMerge } = cluster as Conf;
-  const { listen: gatewayListen, ...gatewayMerge } = gateway as Conf;
+  if ((tls === undefined) !== (tlsSecret === undefined)) throw new Error(`${server.name}: TLS needs both the server config's tls block and the Secret to mount`);
+  const { listen: clusterListen, routes: _routes, tls: clusterTls, ...clusterMerge } = cluster as Conf;
+  const { listen: gatewayListen, tls: gatewayTls, ...gatewayMerge } = gateway as Conf;
   // Several servers behind one address (an ingress, a service) are one URL.
   if (Array.isArray(gatewayMerge.gateways)) {
     gatewayMerge.gateways = (gatewayMerge.gateways as Conf[]).map((g) => (Array.isArray(g.urls) ? { ...g, urls: [...new Set(g.urls as string[])] } : g));
@@ -153,10 +194,18 @@ function chartConfig(server: ServerSpec, config: Conf): { config: NatsChartValue
     fullname,
     config: {
       serverNamePrefix: server_name.slice(0, -podName.length),
-      nats: { port: port as number },
+      nats: { port: port as number, ...(tls ? { tls: chartTls(tls as Conf, `${server.name} tls`, tlsSecret) } : {}) },
       monitor: { enabled: true, port: http_port as number },
-      cluster: { enabled: true, port: portOf(clusterListen, `${server.name} cluster`), replicas: 0, merge: { ...clusterMerge, routes: envReference(ROUTES_ENV) } },
-      gateway: { enabled: true, port: portOf(gatewayListen, `${server.name} gateway`), merge: gatewayMerge },
+      cluster: {
+        enabled: true, port: portOf(clusterListen, `${server.name} cluster`), replicas: 0,
+        ...(clusterTls ? { tls: chartTls(clusterTls as Conf, `${server.name} cluster.tls`) } : {}),
+        merge: { ...clusterMerge, routes: envReference(ROUTES_ENV) },
+      },
+      gateway: {
+        enabled: true, port: portOf(gatewayListen, `${server.name} gateway`),
+        ...(gatewayTls ? { tls: chartTls(gatewayTls as Conf, `${server.name} gateway.tls`) } : {}),
+        merge: gatewayMerge,
+      },
       jetstream: js ? { enabled: true, fileStore: { enabled: true, dir: JETSTREAM_DIR, pvc: { enabled: true, size: '' } }, memoryStore: { enabled: false }, merge: js } : { enabled: false },
       merge: rest as Conf,
     },
@@ -177,6 +226,11 @@ export interface NatsValuesInput {
   opaquePorts: string;
   /** Label kube-prometheus-stack selects monitors with (release=<its release>). */
   prometheusRelease: string;
+  /**
+   * mTLS: the cert-manager Secret (ca.crt, tls.crt, tls.key) of the servers. Clients then need a
+   * certificate mapped to their user (no client passwords), routes and gateways use TLS too.
+   */
+  tlsSecret?: string;
 }
 
 function secretKeyOfRoutes(release: string): string {
@@ -189,16 +243,38 @@ function releasesOf(input: NatsValuesInput): ReleaseSpec[] {
   return releases;
 }
 
-/** Values of every NATS release in the datacenter, in model order. */
-export function natsReleaseValues(input: NatsValuesInput): { release: ReleaseSpec; values: NatsChartValues }[] {
+function serversOf(input: NatsValuesInput, release: ReleaseSpec): ServerSpec[] {
+  return release.servers.map((n) => input.topo.servers.find((s) => s.name === n)!);
+}
+
+/** The server config the pods of `server` run, with these credentials. */
+function configOf(input: NatsValuesInput, server: ServerSpec, credentials: Credentials): Conf {
+  return serverConfig({
+    topo: input.topo, server, addressing: input.addressing, credentials, jsLimits: input.jsLimits,
+    ...(input.tlsSecret ? { tls: KUBERNETES_SERVER_TLS } : {}),
+  }) as Conf;
+}
+
+/**
+ * The credentials the datacenter's servers use. With mTLS the users have no passwords, so only
+ * the route and gateway credentials remain: nothing unused goes into the Secret or the pods.
+ */
+function usedRefs(input: NatsValuesInput): CredentialRef[] {
   const refs = credentialRefs(input.credentials);
   const markers = sentinelCredentials(input.credentials, refs);
+  const text = releasesOf(input).flatMap((r) => serversOf(input, r)).map((s) => JSON.stringify(configOf(input, s, markers))).join('\n');
+  return refs.filter((r) => text.includes(sentinelOf(r)));
+}
+
+/** Values of every NATS release in the datacenter, in model order. */
+export function natsReleaseValues(input: NatsValuesInput): { release: ReleaseSpec; values: NatsChartValues }[] {
+  const refs = usedRefs(input);
+  const markers = sentinelCredentials(input.credentials, credentialRefs(input.credentials));
   return releasesOf(input).map((release) => {
-    const servers = release.servers.map((n) => input.topo.servers.find((s) => s.name === n)!);
+    const servers = serversOf(input, release);
     const shapes = servers.map((server) => {
-      const raw = serverConfig({ topo: input.topo, server, addressing: input.addressing, credentials: markers, jsLimits: input.jsLimits });
-      const moved = moveCredentials(raw as ConfValue, refs, server.name) as Conf;
-      return chartConfig(server, moved);
+      const moved = moveCredentials(configOf(input, server, markers) as ConfValue, refs, server.name) as Conf;
+      return chartConfig(server, moved, input.tlsSecret);
     });
     const first = shapes[0]!;
     for (const [i, s] of shapes.entries()) {
@@ -241,13 +317,11 @@ export function natsReleaseValues(input: NatsValuesInput): { release: ReleaseSpe
  */
 export function natsSecretData(input: NatsValuesInput): Record<string, string> {
   const data: Record<string, string> = {};
-  for (const ref of credentialRefs(input.credentials)) data[ref.env] = confLiteral(ref.value);
+  for (const ref of usedRefs(input)) data[ref.env] = confLiteral(ref.value);
   for (const release of releasesOf(input)) {
     const routes = new Set<string>();
-    for (const name of release.servers) {
-      const server = input.topo.servers.find((s) => s.name === name)!;
-      const config = serverConfig({ topo: input.topo, server, addressing: input.addressing, credentials: input.credentials, jsLimits: input.jsLimits });
-      for (const r of ((config.cluster as Conf).routes as string[])) routes.add(r);
+    for (const server of serversOf(input, release)) {
+      for (const r of ((configOf(input, server, input.credentials).cluster as Conf).routes as string[])) routes.add(r);
     }
     data[secretKeyOfRoutes(release.name)] = confLiteral([...routes].sort());
   }

@@ -20,7 +20,8 @@ const MADE_AT_INSTALL = [
   'cert-manager/linkerd-trust-anchor-<other cluster> (the other clusters\' anchors)',
   'linkerd-multicluster links (linkerd multicluster link-gen)',
   'prometheus/grafana-admin (generated password)',
-  'nats/nats-credentials (NATS passwords and route lists)',
+  'nats/nats-credentials (route and gateway passwords, route lists)',
+  'nats/nats-sandbox-ca (the one sandbox CA, made under <sandbox>/pki/ca; its key is never written here)',
 ];
 
 export function renderCommand(args: ParsedArgs, settings: Settings): number {
@@ -46,7 +47,7 @@ export function renderCommand(args: ParsedArgs, settings: Settings): number {
   writeFiles(dir, files);
   const count = (re: RegExp) => [...files.keys()].filter((f) => re.test(f)).length;
   log.info(`wrote to ${dir}: releases.json, ${count(/\/values\//)} values files and ${count(/\/manifests\//)} manifest files for ${args.names.join(', ')} (${provider})`);
-  if (provider === 'kube') log.info(`gateway addresses are placeholders (${pendingIngressHost(args.names[0]!)}): install finds each cluster's ingress LoadBalancer address`);
+  if (provider === 'kube') log.info(`gateway addresses are placeholders (${pendingIngressHost(args.names[0]!)}): install finds each cluster's ingress LoadBalancer address and adds it to the NATS server certificate`);
   log.info(`made at install time, not written: ${MADE_AT_INSTALL.join('; ')}`);
   return 0;
 }

@@ -5,40 +5,20 @@
 // (stage 05 made the LoadBalancers); a changed address on a later run upgrades the releases.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REPOS } from '../../k8s/charts.js';
-import { HAPROXY_SERVICE, NAMESPACES } from '../../k8s/names.js';
+import { NAMESPACES } from '../../k8s/names.js';
 import { natsCredentialsSecret } from '../../k8s/nats-manifests.js';
 import { kubePlan, natsValuesInput, type ClusterPlan } from '../../k8s/plan.js';
-import { pendingIngressHost, type KubeTarget } from '../../k8s/targets.js';
 import { expectedTopology } from '../../nats/expected.js';
 import { natsSecretData } from '../../nats/helm-values.js';
 import { verdictLine } from '../../nats/report.js';
 import { verify } from '../../nats/verify.js';
 import { CommandError } from '../../scripts/lib/command.js';
 import { formatDuration, log } from '../../scripts/lib/log.js';
+import { applyNatsPki } from './certs.js';
 import { eachCluster, planInputOf, type KubeContext } from './context.js';
+import { ingressHosts, pollMs } from './ingress-address.js';
 import { observeKube } from './observe.js';
 import { addHelmRepos, applyFile, applyObjects, helmUpgrade } from './ops.js';
-
-/** Poll every 5s, or more often when the wait is short. */
-const pollMs = (k: KubeContext) => Math.min(5000, (k.settings.waitSeconds * 1000) / 4);
-
-/** The address of a kube cluster's haproxy LoadBalancer, once the cloud has given it one. */
-async function ingressAddress(k: KubeContext, t: KubeTarget): Promise<string> {
-  const deadline = performance.now() + k.settings.waitSeconds * 1000;
-  for (;;) {
-    const out = await k.runner.run([
-      'kubectl', 'get', 'service', HAPROXY_SERVICE, '--namespace', NAMESPACES.ingress,
-      '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}{.status.loadBalancer.ingress[0].hostname}',
-    ], { cluster: t.name, context: t.context, read: true, assume: pendingIngressHost(t.name), fix: 'run stage 05-ingress for this cluster first' });
-    const address = out.stdout.trim();
-    if (address) return address;
-    if (performance.now() > deadline) {
-      throw new CommandError(`cluster ${t.name}: the ${HAPROXY_SERVICE} LoadBalancer has no address after ${k.settings.waitSeconds}s\nfix: check the cluster can provision LoadBalancers: kubectl --context ${t.context} -n ${NAMESPACES.ingress} describe service ${HAPROXY_SERVICE}`);
-    }
-    log.cluster(t.name, 'waiting for the ingress LoadBalancer address');
-    await sleep(pollMs(k));
-  }
-}
 
 async function installCluster(k: KubeContext, p: ClusterPlan, secretData: Record<string, string>): Promise<void> {
   const t = p.target;
@@ -91,14 +71,13 @@ async function waitConverged(k: KubeContext): Promise<void> {
 }
 
 export async function superclusterStage(k: KubeContext): Promise<void> {
-  let ingressHost: ((cluster: string) => string) | undefined;
-  if (k.provider === 'kube') {
-    const addresses = new Map(await eachCluster(k.targets, async (t) => [t.name, await ingressAddress(k, t)] as const));
-    for (const [name, address] of addresses) log.cluster(name, `gateways reached at ${address}:7222 (ingress LoadBalancer)`);
-    ingressHost = (cluster) => addresses.get(cluster) ?? pendingIngressHost(cluster);
-  }
+  const ingressHost = await ingressHosts(k, true);
+  if (ingressHost) for (const t of k.targets) log.cluster(t.name, `gateways reached at ${ingressHost(t.name)}:7222 (ingress LoadBalancer)`);
   const input = planInputOf(k, ingressHost);
   const plans = kubePlan(input);
+  // kube: stage 02 could not know the address on a first install; the servers' certificate must
+  // carry it before they start (an unchanged certificate is left alone).
+  if (ingressHost) await eachCluster(plans, (p) => applyNatsPki(k, p));
   await addHelmRepos(k, [REPOS.nats]);
   await eachCluster(plans, (p) => installCluster(k, p, natsSecretData(natsValuesInput(input, p.target))));
   if (k.dryRun) {

@@ -7,9 +7,10 @@ import { INSTALL_HINTS } from '../../scripts/lib/command.js';
 import { log } from '../../scripts/lib/log.js';
 import type { KubeProvider } from '../../k8s/targets.js';
 
+/** openssl makes the sandbox CA on this machine (stage 02). */
 export const TOOLS: Record<KubeProvider, readonly string[]> = {
-  k3d: ['docker', 'k3d', 'kubectl', 'helm', 'linkerd'],
-  kube: ['kubectl', 'helm', 'linkerd'],
+  k3d: ['docker', 'k3d', 'kubectl', 'helm', 'linkerd', 'openssl'],
+  kube: ['kubectl', 'helm', 'linkerd', 'openssl'],
 };
 
 function onPath(tool: string, env: NodeJS.ProcessEnv): boolean {

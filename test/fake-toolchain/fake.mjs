@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 const [tool, ...argv] = process.argv.slice(2);
 // Only calls that read or write YAML load the parser (most calls are quick reads).
-const needsYaml = tool === 'helm' || tool === 'k3d' || tool === 'linkerd' || (tool === 'kubectl' && argv.includes('apply'));
+const needsYaml = tool === 'helm' || tool === 'k3d' || tool === 'linkerd' || (tool === 'kubectl' && (argv.includes('apply') || argv.includes('create')));
 const YAML = needsYaml ? (await import('yaml')).default : undefined;
 const dir = process.env.FAKE_STATE_DIR;
 if (!dir) fail('FAKE_STATE_DIR is not set', 2);
@@ -166,10 +166,19 @@ function apply(s, c, objects) {
     const k = key(o.kind, ns, o.metadata.name);
     const before = c.objects[k];
     c.objects[k] = o;
-    // cert-manager issues certificates at once.
+    // cert-manager issues certificates at once, when a CA issuer's secret is there.
     if (o.kind === 'Certificate') {
-      const pem = `FAKE CERTIFICATE ${context} ${ns}/${o.metadata.name}`;
-      c.objects[key('Secret', ns, o.spec.secretName)] = { apiVersion: 'v1', kind: 'Secret', metadata: { name: o.spec.secretName, namespace: ns }, data: { 'tls.crt': Buffer.from(pem).toString('base64') } };
+      const issuer = o.spec.issuerRef.kind === 'Issuer' ? c.objects[key('Issuer', ns, o.spec.issuerRef.name)] : undefined;
+      const caSecret = issuer?.spec?.ca ? c.objects[key('Secret', ns, issuer.spec.ca.secretName)] : undefined;
+      if (!issuer?.spec?.ca || caSecret) {
+        const b64 = (t) => Buffer.from(t).toString('base64');
+        const pem = `FAKE CERTIFICATE ${context} ${ns}/${o.metadata.name}`;
+        const ca = caSecret ? Buffer.from(caSecret.data['tls.crt'], 'base64').toString() : 'FAKE SELF-SIGNED CA';
+        c.objects[key('Secret', ns, o.spec.secretName)] = {
+          apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: o.spec.secretName, namespace: ns },
+          data: { 'tls.crt': b64(pem), 'tls.key': b64(`FAKE KEY ${pem}`), 'ca.crt': b64(ca) },
+        };
+      }
     }
     // trust-manager writes a bundle into every namespace its selector matches.
     if (o.kind === 'Bundle') {
@@ -249,12 +258,24 @@ function kubectl(s) {
   }
   if (verb === 'wait') {
     if (what === 'nodes') return out('node/server-0 condition met');
-    const [kind, objName] = what.split('/');
-    const kinds = { certificate: 'Certificate', configmap: 'ConfigMap' };
-    if (!kinds[kind]) fail(`fake kubectl: unsupported wait for ${what}`);
-    const k = key(kinds[kind], ns, objName);
-    if (!c.objects[k]) fail(`Error from server (NotFound): ${kind}s "${objName}" not found`);
-    return out(`${what} condition met`);
+    const lines = [];
+    for (const ref of args.slice(1).filter((a) => !a.startsWith('-') && a.includes('/'))) {
+      const [kind, objName] = ref.split('/');
+      const kinds = { certificate: 'Certificate', configmap: 'ConfigMap' };
+      if (!kinds[kind]) fail(`fake kubectl: unsupported wait for ${ref}`);
+      const o = c.objects[key(kinds[kind], ns, objName)];
+      if (!o) fail(`Error from server (NotFound): ${kind}s "${objName}" not found`);
+      // Ready: cert-manager wrote its secret.
+      if (kind === 'certificate' && !c.objects[key('Secret', ns, o.spec.secretName)]) fail(`error: timed out waiting for the condition on certificates/${objName}`);
+      lines.push(`${ref} condition met`);
+    }
+    return out(lines.join('\n'));
+  }
+  if (verb === 'create' && what === 'secret' && name === 'tls') {
+    // kubectl renders it client-side only: nothing reaches the cluster.
+    if (!args.includes('--dry-run=client') || opt(args, '-o') !== 'yaml') fail('fake kubectl: create secret tls only with --dry-run=client -o yaml');
+    const data = { 'tls.crt': readFileSync(opt(args, '--cert')).toString('base64'), 'tls.key': readFileSync(opt(args, '--key')).toString('base64') };
+    return out(YAML.stringify({ apiVersion: 'v1', data, kind: 'Secret', metadata: { creationTimestamp: null, name: args[3], namespace: ns }, type: 'kubernetes.io/tls' }));
   }
   if (verb === 'get' && what === 'secret') {
     const o = c.objects[key('Secret', ns, name)];

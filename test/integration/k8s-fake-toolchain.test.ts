@@ -4,7 +4,7 @@
 // install, the kube provider's contexts and LoadBalancer addresses, tool checks and the dry run.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -29,6 +29,7 @@ const helm = (c: string, release: string, chart: string, version: string, ns: st
   `helm upgrade --install ${release} ${chart} --version ${version} --namespace ${ns} --create-namespace --values $SANDBOX/k8s/k3d/${c}/values/${release}.yaml${wait ? ' --wait --timeout 10m' : ''}`;
 const apply = (c: string, file: string) => `kubectl apply -f $SANDBOX/k8s/k3d/${c}/manifests/${file}`;
 const STDIN = 'kubectl apply -f -';
+const NATS_CERTIFICATES = ['nats-server-tls', ...['sys', 'admin', 'math', 'requester', 'recorder'].map((id) => `nats-client-${id}`)].map((n) => `certificate/${n}`).join(' ');
 
 /** What each stage runs in cluster `c` (besides the reads of the convergence check). */
 function expectedFor(c: string) {
@@ -37,6 +38,11 @@ function expectedFor(c: string) {
     '02-certs': [
       helm(c, 'cert-manager', 'jetstack/cert-manager', 'v1.17.4', 'cert-manager'),
       helm(c, 'trust-manager', 'jetstack/trust-manager', 'v0.18.0', 'cert-manager'),
+      apply(c, 'nats-namespace.yaml'),
+      'kubectl create secret tls nats-sandbox-ca --namespace nats --cert $SANDBOX/pki/ca/ca.crt --key $SANDBOX/pki/ca/ca.key --dry-run=client -o yaml',
+      STDIN,
+      apply(c, 'nats-pki.yaml'),
+      `kubectl wait ${NATS_CERTIFICATES} --namespace nats --for=condition=Ready --timeout=3s`,
     ],
     '03-linkerd': [
       apply(c, 'linkerd-namespace.yaml'),
@@ -141,6 +147,34 @@ describe('k3d provider against the fake toolchain', () => {
     const credentials = JSON.parse(readFileSync(join(fake.sandboxDir, 'secrets.json'), 'utf8')) as Record<string, string>;
     const values = readFileSync(join(fake.sandboxDir, 'k8s/k3d/c1/values/xr-js.yaml'), 'utf8');
     for (const pw of Object.values(credentials)) assert.ok(!values.includes(pw), 'no credential in a values file');
+  });
+
+  it('gave every cluster the one sandbox CA, and the NATS servers mTLS from the certificates issued from it', () => {
+    const s = fake.state();
+    const caCert = readFileSync(join(fake.sandboxDir, 'pki/ca/ca.crt'), 'utf8');
+    const caKey = readFileSync(join(fake.sandboxDir, 'pki/ca/ca.key'), 'utf8');
+    assert.match(caKey, /PRIVATE KEY/);
+    const decode = (b64: string | undefined) => Buffer.from(b64 ?? '', 'base64').toString();
+    for (const c of NAMES) {
+      const objects = s.contexts[`k3d-${c}`]!.objects;
+      const ca = objects['Secret/nats/nats-sandbox-ca']!;
+      assert.equal(decode(ca.data!['tls.crt']), caCert, `${c}: the same CA everywhere`);
+      assert.equal(decode(ca.data!['tls.key']), caKey);
+      assert.equal((objects['Issuer/nats/nats-sandbox-ca']!.spec as { ca: { secretName: string } }).ca.secretName, 'nats-sandbox-ca');
+      assert.equal(decode(objects['Secret/nats/nats-server-tls']!.data!['ca.crt']), caCert, `${c}: the server certificate chains to it`);
+      assert.ok(objects['Secret/nats/nats-client-admin'], `${c}: client certificates issued`);
+      const server = objects['Certificate/nats/nats-server-tls']!.spec as { dnsNames: string[] };
+      assert.ok(server.dnsNames.includes(`k3d-${c}-agent-0`));
+      const seed = s.contexts[`k3d-${c}`]!.releases[`nats/${c}`]!.values as { config: { nats: { tls: { secretName: string; merge: Record<string, unknown> } } } };
+      assert.equal(seed.config.nats.tls.secretName, 'nats-server-tls');
+      assert.equal(seed.config.nats.tls.merge.verify_and_map, true);
+    }
+    // The key stays in its 0600 file: in no file the stages wrote, no command line.
+    assert.equal(statSync(join(fake.sandboxDir, 'pki/ca/ca.key')).mode & 0o777, 0o600);
+    const written = (readdirSync(join(fake.sandboxDir, 'k8s'), { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile() && readFileSync(join(e.parentPath, e.name), 'utf8').includes('PRIVATE KEY'));
+    assert.deepEqual(written.map((e) => e.name), []);
+    assert.ok(!fake.calls().some((c) => c.args.join(' ').includes('PRIVATE KEY')));
   });
 
   it('makes no cluster and changes nothing on a second install', async () => {
@@ -267,6 +301,16 @@ describe('kube provider against the fake toolchain', () => {
     const haproxy = readFileSync(join(fake.sandboxDir, 'k8s/kube/west/values/haproxy-ingress.yaml'), 'utf8');
     assert.match(haproxy, /default: false/, 'the ingress class of someone\'s cluster stays theirs');
     assert.match(r.stdout, /converged in/);
+  });
+
+  it('puts each LoadBalancer address into its servers\' certificate, and keeps it there on a re-run of stage 02', async () => {
+    const cert = (ctx: string) => fake.state().contexts[ctx]!.objects['Certificate/nats/nats-server-tls']!.spec as { dnsNames: string[]; ipAddresses: string[] };
+    assert.deepEqual(cert('east-admin').ipAddresses, ['127.0.0.1', '203.0.113.10']);
+    assert.ok(cert('west').dnsNames.includes('west-lb.example.com'));
+    const before = fake.state().contexts.west!.changes.length;
+    const r = await cli('02-certs', args, fake.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(fake.state().contexts.west!.changes.length, before, 'nothing changed: the certificate is not issued again');
   });
 
   it('deletes the releases and namespaces it made, and nothing else', async () => {

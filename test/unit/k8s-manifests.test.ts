@@ -148,12 +148,26 @@ describe('render folder', () => {
   it('writes every manifest as valid YAML of valid objects under <cluster>/manifests', () => {
     const files = renderPlan(plansFor('kube'));
     const manifests = [...files.keys()].filter((f) => /^c\d\/manifests\/.+\.yaml$/.test(f));
-    assert.equal(manifests.length, 3 * 11);
+    assert.equal(manifests.length, 3 * 12);
     for (const f of manifests) {
       const objects = YAML.parseAllDocuments(files.get(f)!).map((d) => d.toJS() as K8sObject);
       assert.ok(objects.length > 0, f);
       assert.deepEqual(validateObjects(objects), [], f);
     }
+  });
+
+  it('holds the NATS PKI of every cluster: the CA Issuer, the server certificate with its external address, a client certificate per identity', () => {
+    const pki = (provider: KubeProvider, cluster: string) => YAML.parseAllDocuments(renderPlan(plansFor(provider)).get(`${cluster}/manifests/nats-pki.yaml`)!).map((d) => d.toJS() as K8sObject & { spec: any });
+    const objects = pki('k3d', 'c2');
+    assert.deepEqual(objects.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`), [
+      'Issuer nats/nats-sandbox-ca', 'Certificate nats/nats-server-tls',
+      ...['sys', 'admin', 'math', 'requester', 'recorder'].map((id) => `Certificate nats/nats-client-${id}`),
+    ]);
+    const server = objects.find((o) => o.metadata.name === 'nats-server-tls')!;
+    assert.ok(server.spec.dnsNames.includes('k3d-c2-agent-0'), 'k3d: the node the other clusters dial');
+    const kube = pki('kube', 'c2').find((o) => o.metadata.name === 'nats-server-tls')!;
+    assert.ok(!kube.spec.dnsNames.some((n: string) => n.endsWith('.invalid')), 'kube: no placeholder, install adds the LoadBalancer address');
+    assert.ok(!JSON.stringify(objects).includes('PRIVATE KEY'));
   });
 
   it('holds no credential: it is the same whatever the credentials', () => {

@@ -39,6 +39,12 @@ describe('NATS PKI manifests for cert-manager', () => {
     assert.equal(new Set(names).size, names.length);
   });
 
+  it('put an external address that is an IP among the IP SANs', () => {
+    const cert = natsPkiObjects('east', ['east', 'west'], ['203.0.113.10']).find((o) => o.metadata.name === 'nats-server-tls') as any;
+    assert.deepEqual(cert.spec.ipAddresses, ['127.0.0.1', '203.0.113.10']);
+    assert.ok(!cert.spec.dnsNames.includes('203.0.113.10'));
+  });
+
   it('store the CA without writing its key into a manifest', () => {
     const { create, apply } = caSecretCommands('/p/ca.crt', '/p/ca.key');
     assert.deepEqual(create.slice(0, 5), ['kubectl', 'create', 'secret', 'tls', NATS_CA_SECRET]);

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import YAML from 'yaml';
 import { planPorts } from '../../cluster/local/ports.js';
-import { chartServerConfig } from '../../k8s/nats-chart.js';
+import { chartServerConfig, tlsMounts } from '../../k8s/nats-chart.js';
 import { k3dIngressHost, kubernetesAddressing, localAddressing, type Addressing } from '../../nats/addressing.js';
 import { credentialRefs, natsReleaseValues, natsSecretData, type NatsValuesInput } from '../../nats/helm-values.js';
-import { serverConfig, type Credentials } from '../../nats/server-config.js';
+import { serverConfig, type Credentials, type ServerTls } from '../../nats/server-config.js';
 import { buildTopology, type ServerSpec, type Topology } from '../../nats/topology.js';
 
 const creds: Credentials = {
@@ -20,13 +20,23 @@ const otherCreds: Credentials = {
 };
 const jsLimits = { maxMemoryBytes: 64 * 1024 ** 2, maxFileBytes: 512 * 1024 ** 2 };
 const SECRET = 'nats-credentials';
+const TLS_SECRET = 'nats-server-tls';
+/** What cert-manager puts into the server's Secret. */
+const TLS_SECRET_DATA = { 'ca.crt': 'ca pem', 'tls.crt': 'cert pem', 'tls.key': 'key pem' };
+/** The local provider's server certificate files (pki/server of the sandbox). */
+const LOCAL_TLS: ServerTls = { caFile: '/sandbox/pki/server/ca.crt', certFile: '/sandbox/pki/server/tls.crt', keyFile: '/sandbox/pki/server/tls.key' };
 
-function inputFor(topo: Topology, dc: string, credentials: Credentials, ingress = k3dIngressHost): NatsValuesInput {
+type Mode = 'mtls' | 'password';
+
+function inputFor(topo: Topology, dc: string, credentials: Credentials, ingress = k3dIngressHost, mode: Mode = 'mtls'): NatsValuesInput {
   return {
     topo, datacenter: dc, addressing: kubernetesAddressing(dc, ingress), credentials, jsLimits,
     secretName: SECRET, opaquePorts: '4222,6222,7222,8222', prometheusRelease: 'prometheus',
+    ...(mode === 'mtls' ? { tlsSecret: TLS_SECRET } : {}),
   };
 }
+
+const secretsFor = (input: NatsValuesInput) => ({ [SECRET]: natsSecretData(input), [TLS_SECRET]: TLS_SECRET_DATA });
 
 /** host:port of every address an addressing hands out -> the NATS clusters behind it. */
 function resolver(topo: Topology, addressing: Addressing) {
@@ -92,28 +102,37 @@ function normalise(config: Record<string, any>, server: ServerSpec, resolve: Ret
     };
   }
   if (c.jetstream) delete c.jetstream.store_dir;
-  return c;
+  return filesByName(c) as Record<string, unknown>;
+}
+
+/** Certificate files are compared by name (ca.crt, tls.crt, tls.key): their folders are addresses too. */
+function filesByName(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(filesByName);
+  if (!v || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, /_file$/.test(k) && typeof x === 'string' ? x.slice(x.lastIndexOf('/') + 1) : filesByName(x)]));
 }
 
 type Tamper = (release: string, values: Record<string, any>) => void;
 
-function compareAll(topo: Topology, tamper: Tamper = () => undefined) {
+function compareAll(topo: Topology, tamper: Tamper = () => undefined, mode: Mode = 'mtls') {
   const ports = planPorts(topo.servers.map((s) => s.name), 20000);
   const local = localAddressing(topo, (n) => ports[n]!);
   const localResolve = resolver(topo, local);
   let compared = 0;
   for (const dc of topo.names) {
-    const input = inputFor(topo, dc, creds);
+    const input = inputFor(topo, dc, creds, k3dIngressHost, mode);
     const k8sResolve = resolver(topo, input.addressing);
     // What install writes: values files (YAML) and the Secret.
     const releases = natsReleaseValues(input).map((r) => ({ ...r, values: YAML.parse(YAML.stringify(r.values)) }));
     for (const r of releases) tamper(r.release.name, r.values);
-    const secrets = { [SECRET]: natsSecretData(input) };
+    const secrets = secretsFor(input);
     for (const { release, values } of releases) {
       for (const name of release.servers) {
         const server = topo.servers.find((s) => s.name === name)!;
         const fromChart = chartServerConfig(values, release.name, server.index, secrets);
-        const fromLocal = serverConfig({ topo, server, addressing: local, credentials: creds, storeDir: `/tmp/${name}`, jsLimits }) as Record<string, any>;
+        const fromLocal = serverConfig({
+          topo, server, addressing: local, credentials: creds, storeDir: `/tmp/${name}`, jsLimits, ...(mode === 'mtls' ? { tls: LOCAL_TLS } : {}),
+        }) as Record<string, any>;
         assert.deepEqual(normalise(fromChart, server, k8sResolve), normalise(fromLocal, server, localResolve), `${name} (release ${release.name} in ${dc})`);
         compared++;
       }
@@ -133,6 +152,50 @@ describe('NATS helm values', () => {
     assert.equal(compareAll(topo), 14);
   });
 
+  it('do so in password mode too (no server certificate)', () => {
+    const topo = buildTopology(['c1', 'c2'], { replicas: { seed: 1, js: 1, gw: 1, xr: 2 } });
+    assert.equal(compareAll(topo, undefined, 'password'), 10);
+  });
+
+  it('run mTLS from the mounted cert-manager Secret: verify_and_map for clients, verified TLS on routes and gateways', () => {
+    const topo = buildTopology(['c1', 'c2'], { replicas: { seed: 1, js: 1, gw: 1, xr: 1 } });
+    const input = inputFor(topo, 'c1', creds);
+    const gw = natsReleaseValues(input).find((r) => r.release.name === 'c1-gw')!;
+    const v = YAML.parse(YAML.stringify(gw.values));
+    assert.deepEqual(v.config.nats.tls, { enabled: true, secretName: TLS_SECRET, dir: '/etc/nats-certs/nats', merge: { ca_file: '/etc/nats-certs/nats/ca.crt', verify_and_map: true, timeout: 5 } });
+    assert.equal(v.config.cluster.tls.secretName, undefined, 'one mount of the Secret serves every port');
+    assert.deepEqual(tlsMounts(v), [{ dir: '/etc/nats-certs/nats', secretName: TLS_SECRET }]);
+    const pod = chartServerConfig(v, 'c1-gw', 0, secretsFor(input)) as Record<string, any>;
+    for (const block of [pod.tls, pod.cluster.tls, pod.gateway.tls]) {
+      assert.deepEqual([block.cert_file, block.key_file, block.ca_file], ['/etc/nats-certs/nats/tls.crt', '/etc/nats-certs/nats/tls.key', '/etc/nats-certs/nats/ca.crt']);
+    }
+    assert.equal(pod.tls.verify_and_map, true);
+    assert.equal(pod.cluster.tls.verify, true);
+    assert.equal(pod.gateway.tls.verify, true);
+    const app = pod.accounts.APP.users as { user: string; password?: string }[];
+    assert.ok(app.every((u) => u.user.startsWith('CN=') && u.password === undefined), 'users are certificate subjects without passwords');
+    // Only the route and gateway credentials are left for the Secret and the pods.
+    assert.deepEqual(Object.keys(natsSecretData(input)).filter((k) => !k.startsWith('routes.')).sort(), ['NATS_GATEWAY_PASSWORD', 'NATS_ROUTE_PASSWORD']);
+    assert.deepEqual(Object.keys(v.container.env).sort(), ['NATS_GATEWAY_PASSWORD', 'NATS_ROUTES', 'NATS_ROUTE_PASSWORD']);
+  });
+
+  it('notice when the TLS settings of the values differ, or name a file the pod does not have', () => {
+    const topo = buildTopology(['c1', 'c2'], { replicas: { seed: 1, js: 1, gw: 1, xr: 1 } });
+    const differs: Tamper[] = [
+      (r, v) => { if (r === 'c1') v.config.nats.tls.merge.verify_and_map = false; },
+      (r, v) => { if (r === 'c1-js') delete v.config.cluster.tls; },
+      (r, v) => { if (r === 'xr-js') delete v.config.gateway.tls.merge.verify; },
+    ];
+    for (const [i, t] of differs.entries()) assert.throws(() => compareAll(topo, t), assert.AssertionError, `tamper ${i} went unnoticed`);
+    const missing: Tamper[] = [
+      (r, v) => { if (r === 'c1') v.config.nats.tls.secretName = 'other-secret'; },
+      (r, v) => { if (r === 'c1-gw') v.config.gateway.tls.merge.ca_file = '/etc/nats-certs/gateway/ca.crt'; },
+      (r, v) => { if (r === 'c1') v.config.nats.tls.merge.ca_file = '/etc/nats-certs/nats/ca.pem'; },
+      (r, v) => { if (r === 'c1') Object.assign(v.config.cluster.tls, { secretName: TLS_SECRET, dir: '/etc/nats-certs/nats/' }); },
+    ];
+    for (const [i, t] of missing.entries()) assert.throws(() => compareAll(topo, t), /nats-server would fail|two volumes mounted at|no key/, `file tamper ${i} went unnoticed`);
+  });
+
   it('notice when the values say something else (a tag, a JetStream limit, a route, a gateway)', () => {
     const topo = buildTopology(['c1', 'c2'], { replicas: { seed: 1, js: 1, gw: 1, xr: 2 } });
     const tampers: Tamper[] = [
@@ -149,7 +212,7 @@ describe('NATS helm values', () => {
   it('give the pods the server names, tags and JetStream placement of the model', () => {
     const topo = buildTopology(['c1', 'c2']);
     const input = inputFor(topo, 'c2', creds);
-    const secrets = { [SECRET]: natsSecretData(input) };
+    const secrets = secretsFor(input);
     const xr = natsReleaseValues(input).find((r) => r.release.name === 'xr-js')!;
     const pod = chartServerConfig(xr.values as never, 'xr-js', 2, secrets) as Record<string, any>;
     assert.equal(pod.server_name, 'c2-xr-js-nats-2');
@@ -183,7 +246,7 @@ describe('NATS helm values', () => {
 
   it('put credentials in the Secret as nats config strings, so numbers and booleans stay passwords', () => {
     const topo = buildTopology(['c1']);
-    const data = natsSecretData(inputFor(topo, 'c1', creds));
+    const data = natsSecretData(inputFor(topo, 'c1', creds, k3dIngressHost, 'password'));
     assert.equal(data.NATS_REQUESTER_PASSWORD, '"12345"');
     assert.equal(data.NATS_RECORDER_PASSWORD, '"true"');
     assert.equal(data.NATS_ROUTE_PASSWORD, '"route\\"pw"');
