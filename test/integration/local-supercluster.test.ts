@@ -87,8 +87,21 @@ describe('local provider lifecycle (2 clusters, 1 server per role)', () => {
     assert.match(c1, /name: "c3"/);
   });
 
+  it('delete of one region stops its processes; install of the rest re-forms the supercluster without it', async () => {
+    const c3 = serverPid(sandbox, 'c3-nats-0');
+    const r = await runScript('delete', ['c3'], sandbox.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /stopped and removed 4 servers of c3; run install c1 c2/);
+    await waitGone(c3);
+    assert.equal(existsSync(join(sandbox.dir, 'local', 'servers', 'c3-nats-0')), false);
+    assert.deepEqual(processesMentioning(join(sandbox.dir, 'local', 'servers', 'c3-')), []);
+    const again = await runScript('06-supercluster', ['c1', 'c2'], sandbox.env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal((await status(sandbox, ['c1', 'c2'])).json.ok, true);
+  });
+
   it('delete stops every process and removes the state', async () => {
-    const r = await runScript('delete', ['c1', 'c2', 'c3'], sandbox.env);
+    const r = await runScript('delete', ['c1', 'c2'], sandbox.env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /stopped \d+ process\(es\)/);
     assert.deepEqual(processesMentioning(sandbox.dir), []);
