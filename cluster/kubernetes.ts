@@ -10,10 +10,12 @@ import { certsStage } from './kube/certs.js';
 import { kubeContext, type KubeContext } from './kube/context.js';
 import { kubeContextsStage } from './kube/contexts.js';
 import { ingressStage } from './kube/ingress.js';
+import { jetstreamStage } from './kube/jetstream.js';
 import { linkerdStage } from './kube/linkerd.js';
 import { observabilityStage } from './kube/observability.js';
 import { observeKube } from './kube/observe.js';
 import { deleteKubeReleases } from './kube/remove.js';
+import { servicesStage } from './kube/services.js';
 import { readState } from './kube/state.js';
 import { superclusterStage } from './kube/supercluster.js';
 import { checkTools } from './kube/tools.js';
@@ -40,11 +42,10 @@ function kubernetesProvider(provider: KubeProvider): ProviderImpl {
       '04-observability': stage(observabilityStage),
       '05-ingress': stage(ingressStage),
       '06-supercluster': stage(superclusterStage),
+      '07-jetstream': stage(jetstreamStage),
+      '08-services': stage(servicesStage),
     },
-    skipped: {
-      '07-jetstream': 'applying the JetStream spec needs a client connection into the clusters, which the Kubernetes path does not open yet',
-      '08-services': 'the services are rendered for Kubernetes (k8s/services.ts) but not applied by this provider yet',
-    },
+    skipped: {},
     async status(ctx: StageContext, opts: StatusOptions) {
       checkTools(provider, ctx.settings.env, ctx.dryRun);
       const k = withNames(ctx, provider);

@@ -9,6 +9,8 @@ export const NAMESPACES = {
   prometheus: 'prometheus',
   ingress: 'haproxy-ingress',
   nats: 'nats',
+  /** The math services, the recorder, MySQL and the requester (stage 08). */
+  services: 'math',
 } as const;
 
 /** kube-prometheus-stack release: its services are named after it (prometheus-grafana, ...). */

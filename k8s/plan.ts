@@ -15,7 +15,11 @@ import {
 import { ingressNamespace, linkerdNamespace, natsNamespace, prometheusNamespace } from './namespaces.js';
 import { haproxyTcpRoutes, INGRESS_TCP_PORTS, xrJsLocalService } from './nats-manifests.js';
 import { NATS_SERVER_TLS_SECRET, natsPkiObjects } from './nats-pki.js';
-import type { K8sObject } from './objects.js';
+import { jetstreamApplyJob } from './jetstream-job.js';
+import { clientSecretName, renderServices, SERVICE_IDENTITIES, serviceIdentities, type ServicesObject } from './services.js';
+import type { Identity } from '../nats/accounts.js';
+import { UsageError } from '../scripts/lib/args.js';
+import { plain, type K8sObject } from './objects.js';
 import type { KubeSettings } from './settings.js';
 import { pendingIngressHost, type KubeProvider, type KubeTarget } from './targets.js';
 
@@ -41,6 +45,14 @@ export interface ClusterPlan {
   observability: { namespace: ManifestFile; stack: HelmRelease; dashboards: ManifestFile; viz: HelmRelease; monitors: ManifestFile };
   ingress: { namespace: ManifestFile; haproxy: HelmRelease };
   supercluster: { namespace: ManifestFile; nats: HelmRelease[]; tcpRoutes: ManifestFile; xrJsService: ManifestFile };
+  /** Stage 07's Job, in the first cluster only (the spec is the supercluster's). */
+  jetstream?: { job: ManifestFile };
+  /**
+   * Stage 08: the services namespace and workloads (MySQL and the recorder in the recorder
+   * cluster), then the requester Job. Their Secrets (client certificates, MySQL passwords) are
+   * made at install time.
+   */
+  services: { namespace: ManifestFile; workloads: ManifestFile; requester: ManifestFile; identities: readonly Identity[]; recorder: boolean };
 }
 
 export interface PlanInput {
@@ -53,6 +65,8 @@ export interface PlanInput {
   credentials: Credentials;
   /** Where a cluster's haproxy ingress is reached from the other clusters. */
   ingressHost: (cluster: string) => string;
+  /** The services image (stages 07 and 08). */
+  servicesImage: string;
 }
 
 const OPAQUE = { 'config.linkerd.io/opaque-ports': NATS_OPAQUE_PORTS };
@@ -79,7 +93,27 @@ export function knownIngressHost(input: PlanInput, cluster: string): string | un
   return host === pendingIngressHost(cluster) ? undefined : host;
 }
 
-function clusterPlan(input: PlanInput, target: KubeTarget): ClusterPlan {
+/** The cluster of MySQL and the recorder: RECORDER_CLUSTER, else the first name. */
+export function recorderClusterOf(input: Pick<PlanInput, 'settings' | 'targets'>): string {
+  const names = input.targets.map((t) => t.name);
+  const chosen = input.settings.recorderCluster ?? names[0]!;
+  if (!names.includes(chosen)) throw new UsageError(`RECORDER_CLUSTER is ${chosen}, which is not one of the cluster names ${names.join(', ')}`);
+  return chosen;
+}
+
+/** Stage 08's objects per cluster, without Secrets (the passwords here are placeholders, never applied). */
+function servicesObjects(input: PlanInput): Record<string, ServicesObject[]> {
+  const all = renderServices({
+    names: input.targets.map((t) => t.name),
+    recorderCluster: recorderClusterOf(input),
+    image: input.servicesImage,
+    auth: { kind: 'tls', secrets: Object.fromEntries(SERVICE_IDENTITIES.map((id) => [id, clientSecretName(id)])) },
+    mysql: { password: 'made-at-install', rootPassword: 'made-at-install' },
+  });
+  return Object.fromEntries(Object.entries(all).map(([cluster, objects]) => [cluster, objects.filter((o) => o.kind !== 'Secret')]));
+}
+
+function clusterPlan(input: PlanInput, target: KubeTarget, services: ServicesObject[]): ClusterPlan {
   const at = (namespace: string, release: string, values: Record<string, unknown>) => ({ cluster: target.name, context: target.context, namespace, release, values });
   const release = (chart: (typeof CHARTS)[keyof typeof CHARTS], namespace: string, name: string, values: Record<string, unknown>) =>
     chartRelease(chart, input.settings, at(namespace, name, values));
@@ -155,11 +189,24 @@ function clusterPlan(input: PlanInput, target: KubeTarget): ClusterPlan {
       tcpRoutes: file('nats-haproxy-tcp.yaml', haproxyTcpRoutes(target.name)),
       xrJsService: file('nats-xr-js-service.yaml', [xrJsLocalService(target.name)]),
     },
+    ...(target.name === input.targets[0]!.name ? {
+      jetstream: {
+        job: file('jetstream-apply-job.yaml', [jetstreamApplyJob({ cluster: target.name, names: input.targets.map((t) => t.name), replicas: input.topo.options.replicas, image: input.servicesImage })]),
+      },
+    } : {}),
+    services: {
+      namespace: file('services-namespace.yaml', services.filter((o) => o.kind === 'Namespace').map(plain)),
+      workloads: file('services.yaml', services.filter((o) => o.kind !== 'Job' && o.kind !== 'Namespace').map(plain)),
+      requester: file('requester-job.yaml', services.filter((o) => o.kind === 'Job').map(plain)),
+      identities: serviceIdentities(target.name, recorderClusterOf(input)),
+      recorder: target.name === recorderClusterOf(input),
+    },
   };
 }
 
 export function kubePlan(input: PlanInput): ClusterPlan[] {
-  return input.targets.map((t) => clusterPlan(input, t));
+  const services = servicesObjects(input);
+  return input.targets.map((t) => clusterPlan(input, t, services[t.name]!));
 }
 
 /** Releases of a cluster in install order. */
@@ -179,5 +226,8 @@ export function planManifests(plan: ClusterPlan): ManifestFile[] {
   const o = plan.observability;
   const s = plan.supercluster;
   // The nats namespace first: stage 02 puts the NATS PKI into it.
-  return [s.namespace, plan.certs.natsPki, l.namespace, l.issuers, l.identityIssuer, l.trustBundle, o.namespace, o.dashboards, o.monitors, plan.ingress.namespace, s.tcpRoutes, s.xrJsService];
+  return [
+    s.namespace, plan.certs.natsPki, l.namespace, l.issuers, l.identityIssuer, l.trustBundle, o.namespace, o.dashboards, o.monitors, plan.ingress.namespace,
+    s.tcpRoutes, s.xrJsService, ...(plan.jetstream ? [plan.jetstream.job] : []), plan.services.namespace, plan.services.workloads, plan.services.requester,
+  ];
 }

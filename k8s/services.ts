@@ -9,7 +9,7 @@ import { releaseName } from '../nats/topology.js';
 import { SERVICE_NAMES } from '../services/math/operations.js';
 import { NAMESPACES, natsFullname } from './names.js';
 
-export const SERVICES_NAMESPACE = 'math';
+export const SERVICES_NAMESPACE = NAMESPACES.services;
 export const MYSQL_NAME = 'mysql';
 export const MYSQL_SECRET = 'mysql-credentials';
 export const DEFAULT_SERVICES_IMAGE = 'nats-sandbox-services:dev';
@@ -19,7 +19,10 @@ const TLS_MOUNT = '/etc/nats-client';
 export type ClientAuth =
   | { kind: 'password'; passwords: Record<'math' | 'requester' | 'recorder', string> }
   /** Secrets (cert-manager layout: ca.crt, tls.crt, tls.key) per identity, for mTLS with verify_and_map. */
-  | { kind: 'tls'; secrets: Record<'math' | 'requester' | 'recorder', string> };
+  | { kind: 'tls'; secrets: Partial<Record<Identity, string>> };
+
+/** The client certificates of the identities stage 08 runs, as stage 02 issued them (Secret names). */
+export const SERVICE_IDENTITIES = ['math', 'requester', 'recorder'] as const;
 
 export interface ServicesManifestInput {
   names: string[];
@@ -48,8 +51,11 @@ export function clientSecretName(identity: Identity): string {
   return `nats-client-${identity}`;
 }
 
+/** What a client container is made from (the services' input, or a Job's own). */
+export type ClientInput = Pick<ServicesManifestInput, 'image' | 'auth' | 'natsUrl'>;
+
 /** How a container of `identity` connects: env and, for mTLS, the mounted certificate directory. */
-function connection(input: ServicesManifestInput, cluster: string, identity: 'math' | 'requester' | 'recorder') {
+function connection(input: ClientInput, cluster: string, identity: Identity) {
   const env: IEnvVar[] = [
     { name: 'NATS_URL', value: (input.natsUrl ?? defaultNatsUrl)(cluster) },
     { name: 'REGION', value: cluster },
@@ -59,16 +65,19 @@ function connection(input: ServicesManifestInput, cluster: string, identity: 'ma
     const envFrom: IEnvFromSource[] = [{ secretRef: { name: clientSecretName(identity) } }];
     return { env, envFrom, volumes: [] as IVolume[], mounts: [] as IVolumeMount[] };
   }
+  const secretName = input.auth.secrets[identity];
+  if (!secretName) throw new Error(`no client certificate Secret for ${identity}`);
   env.push({ name: 'NATS_TLS_DIR', value: TLS_MOUNT });
   return {
     env,
     envFrom: [] as IEnvFromSource[],
-    volumes: [{ name: 'nats-client-tls', secret: { secretName: input.auth.secrets[identity] } }],
+    volumes: [{ name: 'nats-client-tls', secret: { secretName } }],
     mounts: [{ name: 'nats-client-tls', mountPath: TLS_MOUNT, readOnly: true }],
   };
 }
 
-function container(input: ServicesManifestInput, cluster: string, identity: 'math' | 'requester' | 'recorder', name: string, args: string[], extraEnv: IEnvVar[] = []): { container: IContainer; volumes: IVolume[] } {
+/** A container of the services image (services/main.ts `args`) connecting to `cluster`'s NATS as `identity`. */
+export function clientContainer(input: ClientInput, cluster: string, identity: Identity, name: string, args: string[], extraEnv: IEnvVar[] = []): { container: IContainer; volumes: IVolume[] } {
   const c = connection(input, cluster, identity);
   return {
     container: {
@@ -89,7 +98,7 @@ function container(input: ServicesManifestInput, cluster: string, identity: 'mat
 
 function mathDeployment(input: ServicesManifestInput, cluster: string, service: string): Deployment {
   const l = labels(service, cluster);
-  const { container: c, volumes } = container(input, cluster, 'math', service, [service]);
+  const { container: c, volumes } = clientContainer(input, cluster, 'math', service, [service]);
   return new Deployment({
     metadata: { name: service, namespace: SERVICES_NAMESPACE, labels: l },
     spec: {
@@ -103,7 +112,7 @@ function mathDeployment(input: ServicesManifestInput, cluster: string, service: 
 function requesterJob(input: ServicesManifestInput, cluster: string): Job {
   const l = labels('requester', cluster);
   const r = input.requester ?? { count: 100, concurrency: 8 };
-  const { container: c, volumes } = container(input, cluster, 'requester', 'requester',
+  const { container: c, volumes } = clientContainer(input, cluster, 'requester', 'requester',
     ['requester', '--from', cluster, '--count', String(r.count), '--concurrency', String(r.concurrency), '--json']);
   return new Job({
     metadata: { name: 'requester', namespace: SERVICES_NAMESPACE, labels: l },
@@ -115,14 +124,19 @@ function requesterJob(input: ServicesManifestInput, cluster: string): Job {
   });
 }
 
+/** MySQL's passwords and the recorder's URL: made at install time from generated passwords, never rendered to a file. */
+export function mysqlSecret(mysql: ServicesManifestInput['mysql'], cluster: string): Secret {
+  const url = `mysql://answers:${encodeURIComponent(mysql.password)}@${MYSQL_NAME}-0.${MYSQL_NAME}.${SERVICES_NAMESPACE}.svc:3306/answers`;
+  return new Secret({
+    metadata: { name: MYSQL_SECRET, namespace: SERVICES_NAMESPACE, labels: labels(MYSQL_NAME, cluster) },
+    type: 'Opaque',
+    stringData: { MYSQL_ROOT_PASSWORD: mysql.rootPassword, MYSQL_DATABASE: 'answers', MYSQL_USER: 'answers', MYSQL_PASSWORD: mysql.password, MYSQL_URL: url },
+  });
+}
+
 function mysqlObjects(input: ServicesManifestInput, cluster: string) {
   const l = labels(MYSQL_NAME, cluster);
-  const url = `mysql://answers:${encodeURIComponent(input.mysql.password)}@${MYSQL_NAME}-0.${MYSQL_NAME}.${SERVICES_NAMESPACE}.svc:3306/answers`;
-  const secret = new Secret({
-    metadata: { name: MYSQL_SECRET, namespace: SERVICES_NAMESPACE, labels: l },
-    type: 'Opaque',
-    stringData: { MYSQL_ROOT_PASSWORD: input.mysql.rootPassword, MYSQL_DATABASE: 'answers', MYSQL_USER: 'answers', MYSQL_PASSWORD: input.mysql.password, MYSQL_URL: url },
-  });
+  const secret = mysqlSecret(input.mysql, cluster);
   const service = new Service({
     metadata: { name: MYSQL_NAME, namespace: SERVICES_NAMESPACE, labels: l },
     spec: { clusterIP: 'None', selector: l, ports: [{ name: 'mysql', port: 3306, targetPort: 3306 }] },
@@ -151,7 +165,7 @@ function mysqlObjects(input: ServicesManifestInput, cluster: string) {
       volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
     },
   });
-  const { container: c, volumes } = container(input, cluster, 'recorder', 'recorder', ['recorder'], [{ name: 'MYSQL_URL', valueFrom: { secretKeyRef: { name: MYSQL_SECRET, key: 'MYSQL_URL' } } }]);
+  const { container: c, volumes } = clientContainer(input, cluster, 'recorder', 'recorder', ['recorder'], [{ name: 'MYSQL_URL', valueFrom: { secretKeyRef: { name: MYSQL_SECRET, key: 'MYSQL_URL' } } }]);
   const rl = labels('recorder', cluster);
   const recorder = new Deployment({
     metadata: { name: 'recorder', namespace: SERVICES_NAMESPACE, labels: rl },
@@ -160,7 +174,12 @@ function mysqlObjects(input: ServicesManifestInput, cluster: string) {
   return [secret, service, statefulSet, recorder];
 }
 
-function clientSecrets(input: ServicesManifestInput, identities: ('math' | 'requester' | 'recorder')[]): Secret[] {
+/** The identities a cluster's services connect as (the recorder only where it runs). */
+export function serviceIdentities(cluster: string, recorderCluster: string): (typeof SERVICE_IDENTITIES)[number][] {
+  return SERVICE_IDENTITIES.filter((id) => id !== 'recorder' || cluster === recorderCluster);
+}
+
+function clientSecrets(input: ServicesManifestInput, identities: (typeof SERVICE_IDENTITIES)[number][]): Secret[] {
   const auth = input.auth;
   if (auth.kind !== 'password') return [];
   return identities.map((id) => new Secret({
@@ -181,11 +200,27 @@ export function renderServices(input: ServicesManifestInput): Record<string, Ser
     const withRecorder = cluster === recorderCluster;
     out[cluster] = [
       new Namespace({ metadata: { name: SERVICES_NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'nats-sandbox' } } }),
-      ...clientSecrets(input, withRecorder ? ['math', 'requester', 'recorder'] : ['math', 'requester']),
+      ...clientSecrets(input, serviceIdentities(cluster, recorderCluster)),
       ...SERVICE_NAMES.map((s) => mathDeployment(input, cluster, s)),
       ...(withRecorder ? mysqlObjects(input, cluster) : []),
       requesterJob(input, cluster),
     ];
   }
   return out;
+}
+
+const TLS_KEYS = ['ca.crt', 'tls.crt', 'tls.key'] as const;
+
+/**
+ * The services namespace's copy of a client certificate Secret that cert-manager keeps in the nats
+ * namespace (a pod mounts Secrets of its own namespace only). Stage 08 refreshes it on every run.
+ */
+export function clientSecretCopy(source: { data?: Record<string, string> }, identity: Identity): Secret {
+  const missing = TLS_KEYS.filter((k) => !source.data?.[k]);
+  if (missing.length) throw new Error(`secret ${NAMESPACES.nats}/${clientSecretName(identity)} has no ${missing.join(', ')}: is its Certificate Ready? (stage 02)`);
+  return new Secret({
+    metadata: { name: clientSecretName(identity), namespace: SERVICES_NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'nats-sandbox', 'nats-sandbox/copy-of': `${NAMESPACES.nats}.${clientSecretName(identity)}` } },
+    type: 'kubernetes.io/tls',
+    data: Object.fromEntries(TLS_KEYS.map((k) => [k, source.data![k]!])),
+  });
 }

@@ -33,10 +33,16 @@ export interface KubeSettings {
   waitSeconds: number;
   /** Storage class of the NATS JetStream volumes; empty: the cluster default. */
   natsStorageClass?: string;
+  /** SERVICES_IMAGE: the services image a kube cluster pulls (k3d builds and imports its own). */
+  servicesImage?: string;
+  /** RECORDER_CLUSTER: where MySQL and the recorder run (default: the first name). */
+  recorderCluster?: string;
 }
 
 const VERSION = /^v?\d+\.\d+\.\d+([-+][\w.-]+)?$/;
 const DURATION = /^\d+(s|m|h)$/;
+/** [registry/]repository[:tag][@digest], lower case repository: what a container image field takes. */
+const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
 export function readKubeSettings(env: NodeJS.ProcessEnv): KubeSettings {
   const value = (name: string, fallback: string) => (env[name] === undefined || env[name] === '' ? fallback : env[name]!);
@@ -53,11 +59,16 @@ export function readKubeSettings(env: NodeJS.ProcessEnv): KubeSettings {
   if (!Number.isInteger(waitSeconds) || waitSeconds < 1) throw new UsageError(`KUBE_WAIT_SECONDS must be a whole number >= 1; got '${wait}'`);
   const k3dConfig = value('K3D_CONFIG', KUBE_DEFAULTS.K3D_CONFIG);
   const storageClass = value('NATS_STORAGE_CLASS', KUBE_DEFAULTS.NATS_STORAGE_CLASS);
+  const servicesImage = value('SERVICES_IMAGE', '');
+  if (servicesImage && !IMAGE.test(servicesImage)) throw new UsageError(`SERVICES_IMAGE must be an image reference such as registry.example.com/nats-sandbox-services:1.0; got '${servicesImage}'`);
+  const recorderCluster = value('RECORDER_CLUSTER', '');
   return {
     chartVersions,
     k3dConfig: isAbsolute(k3dConfig) ? k3dConfig : resolve(PROJECT_ROOT, k3dConfig),
     helmTimeout,
     waitSeconds,
     ...(storageClass ? { natsStorageClass: storageClass } : {}),
+    ...(servicesImage ? { servicesImage } : {}),
+    ...(recorderCluster ? { recorderCluster } : {}),
   };
 }

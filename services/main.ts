@@ -1,6 +1,7 @@
 // Entry point of every service process, local or in a pod:
 //   node --import tsx services/main.ts <adder|subtractor|multiplier|divider|recorder> [--state-dir DIR]
 //   node --import tsx services/main.ts requester --from c1 --count 100 [--json]
+//   node --import tsx services/main.ts jetstream-apply --names c1,c2,c3 [--replicas ...]  (stage 07's Job)
 // Connection from NATS_URL/NATS_USER/NATS_PASSWORD/NATS_TLS_DIR; REGION and INSTANCE name it;
 // the recorder reads MYSQL_URL. --state-dir only marks the process as the sandbox's.
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -9,6 +10,7 @@ import { connectionFromEnv } from '../nats/client.js';
 import { startMathService } from './math/service.js';
 import { operationByService, SERVICE_NAMES } from './math/operations.js';
 import { startRecorderService } from './recorder/service.js';
+import { jetstreamApplyMain } from './jetstream-apply.js';
 import { requestMain } from './requester/cli.js';
 
 function say(line: string): void {
@@ -42,6 +44,7 @@ function onStop(fn: () => Promise<void>): void {
 async function main(argv: string[]): Promise<number> {
   const [role, ...rest] = argv;
   if (role === 'requester') return requestMain(rest);
+  if (role === 'jetstream-apply') return jetstreamApplyMain(rest, say);
   const region = process.env.REGION ?? 'unknown';
   const instance = process.env.INSTANCE || hostname();
   if (role && SERVICE_NAMES.includes(role)) {
@@ -67,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
     await done;
     return 0;
   }
-  process.stderr.write(`usage: services/main.ts <${[...SERVICE_NAMES, 'recorder', 'requester'].join('|')}> [--state-dir DIR]\n`);
+  process.stderr.write(`usage: services/main.ts <${[...SERVICE_NAMES, 'recorder', 'requester', 'jetstream-apply'].join('|')}> [--state-dir DIR]\n`);
   return 2;
 }
 

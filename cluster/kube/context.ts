@@ -12,6 +12,7 @@ import { readKubeSettings, type KubeSettings } from '../../k8s/settings.js';
 import { kubePlan, type ClusterPlan, type PlanInput } from '../../k8s/plan.js';
 import { kubeTargets, pendingIngressHost, type KubeProvider, type KubeTarget } from '../../k8s/targets.js';
 import { join } from 'node:path';
+import { servicesImageOf } from './image-source.js';
 import { readState } from './state.js';
 
 export interface KubeContext {
@@ -60,7 +61,10 @@ export function credentialsOf(k: KubeContext): Credentials {
 /** Input of the plan; kube clusters' ingress addresses as found by stage 06, else placeholders. */
 export function planInputOf(k: KubeContext, ingressHost?: (cluster: string) => string): PlanInput {
   const host = ingressHost ?? (k.provider === 'k3d' ? k3dIngressHost : pendingIngressHost);
-  return { provider: k.provider, topo: k.topo, targets: k.targets, settings: k.settings, jsLimits: k.jsLimits, credentials: credentialsOf(k), ingressHost: host };
+  return {
+    provider: k.provider, topo: k.topo, targets: k.targets, settings: k.settings, jsLimits: k.jsLimits, credentials: credentialsOf(k), ingressHost: host,
+    servicesImage: servicesImageOf(k.provider, k.settings.servicesImage),
+  };
 }
 
 export function planOf(k: KubeContext, ingressHost?: (cluster: string) => string): ClusterPlan[] {

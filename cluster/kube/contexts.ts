@@ -1,6 +1,7 @@
 // Stage 01 for kube: the clusters exist already; check that every name has a kubectl context and
 // that each one answers, before anything else touches them.
 import { UsageError } from '../../scripts/lib/args.js';
+import { log } from '../../scripts/lib/log.js';
 import { eachCluster, type KubeContext } from './context.js';
 import { rememberClusters } from './state.js';
 
@@ -28,5 +29,7 @@ export async function kubeContextsStage(k: KubeContext): Promise<void> {
     assume: 'ok',
     fix: `the API server of context ${t.context} does not answer: check the cluster runs and your credentials are current`,
   }));
+  // Said now rather than after stages 02-06 have run: install stops at stage 07 without it.
+  if (!k.settings.servicesImage) log.warn('stages 07 and 08 need SERVICES_IMAGE (an image of services/Dockerfile your clusters can pull) with the kube provider');
   if (!k.dryRun) rememberClusters(k.sandboxDir, 'kube', k.names, Object.fromEntries(k.targets.map((t) => [t.name, t.context])), k.topo.options.replicas);
 }

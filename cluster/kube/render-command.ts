@@ -13,6 +13,7 @@ import { log } from '../../scripts/lib/log.js';
 import { loadCredentials } from '../../scripts/lib/secrets.js';
 import type { Settings } from '../../scripts/lib/settings.js';
 import { replicasOf } from './context.js';
+import { PENDING_SERVICES_IMAGE, servicesImageOf } from './image-source.js';
 
 /** Made at install time from live data or generated secrets, so not in the folder. */
 const MADE_AT_INSTALL = [
@@ -22,6 +23,9 @@ const MADE_AT_INSTALL = [
   'prometheus/grafana-admin (generated password)',
   'nats/nats-credentials (route and gateway passwords, route lists)',
   'nats/nats-sandbox-ca (the one sandbox CA, made under <sandbox>/pki/ca; its key is never written here)',
+  'math/nats-client-{math,requester,recorder} (copies of the client certificates stage 02 issued in nats)',
+  'math/mysql-credentials (generated MySQL passwords, in the recorder cluster)',
+  'stage 07 names each run\'s Job jetstream-apply-<run>',
 ];
 
 export function renderCommand(args: ParsedArgs, settings: Settings): number {
@@ -31,11 +35,14 @@ export function renderCommand(args: ParsedArgs, settings: Settings): number {
   if (chosen === 'local') throw new UsageError('render writes what the k3d and kube providers apply; pass --provider k3d or --provider kube');
   const provider: KubeProvider = chosen === 'kube' ? 'kube' : 'k3d';
   const topo = buildTopology(args.names, { replicas: replicasOf(args, settings) });
+  const kubeSettings = readKubeSettings(settings.env);
+  const servicesImage = servicesImageOf(provider, kubeSettings.servicesImage);
   const plans = kubePlan({
     provider,
     topo,
     targets: kubeTargets(provider, args.names, args.contexts),
-    settings: readKubeSettings(settings.env),
+    settings: kubeSettings,
+    servicesImage,
     jsLimits: settings.jsLimits,
     credentials: loadCredentials(settings.sandboxDir, settings.env, false),
     ingressHost: provider === 'k3d' ? k3dIngressHost : pendingIngressHost,
@@ -47,6 +54,7 @@ export function renderCommand(args: ParsedArgs, settings: Settings): number {
   writeFiles(dir, files);
   const count = (re: RegExp) => [...files.keys()].filter((f) => re.test(f)).length;
   log.info(`wrote to ${dir}: releases.json, ${count(/\/values\//)} values files and ${count(/\/manifests\//)} manifest files for ${args.names.join(', ')} (${provider})`);
+  if (servicesImage === PENDING_SERVICES_IMAGE) log.info(`the services image is a placeholder (${PENDING_SERVICES_IMAGE}): set SERVICES_IMAGE to the image your clusters pull`);
   if (provider === 'kube') log.info(`gateway addresses are placeholders (${pendingIngressHost(args.names[0]!)}): install finds each cluster's ingress LoadBalancer address and adds it to the NATS server certificate`);
   log.info(`made at install time, not written: ${MADE_AT_INSTALL.join('; ')}`);
   return 0;

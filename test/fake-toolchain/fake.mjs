@@ -42,7 +42,7 @@ function lock() {
 
 function load() {
   const s = existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : {};
-  return { docker: true, networks: [], k3d: {}, contexts: {}, repos: {}, ...s };
+  return { docker: true, networks: [], images: [], k3d: {}, contexts: {}, repos: {}, ...s };
 }
 const save = (s) => writeFileSync(stateFile, JSON.stringify(s, null, 2));
 
@@ -110,6 +110,19 @@ function docker(s) {
     if (!s.networks.includes(args[2])) fail(`Error response from daemon: network ${args[2]} not found`);
     return out(String(Object.values(s.k3d).filter((c) => c.network === args[2]).length * 4));
   }
+  if (a === 'image' && b === 'ls') {
+    const image = args.filter((x) => !x.startsWith('-')).pop();
+    return out(s.images.includes(image) ? `sha256:${Buffer.from(image).toString('hex').slice(0, 12)}` : '');
+  }
+  if (a === 'build') {
+    const dockerfile = opt(args, '-f');
+    const context = args[args.length - 1];
+    if (!dockerfile || !existsSync(dockerfile)) fail(`ERROR: failed to read dockerfile: open ${dockerfile}: no such file or directory`);
+    if (!existsSync(join(context, 'package.json'))) fail(`ERROR: build context ${context} has no package.json`);
+    const tag = opt(args, '-t');
+    if (!s.images.includes(tag)) s.images.push(tag);
+    return out(`naming to docker.io/library/${tag} done`);
+  }
   if (a === 'network' && b === 'rm') {
     if (Object.values(s.k3d).some((c) => c.network === args[2])) fail(`Error response from daemon: error while removing network: network ${args[2]} has active endpoints`);
     s.networks = s.networks.filter((n) => n !== args[2]);
@@ -121,6 +134,13 @@ function docker(s) {
 // --- k3d ------------------------------------------------------------------------------------------
 function k3d(s) {
   const [a, b, name] = args;
+  if (a === 'image' && b === 'import') {
+    const target = opt(args, '-c');
+    if (!s.images.includes(name)) fail(`ERRO[0000] Failed to import image(s) into cluster '${target}': image '${name}' not found locally`);
+    if (!s.k3d[target]) fail(`FATA[0000] Failed to get cluster ${target}: No nodes found for given cluster`);
+    s.k3d[target].images = [...new Set([...(s.k3d[target].images ?? []), name])];
+    return out(`INFO[0000] Successfully imported 1 image(s) into 1 cluster(s)`);
+  }
   if (a !== 'cluster') fail(`fake k3d: unsupported: ${args.join(' ')}`);
   if (b === 'list') {
     return out(JSON.stringify(Object.values(s.k3d).map((c) => ({
@@ -165,6 +185,9 @@ function apply(s, c, objects) {
     if (o.kind === 'Namespace' && !c.namespaces.includes(o.metadata.name)) c.namespaces.push(o.metadata.name);
     const k = key(o.kind, ns, o.metadata.name);
     const before = c.objects[k];
+    if (o.kind === 'Job' && before && JSON.stringify(before.spec.template) !== JSON.stringify(o.spec.template)) {
+      fail(`The Job "${o.metadata.name}" is invalid: spec.template: Invalid value: core.PodTemplateSpec{...}: field is immutable`);
+    }
     c.objects[k] = o;
     // cert-manager issues certificates at once, when a CA issuer's secret is there.
     if (o.kind === 'Certificate') {
@@ -242,6 +265,20 @@ function monitor(s, path) {
   fail(`fake kubectl: unsupported endpoint ${m[2]}`);
 }
 
+/** An image of ours a k3d cluster was not given (pods would never start); others come from a registry. */
+function missingImage(s, template) {
+  const k3dName = context?.startsWith('k3d-') ? context.slice(4) : undefined;
+  if (!k3dName) return undefined;
+  const images = s.k3d[k3dName]?.images ?? [];
+  return template.spec.containers.map((x) => x.image).find((i) => i.startsWith('nats-sandbox-services:') && !images.includes(i));
+}
+
+/** $FAKE_JOB_FAIL: JSON list of "<context>/<job name prefix>" whose pods fail. */
+function jobFails(s, job) {
+  const failing = JSON.parse(process.env.FAKE_JOB_FAIL || '[]');
+  return !!missingImage(s, job.spec.template) || failing.some((f) => `${context}/${job.metadata.name}`.startsWith(f));
+}
+
 function kubectl(s) {
   if (args[0] === 'config' && args[1] === 'get-contexts') {
     const wanted = args[2] && !args[2].startsWith('-') ? args[2] : undefined;
@@ -281,6 +318,7 @@ function kubectl(s) {
     const o = c.objects[key('Secret', ns, name)];
     if (args.includes('--ignore-not-found')) return out(o ? `secret/${name}` : '');
     if (!o) fail(`Error from server (NotFound): secrets "${name}" not found`);
+    if (opt(args, '-o') === 'json') return out(JSON.stringify({ ...o, metadata: { ...o.metadata, uid: 'fake-uid', resourceVersion: '1', creationTimestamp: '2025-01-01T00:00:00Z' } }));
     const field = /index \.data "([^"]+)"/.exec(opt(args, '-o') ?? '')?.[1];
     // go-template prints the value as it is, without a newline
     return process.stdout.write(Buffer.from(o.data?.[field] ?? '', 'base64').toString('utf8'));
@@ -290,15 +328,39 @@ function kubectl(s) {
     return out(haproxy ? c.loadBalancer ?? '' : '');
   }
   if (verb === 'rollout' && what === 'status') {
-    const sts = name.replace('statefulset/', '');
-    if (!Object.values(c.releases).some((r) => r.values?.fullnameOverride === sts)) fail(`Error from server (NotFound): statefulsets.apps "${sts}" not found`);
-    return out(`partitioned roll out complete: ${sts}`);
+    const [resource, objName] = name.split('/');
+    const kind = { statefulset: 'StatefulSet', deployment: 'Deployment' }[resource];
+    const o = c.objects[key(kind, ns, objName)];
+    if (o) {
+      const missing = missingImage(s, o.spec.template);
+      if (missing) fail(`error: timed out waiting for the condition (${objName}: ImagePullBackOff for ${missing})`);
+      return out(`${resource} "${objName}" successfully rolled out`);
+    }
+    if (resource !== 'statefulset' || !Object.values(c.releases).some((r) => r.values?.fullnameOverride === objName)) fail(`Error from server (NotFound): ${resource}s.apps "${objName}" not found`);
+    return out(`partitioned roll out complete: ${objName}`);
+  }
+  if (verb === 'get' && what === 'job') {
+    const o = c.objects[key('Job', ns, name)];
+    if (!o) fail(`Error from server (NotFound): jobs.batch "${name}" not found`);
+    return out(jobFails(s, o) ? 'Failed=True' : 'Complete=True');
+  }
+  if (verb === 'logs') {
+    const jobName = what.replace('job/', '');
+    const o = c.objects[key('Job', ns, jobName)];
+    if (!o) fail(`error: error from server (NotFound): jobs.batch "${jobName}" not found`);
+    if (jobFails(s, o)) return out(`fake log of ${jobName}: not applied: stream answers: refused (storage: memory -> file)`);
+    if (jobName.startsWith('jetstream-apply')) return out(`stream answers: created\nconsumer answers/answers-consumer: created\nstream answers on xr-js: ${context}-xr-js-nats-0 (leader ${context}-xr-js-nats-0)`);
+    return out(JSON.stringify({ requests: 400, ok: 400, errors: 0, byRegion: { [o.metadata.labels?.['nats-sandbox/region']]: 400 } }));
   }
   if (verb === 'rollout' && what === 'restart') {
     c.restarts.push(...args.filter((a) => a.startsWith('statefulset/')));
     return out('restarted');
   }
   if (verb === 'delete' && what === 'pods') return out('');
+  if (verb === 'delete' && what === 'job') {
+    delete c.objects[key('Job', ns, name)];
+    return out(`job.batch "${name}" deleted`);
+  }
   if (verb === 'delete' && what === 'namespace') {
     for (const n of args.slice(2).filter((a) => !a.startsWith('-'))) {
       c.namespaces = c.namespaces.filter((x) => x !== n);

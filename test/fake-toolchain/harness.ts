@@ -28,7 +28,10 @@ export interface FakeCluster {
 export interface FakeState {
   docker: boolean;
   networks: string[];
-  k3d: Record<string, { name: string; network: string; running: boolean }>;
+  /** Images docker has built. */
+  images: string[];
+  /** Each k3d cluster with the images imported into it. */
+  k3d: Record<string, { name: string; network: string; running: boolean; images?: string[] }>;
   contexts: Record<string, FakeCluster>;
   repos: Record<string, string>;
 }
@@ -82,7 +85,7 @@ export function makeFake(extraEnv: Record<string, string> = {}): Fake {
       return JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as FakeState;
     },
     seed(state) {
-      writeFileSync(join(stateDir, 'state.json'), JSON.stringify({ docker: true, networks: [], k3d: {}, contexts: {}, repos: {}, ...state }));
+      writeFileSync(join(stateDir, 'state.json'), JSON.stringify({ docker: true, networks: [], images: [], k3d: {}, contexts: {}, repos: {}, ...state }));
     },
     cleanup() {
       rmSync(root, { recursive: true, force: true });

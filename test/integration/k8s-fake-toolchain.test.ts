@@ -31,8 +31,15 @@ const apply = (c: string, file: string) => `kubectl apply -f $SANDBOX/k8s/k3d/${
 const STDIN = 'kubectl apply -f -';
 const NATS_CERTIFICATES = ['nats-server-tls', ...['sys', 'admin', 'math', 'requester', 'recorder'].map((id) => `nats-client-${id}`)].map((n) => `certificate/${n}`).join(' ');
 
+const SERVICES = ['adder', 'subtractor', 'multiplier', 'divider'];
+const JOB_STATE = 'kubectl get job %s -o jsonpath={range .status.conditions[*]}{.type}={.status}{"\\n"}{end}';
+const jobState = (name: string, ns: string) => JOB_STATE.replace('%s', `${name} --namespace ${ns}`);
+/** Stage 07's Job is named per run. */
+const RUN = /jetstream-apply-(?!job\.yaml)[a-z0-9]+/g;
+
 /** What each stage runs in cluster `c` (besides the reads of the convergence check). */
 function expectedFor(c: string) {
+  const recorder = c === NAMES[0];
   return {
     '01-clusters': ['kubectl wait nodes --all --for=condition=Ready --timeout=3s'],
     '02-certs': [
@@ -81,8 +88,28 @@ function expectedFor(c: string) {
       apply(c, 'nats-xr-js-service.yaml'),
       ...[c, `${c}-js`, `${c}-gw`, 'xr-js'].map((r) => `kubectl rollout status statefulset/${r}-nats --namespace nats --timeout=3s`),
     ],
+    '07-jetstream': recorder ? [
+      apply(c, 'jetstream-apply-job.yaml'),
+      jobState('jetstream-apply-RUN', 'nats'),
+      'kubectl logs job/jetstream-apply-RUN --namespace nats --tail=200',
+    ] : [],
+    '08-services': [
+      apply(c, 'services-namespace.yaml'),
+      ...['math', 'requester', ...(recorder ? ['recorder'] : [])].map((id) => `kubectl get secret nats-client-${id} --namespace nats -o json`),
+      STDIN,
+      ...(recorder ? [STDIN] : []),
+      apply(c, 'services.yaml'),
+      ...SERVICES.map((d) => `kubectl rollout status deployment/${d} --namespace math --timeout=3s`),
+      ...(recorder ? ['kubectl rollout status statefulset/mysql --namespace math --timeout=3s', 'kubectl rollout status deployment/recorder --namespace math --timeout=3s'] : []),
+      apply(c, 'requester-job.yaml'),
+      jobState('requester', 'math'),
+      'kubectl logs job/requester --namespace math --tail=200',
+    ],
   } as const;
 }
+
+/** The image stage 07 builds, from the log line that names it. */
+const imageIn = (stdout: string) => /nats-sandbox-services:src-[0-9a-f]{12}/.exec(stdout)?.[0] ?? '(no image named)';
 
 const GLOBAL = {
   '01-clusters': [
@@ -98,6 +125,14 @@ const GLOBAL = {
   '04-observability': ['helm repo add linkerd-edge https://helm.linkerd.io/edge --force-update', 'helm repo add prometheus-community https://prometheus-community.github.io/helm-charts --force-update'],
   '05-ingress': ['helm repo add haproxytech https://haproxytech.github.io/helm-charts --force-update'],
   '06-supercluster': ['helm repo add nats https://nats-io.github.io/k8s/helm/charts/ --force-update'],
+  // The image: built once (stage 08 finds it), imported into every cluster by each stage.
+  '07-jetstream': [
+    'docker build -f $ROOT/services/Dockerfile -t IMAGE $ROOT',
+    'docker image ls --quiet IMAGE',
+    'k3d image import IMAGE -c c1',
+    'k3d image import IMAGE -c c2',
+  ],
+  '08-services': ['docker image ls --quiet IMAGE', 'k3d image import IMAGE -c c1', 'k3d image import IMAGE -c c2'],
 } as const;
 
 const DESTRUCTIVE = /^(k3d cluster (create|delete)|docker network (create|rm)|kubectl (delete|replace|rollout restart)|helm uninstall)|--force(?!-update)/;
@@ -107,20 +142,28 @@ describe('k3d provider against the fake toolchain', () => {
   after(() => fake.cleanup());
 
   it('runs exactly the planned commands, stage by stage, for each cluster', async () => {
+    let image = '';
     for (const stage of Object.keys(GLOBAL) as (keyof typeof GLOBAL)[]) {
       fake.mark();
       const r = await cli(stage, [...NAMES, '--provider', 'k3d', ...SMALL], fake.env);
       assert.equal(r.code, 0, `${stage}: ${r.stderr}`);
+      if (stage === '07-jetstream') image = imageIn(r.stdout);
       const { byContext, global } = split(fake.since(), fake);
-      assert.deepEqual(global, GLOBAL[stage], `${stage}: commands without a context`);
+      assert.deepEqual(global.map((l) => (image ? l.split(image).join('IMAGE') : l)), GLOBAL[stage], `${stage}: commands without a context`);
       for (const c of NAMES) {
-        const got = byContext[`k3d-${c}`] ?? [];
+        const got = (byContext[`k3d-${c}`] ?? []).map((l) => l.replace(RUN, 'jetstream-apply-RUN'));
         const want = expectedFor(c)[stage];
         assert.deepEqual(got.slice(0, want.length), want, `${stage} in ${c}`);
         const rest = got.slice(want.length);
         if (stage === '06-supercluster') {
           assert.ok(rest.length >= 14 && rest.every((l) => l.startsWith('kubectl get --raw /api/v1/namespaces/nats/pods/')), `${stage} in ${c} ends with the convergence check`);
           assert.match(r.stdout, /converged in .*OK: 8 servers in 3 NATS clusters/);
+        } else if (stage === '07-jetstream') {
+          assert.deepEqual(rest, [], `${stage} in ${c}: nothing else`);
+          assert.match(r.stdout, /\[c1\]\s+stream answers: created/, 'the Job\'s log is printed under its cluster');
+        } else if (stage === '08-services') {
+          assert.deepEqual(rest, [], `${stage} in ${c}: nothing else`);
+          assert.match(r.stdout, new RegExp(`\\[${c}\\]\\s+\\{"requests":400,"ok":400,"errors":0,"byRegion":\\{"${c}":400\\}`), 'the requester\'s summary');
         } else {
           assert.deepEqual(rest, [], `${stage} in ${c}: nothing else`);
         }
@@ -189,8 +232,15 @@ describe('k3d provider against the fake toolchain', () => {
     assert.ok(lines.filter((l) => l.startsWith('helm upgrade --install')).length >= 24, 'releases are upgraded in place');
     assert.doesNotMatch(r.stdout, /stdin: Secret cert-manager\/linkerd-previous-anchor/, 'the previous anchor is made once');
     assert.doesNotMatch(r.stdout, /stdin: Secret prometheus\/grafana-admin/, 'the Grafana password is made once');
-    // Every object applied again was unchanged: no object was created or configured.
-    assert.deepEqual({ c1: changed('k3d-c1'), c2: changed('k3d-c2') }, before);
+    // Every object applied again was unchanged: nothing was created or configured but stage 07's
+    // Job of this run (the JetStream apply runs again, and reports every item unchanged).
+    const made = fake.state().contexts['k3d-c1']!.changes.slice(before.c1);
+    assert.equal(made.length, 1, made.join(', '));
+    assert.match(made[0]!, /^Job\/nats\/jetstream-apply-[a-z0-9]+ created$/);
+    assert.equal(changed('k3d-c2'), before.c2);
+    const images = lines.filter((l) => /^(docker build|k3d image import)/.test(l));
+    // The image exists unchanged: no build; stages 07 and 08 of one install import it once per cluster.
+    assert.deepEqual(images.map((l) => l.replace(/ nats-sandbox-services:src-[0-9a-f]{12} /, ' IMAGE ')).sort(), ['k3d image import IMAGE -c c1', 'k3d image import IMAGE -c c2']);
     const s = fake.state();
     assert.deepEqual(s.contexts['k3d-c1']!.restarts, [], 'no server restarted');
     const bundle = s.contexts['k3d-c1']!.objects['Bundle//linkerd-identity-trust-roots']!.spec as { sources: unknown[] };
@@ -268,6 +318,7 @@ describe('a failing cluster', () => {
 
 describe('kube provider against the fake toolchain', () => {
   const fake = makeFake();
+  const IMAGE = 'registry.example.com/team/nats-sandbox-services:1.0';
   const args = ['east', 'west', '--provider', 'kube', '--context', 'east=east-admin', ...SMALL];
   before(() => fake.seed({
     contexts: {
@@ -286,9 +337,23 @@ describe('kube provider against the fake toolchain', () => {
     assert.deepEqual(fake.calls().map((c) => line(c, fake)).sort(), ['kubectl config get-contexts east-admin -o name', 'kubectl config get-contexts north -o name'], 'nothing but the look-ups ran');
   });
 
+  it('wants SERVICES_IMAGE for stages 07 and 08, before anything runs', async () => {
+    fake.mark();
+    for (const stage of ['07-jetstream', '08-services']) {
+      const r = await cli(stage, args, fake.env);
+      assert.equal(r.code, 2, stage);
+      assert.match(r.stderr, /set SERVICES_IMAGE/);
+      assert.match(r.stderr, /docker build -f services\/Dockerfile/);
+    }
+    assert.deepEqual(fake.since(), [], 'nothing ran');
+    const bad = await cli('08-services', args, { ...fake.env, SERVICES_IMAGE: 'Not An Image' });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /SERVICES_IMAGE must be an image reference/);
+  });
+
   it('installs into the given contexts and joins the gateways through the LoadBalancer addresses', async () => {
     fake.mark();
-    const r = await cli('install', args, fake.env);
+    const r = await cli('install', args, { ...fake.env, SERVICES_IMAGE: IMAGE });
     assert.equal(r.code, 0, r.stderr);
     const calls = fake.since();
     assert.deepEqual(calls.filter((c) => c.tool === 'k3d' || c.tool === 'docker'), [], 'kube makes no clusters');
@@ -301,6 +366,13 @@ describe('kube provider against the fake toolchain', () => {
     const haproxy = readFileSync(join(fake.sandboxDir, 'k8s/kube/west/values/haproxy-ingress.yaml'), 'utf8');
     assert.match(haproxy, /default: false/, 'the ingress class of someone\'s cluster stays theirs');
     assert.match(r.stdout, /converged in/);
+    // The services run the image named, pulled by the clusters: nothing is built or imported here.
+    const east = fake.state().contexts['east-admin']!.objects;
+    const adder = east['Deployment/math/adder']!.spec as { template: { spec: { containers: { image: string }[] } } };
+    assert.equal(adder.template.spec.containers[0]!.image, IMAGE);
+    assert.ok(east['StatefulSet/math/mysql'], 'east is the recorder cluster (the first name)');
+    assert.ok(!fake.state().contexts.west!.objects['StatefulSet/math/mysql']);
+    assert.ok(Object.keys(east).some((k) => /^Job\/nats\/jetstream-apply-/.test(k)), 'stage 07 ran in the first cluster');
   });
 
   it('puts each LoadBalancer address into its servers\' certificate, and keeps it there on a re-run of stage 02', async () => {

@@ -30,7 +30,7 @@ function plansFor(provider: KubeProvider, names = ['c1', 'c2', 'c3'], credential
   const topo = buildTopology(names);
   return kubePlan({
     provider, topo, targets: kubeTargets(provider, names, { c2: 'my-eks' }), settings: readKubeSettings({}), jsLimits: DEFAULT_JS_LIMITS,
-    credentials, ingressHost: provider === 'k3d' ? k3dIngressHost : pendingIngressHost,
+    credentials, ingressHost: provider === 'k3d' ? k3dIngressHost : pendingIngressHost, servicesImage: 'nats-sandbox-services:test',
   });
 }
 
@@ -148,7 +148,7 @@ describe('render folder', () => {
   it('writes every manifest as valid YAML of valid objects under <cluster>/manifests', () => {
     const files = renderPlan(plansFor('kube'));
     const manifests = [...files.keys()].filter((f) => /^c\d\/manifests\/.+\.yaml$/.test(f));
-    assert.equal(manifests.length, 3 * 12);
+    assert.equal(manifests.length, 3 * 15 + 1, "12 per cluster, the services namespace, workloads and requester Job, and stage 07's Job in the first");
     for (const f of manifests) {
       const objects = YAML.parseAllDocuments(files.get(f)!).map((d) => d.toJS() as K8sObject);
       assert.ok(objects.length > 0, f);
@@ -182,7 +182,7 @@ describe('render folder', () => {
     const topo = buildTopology(['c1']);
     const plans = kubePlan({
       provider: 'k3d', topo, targets: kubeTargets('k3d', ['c1']), settings: readKubeSettings({ NATS_CHART_VERSION: '2.12.6' }), jsLimits: DEFAULT_JS_LIMITS,
-      credentials: creds, ingressHost: k3dIngressHost,
+      credentials: creds, ingressHost: k3dIngressHost, servicesImage: 'nats-sandbox-services:test',
     });
     assert.deepEqual(planReleases(plans[0]!).filter((r) => r.chart === 'nats/nats').map((r) => r.version), ['2.12.6', '2.12.6', '2.12.6', '2.12.6']);
     assert.throws(() => readKubeSettings({ NATS_CHART_VERSION: 'latest' }), /NATS_CHART_VERSION must be a chart version/);

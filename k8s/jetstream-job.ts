@@ -1,0 +1,51 @@
+// Stage 07 on Kubernetes: the JetStream spec is applied from inside a cluster, by a Job of the
+// services image (services/main.ts jetstream-apply) with the admin's client certificate. It runs in
+// the nats namespace, where stage 02 issued that certificate, without a linkerd proxy (a meshed
+// Job would never complete). Pure.
+import { Job } from 'kubernetes-models/batch/v1';
+import { ROLES, type Role } from '../nats/topology.js';
+import { NAMESPACES } from './names.js';
+import { plain, type K8sObject } from './objects.js';
+import { clientContainer, clientSecretName } from './services.js';
+
+export const JETSTREAM_JOB = 'jetstream-apply';
+
+export interface JetStreamJobInput {
+  /** Cluster the Job runs in (its seed servers are the ones it connects to). */
+  cluster: string;
+  names: readonly string[];
+  replicas: Record<Role, number>;
+  image: string;
+  /** Each stage 07 run is a Job of its own (a finished Job cannot run again): jetstream-apply-<run>. */
+  run?: string;
+  /** How long the Job waits for JetStream and retries items that failed outright. */
+  timeoutSeconds?: number;
+}
+
+/** services/main.ts arguments that give the Job the topology the spec is made from. */
+export function jetstreamJobArgs(names: readonly string[], replicas: Record<Role, number>): string[] {
+  return ['jetstream-apply', '--names', names.join(','), '--replicas', ROLES.map((r) => `${r}=${replicas[r]}`).join(',')];
+}
+
+export function jetstreamApplyJob(input: JetStreamJobInput): K8sObject {
+  const timeout = input.timeoutSeconds ?? 120;
+  const { container, volumes } = clientContainer(
+    { image: input.image, auth: { kind: 'tls', secrets: { admin: clientSecretName('admin') } } },
+    input.cluster, 'admin', JETSTREAM_JOB, jetstreamJobArgs(input.names, input.replicas),
+    [{ name: 'JETSTREAM_TIMEOUT_SECONDS', value: String(timeout) }],
+  );
+  const labels = { 'app.kubernetes.io/name': JETSTREAM_JOB, 'app.kubernetes.io/part-of': 'nats-sandbox', 'nats-sandbox/region': input.cluster };
+  return plain(new Job({
+    metadata: { name: input.run ? `${JETSTREAM_JOB}-${input.run}` : JETSTREAM_JOB, namespace: NAMESPACES.nats, labels },
+    spec: {
+      // The apply retries inside; a second pod would only repeat a refusal.
+      backoffLimit: 0,
+      activeDeadlineSeconds: timeout + 60,
+      ttlSecondsAfterFinished: 3600,
+      template: {
+        metadata: { labels, annotations: { 'linkerd.io/inject': 'disabled' } },
+        spec: { restartPolicy: 'Never', containers: [container], volumes },
+      },
+    },
+  }));
+}
