@@ -257,6 +257,50 @@ describe('k3d provider against the fake toolchain', () => {
     assert.ok((JSON.parse(down.stdout).problems as string[]).some((p) => p.includes('c2-js-nats-0')));
   });
 
+  it('ran the services with their own client certificates and MySQL\'s generated passwords, printed nowhere', async () => {
+    const s = fake.state();
+    const c1 = s.contexts['k3d-c1']!.objects;
+    for (const id of ['math', 'requester', 'recorder']) {
+      assert.deepEqual(c1[`Secret/math/nats-client-${id}`]!.data, c1[`Secret/nats/nats-client-${id}`]!.data, `${id}: the certificate stage 02 issued`);
+    }
+    assert.equal(s.contexts['k3d-c2']!.objects['Secret/math/nats-client-recorder'], undefined, 'the recorder\'s certificate only where it runs');
+    const adder = c1['Deployment/math/adder']!.spec as { template: { spec: { containers: { image: string; env: { name: string; value?: string }[] }[]; volumes: { secret: { secretName: string } }[] } } };
+    assert.equal(adder.template.spec.volumes[0]!.secret.secretName, 'nats-client-math');
+    assert.ok(adder.template.spec.containers[0]!.env.some((e) => e.name === 'NATS_TLS_DIR'));
+    for (const c of NAMES) assert.deepEqual(s.k3d[c]!.images, [adder.template.spec.containers[0]!.image], `${c} has the image its pods run`);
+    const file = join(fake.sandboxDir, 'k8s/k3d/mysql-credentials.json');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const mysql = JSON.parse(readFileSync(file, 'utf8')) as { password: string; rootPassword: string };
+    assert.equal((c1['Secret/math/mysql-credentials'] as { stringData?: Record<string, string> }).stringData!.MYSQL_ROOT_PASSWORD, mysql.rootPassword);
+    const written = readdirSync(join(fake.sandboxDir, 'k8s'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name !== 'mysql-credentials.json');
+    for (const e of written) assert.ok(!readFileSync(join(e.parentPath, e.name), 'utf8').includes(mysql.password), `${e.name} holds the MySQL password`);
+    assert.ok(!fake.calls().some((c) => c.args.join(' ').includes(mysql.password)));
+  });
+
+  it('names the cluster and prints the log when a Job fails', async () => {
+    const js = await cli('07-jetstream', [...NAMES, '--provider', 'k3d', ...SMALL], { ...fake.env, FAKE_JOB_FAIL: '["k3d-c1/jetstream-apply"]' });
+    assert.equal(js.code, 1);
+    assert.match(js.stderr, /cluster c1: job nats\/jetstream-apply-[a-z0-9]+ failed:\n\s+.*not applied: stream answers: refused/);
+    assert.match(js.stderr, /fix: look at it with: kubectl --context k3d-c1 -n nats describe job jetstream-apply-/);
+    const req = await cli('08-services', [...NAMES, '--provider', 'k3d', ...SMALL], { ...fake.env, FAKE_JOB_FAIL: '["k3d-c2/requester"]' });
+    assert.equal(req.code, 1);
+    assert.match(req.stderr, /cluster c2: job math\/requester failed/);
+    assert.doesNotMatch(req.stderr, /cluster c1/);
+  });
+
+  it('replaces a requester Job of an earlier image (a Job cannot be changed), and nothing else', async () => {
+    const s = fake.state();
+    const job = s.contexts['k3d-c2']!.objects['Job/math/requester']!.spec as { template: { spec: { containers: { image: string }[] } } };
+    job.template.spec.containers[0]!.image = 'nats-sandbox-services:src-000000000000';
+    fake.seed(s);
+    fake.mark();
+    const r = await cli('08-services', [...NAMES, '--provider', 'k3d', ...SMALL], fake.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\[c2\] job requester changed: replacing its earlier run/);
+    const deletes = fake.since().filter((c) => c.args[0] === 'delete').map((c) => `${c.context} ${line(c, fake)}`);
+    assert.deepEqual(deletes, ['k3d-c2 kubectl delete job requester --namespace math --wait=true']);
+  });
+
   it('fails stage 06 with the problems when the supercluster does not form', async () => {
     const r = await cli('06-supercluster', [...NAMES, '--provider', 'k3d', ...SMALL], { ...fake.env, KUBE_WAIT_SECONDS: '1', FAKE_NATS_DOWN: '["k3d-c1/xr-js-nats-0"]' });
     assert.equal(r.code, 1);
@@ -413,7 +457,18 @@ describe('entry scripts with the fake toolchain', () => {
         assert.match(r.stdout, new RegExp(`\\[${c}\\] would run: linkerd --context k3d-${c} multicluster link-gen --cluster-name ${c}`));
       }
       assert.match(r.stdout, /assume: \[\]  ← would read: k3d cluster list -o json/);
-      for (const stage of ['01-clusters', '02-certs', '03-linkerd', '04-observability', '05-ingress', '06-supercluster']) assert.match(r.stdout, new RegExp(`✔ ${stage}`));
+      assert.match(r.stdout, /would run: docker build -f \S+\/services\/Dockerfile -t nats-sandbox-services:src-[0-9a-f]{12} /);
+      assert.equal((r.stdout.match(/would run: docker build/g) ?? []).length, 1, 'built once for stages 07 and 08');
+      for (const c of ['c1', 'c2', 'c3']) {
+        assert.match(r.stdout, new RegExp(`\\[${c}\\] would run: k3d image import nats-sandbox-services:src-[0-9a-f]{12} -c ${c}`));
+        assert.match(r.stdout, new RegExp(`\\[${c}\\] would run: kubectl --context k3d-${c} apply -f \\S+/${c}/manifests/services.yaml`));
+        assert.match(r.stdout, new RegExp(`\\[${c}\\] would wait for job math/requester and print its log`));
+      }
+      assert.match(r.stdout, /\[c1\] would run: kubectl --context k3d-c1 apply -f \S+\/c1\/manifests\/jetstream-apply-job.yaml/);
+      assert.match(r.stdout, /\[c1\] would wait for job nats\/jetstream-apply-[a-z0-9]+ and print its log/);
+      assert.match(r.stdout, /\[c1\] stdin: Secret math\/mysql-credentials/);
+      assert.doesNotMatch(r.stdout, /skipped/);
+      for (const stage of ['01-clusters', '02-certs', '03-linkerd', '04-observability', '05-ingress', '06-supercluster', '07-jetstream', '08-services']) assert.match(r.stdout, new RegExp(`✔ ${stage}`));
     } finally {
       fake.cleanup();
     }
