@@ -10,7 +10,6 @@ import { connectionFromEnv } from '../nats/client.js';
 import { startMathService } from './math/service.js';
 import { operationByService, SERVICE_NAMES } from './math/operations.js';
 import { startRecorderService } from './recorder/service.js';
-import { jetstreamApplyMain } from './jetstream-apply.js';
 import { requestMain } from './requester/cli.js';
 
 function say(line: string): void {
@@ -44,7 +43,8 @@ function onStop(fn: () => Promise<void>): void {
 async function main(argv: string[]): Promise<number> {
   const [role, ...rest] = argv;
   if (role === 'requester') return requestMain(rest);
-  if (role === 'jetstream-apply') return jetstreamApplyMain(rest, say);
+  // Loaded only for this role: the long-running services stay lean.
+  if (role === 'jetstream-apply') return (await import('./jetstream-apply.js')).jetstreamApplyMain(rest, say);
   const region = process.env.REGION ?? 'unknown';
   const instance = process.env.INSTANCE || hostname();
   if (role && SERVICE_NAMES.includes(role)) {
