@@ -40,7 +40,8 @@ export function jetstreamApplyJob(input: JetStreamJobInput): K8sObject {
     spec: {
       // The apply retries inside; a second pod would only repeat a refusal.
       backoffLimit: 0,
-      activeDeadlineSeconds: timeout + 60,
+      // It waits up to `timeout` for JetStream, then up to `timeout` again for items that failed.
+      activeDeadlineSeconds: 2 * timeout + 60,
       ttlSecondsAfterFinished: 3600,
       template: {
         metadata: { labels, annotations: { 'linkerd.io/inject': 'disabled' } },
