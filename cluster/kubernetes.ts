@@ -19,6 +19,7 @@ import { servicesStage } from './kube/services.js';
 import { readState } from './kube/state.js';
 import { superclusterStage } from './kube/supercluster.js';
 import { checkTools } from './kube/tools.js';
+import { requireServicesImage } from './kube/image.js';
 
 /** The command's names, else the ones this sandbox made (status and delete take none). */
 function withNames(ctx: StageContext, provider: KubeProvider): KubeContext {
@@ -46,6 +47,10 @@ function kubernetesProvider(provider: KubeProvider): ProviderImpl {
       '08-services': stage(servicesStage),
     },
     skipped: {},
+    async preflight(ctx: StageContext) {
+      checkTools(provider, ctx.settings.env, ctx.dryRun);
+      requireServicesImage(kubeContext(ctx, provider));
+    },
     async status(ctx: StageContext, opts: StatusOptions) {
       checkTools(provider, ctx.settings.env, ctx.dryRun);
       const k = withNames(ctx, provider);

@@ -80,6 +80,7 @@ async function dispatch(command: string, argv: string[]): Promise<number> {
   const ctx: StageContext = { names: args.names, args, settings, provider: detection.provider, runner: createRunner(args.dryRun), dryRun: args.dryRun };
 
   if (command === 'install') {
+    await impl.preflight?.(ctx);
     for (const stage of STAGES) await runStage(stage.id, impl, ctx);
     log.info(`install finished; check it with: npx zx scripts/status.mjs ${ctx.names.join(' ')}`);
     return 0;

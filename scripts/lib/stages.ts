@@ -40,6 +40,8 @@ export interface ProviderImpl {
   stages: Partial<Record<StageId, StageFn>>;
   /** One line on why a stage does nothing for this provider. */
   skipped: Partial<Record<StageId, string>>;
+  /** Checks install makes before its first stage, so bad input fails with nothing half-made. */
+  preflight?(ctx: StageContext): Promise<void>;
   /** Returns the process exit code. */
   status(ctx: StageContext, opts: StatusOptions): Promise<number>;
   delete(ctx: StageContext): Promise<void>;

@@ -383,7 +383,7 @@ describe('kube provider against the fake toolchain', () => {
 
   it('wants SERVICES_IMAGE for stages 07 and 08, before anything runs', async () => {
     fake.mark();
-    for (const stage of ['07-jetstream', '08-services']) {
+    for (const stage of ['07-jetstream', '08-services', 'install']) {
       const r = await cli(stage, args, fake.env);
       assert.equal(r.code, 2, stage);
       assert.match(r.stderr, /set SERVICES_IMAGE/);
