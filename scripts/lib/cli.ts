@@ -15,7 +15,7 @@ import { loadCredentials } from './secrets.js';
 import { loadEnvFile, readSettings } from './settings.js';
 import { STAGES, type ProviderImpl, type StageContext, type StageId } from './stages.js';
 import { reportStatus } from './status.js';
-import { writeContexts } from '../../cluster/local/contexts.js';
+import { writeContexts } from './contexts.js';
 
 const PROVIDERS: Record<ConcreteProvider, ProviderImpl> = { local: localProvider, k3d: k3dProvider, kube: kubeProvider };
 
@@ -40,8 +40,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   contexts: {
-    name: 'contexts', summary: 'Print the `nats context add` commands for the system and admin users of every cluster (mTLS, local provider); --write creates the contexts.', namesRequired: true,
-    flags: { write: { type: 'boolean', description: 'write the contexts into the NATS CLI configuration instead of printing commands' } },
+    name: 'contexts', summary: 'Print the `nats context add` commands for the system and admin users of every cluster (mTLS); --write creates the contexts.', namesRequired: true,
+    flags: {
+      write: { type: 'boolean', description: 'write the contexts into the NATS CLI configuration instead of printing commands' },
+      server: { type: 'string', placeholder: 'nats://host:4222', description: 'the address to use (required for k3d/kube: a cluster\'s ingress; local: each region\'s servers)' },
+    },
   },
   render: {
     name: 'render', summary: 'Write what the k3d/kube stages would apply: DIR/releases.json, the helm values and every manifest under DIR/<cluster>/manifests.', namesRequired: true,
@@ -94,8 +97,7 @@ async function dispatch(command: string, argv: string[]): Promise<number> {
     return reportStatus(topo, () => observe({ connection: { servers: [server], user: SYSTEM_USER, pass: credentials.sys }, expectedServers: topo.servers.length }), json);
   }
   if (command === 'contexts') {
-    if (impl.name !== 'local') throw new UsageError('contexts knows the client addresses of the local provider only; for k3d/kube use the ingress address with the certificates of stage 02');
-    writeContexts(ctx, args.flags.write === true);
+    writeContexts(ctx, args.flags.write === true, args.flags.server as string | undefined);
     return 0;
   }
   if (command === 'delete') {

@@ -191,6 +191,12 @@ describe('security of the local supercluster', () => {
       const written = await runScript('contexts', [...NAMES, '--write'], { ...sandbox.env, XDG_CONFIG_HOME: xdg });
       assert.equal(written.code, 0, written.stderr);
       const c = JSON.parse(readFileSync(join(xdg, 'nats', 'context', 'sandbox-c2-sys.json'), 'utf8')) as { url: string; ca: string; cert: string; key: string };
+      const kube = await runScript('contexts', ['c1', '--provider', 'kube', '--context', 'c1=ctx-c1'], sandbox.env);
+      assert.equal(kube.code, 2, 'k3d/kube need the ingress address');
+      assert.match(kube.stderr, /need --server/);
+      const viaIngress = await runScript('contexts', ['c1', '--provider', 'kube', '--context', 'c1=ctx-c1', '--server', 'nats://lb.example:4222'], sandbox.env);
+      assert.equal(viaIngress.code, 0, viaIngress.stderr);
+      assert.match(viaIngress.stdout, /nats context add sandbox-c1-admin --server nats:\/\/lb\.example:4222 --tlsca /);
       const nc = await connect({ servers: c.url.split(','), tls: { caFile: c.ca, certFile: c.cert, keyFile: c.key }, reconnect: false, timeout: 3000 });
       const r = await nc.request('$SYS.REQ.SERVER.PING.VARZ', '', { timeout: 2000 });
       assert.ok(r.json<{ server: { name: string } }>().server.name);
