@@ -6,16 +6,8 @@ import type { HelmRelease } from './charts.js';
 import { toYaml, toYamlDocument } from './objects.js';
 import { planManifests, planReleases, type ClusterPlan, type ManifestFile } from './plan.js';
 
-/** One entry of releases.json; `values` is relative to the render folder. */
-export interface ReleaseEntry {
-  cluster: string;
-  context: string;
-  namespace: string;
-  release: string;
-  chart: string;
-  version: string;
-  values: string;
-}
+/** One entry of releases.json: the release without its repo, `values` a path relative to the render folder. */
+export type ReleaseEntry = Omit<HelmRelease, 'values' | 'repo'> & { values: string };
 
 export function valuesPath(release: HelmRelease): string {
   return `${release.cluster}/values/${release.release}.yaml`;

@@ -45,62 +45,51 @@ const metadata = {
   properties: { name: str, namespace: str, labels: stringMap, annotations: stringMap },
 } as const;
 
+/** A custom resource: apiVersion, kind, metadata and this spec, nothing else. */
+function customResource(spec: object): object {
+  return { type: 'object', required: ['apiVersion', 'kind', 'metadata', 'spec'], additionalProperties: false, properties: { apiVersion: str, kind: str, metadata, spec } };
+}
+
 /** The CRD fields the renderers use, from the CRDs of the pinned charts; anything else is an error. */
 const CRD_SCHEMAS: Record<string, object> = {
   // haproxytech kubernetes-ingress: crs/definition/ingress.v1.haproxy.org_tcps.yaml
-  'ingress.v1.haproxy.org/v1/TCP': {
-    type: 'object',
-    required: ['apiVersion', 'kind', 'metadata', 'spec'],
-    additionalProperties: false,
-    properties: {
-      apiVersion: str, kind: str, metadata,
-      spec: {
-        type: 'array', minItems: 1,
-        items: {
-          type: 'object', required: ['name', 'frontend', 'service'], additionalProperties: false,
+  'ingress.v1.haproxy.org/v1/TCP': customResource({
+    type: 'array', minItems: 1,
+    items: {
+      type: 'object', required: ['name', 'frontend', 'service'], additionalProperties: false,
+      properties: {
+        name: str,
+        frontend: {
+          type: 'object', required: ['name', 'binds'], additionalProperties: false,
           properties: {
-            name: str,
-            frontend: {
-              type: 'object', required: ['name', 'binds'], additionalProperties: false,
-              properties: {
-                name: str, tcplog: { type: 'boolean' },
-                binds: { type: 'array', minItems: 1, items: { type: 'object', required: ['port'], additionalProperties: false, properties: { name: { type: 'string', pattern: '^[^\\s]+$' }, port } } },
-              },
-            },
-            service: { type: 'object', required: ['name', 'port'], additionalProperties: false, properties: { name: str, port } },
+            name: str, tcplog: { type: 'boolean' },
+            binds: { type: 'array', minItems: 1, items: { type: 'object', required: ['port'], additionalProperties: false, properties: { name: { type: 'string', pattern: '^[^\\s]+$' }, port } } },
           },
         },
+        service: { type: 'object', required: ['name', 'port'], additionalProperties: false, properties: { name: str, port } },
       },
     },
-  },
+  }),
   // prometheus-operator monitoring.coreos.com/v1 PodMonitor
-  'monitoring.coreos.com/v1/PodMonitor': {
-    type: 'object',
-    required: ['apiVersion', 'kind', 'metadata', 'spec'],
-    additionalProperties: false,
+  'monitoring.coreos.com/v1/PodMonitor': customResource({
+    type: 'object', required: ['selector', 'podMetricsEndpoints'], additionalProperties: false,
     properties: {
-      apiVersion: str, kind: str, metadata,
-      spec: {
-        type: 'object', required: ['selector', 'podMetricsEndpoints'], additionalProperties: false,
-        properties: {
-          namespaceSelector: { type: 'object', additionalProperties: false, properties: { any: { type: 'boolean' }, matchNames: { type: 'array', items: str } } },
-          selector: { type: 'object', additionalProperties: false, properties: { matchLabels: stringMap } },
-          podMetricsEndpoints: {
-            type: 'array', minItems: 1,
-            items: {
-              type: 'object', required: ['port'], additionalProperties: false,
-              properties: {
-                port: str, path: str, interval: { type: 'string', pattern: '^(0|(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$' },
-                relabelings: {
-                  type: 'array',
-                  items: {
-                    type: 'object', additionalProperties: false,
-                    properties: {
-                      action: { enum: ['replace', 'keep', 'drop', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase', 'keepequal', 'dropequal'] },
-                      sourceLabels: { type: 'array', items: { type: 'string', pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' } },
-                      regex: { type: 'string' }, targetLabel: { type: 'string' }, replacement: { type: 'string' }, separator: { type: 'string' },
-                    },
-                  },
+      namespaceSelector: { type: 'object', additionalProperties: false, properties: { any: { type: 'boolean' }, matchNames: { type: 'array', items: str } } },
+      selector: { type: 'object', additionalProperties: false, properties: { matchLabels: stringMap } },
+      podMetricsEndpoints: {
+        type: 'array', minItems: 1,
+        items: {
+          type: 'object', required: ['port'], additionalProperties: false,
+          properties: {
+            port: str, path: str, interval: { type: 'string', pattern: '^(0|(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$' },
+            relabelings: {
+              type: 'array',
+              items: {
+                type: 'object', additionalProperties: false,
+                properties: {
+                  action: { enum: ['replace', 'keep', 'drop', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase', 'keepequal', 'dropequal'] },
+                  sourceLabels: { type: 'array', items: { type: 'string', pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' } },
+                  regex: { type: 'string' }, targetLabel: { type: 'string' }, replacement: { type: 'string' }, separator: { type: 'string' },
                 },
               },
             },
@@ -108,7 +97,7 @@ const CRD_SCHEMAS: Record<string, object> = {
         },
       },
     },
-  },
+  }),
 };
 
 const ajv = new Ajv({ allErrors: true, strict: true });
