@@ -374,7 +374,7 @@ describe('kube provider against the fake toolchain', () => {
   after(() => fake.cleanup());
 
   it('stops before anything when a name has no context', async () => {
-    const r = await cli('install', ['east', 'north', '--provider', 'kube', '--context', 'east=east-admin'], fake.env);
+    const r = await cli('install', ['east', 'north', '--provider', 'kube', '--context', 'east=east-admin'], { ...fake.env, SERVICES_IMAGE: IMAGE });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /north: no context 'north'/);
     assert.match(r.stderr, /--context <name>=<context>/);
