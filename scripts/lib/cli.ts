@@ -1,7 +1,4 @@
 // Command dispatch for every script: parse and validate first, then choose the provider, then act.
-import { k3dProvider, kubeProvider } from '../../cluster/kubernetes.js';
-import { renderCommand } from '../../cluster/kube/render-command.js';
-import { localProvider } from '../../cluster/local/provider.js';
 import { MissingToolError } from '../../cluster/local/nats-server-bin.js';
 import { LocalError } from '../../cluster/local/supercluster.js';
 import { observe } from '../../nats/observe.js';
@@ -17,7 +14,12 @@ import { STAGES, type ProviderImpl, type StageContext, type StageId } from './st
 import { reportStatus } from './status.js';
 import { writeContexts } from './contexts.js';
 
-const PROVIDERS: Record<ConcreteProvider, ProviderImpl> = { local: localProvider, k3d: k3dProvider, kube: kubeProvider };
+// Loaded on demand: the Kubernetes models are large, and a local run should not pay for them.
+const PROVIDERS: Record<ConcreteProvider, () => Promise<ProviderImpl>> = {
+  local: async () => (await import('../../cluster/local/provider.js')).localProvider,
+  k3d: async () => (await import('../../cluster/kubernetes.js')).k3dProvider,
+  kube: async () => (await import('../../cluster/kubernetes.js')).kubeProvider,
+};
 
 const STAGE_SUMMARIES: Record<StageId, string> = {
   '01-clusters': 'Stage 01: create the clusters (k3d), check the contexts (kube), or plan ports and check tools (local).',
@@ -76,10 +78,10 @@ async function dispatch(command: string, argv: string[]): Promise<number> {
   const settings = readSettings();
   const json = args.flags.json === true;
   setQuiet(json);
-  if (command === 'render') return renderCommand(args, settings);
+  if (command === 'render') return (await import('../../cluster/kube/render-command.js')).renderCommand(args, settings);
   const detection = await chooseProvider(args.provider, settings.provider);
   log.info(`provider: ${detection.provider} (${detection.reason})${args.dryRun ? ' — dry run: nothing is changed' : ''}`);
-  const impl = PROVIDERS[detection.provider];
+  const impl = await PROVIDERS[detection.provider]();
   const ctx: StageContext = { names: args.names, args, settings, provider: detection.provider, runner: createRunner(args.dryRun), dryRun: args.dryRun };
 
   if (command === 'install') {
