@@ -10,6 +10,11 @@ import { log, setQuiet } from '../../scripts/lib/log.js';
 import { loadCredentials } from '../../scripts/lib/secrets.js';
 import { loadEnvFile, readSettings } from '../../scripts/lib/settings.js';
 import { runRequester, type RunResult } from './run.js';
+import { randomUUID } from 'node:crypto';
+import { privateMysqlUrl } from '../../cluster/local/mysql.js';
+import { AnswersDb } from '../recorder/db.js';
+import { parseMysqlUrl } from '../recorder/mysql-url.js';
+import { TABLE } from '../recorder/rows.js';
 
 export const REQUEST_HELP = `Ask the math services from one region and publish every answer into JetStream.
 
@@ -99,6 +104,27 @@ export function summaryText(r: RunResult): string {
   ].join('\n');
 }
 
+/**
+ * What the recorder stored of this run, once it has caught up (or after a while): the proof that
+ * every significant answer reached MySQL exactly once.
+ */
+async function recordedText(url: string, runId: string, published: number, waitMs = 15_000): Promise<string> {
+  const db = new AnswersDb(parseMysqlUrl(url));
+  try {
+    const deadline = Date.now() + waitMs;
+    let n = await db.count(`${runId}.`);
+    while (n.matching < published && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      n = await db.count(`${runId}.`);
+    }
+    return `recorded in MySQL ${parseMysqlUrl(url).database}.${TABLE}: ${n.matching} of this run's ${published} significant answers (${n.all} rows in all)`;
+  } catch (e) {
+    return `recorded in MySQL: could not read the table (${(e as Error).message})`;
+  } finally {
+    await db.close();
+  }
+}
+
 export async function requestMain(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   try {
     loadEnvFile();
@@ -109,10 +135,11 @@ export async function requestMain(argv: string[], env: NodeJS.ProcessEnv = proce
     }
     setQuiet(args.json);
     const nc = await connect({ ...connectionFor(args, env), timeout: 5000 });
+    const runId = randomUUID().slice(0, 8);
     let result: RunResult;
     try {
       result = await runRequester(nc, {
-        count: args.count, concurrency: args.concurrency, timeoutMs: args.timeoutMs,
+        runId, count: args.count, concurrency: args.concurrency, timeoutMs: args.timeoutMs,
         ...(args.seed !== undefined ? { seed: args.seed } : {}),
         onError: (what) => log.warn(what),
       });
@@ -120,7 +147,11 @@ export async function requestMain(argv: string[], env: NodeJS.ProcessEnv = proce
       await nc.drain().catch(() => undefined);
     }
     if (args.json) process.stdout.write(`${JSON.stringify(result.summary)}\n`);
-    else log.info(summaryText(result));
+    else {
+      log.info(summaryText(result));
+      const mysql = env.NATS_URL ? undefined : env.MYSQL_URL || privateMysqlUrl(readSettings(env).sandboxDir);
+      if (mysql) log.info(await recordedText(mysql, runId, result.summary.published.significant));
+    }
     const publishFailures = result.failures.publish ?? 0;
     return result.summary.errors || publishFailures ? 1 : 0;
   } catch (e) {

@@ -52,6 +52,15 @@ describe('recorder into MySQL', { timeout: 600_000 }, () => {
     assert.equal(c.rows, published);
   });
 
+  it('tells the user, in text mode, that every significant answer of the run is in MySQL', async () => {
+    const r = await fx.run('request', ['--from', 'c1', '--count', '20']);
+    expectOk(r, 'request');
+    const mine = Number(/published: significant (\d+)/.exec(r.stdout)?.[1]);
+    published += mine; // the later tests count every row
+    assert.ok(mine > 0, r.stdout);
+    assert.match(r.stdout, new RegExp(`recorded in MySQL answers\\.significant: ${mine} of this run's ${mine} significant answers`));
+  });
+
   it('loses nothing and doubles nothing when every recorder is killed mid-run and restarted', async () => {
     const running = fx.run('request', ['--from', 'c1', '--count', '150', '--concurrency', '2', '--json']);
     await waitFor('rows from the new run', () => countRows(url), (c) => c.rows > published, 30_000);
