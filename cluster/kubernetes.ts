@@ -51,6 +51,12 @@ function kubernetesProvider(provider: KubeProvider): ProviderImpl {
       checkTools(provider, ctx.settings.env, ctx.dryRun);
       requireServicesImage(kubeContext(ctx, provider));
     },
+    async region(ctx: StageContext, action: 'down' | 'up') {
+      if (provider === 'kube') throw new UsageError('region down/up stops k3d clusters; with existing clusters (kube) scale the NATS StatefulSets of a context to 0 and back instead');
+      const { lifecycle } = await import('./k3d/lifecycle.js');
+      const code = await lifecycle(action === 'down' ? 'stop' : 'start', [...ctx.names, ...(ctx.dryRun ? ['--dry-run'] : [])]);
+      if (code !== 0) throw new UsageError(`k3d cluster ${action === 'down' ? 'stop' : 'start'} failed (see above)`);
+    },
     async status(ctx: StageContext, opts: StatusOptions) {
       checkTools(provider, ctx.settings.env, ctx.dryRun);
       const k = withNames(ctx, provider);

@@ -24,7 +24,8 @@ export interface Gatewayz {
 }
 export interface Jsz {
   disabled?: boolean;
-  meta_cluster?: { leader?: string; cluster_size?: number };
+  /** `replicas` (the other peers) is filled in on the meta leader only. */
+  meta_cluster?: { leader?: string; cluster_size?: number; replicas?: { name: string; current?: boolean; offline?: boolean; peer?: string }[] | null };
 }
 
 export interface MonitorAnswers {
@@ -58,6 +59,7 @@ export function liveServers(answers: readonly MonitorAnswers[]): LiveServer[] {
       uptime: varz.uptime ?? '',
       ...(meta?.leader ? { metaLeader: meta.leader } : {}),
       ...(meta?.cluster_size !== undefined ? { metaClusterSize: meta.cluster_size } : {}),
+      ...(meta?.replicas ? { metaPeers: meta.replicas.map((r) => ({ name: r.name, current: r.current === true, offline: r.offline === true, ...(r.peer ? { peer: r.peer } : {}) })) } : {}),
     };
   }).sort((a, b) => a.name.localeCompare(b.name));
 }

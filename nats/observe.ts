@@ -41,6 +41,21 @@ export async function withConnection<T>(opts: ConnectionOptions, fn: (nc: NatsCo
   }
 }
 
+/**
+ * Remove meta group peers of servers that are gone for good ($JS.API.SERVER.REMOVE, system
+ * account), so they no longer count against the JetStream quorum.
+ */
+export async function removeMetaPeers(connection: ConnectionOptions, peerIds: string[]): Promise<string[]> {
+  return withConnection({ name: 'sandbox-peer-remove', ...connection }, async (nc) => {
+    const removed: string[] = [];
+    for (const id of peerIds) {
+      const r = await nc.request('$JS.API.SERVER.REMOVE', JSON.stringify({ peer_id: id }), { timeout: 5000 }).catch(() => undefined);
+      if (r?.json<{ success?: boolean }>()?.success) removed.push(id);
+    }
+    return removed;
+  });
+}
+
 /** Every server that answers, as a LiveServer. */
 export async function observe(opts: ObserveOptions): Promise<LiveServer[]> {
   const wait = opts.waitMs ?? 2000;

@@ -22,8 +22,10 @@ export interface LiveServer {
   uptime: string;
   /** JetStream meta leader as this server sees it (JetStream servers only). */
   metaLeader?: string;
-  /** Size of the JetStream meta group as this server sees it. */
+  /** Size of the JetStream meta group as this server sees it (only the leader's view is reliable). */
   metaClusterSize?: number;
+  /** The other meta group peers, as the meta leader reports them. */
+  metaPeers?: { name: string; current: boolean; offline: boolean; peer?: string }[];
 }
 
 export interface ClusterRow {
@@ -43,6 +45,8 @@ export interface Verdict {
   problems: string[];
   clusters: ClusterRow[];
   metaLeader?: string;
+  /** Offline meta group peers that are no server of the topology (removed servers): safe to remove. */
+  stalePeers: { name: string; peer: string }[];
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -100,15 +104,28 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
   const jsServers = live.filter((s) => s.jetstream && expectedNames.has(s.name));
   const leaders = [...new Set(jsServers.map((s) => s.metaLeader).filter((l): l is string => !!l))];
   let metaLeader: string | undefined;
+  const stalePeers: { name: string; peer: string }[] = [];
   if (expected.jetstreamServers > 0) {
     const leaderless = jsServers.filter((s) => !s.metaLeader).map((s) => s.name);
     if (leaders.length === 0) problems.push('JetStream has no meta leader');
     else if (leaders.length > 1) problems.push(`JetStream servers disagree on the meta leader: ${listOf(leaders)}`);
     else metaLeader = leaders[0];
     if (leaders.length > 0 && leaderless.length) problems.push(`${leaderless.length} JetStream server(s) see no meta leader: ${listOf(leaderless)}`);
-    const sizes = [...new Set(jsServers.map((s) => s.metaClusterSize).filter((n): n is number => n !== undefined))];
-    const wrong = sizes.filter((n) => n !== expected.jetstreamServers);
-    if (wrong.length) problems.push(`JetStream meta group size ${wrong.join('/')} seen, expected ${expected.jetstreamServers}`);
+    // The leader's view is the one that counts: a follower that just restarted may report a stale size.
+    const leader = metaLeader ? jsServers.find((s) => s.name === metaLeader) : undefined;
+    if (leader?.metaClusterSize !== undefined && leader.metaClusterSize !== expected.jetstreamServers) {
+      problems.push(`the JetStream meta group has ${leader.metaClusterSize} peers (as its leader ${leader.name} sees it), expected ${expected.jetstreamServers}`);
+    }
+    const peers = leader?.metaPeers ?? [];
+    // A removed server stays a meta peer (counted in the quorum) until it is removed explicitly.
+    // Only when every expected JetStream server is an online peer can an offline one be none of
+    // ours (a restarted group may know a peer by its id only).
+    const online = new Set([leader?.name, ...peers.filter((p) => !p.offline).map((p) => p.name)]);
+    const allOurs = expected.servers.filter((s) => s.jetstream).every((s) => online.has(s.name));
+    if (allOurs) for (const p of peers) if (p.offline && p.peer && !expectedNames.has(p.name)) stalePeers.push({ name: p.name, peer: p.peer });
+    if (stalePeers.length) problems.push(`the JetStream meta group still counts ${stalePeers.length} removed server(s): ${listOf(stalePeers.map((p) => p.name))}`);
+    const behind = peers.filter((p) => (p.offline || !p.current) && !stalePeers.some((s) => s.peer === p.peer)).map((p) => p.name);
+    if (behind.length) problems.push(`JetStream meta peer(s) offline or not current: ${listOf(behind)}`);
   }
-  return { ok: problems.length === 0, problems, clusters, ...(metaLeader ? { metaLeader } : {}) };
+  return { ok: problems.length === 0, problems, clusters, stalePeers, ...(metaLeader ? { metaLeader } : {}) };
 }

@@ -4,17 +4,18 @@ import { join } from 'node:path';
 import { verdictLine } from '../../nats/report.js';
 import { byRegion } from '../../services/discovery.js';
 import { buildTopology } from '../../nats/topology.js';
-import { formatDuration, log } from '../../scripts/lib/log.js';
+import { formatDuration, log, step } from '../../scripts/lib/log.js';
 import { loadCredentials } from '../../scripts/lib/secrets.js';
 import type { ProviderImpl, StageContext, StatusOptions } from '../../scripts/lib/stages.js';
 import { reportStatus, type StatusSection } from '../../scripts/lib/status.js';
 import { UsageError } from '../../scripts/lib/args.js';
 import { jetstreamSpec } from '../../nats/jetstream/spec.js';
 import { jetstreamStage } from './jetstream.js';
-import { stopRegionServices } from './services.js';
+import { processesOnDisk, stopRegionServices } from './services.js';
 import { servicesStage, servicesStatus, servicesTable } from './services-stage.js';
 import { findNatsServer } from './nats-server-bin.js';
 import { ensureLocalPki, pkiPaths } from './pki.js';
+import { regionLocal } from './region.js';
 import { allPorts } from './ports.js';
 import { ourPid, stopProcess } from './processes.js';
 import { localPaths, readPlan, writePlan } from './state.js';
@@ -77,6 +78,7 @@ async function superclusterStage(ctx: StageContext): Promise<void> {
   let lastReport = 0;
   const { live, verdict } = await waitConverged({
     topo, plan, credentials, timeoutMs: ctx.settings.convergeTimeoutMs,
+    onRemovedPeers: (names) => names.length && log.info(`  removed ${names.length} JetStream meta peer(s) of servers no longer in the topology`),
     onProgress: (v) => {
       if (!v.ok && performance.now() - lastReport > 5000) {
         lastReport = performance.now();
@@ -209,4 +211,9 @@ export const localProvider: ProviderImpl = {
   },
   status,
   delete: deleteLocal,
+  region: (ctx, action) => regionLocal(ctx, action, async (all) => {
+    await step(`06-supercluster (local: ${all.names.join(' ')})`, () => superclusterStage(all));
+    // Services come back only where stage 08 had run: other regions still have theirs.
+    if (processesOnDisk(all.settings.sandboxDir).length) await step(`08-services (local: ${all.names.join(' ')})`, () => servicesStageLocal(all));
+  }),
 };

@@ -54,7 +54,7 @@ async function resolveMysql(ctx: StageContext, s: ServicesSettings): Promise<str
 }
 
 export async function servicesStage(ctx: StageContext, topo: Topology, plan: LocalPlan, credentials: Credentials): Promise<void> {
-  const s = readServicesSettings(ctx.settings.env, ctx.settings.portBase);
+  const s = readServicesSettings(ctx.settings.env, plan.portBase);
   const mysqlUrl = await resolveMysql(ctx, s);
   const processes = plannedProcesses(topo, { instances: s.instances, recorder: mysqlUrl !== undefined });
   const input: ApplyServicesInput = {

@@ -7,12 +7,13 @@ import { localAddressing } from '../../nats/addressing.js';
 import { connectionFromEnv, type ClientEnv } from '../../nats/client.js';
 import { toNatsConf } from '../../nats/conf.js';
 import { expectedTopology } from '../../nats/expected.js';
-import { observe } from '../../nats/observe.js';
+import { observe, removeMetaPeers } from '../../nats/observe.js';
+import type { ConnectionOptions } from '@nats-io/transport-node';
 import { serverConfig, SYSTEM_USER, type Credentials, type JetStreamLimits, type ServerTls } from '../../nats/server-config.js';
 import { buildTopology, resolveReplicas, type Role, type Topology } from '../../nats/topology.js';
 import { verify, type LiveServer, type Verdict } from '../../nats/verify.js';
 import { describeBusyPorts, findBusyPorts } from './port-check.js';
-import { allPorts, planPorts, type PortPlan } from './ports.js';
+import { allPorts, DEFAULT_PORT_BASE, planPorts, type PortPlan } from './ports.js';
 import { commandOf, isAlive, logTail, ourPid, removePidFile, startDetached, stopProcess } from './processes.js';
 import { localPaths, readPlan, type LocalPlan } from './state.js';
 
@@ -28,7 +29,8 @@ export interface PlanInput {
   names: string[];
   /** Replicas from flags and environment; the saved plan and defaults fill the rest. */
   replicas: Partial<Record<Role, number>>;
-  portBase: number;
+  /** Undefined: keep the saved plan's base (or the default for a new sandbox). */
+  portBase?: number | undefined;
 }
 
 /** The topology and port plan for `names`, keeping what an earlier run saved where it still applies. */
@@ -36,9 +38,10 @@ export function resolvePlan(input: PlanInput): { topo: Topology; plan: LocalPlan
   const previous = readPlan(input.sandboxDir);
   const replicas = resolveReplicas(input.replicas, previous?.replicas);
   const topo = buildTopology(input.names, { replicas });
-  const keep = previous && previous.portBase === input.portBase ? previous.ports : {};
-  const ports = planPorts(topo.servers.map((s) => s.name), input.portBase, keep);
-  return { topo, plan: { version: 1, names: [...input.names], replicas, portBase: input.portBase, ports }, ...(previous ? { previous } : {}) };
+  const portBase = input.portBase ?? previous?.portBase ?? DEFAULT_PORT_BASE;
+  const keep = previous && previous.portBase === portBase ? previous.ports : {};
+  const ports = planPorts(topo.servers.map((s) => s.name), portBase, keep);
+  return { topo, plan: { version: 1, names: [...input.names], replicas, portBase, ports }, ...(previous ? { previous } : {}) };
 }
 
 export function renderLocalConfigs(topo: Topology, ports: PortPlan, credentials: Credentials, sandboxDir: string, jsLimits?: JetStreamLimits, tls?: ServerTls): Map<string, string> {
@@ -160,6 +163,8 @@ export interface ConvergeOptions {
   credentials: Credentials;
   timeoutMs: number;
   onProgress?: (verdict: Verdict, live: LiveServer[]) => void;
+  /** Meta group peers of removed servers that were taken out of the group. */
+  onRemovedPeers?: (names: string[]) => void;
 }
 
 export function clientUrls(plan: LocalPlan, names?: string[]): string[] {
@@ -186,14 +191,15 @@ export function localClientEnv(topo: Topology, plan: LocalPlan, credentials: Cre
   return tlsDir ? { NATS_URL: url, NATS_TLS_DIR: tlsDir } : { NATS_URL: url, NATS_USER: identity, NATS_PASSWORD: credentials[identity] };
 }
 
-export async function observeLocal(topo: Topology, plan: LocalPlan, credentials: Credentials, waitMs = 2000): Promise<LiveServer[]> {
+/** The system user's connection to any server of the topology. */
+function systemConnection(topo: Topology, plan: LocalPlan, credentials: Credentials): ConnectionOptions {
   const servers = clientUrls(plan, topo.servers.map((s) => s.name));
   const tlsDir = credentials.clientTls?.sys;
-  return observe({
-    connection: tlsDir ? connectionFromEnv({ NATS_URL: servers.join(','), NATS_TLS_DIR: tlsDir }) : { servers, user: SYSTEM_USER, pass: credentials.sys },
-    expectedServers: topo.servers.length,
-    waitMs,
-  });
+  return tlsDir ? connectionFromEnv({ NATS_URL: servers.join(','), NATS_TLS_DIR: tlsDir }) : { servers, user: SYSTEM_USER, pass: credentials.sys };
+}
+
+export async function observeLocal(topo: Topology, plan: LocalPlan, credentials: Credentials, waitMs = 2000): Promise<LiveServer[]> {
+  return observe({ connection: systemConnection(topo, plan, credentials), expectedServers: topo.servers.length, waitMs });
 }
 
 /** Poll the live system until it matches the model, or fail naming what did not converge. */
@@ -209,6 +215,10 @@ export async function waitConverged(opts: ConvergeOptions): Promise<{ verdict: V
       last = { verdict, live };
       opts.onProgress?.(verdict, live);
       if (verdict.ok) return last;
+      if (verdict.stalePeers.length) {
+        const removed = await removeMetaPeers(systemConnection(opts.topo, opts.plan, opts.credentials), verdict.stalePeers.map((p) => p.peer));
+        opts.onRemovedPeers?.(verdict.stalePeers.filter((p) => removed.includes(p.peer)).map((p) => p.name));
+      }
     } catch (e) {
       lastError = (e as Error).message;
     }

@@ -139,7 +139,7 @@ async function applyStream(jsm: JetStreamManager, s: StreamSpec): Promise<ApplyR
     await jsm.streams.update(s.name, update as Partial<StreamConfig>);
     return { ...base, action: 'updated', detail: diff.join(', ') };
   } catch (e) {
-    return { ...base, action: 'refused', detail: `${diff.join(', ')}: ${errorText(e)}` };
+    return updateFailure(base, diff, e);
   }
 }
 
@@ -160,7 +160,7 @@ async function applyConsumer(jsm: JetStreamManager, c: ConsumerSpec): Promise<Ap
     await jsm.consumers.update(c.stream, c.durable, consumerConfig(c));
     return { ...base, action: 'updated', detail: diff.join(', ') };
   } catch (e) {
-    return { ...base, action: 'refused', detail: `${diff.join(', ')}: ${errorText(e)}` };
+    return updateFailure(base, diff, e);
   }
 }
 
@@ -188,8 +188,18 @@ async function applyKv(nc: NatsConnection, jsm: JetStreamManager, k: KvSpec): Pr
     } as Partial<StreamConfig>);
     return { ...base, action: 'updated', detail: diff.join(', ') };
   } catch (e) {
-    return { ...base, action: 'refused', detail: `${diff.join(', ')}: ${errorText(e)}` };
+    return updateFailure(base, diff, e);
   }
+}
+
+/**
+ * An update the server did not answer in time (a stream group still electing its leader after a
+ * restart) is a failure to retry; an answer that says no is a refusal, final.
+ */
+function updateFailure(base: Pick<ApplyResult, 'kind' | 'name'>, diff: string[], e: unknown): ApplyResult {
+  const text = errorText(e);
+  const transient = /timeout|no responders|503/i.test(text) || (e as Error)?.name === 'TimeoutError';
+  return { ...base, action: transient ? 'failed' : 'refused', detail: `${diff.join(', ')}: ${text}` };
 }
 
 /** A lookup that did not answer (no leader yet after a restart) is a failure to retry, not a crash. */

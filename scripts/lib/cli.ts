@@ -52,6 +52,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
     name: 'render', summary: 'Write what the k3d/kube stages would apply: DIR/releases.json, the helm values and every manifest under DIR/<cluster>/manifests.', namesRequired: true,
     flags: { out: { type: 'string', placeholder: 'DIR', description: 'folder to write to (created if missing)' } },
   },
+  region: {
+    name: 'region', summary: 'Lose a region and bring it back: --down stops every process (local) or the k3d cluster of the named clusters, --up starts them again and lets the supercluster heal.', namesRequired: true,
+    flags: {
+      down: { type: 'boolean', description: 'take the named clusters down' },
+      up: { type: 'boolean', description: 'bring them back (local: reconciles the whole sandbox)' },
+    },
+  },
   delete: { name: 'delete', summary: 'Remove everything the stages made for the given cluster names (all of the sandbox when no names are given).', namesRequired: false },
   ...Object.fromEntries(STAGES.map((s) => [s.id, { name: s.id, summary: STAGE_SUMMARIES[s.id], namesRequired: true }])),
 };
@@ -100,6 +107,13 @@ async function dispatch(command: string, argv: string[]): Promise<number> {
   }
   if (command === 'contexts') {
     writeContexts(ctx, args.flags.write === true, args.flags.server as string | undefined);
+    return 0;
+  }
+  if (command === 'region') {
+    const down = args.flags.down === true;
+    if (down === (args.flags.up === true)) throw new UsageError('region takes exactly one of --down or --up, e.g. region c3 --down');
+    if (!impl.region) throw new UsageError(`region is not available for the ${impl.name} provider`);
+    await step(`region ${ctx.names.join(' ')} ${down ? 'down' : 'up'} (${impl.name})`, () => impl.region!(ctx, down ? 'down' : 'up'));
     return 0;
   }
   if (command === 'delete') {

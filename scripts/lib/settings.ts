@@ -12,7 +12,8 @@ export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..
 export interface Settings {
   provider: ProviderName;
   sandboxDir: string;
-  portBase: number;
+  /** LOCAL_PORT_BASE when set; otherwise the saved plan's base, else the default (see resolvePlan). */
+  portBase?: number;
   natsServerBin?: string;
   /** Replica counts set in the environment (flags and the saved plan may add more). */
   replicas: Partial<Record<Role, number>>;
@@ -50,7 +51,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
     provider,
     sandboxDir: isAbsolute(sandbox) ? sandbox : resolve(PROJECT_ROOT, sandbox),
-    portBase: int(env, 'LOCAL_PORT_BASE', DEFAULT_PORT_BASE, 1024),
+    ...(env.LOCAL_PORT_BASE ? { portBase: int(env, 'LOCAL_PORT_BASE', DEFAULT_PORT_BASE, 1024) } : {}),
     ...(env.NATS_SERVER_BIN ? { natsServerBin: env.NATS_SERVER_BIN } : {}),
     replicas,
     convergeTimeoutMs: int(env, 'CONVERGE_TIMEOUT_SECONDS', 90) * 1000,

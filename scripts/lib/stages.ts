@@ -42,6 +42,8 @@ export interface ProviderImpl {
   skipped: Partial<Record<StageId, string>>;
   /** Checks install makes before its first stage, so bad input fails with nothing half-made. */
   preflight?(ctx: StageContext): Promise<void>;
+  /** Take the named regions down (all their processes or nodes) or bring them back. */
+  region?(ctx: StageContext, action: 'down' | 'up'): Promise<void>;
   /** Returns the process exit code. */
   status(ctx: StageContext, opts: StatusOptions): Promise<number>;
   delete(ctx: StageContext): Promise<void>;

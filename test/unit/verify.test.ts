@@ -71,8 +71,14 @@ describe('verify live against expected', () => {
     const split = healthy();
     split.find((s) => s.name === 'c2-js-nats-0')!.metaLeader = 'c2-js-nats-0';
     assert.match(verify(expected, split).problems.join('\n'), /disagree on the meta leader/);
-    const small = healthy().map((s) => (s.jetstream ? { ...s, metaClusterSize: 3 } : s));
-    assert.match(verify(expected, small).problems.join('\n'), /meta group size 3 seen, expected 4/);
+    const small = healthy().map((s) => (s.name === 'c1-js-nats-0' ? { ...s, metaClusterSize: 3 } : s));
+    assert.match(verify(expected, small).problems.join('\n'), /meta group has 3 peers \(as its leader c1-js-nats-0 sees it\), expected 4/);
+    const staleFollower = healthy().map((s) => (s.name === 'c2-js-nats-0' ? { ...s, metaClusterSize: 2 } : s));
+    assert.deepEqual(verify(expected, staleFollower).problems, [], 'a follower that just restarted may report a stale size');
+    const lagging = healthy().map((s) => (s.name === 'c1-js-nats-0' ? { ...s, metaPeers: [
+      { name: 'c2-js-nats-0', current: true, offline: false }, { name: 'c1-xr-js-nats-0', current: false, offline: false }, { name: 'c2-xr-js-nats-0', current: false, offline: true },
+    ] } : s));
+    assert.match(verify(expected, lagging).problems.join('\n'), /meta peer\(s\) offline or not current: c1-xr-js-nats-0, c2-xr-js-nats-0/);
   });
 
   it('names unexpected servers', () => {
@@ -90,5 +96,27 @@ describe('verify live against expected', () => {
     const json = statusJson(v, live);
     assert.deepEqual(Object.keys(json).slice(0, 4), ['servers', 'clusters', 'ok', 'problems']);
     assert.equal(json.servers[0]!.gateways, 2);
+  });
+});
+
+describe('meta peers of removed servers', () => {
+  const withPeers = (peers: NonNullable<LiveServer['metaPeers']>) => healthy().map((s) => (s.name === 'c1-js-nats-0' ? { ...s, metaPeers: peers } : s));
+  const ours = [
+    { name: 'c2-js-nats-0', current: true, offline: false, peer: 'p2' },
+    { name: 'c1-xr-js-nats-0', current: true, offline: false, peer: 'p3' },
+    { name: 'c2-xr-js-nats-0', current: true, offline: false, peer: 'p4' },
+  ];
+
+  it('names offline peers that are no server of the topology once all of ours are online', () => {
+    const v = verify(expected, withPeers([...ours, { name: 'Server name unknown at this time (peerID: x1)', current: false, offline: true, peer: 'x1' }]));
+    assert.deepEqual(v.stalePeers, [{ name: 'Server name unknown at this time (peerID: x1)', peer: 'x1' }]);
+    assert.match(v.problems.join('\n'), /still counts 1 removed server/);
+  });
+
+  it('never calls a peer stale while one of ours is offline (a region that is only down)', () => {
+    const down = ours.map((p) => (p.name === 'c2-xr-js-nats-0' ? { ...p, current: false, offline: true } : p));
+    const v = verify(expected, withPeers([...down, { name: 'Server name unknown at this time (peerID: x1)', current: false, offline: true, peer: 'x1' }]));
+    assert.deepEqual(v.stalePeers, []);
+    assert.match(v.problems.join('\n'), /offline or not current: c2-xr-js-nats-0/);
   });
 });
