@@ -17,6 +17,7 @@ import { k3dIngressHost } from '../../nats/addressing.js';
 import { DEFAULT_JS_LIMITS, type Credentials } from '../../nats/server-config.js';
 import { buildTopology } from '../../nats/topology.js';
 import { ROOT } from '../helpers.js';
+import { PRIVATE_KEY_LABEL } from '../secret-scan.js';
 
 const creds: Credentials = {
   sys: 'sys-secret-1', admin: 'admin-secret-1', math: 'math-secret-1', requester: 'req-secret-1', recorder: 'rec-secret-1',
@@ -167,7 +168,7 @@ describe('render folder', () => {
     assert.ok(server.spec.dnsNames.includes('k3d-c2-agent-0'), 'k3d: the node the other clusters dial');
     const kube = pki('kube', 'c2').find((o) => o.metadata.name === 'nats-server-tls')!;
     assert.ok(!kube.spec.dnsNames.some((n: string) => n.endsWith('.invalid')), 'kube: no placeholder, install adds the LoadBalancer address');
-    assert.ok(!JSON.stringify(objects).includes('PRIVATE KEY'));
+    assert.ok(!JSON.stringify(objects).includes(PRIVATE_KEY_LABEL));
   });
 
   it('holds no credential: it is the same whatever the credentials', () => {

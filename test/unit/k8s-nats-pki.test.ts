@@ -4,6 +4,7 @@ import { IDENTITIES } from '../../nats/accounts.js';
 import { clientUserName } from '../../nats/pki.js';
 import { NATS_CA_SECRET, caSecretCommands, natsPkiObjects, natsServerDnsNames } from '../../k8s/nats-pki.js';
 import { validateObjects } from '../../k8s/validate.js';
+import { PRIVATE_KEY_LABEL } from '../secret-scan.js';
 
 describe('NATS PKI manifests for cert-manager', () => {
   const objects = natsPkiObjects('c1', ['c1', 'c2', 'c3'], ['k3d-c1-agent-0']);
@@ -50,6 +51,6 @@ describe('NATS PKI manifests for cert-manager', () => {
     assert.deepEqual(create.slice(0, 5), ['kubectl', 'create', 'secret', 'tls', NATS_CA_SECRET]);
     assert.ok(create.includes('--dry-run=client'));
     assert.deepEqual(apply, ['kubectl', 'apply', '-f', '-']);
-    assert.ok(!JSON.stringify(objects).includes('PRIVATE KEY'));
+    assert.ok(!JSON.stringify(objects).includes(PRIVATE_KEY_LABEL));
   });
 });

@@ -5,12 +5,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT } from '../helpers.js';
-import { scanFile } from '../secret-scan.js';
+import { pemBegin, PRIVATE_KEY_LABEL, scanFile } from '../secret-scan.js';
 
 describe('secrets in the repository', () => {
   it('the scanner finds what it is meant to find', () => {
     const pw = ['Zq4', 'Lm9xW2', 'pR7tY8uV'].join(''); // built at run time so this file holds no such literal
-    const key = ['-----BEGIN', 'EC PRIVATE KEY-----'].join(' ');
+    const key = pemBegin(`EC ${PRIVATE_KEY_LABEL}`);
     assert.deepEqual(scanFile('a.ts', `const x = { password: "${pw}" };`).map((f) => f.what), ['literal password']);
     assert.deepEqual(scanFile('b.txt', `x\n${key}\n`).map((f) => [f.line, f.what]), [[2, 'private key']]);
     assert.deepEqual(scanFile('c.yaml', `url: nats://admin:${pw}@host:4222`).map((f) => f.what), ['password in a NATS URL']);
