@@ -57,9 +57,3 @@ export const USERS: readonly UserSpec[] = [
     },
   },
 ];
-
-export function userSpec(identity: Identity): UserSpec {
-  const u = USERS.find((x) => x.identity === identity);
-  if (!u) throw new Error(`unknown identity ${identity}`);
-  return u;
-}

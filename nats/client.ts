@@ -2,6 +2,8 @@
 // The same variables work in a pod (a mounted cert-manager secret dir) and as a local process.
 import type { ConnectionOptions } from '@nats-io/transport-node';
 import { join } from 'node:path';
+import type { Identity } from './accounts.js';
+import type { Credentials } from './server-config.js';
 
 export interface ClientEnv {
   /** Comma-separated server URLs. */
@@ -12,6 +14,16 @@ export interface ClientEnv {
   NATS_TLS_DIR?: string;
 }
 
+/**
+ * How `identity` connects to `urls` with this sandbox's credentials: its client certificate once
+ * the PKI exists (the certificate is the identity, no password is handed out), else its password.
+ */
+export function clientEnvFor(credentials: Credentials, identity: Identity, urls: readonly string[]): ClientEnv {
+  const url = urls.join(',');
+  const tlsDir = credentials.clientTls?.[identity];
+  return tlsDir ? { NATS_URL: url, NATS_TLS_DIR: tlsDir } : { NATS_URL: url, NATS_USER: identity, NATS_PASSWORD: credentials[identity] };
+}
+
 export class ClientConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -19,7 +31,7 @@ export class ClientConfigError extends Error {
   }
 }
 
-export function connectionFromEnv(env: NodeJS.ProcessEnv, name?: string): ConnectionOptions {
+export function connectionFromEnv(env: Readonly<Partial<ClientEnv>>, name?: string): ConnectionOptions {
   const url = env.NATS_URL;
   if (!url) throw new ClientConfigError('NATS_URL is not set (comma-separated nats:// URLs)');
   const servers = url.split(',').map((s) => s.trim()).filter(Boolean);

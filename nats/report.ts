@@ -1,5 +1,5 @@
 // Text and JSON views of a status observation. Pure.
-import type { ClusterRow, LiveServer, Verdict } from './verify.js';
+import { sum, type ClusterRow, type LiveServer, type Verdict } from './verify.js';
 
 export type Align = 'left' | 'right';
 
@@ -32,7 +32,6 @@ export function formatBytes(n: number): string {
   return `${n} B`;
 }
 
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 export function serverTable(live: LiveServer[]): string {
   const rows = live.map((s) => [

@@ -28,8 +28,6 @@ export interface Credentials {
   clientTls?: Partial<Record<Identity, string>>;
 }
 
-export const SYSTEM_USER = 'sys';
-export const ADMIN_USER = 'admin';
 
 export interface JetStreamLimits {
   maxMemoryBytes: number;

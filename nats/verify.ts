@@ -49,7 +49,7 @@ export interface Verdict {
   stalePeers: { name: string; peer: string }[];
 }
 
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+export const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 function listOf(names: string[], max = 5): string {
   return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;

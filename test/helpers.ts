@@ -1,10 +1,11 @@
 // Shared test helpers: run the user-facing scripts as a user would, in a throw-away sandbox,
 // and make sure nothing they started outlives the test.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pidFilesUnder } from '../cluster/local/processes.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const ZX = join(ROOT, 'node_modules', '.bin', 'zx');
@@ -59,14 +60,6 @@ export function makeSandbox(portBase: number, extraEnv: NodeJS.ProcessEnv = {}):
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function pidFilesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((e) => {
-    const p = join(dir, e);
-    return statSync(p).isDirectory() ? pidFilesUnder(p) : e === 'pid' ? [p] : [];
-  });
 }
 
 /** Last resort after a failed test: SIGKILL every process whose pid file is under `dir`. */

@@ -29,6 +29,9 @@ function executable(path: string): boolean {
   }
 }
 
+const found = new Map<string, NatsServerBinary>();
+
+/** nats-server on NATS_SERVER_BIN or PATH, with its version (asked once per binary and process). */
 export function findNatsServer(env: NodeJS.ProcessEnv, explicit?: string): NatsServerBinary {
   if (explicit && !executable(explicit)) {
     throw new MissingToolError(`NATS_SERVER_BIN is ${explicit}, which is not an executable file\nfix: ${INSTALL_HINTS['nats-server']}`);
@@ -36,6 +39,8 @@ export function findNatsServer(env: NodeJS.ProcessEnv, explicit?: string): NatsS
   // Debian installs nats-server to /usr/sbin, which is not on every user's PATH.
   const path = explicit ?? onPath('nats-server', env) ?? ['/usr/sbin/nats-server', '/usr/local/sbin/nats-server'].find(executable);
   if (!path) throw new MissingToolError(`nats-server was not found on PATH\nfix: ${INSTALL_HINTS['nats-server']}`);
+  const known = found.get(path);
+  if (known) return known;
   let out: string;
   try {
     out = execFileSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
@@ -44,5 +49,7 @@ export function findNatsServer(env: NodeJS.ProcessEnv, explicit?: string): NatsS
   }
   const m = /v?(\d+\.\d+\.\d+\S*)/.exec(out);
   if (!m) throw new MissingToolError(`${path} --version printed '${out.trim()}', not a nats-server version`);
-  return { path, version: m[1]! };
+  const bin = { path, version: m[1]! };
+  found.set(path, bin);
+  return bin;
 }

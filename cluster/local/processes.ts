@@ -1,7 +1,8 @@
 // Background processes of the local provider: started detached so they outlive the script,
 // recorded by pid, and only ever signalled after checking the pid still runs our command.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -89,6 +90,15 @@ export async function stopProcess(pid: number, graceMs = 5000): Promise<void> {
 
 export function removePidFile(pidFile: string): void {
   rmSync(pidFile, { force: true });
+}
+
+/** Pid files anywhere under `dir`: every process this sandbox started keeps one. */
+export function pidFilesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((entry) => {
+    const p = join(dir, entry);
+    return statSync(p).isDirectory() ? pidFilesUnder(p) : entry === 'pid' ? [p] : [];
+  });
 }
 
 export function logTail(logFile: string, lines = 8): string {

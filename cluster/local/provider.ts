@@ -1,9 +1,7 @@
 // The local provider: the same NATS topology as real nats-server processes under the sandbox.
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { verdictLine } from '../../nats/report.js';
 import { byRegion } from '../../services/discovery.js';
-import { buildTopology } from '../../nats/topology.js';
 import { formatDuration, log, step } from '../../scripts/lib/log.js';
 import { loadCredentials } from '../../scripts/lib/secrets.js';
 import type { ProviderImpl, StageContext, StatusOptions } from '../../scripts/lib/stages.js';
@@ -11,26 +9,17 @@ import { reportStatus, type StatusSection } from '../../scripts/lib/status.js';
 import { UsageError } from '../../scripts/lib/args.js';
 import { jetstreamSpec } from '../../nats/jetstream/spec.js';
 import { jetstreamStage } from './jetstream.js';
-import { processesOnDisk, stopRegionServices } from './services.js';
+import { processesOnDisk } from './services.js';
 import { servicesStage, servicesStatus, servicesTable } from './services-stage.js';
 import { findNatsServer } from './nats-server-bin.js';
 import { ensureLocalPki, pkiPaths } from './pki.js';
-import { regionLocal } from './region.js';
+import { regionLocal, regionServers, stopRegions } from './region.js';
 import { allPorts } from './ports.js';
-import { ourPid, stopProcess } from './processes.js';
+import { ourPid, pidFilesUnder, stopProcess } from './processes.js';
 import { localPaths, readPlan, writePlan } from './state.js';
 import {
-  LocalError, applyServers, checkPorts, observeLocal, planActions, renderLocalConfigs, resolvePlan, runningPid, stopServer, waitConverged,
+  LocalError, applyServers, checkPorts, observeLocal, planActions, renderLocalConfigs, planFor, runningPid, waitConverged,
 } from './supercluster.js';
-
-function planFor(ctx: StageContext) {
-  return resolvePlan({
-    sandboxDir: ctx.settings.sandboxDir,
-    names: ctx.names,
-    replicas: { ...ctx.settings.replicas, ...ctx.args.replicas },
-    portBase: ctx.settings.portBase,
-  });
-}
 
 async function clustersStage(ctx: StageContext): Promise<void> {
   const bin = findNatsServer(ctx.settings.env, ctx.settings.natsServerBin);
@@ -48,7 +37,7 @@ async function certsStage(ctx: StageContext): Promise<void> {
   const pki = await ensureLocalPki(ctx.runner, ctx.settings.sandboxDir);
   const verb = ctx.dryRun ? 'would issue' : 'issued';
   log.info(`sandbox PKI in ${pkiPaths(ctx.settings.sandboxDir).root}: ${verb} ${pki.issued.length ? pki.issued.join(', ') : 'nothing'}${pki.kept.length ? `; kept ${pki.kept.join(', ')} (current)` : ''}`);
-  log.info('every client connects with its own certificate (verify_and_map); routes and gateways use TLS with the same CA and their credentials');
+  log.info('stage 06 configures the servers with it: clients by certificate (verify_and_map), TLS on routes and gateways');
 }
 
 async function superclusterStage(ctx: StageContext): Promise<void> {
@@ -123,9 +112,7 @@ function namesOrPlan(ctx: StageContext): string[] {
 
 async function status(ctx: StageContext, opts: StatusOptions): Promise<number> {
   const names = namesOrPlan(ctx);
-  const { topo, plan } = resolvePlan({
-    sandboxDir: ctx.settings.sandboxDir, names, replicas: { ...ctx.settings.replicas, ...ctx.args.replicas }, portBase: ctx.settings.portBase,
-  });
+  const { topo, plan } = planFor(ctx, names);
   const credentials = loadCredentials(ctx.settings.sandboxDir, ctx.settings.env, false);
   // The services stage 08 started, as the services framework discovery sees them.
   const servicesSection = async (): Promise<StatusSection> => {
@@ -143,21 +130,9 @@ async function status(ctx: StageContext, opts: StatusOptions): Promise<number> {
   return reportStatus(topo, () => observeLocal(topo, plan, credentials), opts.json, servicesSection);
 }
 
-/** Pid files anywhere under `dir`. */
-function pidFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of readdirSync(dir)) {
-    const p = join(dir, entry);
-    if (statSync(p).isDirectory()) out.push(...pidFiles(p));
-    else if (entry === 'pid') out.push(p);
-  }
-  return out;
-}
-
 /** Stop every process a pid file under the sandbox names, when it still runs something of this sandbox. */
 export async function stopEverything(sandboxDir: string): Promise<number> {
-  const pids = pidFiles(sandboxDir).map((f) => ourPid(f, sandboxDir)).filter((p): p is number => p !== undefined);
+  const pids = pidFilesUnder(sandboxDir).map((f) => ourPid(f, sandboxDir)).filter((p): p is number => p !== undefined);
   await Promise.all(pids.map((p) => stopProcess(p)));
   return pids.length;
 }
@@ -176,19 +151,14 @@ async function deleteLocal(ctx: StageContext): Promise<void> {
     log.info(`stopped ${stopped} process(es) and removed ${sandboxDir}`);
     return;
   }
-  const replicas = plan.replicas;
-  const gone = buildTopology(plan.names, { replicas }).servers.filter((s) => ctx.names.includes(s.datacenter)).map((s) => s.name);
   const unknown = ctx.names.filter((n) => !plan.names.includes(n));
   if (unknown.length) log.warn(`not in this sandbox: ${unknown.join(', ')}`);
   if (ctx.dryRun) {
-    log.info(`would stop and remove ${gone.length} servers of ${ctx.names.join(', ')}`);
+    log.info(`would stop and remove ${regionServers(plan, ctx.names).length} servers of ${ctx.names.join(', ')}`);
     return;
   }
-  await stopRegionServices(sandboxDir, ctx.names);
-  await Promise.all(gone.map(async (name) => {
-    await stopServer(sandboxDir, name);
-    rmSync(localPaths(sandboxDir).serverDir(name), { recursive: true, force: true });
-  }));
+  const { servers: gone } = await stopRegions(sandboxDir, plan, ctx.names);
+  for (const name of gone) rmSync(localPaths(sandboxDir).serverDir(name), { recursive: true, force: true });
   const remaining = plan.names.filter((n) => !ctx.names.includes(n));
   const ports = Object.fromEntries(Object.entries(plan.ports).filter(([n]) => !gone.includes(n)));
   writePlan(sandboxDir, { ...plan, names: remaining, ports });

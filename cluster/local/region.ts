@@ -6,10 +6,25 @@ import { UsageError } from '../../scripts/lib/args.js';
 import { log } from '../../scripts/lib/log.js';
 import type { StageContext } from '../../scripts/lib/stages.js';
 import { stopRegionServices } from './services.js';
-import { readPlan } from './state.js';
+import { readPlan, type LocalPlan } from './state.js';
 import { stopServer } from './supercluster.js';
 
 export type RegionAction = 'down' | 'up';
+
+/** Servers of the plan that live in `regions`. */
+export function regionServers(plan: LocalPlan, regions: readonly string[]): string[] {
+  return buildTopology(plan.names, { replicas: plan.replicas }).servers.filter((s) => regions.includes(s.datacenter)).map((s) => s.name);
+}
+
+/** Stop every server and service process of `regions` (what `region --down` and a partial `delete` share). */
+export async function stopRegions(sandboxDir: string, plan: LocalPlan, regions: readonly string[]): Promise<{ servers: string[]; stopped: number; services: number }> {
+  const servers = regionServers(plan, regions);
+  const [stopped, services] = await Promise.all([
+    Promise.all(servers.map((name) => stopServer(sandboxDir, name))),
+    stopRegionServices(sandboxDir, [...regions]),
+  ]);
+  return { servers, stopped: stopped.filter(Boolean).length, services };
+}
 
 export async function regionLocal(ctx: StageContext, action: RegionAction, reconcile: (ctx: StageContext) => Promise<void>): Promise<void> {
   const plan = readPlan(ctx.settings.sandboxDir);
@@ -20,13 +35,11 @@ export async function regionLocal(ctx: StageContext, action: RegionAction, recon
     await reconcile({ ...ctx, names: plan.names });
     return;
   }
-  const servers = buildTopology(plan.names, { replicas: plan.replicas }).servers.filter((s) => ctx.names.includes(s.datacenter));
   if (ctx.dryRun) {
-    log.info(`would stop ${servers.length} servers and the services of ${ctx.names.join(', ')}`);
+    log.info(`would stop ${regionServers(plan, ctx.names).length} servers and the services of ${ctx.names.join(', ')}`);
     return;
   }
-  const stopped = await Promise.all(servers.map((s) => stopServer(ctx.settings.sandboxDir, s.name)));
-  const services = await stopRegionServices(ctx.settings.sandboxDir, ctx.names);
-  log.info(`region ${ctx.names.join(', ')} is down: stopped ${stopped.filter(Boolean).length} servers and ${services} service processes; ` +
+  const { stopped, services } = await stopRegions(ctx.settings.sandboxDir, plan, ctx.names);
+  log.info(`region ${ctx.names.join(', ')} is down: stopped ${stopped} servers and ${services} service processes; ` +
     `bring it back with: npx zx scripts/region.mjs ${ctx.names.join(' ')} --up`);
 }

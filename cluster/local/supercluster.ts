@@ -4,18 +4,19 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Identity } from '../../nats/accounts.js';
 import { localAddressing } from '../../nats/addressing.js';
-import { connectionFromEnv, type ClientEnv } from '../../nats/client.js';
+import { clientEnvFor, connectionFromEnv, type ClientEnv } from '../../nats/client.js';
 import { toNatsConf } from '../../nats/conf.js';
 import { expectedTopology } from '../../nats/expected.js';
 import { observe, removeMetaPeers } from '../../nats/observe.js';
 import type { ConnectionOptions } from '@nats-io/transport-node';
-import { serverConfig, SYSTEM_USER, type Credentials, type JetStreamLimits, type ServerTls } from '../../nats/server-config.js';
+import { serverConfig, type Credentials, type JetStreamLimits, type ServerTls } from '../../nats/server-config.js';
 import { buildTopology, resolveReplicas, type Role, type Topology } from '../../nats/topology.js';
 import { verify, type LiveServer, type Verdict } from '../../nats/verify.js';
 import { describeBusyPorts, findBusyPorts } from './port-check.js';
 import { allPorts, DEFAULT_PORT_BASE, planPorts, type PortPlan } from './ports.js';
 import { commandOf, isAlive, logTail, ourPid, removePidFile, startDetached, stopProcess } from './processes.js';
 import { localPaths, readPlan, type LocalPlan } from './state.js';
+import type { StageContext } from '../../scripts/lib/stages.js';
 
 export class LocalError extends Error {
   constructor(message: string) {
@@ -42,6 +43,16 @@ export function resolvePlan(input: PlanInput): { topo: Topology; plan: LocalPlan
   const keep = previous && previous.portBase === portBase ? previous.ports : {};
   const ports = planPorts(topo.servers.map((s) => s.name), portBase, keep);
   return { topo, plan: { version: 1, names: [...input.names], replicas, portBase, ports }, ...(previous ? { previous } : {}) };
+}
+
+/** The plan of a command: its names (or `names`), replicas and port base from flags and settings. */
+export function planFor(ctx: StageContext, names: string[] = ctx.names) {
+  return resolvePlan({
+    sandboxDir: ctx.settings.sandboxDir,
+    names,
+    replicas: { ...ctx.settings.replicas, ...ctx.args.replicas },
+    portBase: ctx.settings.portBase,
+  });
 }
 
 export function renderLocalConfigs(topo: Topology, ports: PortPlan, credentials: Credentials, sandboxDir: string, jsLimits?: JetStreamLimits, tls?: ServerTls): Map<string, string> {
@@ -185,17 +196,12 @@ export function regionClientUrls(topo: Topology, plan: LocalPlan, datacenter: st
 
 /** Environment for a local client process of `identity` in `datacenter` (see nats/client.ts). */
 export function localClientEnv(topo: Topology, plan: LocalPlan, credentials: Credentials, identity: Identity, datacenter: string): ClientEnv {
-  const url = regionClientUrls(topo, plan, datacenter).join(',');
-  const tlsDir = credentials.clientTls?.[identity];
-  // With the sandbox PKI in place the certificate is the identity: no password is handed out.
-  return tlsDir ? { NATS_URL: url, NATS_TLS_DIR: tlsDir } : { NATS_URL: url, NATS_USER: identity, NATS_PASSWORD: credentials[identity] };
+  return clientEnvFor(credentials, identity, regionClientUrls(topo, plan, datacenter));
 }
 
 /** The system user's connection to any server of the topology. */
 function systemConnection(topo: Topology, plan: LocalPlan, credentials: Credentials): ConnectionOptions {
-  const servers = clientUrls(plan, topo.servers.map((s) => s.name));
-  const tlsDir = credentials.clientTls?.sys;
-  return tlsDir ? connectionFromEnv({ NATS_URL: servers.join(','), NATS_TLS_DIR: tlsDir }) : { servers, user: SYSTEM_USER, pass: credentials.sys };
+  return connectionFromEnv(clientEnvFor(credentials, 'sys', clientUrls(plan, topo.servers.map((s) => s.name))));
 }
 
 export async function observeLocal(topo: Topology, plan: LocalPlan, credentials: Credentials, waitMs = 2000): Promise<LiveServer[]> {

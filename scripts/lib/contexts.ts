@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pkiPaths } from '../../cluster/local/pki.js';
 import { readPlan } from '../../cluster/local/state.js';
-import { regionClientUrls, resolvePlan } from '../../cluster/local/supercluster.js';
+import { planFor, regionClientUrls } from '../../cluster/local/supercluster.js';
 import { contextAddCommand, contextFile, sandboxContexts } from '../../nats/contexts.js';
 import { UsageError } from './args.js';
 import { commandLine } from './command.js';
@@ -16,7 +16,7 @@ function urls(ctx: StageContext, server: string | undefined): (cluster: string) 
   if (server) return () => server;
   if (ctx.provider !== 'local') throw new UsageError(`contexts for the ${ctx.provider} provider need --server nats://<ingress address>:4222 (the haproxy ingress of a cluster)`);
   if (!readPlan(ctx.settings.sandboxDir)) throw new UsageError(`no local sandbox in ${ctx.settings.sandboxDir}; run install first: npx zx scripts/install.mjs ${ctx.names.join(' ')}`);
-  const { topo, plan } = resolvePlan({ sandboxDir: ctx.settings.sandboxDir, names: ctx.names, replicas: { ...ctx.settings.replicas, ...ctx.args.replicas }, portBase: ctx.settings.portBase });
+  const { topo, plan } = planFor(ctx);
   return (c) => regionClientUrls(topo, plan, c).join(',');
 }
 
