@@ -103,11 +103,19 @@ function serverTags(datacenter: string, role: Role): string[] {
   return [];
 }
 
+/** Input the model cannot build a supercluster from. */
+export class TopologyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TopologyError';
+  }
+}
+
 export function buildTopology(names: readonly string[], options: TopologyOptions = defaultOptions()): Topology {
-  if (names.length === 0) throw new Error('a topology needs at least one cluster name');
+  if (names.length === 0) throw new TopologyError('a topology needs at least one cluster name');
   for (const role of ROLES) {
     const n = options.replicas[role];
-    if (!Number.isInteger(n) || n < 1) throw new Error(`replicas for ${role} must be a whole number >= 1, got ${n}`);
+    if (!Number.isInteger(n) || n < 1) throw new TopologyError(`replicas for ${role} must be a whole number >= 1, got ${n}`);
   }
   const servers: ServerSpec[] = [];
   const releases: ReleaseSpec[] = [];
@@ -131,7 +139,7 @@ export function buildTopology(names: readonly string[], options: TopologyOptions
   const seen = new Map<string, string>();
   for (const s of servers) {
     const other = seen.get(s.name);
-    if (other !== undefined) throw new Error(`cluster names ${other} and ${s.datacenter} both make a server called ${s.name}; rename one of them`);
+    if (other !== undefined) throw new TopologyError(`cluster names ${other} and ${s.datacenter} both make a server called ${s.name}; rename one of them`);
     seen.set(s.name, s.datacenter);
   }
   const clusterOf = (name: string, kind: ClusterSpec['kind']): ClusterSpec => {
@@ -151,6 +159,9 @@ export function buildTopology(names: readonly string[], options: TopologyOptions
     };
   };
   const clusters = [...names.map((n) => clusterOf(n, 'regional')), clusterOf(STRETCHED_CLUSTER, 'stretched')];
+  // nats-server will not run clustered JetStream on a server with no route to a peer.
+  const lone = clusters.find((c) => c.servers.length === 1 && c.jetstreamServers.length === 1);
+  if (lone) throw new TopologyError(`the NATS cluster ${lone.name} would have a single JetStream server, which nats-server refuses; use more ${lone.kind === 'stretched' ? 'xr replicas or cluster names' : 'replicas'}`);
   return {
     names: [...names],
     options: { replicas: { ...options.replicas } },
@@ -179,11 +190,6 @@ export function clusterByName(topo: Topology, name: string): ClusterSpec {
 /** Servers a given server routes to: every other member of its NATS cluster. */
 export function routePeers(topo: Topology, server: ServerSpec): ServerSpec[] {
   return topo.servers.filter((s) => s.cluster === server.cluster && s.name !== server.name);
-}
-
-/** Names of every NATS cluster in the gateway mesh. */
-export function gatewayNames(topo: Topology): string[] {
-  return topo.clusters.map((c) => c.name);
 }
 
 /**

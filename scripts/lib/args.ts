@@ -68,7 +68,7 @@ export function validateNames(names: string[]): void {
   if (problems.length) throw new UsageError(`invalid cluster names:\n  - ${problems.join('\n  - ')}`);
   if (names.length) {
     try {
-      buildTopology(names, { replicas: { seed: 1, js: 1, gw: 1, xr: 1 } });
+      buildTopology(names, { replicas: { seed: 1, js: 1, gw: 1, xr: 2 } }); // probes name collisions only
     } catch (e) {
       throw new UsageError(`invalid cluster names: ${(e as Error).message}`);
     }

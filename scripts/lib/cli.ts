@@ -2,8 +2,8 @@
 import { MissingToolError } from '../../cluster/local/nats-server-bin.js';
 import { LocalError } from '../../cluster/local/supercluster.js';
 import { observe } from '../../nats/observe.js';
-import { SYSTEM_USER } from '../../nats/server-config.js';
-import { buildTopology, resolveReplicas } from '../../nats/topology.js';
+import { clientEnvFor, connectionFromEnv } from '../../nats/client.js';
+import { buildTopology, resolveReplicas, TopologyError } from '../../nats/topology.js';
 import { helpText, parseCommandArgs, UsageError, type CommandSpec } from './args.js';
 import { CommandError, createRunner } from './command.js';
 import { log, setQuiet, step } from './log.js';
@@ -103,7 +103,7 @@ async function dispatch(command: string, argv: string[]): Promise<number> {
     if (!ctx.names.length) throw new UsageError('status --server needs the cluster names, e.g. status c1 c2 c3 --server nats://localhost:4222');
     const topo = buildTopology(ctx.names, { replicas: resolveReplicas(ctx.args.replicas, ctx.settings.replicas) });
     const credentials = loadCredentials(settings.sandboxDir, settings.env, false);
-    return reportStatus(topo, () => observe({ connection: { servers: [server], user: SYSTEM_USER, pass: credentials.sys }, expectedServers: topo.servers.length }), json);
+    return reportStatus(topo, () => observe({ connection: connectionFromEnv(clientEnvFor(credentials, 'sys', [server])), expectedServers: topo.servers.length }), json);
   }
   if (command === 'contexts') {
     writeContexts(ctx, args.flags.write === true, args.flags.server as string | undefined);
@@ -129,7 +129,7 @@ export async function runCli(command: string, argv: string[]): Promise<number> {
   try {
     return await dispatch(command, argv);
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof TopologyError) {
       log.error(e.message);
       return 2;
     }

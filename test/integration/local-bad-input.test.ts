@@ -73,6 +73,13 @@ describe('bad input', () => {
     nothingStarted();
   });
 
+  it('refuses a topology nats-server cannot run (a one-server JetStream cluster) before starting anything', async () => {
+    const r = await runScript('install', ['c1', '--replicas', 'xr=1'], sandbox.env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /xr-js would have a single JetStream server/);
+    nothingStarted();
+  });
+
   it('rejects a bad setting in the environment', async () => {
     const r = await runScript('install', ['c1'], { ...sandbox.env, LOCAL_PORT_BASE: 'lots' });
     assert.equal(r.code, 2);

@@ -36,7 +36,7 @@ describe('servers from their monitoring endpoints', () => {
   });
 
   it('feed the same verification as the local provider: a missing server is a problem', () => {
-    const topo = buildTopology(['c1'], { replicas: { seed: 1, js: 1, gw: 1, xr: 1 } });
+    const topo = buildTopology(['c1'], { replicas: { seed: 1, js: 1, gw: 1, xr: 2 } });
     const verdict = verify(expectedTopology(topo), liveServers([a1, b1]));
     assert.equal(verdict.ok, false);
     assert.ok(verdict.problems.some((p) => p.includes('c1-gw-nats-0')));

@@ -59,6 +59,11 @@ describe('topology model', () => {
     assert.throws(() => buildTopology([]), /at least one cluster name/);
   });
 
+  it('refuses a stretched cluster of one JetStream server, which nats-server will not start', () => {
+    assert.throws(() => buildTopology(['c1'], { replicas: { seed: 1, js: 1, gw: 1, xr: 1 } }), /xr-js would have a single JetStream server.*more xr replicas or cluster names/);
+    assert.equal(buildTopology(['c1', 'c2'], { replicas: { seed: 1, js: 1, gw: 1, xr: 1 } }).servers.length, 8);
+  });
+
   it('refuses names whose servers would collide', () => {
     assert.throws(() => buildTopology(['c1', 'c1-js']), /c1 and c1-js both make a server called c1-js-nats-0/);
   });
