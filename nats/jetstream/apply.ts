@@ -121,75 +121,74 @@ async function consumerInfo(jsm: JetStreamManager, stream: string, durable: stri
   }
 }
 
-async function applyStream(jsm: JetStreamManager, s: StreamSpec): Promise<ApplyResult> {
-  const base = { kind: 'stream' as const, name: s.name };
-  const info = await streamInfo(jsm, s.name);
-  if (!info) {
+/** One resource's way from the spec to the server: look it up, create it, or diff and update it. */
+interface Reconciler<Config> {
+  kind: ApplyResult['kind'];
+  name: string;
+  /** The live config, or undefined when the resource does not exist. */
+  lookup(): Promise<Config | undefined>;
+  create(): Promise<unknown>;
+  /** Fields that differ from the spec. */
+  diff(live: Config): string[];
+  update(): Promise<unknown>;
+}
+
+async function reconcile<Config>(r: Reconciler<Config>): Promise<ApplyResult> {
+  const base = { kind: r.kind, name: r.name };
+  const live = await r.lookup();
+  if (!live) {
     try {
-      await jsm.streams.add(streamConfig(s));
+      await r.create();
       return { ...base, action: 'created' };
     } catch (e) {
       return { ...base, action: 'failed', detail: errorText(e) };
     }
   }
-  const diff = streamDiff(s, info.config);
+  const diff = r.diff(live);
   if (!diff.length) return { ...base, action: 'unchanged' };
+  try {
+    await r.update();
+    return { ...base, action: 'updated', detail: diff.join(', ') };
+  } catch (e) {
+    return updateFailure(base, diff, e);
+  }
+}
+
+function applyStream(jsm: JetStreamManager, s: StreamSpec): Promise<ApplyResult> {
   const { name: _name, ...update } = streamConfig(s);
-  try {
-    await jsm.streams.update(s.name, update as Partial<StreamConfig>);
-    return { ...base, action: 'updated', detail: diff.join(', ') };
-  } catch (e) {
-    return updateFailure(base, diff, e);
-  }
+  return reconcile({
+    kind: 'stream', name: s.name,
+    lookup: async () => (await streamInfo(jsm, s.name))?.config,
+    create: () => jsm.streams.add(streamConfig(s)),
+    diff: (live) => streamDiff(s, live),
+    update: () => jsm.streams.update(s.name, update as Partial<StreamConfig>),
+  });
 }
 
-async function applyConsumer(jsm: JetStreamManager, c: ConsumerSpec): Promise<ApplyResult> {
-  const base = { kind: 'consumer' as const, name: `${c.stream}/${c.durable}` };
-  const info = await consumerInfo(jsm, c.stream, c.durable);
-  if (!info) {
-    try {
-      await jsm.consumers.add(c.stream, consumerConfig(c));
-      return { ...base, action: 'created' };
-    } catch (e) {
-      return { ...base, action: 'failed', detail: errorText(e) };
-    }
-  }
-  const diff = consumerDiff(c, info.config);
-  if (!diff.length) return { ...base, action: 'unchanged' };
-  try {
-    await jsm.consumers.update(c.stream, c.durable, consumerConfig(c));
-    return { ...base, action: 'updated', detail: diff.join(', ') };
-  } catch (e) {
-    return updateFailure(base, diff, e);
-  }
+function applyConsumer(jsm: JetStreamManager, c: ConsumerSpec): Promise<ApplyResult> {
+  return reconcile({
+    kind: 'consumer', name: `${c.stream}/${c.durable}`,
+    lookup: async () => (await consumerInfo(jsm, c.stream, c.durable))?.config,
+    create: () => jsm.consumers.add(c.stream, consumerConfig(c)),
+    diff: (live) => consumerDiff(c, live),
+    update: () => jsm.consumers.update(c.stream, c.durable, consumerConfig(c)),
+  });
 }
 
-async function applyKv(nc: NatsConnection, jsm: JetStreamManager, k: KvSpec): Promise<ApplyResult> {
-  const base = { kind: 'kv' as const, name: k.bucket };
-  const info = await streamInfo(jsm, kvStreamName(k.bucket));
-  if (!info) {
-    try {
-      await new Kvm(jetstream(nc)).create(k.bucket, {
-        description: k.description, history: k.history, ttl: k.ttlSeconds * 1000, replicas: k.replicas,
-        placement: { cluster: k.placement.cluster, tags: k.placement.tags },
-      });
-      return { ...base, action: 'created' };
-    } catch (e) {
-      return { ...base, action: 'failed', detail: errorText(e) };
-    }
-  }
-  const diff = kvDiff(k, info.config);
-  if (!diff.length) return { ...base, action: 'unchanged' };
-  try {
+function applyKv(nc: NatsConnection, jsm: JetStreamManager, k: KvSpec): Promise<ApplyResult> {
+  const placement = { cluster: k.placement.cluster, tags: k.placement.tags };
+  return reconcile({
+    kind: 'kv', name: k.bucket,
+    lookup: async () => (await streamInfo(jsm, kvStreamName(k.bucket)))?.config,
+    create: () => new Kvm(jetstream(nc)).create(k.bucket, {
+      description: k.description, history: k.history, ttl: k.ttlSeconds * 1000, replicas: k.replicas, placement,
+    }),
+    diff: (live) => kvDiff(k, live),
     // A bucket is a stream: its history and TTL are the stream's per-subject limit and max age.
-    await jsm.streams.update(kvStreamName(k.bucket), {
-      description: k.description, max_msgs_per_subject: k.history, max_age: nanos(k.ttlSeconds), num_replicas: k.replicas,
-      placement: { cluster: k.placement.cluster, tags: k.placement.tags },
-    } as Partial<StreamConfig>);
-    return { ...base, action: 'updated', detail: diff.join(', ') };
-  } catch (e) {
-    return updateFailure(base, diff, e);
-  }
+    update: () => jsm.streams.update(kvStreamName(k.bucket), {
+      description: k.description, max_msgs_per_subject: k.history, max_age: nanos(k.ttlSeconds), num_replicas: k.replicas, placement,
+    } as Partial<StreamConfig>),
+  });
 }
 
 /**
