@@ -1,7 +1,7 @@
 // The local provider end to end, with real nats-server processes: install, status, idempotent
 // re-run, a killed server healed, a changed topology applied, delete leaving nothing behind.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { StatusJson } from '../../nats/report.js';
@@ -50,7 +50,7 @@ describe('local provider lifecycle (2 clusters, 1 server per role)', () => {
       assert.deepEqual(srv.inboundGateways, {}, `${srv.name} should take no inbound gateway`);
     }
     assert.ok(existsSync(join(sandbox.dir, 'secrets.json')));
-    assert.equal((await import('node:fs')).statSync(join(sandbox.dir, 'secrets.json')).mode & 0o777, 0o600);
+    assert.equal(statSync(join(sandbox.dir, 'secrets.json')).mode & 0o777, 0o600);
   });
 
   it('changes nothing when run again with the servers up', async () => {
