@@ -73,6 +73,12 @@ describe('security of the local supercluster', () => {
       await nc.close();
     });
 
+    it('status --server asks any one server with the system user\'s certificate', async () => {
+      const r = await runScript('status', [...NAMES, ...SMALL, '--server', url, '--json'], sandbox.env);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal(JSON.parse(r.stdout).servers.length, 8);
+    });
+
     it('refuses TLS without a client certificate', async () => {
       await assert.rejects(connect({ servers: url, tls: { caFile: join(certDir('admin'), 'ca.crt') }, reconnect: false, timeout: 3000 }));
     });
