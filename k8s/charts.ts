@@ -1,5 +1,5 @@
 // The helm charts the Kubernetes path installs: where they come from and which pinned version.
-import type { ChartVersionSetting, KubeSettings } from './settings.js';
+import type { ChartVersionSetting, KubeSettings } from '../core/settings.js';
 
 export interface HelmRepo {
   name: string;
@@ -46,6 +46,10 @@ export interface HelmRelease {
   repo: HelmRepo;
 }
 
-export function chartRelease(chart: ChartRef, settings: KubeSettings, r: { cluster: string; context: string; namespace: string; release: string; values: Record<string, unknown> }): HelmRelease {
+export function chartRelease(
+  chart: ChartRef,
+  settings: KubeSettings,
+  r: { cluster: string; context: string; namespace: string; release: string; values: Record<string, unknown> },
+): HelmRelease {
   return { ...r, chart: `${chart.repo.name}/${chart.name}`, version: settings.chartVersions[chart.version], repo: chart.repo };
 }

@@ -11,6 +11,7 @@ interface Panel {
   targets: { refId: string; expr: string; legendFormat: string }[];
 }
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a Grafana dashboard variable, not a template literal
 const DATASOURCE = { type: 'prometheus' as const, uid: '${datasource}' };
 
 const PANELS: { title: string; expr: string; legend: string; unit?: string; type?: Panel['type'] }[] = [

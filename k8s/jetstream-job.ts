@@ -5,7 +5,7 @@
 import { Job } from 'kubernetes-models/batch/v1';
 import { ROLES, type Role } from '../nats/topology.js';
 import { NAMESPACES } from './names.js';
-import { plain, type K8sObject } from './objects.js';
+import { type K8sObject, plain } from './objects.js';
 import { clientContainer, clientSecretName } from './services.js';
 
 export const JETSTREAM_JOB = 'jetstream-apply';
@@ -31,22 +31,31 @@ export function jetstreamApplyJob(input: JetStreamJobInput): K8sObject {
   const timeout = input.timeoutSeconds ?? 120;
   const { container, volumes } = clientContainer(
     { image: input.image, auth: { kind: 'tls', secrets: { admin: clientSecretName('admin') } } },
-    input.cluster, 'admin', JETSTREAM_JOB, jetstreamJobArgs(input.names, input.replicas),
+    input.cluster,
+    'admin',
+    JETSTREAM_JOB,
+    jetstreamJobArgs(input.names, input.replicas),
     [{ name: 'JETSTREAM_TIMEOUT_SECONDS', value: String(timeout) }],
   );
-  const labels = { 'app.kubernetes.io/name': JETSTREAM_JOB, 'app.kubernetes.io/part-of': 'nats-sandbox', 'nats-sandbox/region': input.cluster };
-  return plain(new Job({
-    metadata: { name: input.run ? `${JETSTREAM_JOB}-${input.run}` : JETSTREAM_JOB, namespace: NAMESPACES.nats, labels },
-    spec: {
-      // The apply retries inside; a second pod would only repeat a refusal.
-      backoffLimit: 0,
-      // It waits up to `timeout` for JetStream, then up to `timeout` again for items that failed.
-      activeDeadlineSeconds: 2 * timeout + 60,
-      ttlSecondsAfterFinished: 3600,
-      template: {
-        metadata: { labels, annotations: { 'linkerd.io/inject': 'disabled' } },
-        spec: { restartPolicy: 'Never', containers: [container], volumes },
+  const labels = {
+    'app.kubernetes.io/name': JETSTREAM_JOB,
+    'app.kubernetes.io/part-of': 'nats-sandbox',
+    'nats-sandbox/region': input.cluster,
+  };
+  return plain(
+    new Job({
+      metadata: { name: input.run ? `${JETSTREAM_JOB}-${input.run}` : JETSTREAM_JOB, namespace: NAMESPACES.nats, labels },
+      spec: {
+        // The apply retries inside; a second pod would only repeat a refusal.
+        backoffLimit: 0,
+        // It waits up to `timeout` for JetStream, then up to `timeout` again for items that failed.
+        activeDeadlineSeconds: 2 * timeout + 60,
+        ttlSecondsAfterFinished: 3600,
+        template: {
+          metadata: { labels, annotations: { 'linkerd.io/inject': 'disabled' } },
+          spec: { restartPolicy: 'Never', containers: [container], volumes },
+        },
       },
-    },
-  }));
+    }),
+  );
 }

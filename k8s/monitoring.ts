@@ -4,7 +4,7 @@
 import { ConfigMap, Secret } from 'kubernetes-models/v1';
 import { natsDashboard } from './dashboards.js';
 import { GRAFANA_ADMIN_SECRET, NAMESPACES, PROMETHEUS_RELEASE } from './names.js';
-import { base64Data, plain, type K8sObject } from './objects.js';
+import { base64Data, type K8sObject, plain } from './objects.js';
 
 /** prometheus-operator PodMonitor (monitoring.coreos.com/v1), the fields used here. */
 export interface PodMonitor extends K8sObject {
@@ -25,7 +25,12 @@ export interface Relabeling {
   replacement?: string;
 }
 
-function podMonitor(name: string, namespaceSelector: PodMonitor['spec']['namespaceSelector'], port: string, relabelings: Relabeling[]): PodMonitor {
+function podMonitor(
+  name: string,
+  namespaceSelector: PodMonitor['spec']['namespaceSelector'],
+  port: string,
+  relabelings: Relabeling[],
+): PodMonitor {
   return {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PodMonitor',
@@ -44,7 +49,11 @@ export function linkerdPodMonitors(): PodMonitor[] {
     podMonitor('linkerd-proxy', { any: true }, 'linkerd-admin', [
       {
         action: 'keep',
-        sourceLabels: ['__meta_kubernetes_pod_container_name', '__meta_kubernetes_pod_container_port_name', '__meta_kubernetes_pod_label_linkerd_io_control_plane_ns'],
+        sourceLabels: [
+          '__meta_kubernetes_pod_container_name',
+          '__meta_kubernetes_pod_container_port_name',
+          '__meta_kubernetes_pod_label_linkerd_io_control_plane_ns',
+        ],
         regex: `^linkerd-proxy;linkerd-admin;${NAMESPACES.linkerd}$`,
       },
       { action: 'replace', sourceLabels: ['__meta_kubernetes_namespace'], targetLabel: 'namespace' },
@@ -66,17 +75,21 @@ export function linkerdPodMonitors(): PodMonitor[] {
 export const DASHBOARD_LABEL = { grafana_dashboard: '1' };
 
 export function natsDashboardsConfigMap(cluster: string): K8sObject {
-  return plain(new ConfigMap({
-    metadata: { name: 'nats-dashboards', namespace: NAMESPACES.prometheus, labels: DASHBOARD_LABEL },
-    data: { 'nats-supercluster.json': JSON.stringify(natsDashboard(cluster), null, 2) },
-  }));
+  return plain(
+    new ConfigMap({
+      metadata: { name: 'nats-dashboards', namespace: NAMESPACES.prometheus, labels: DASHBOARD_LABEL },
+      data: { 'nats-supercluster.json': JSON.stringify(natsDashboard(cluster), null, 2) },
+    }),
+  );
 }
 
 /** Grafana's admin login, generated at install time (the chart's default password is public). */
 export function grafanaAdminSecret(password: string): K8sObject {
-  return plain(new Secret({
-    metadata: { name: GRAFANA_ADMIN_SECRET, namespace: NAMESPACES.prometheus },
-    type: 'Opaque',
-    data: base64Data({ 'admin-user': 'admin', 'admin-password': password }),
-  }));
+  return plain(
+    new Secret({
+      metadata: { name: GRAFANA_ADMIN_SECRET, namespace: NAMESPACES.prometheus },
+      type: 'Opaque',
+      data: base64Data({ 'admin-user': 'admin', 'admin-password': password }),
+    }),
+  );
 }

@@ -3,7 +3,7 @@
 // meshed workloads.
 import { Namespace } from 'kubernetes-models/v1';
 import { LINKERD, NAMESPACES } from './names.js';
-import { plain, type K8sObject } from './objects.js';
+import { type K8sObject, plain } from './objects.js';
 
 const INJECT = { 'linkerd.io/inject': 'enabled' };
 

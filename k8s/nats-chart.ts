@@ -11,7 +11,14 @@ type Obj = { [k: string]: Json };
 
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 
-const tlsDefaults = (protocol: string): Obj => ({ enabled: false, secretName: null, dir: `/etc/nats-certs/${protocol}`, cert: 'tls.crt', key: 'tls.key', merge: {} });
+const tlsDefaults = (protocol: string): Obj => ({
+  enabled: false,
+  secretName: null,
+  dir: `/etc/nats-certs/${protocol}`,
+  cert: 'tls.crt',
+  key: 'tls.key',
+  merge: {},
+});
 
 /** Chart defaults for the keys the config templates read. */
 const CHART_DEFAULTS: Obj = {
@@ -35,7 +42,15 @@ const CHART_DEFAULTS: Obj = {
 
 /** mergo's "empty" values, which mergeOverwrite does not copy over. */
 function isEmpty(v: Json | undefined): boolean {
-  return v === undefined || v === null || v === false || v === 0 || v === '' || (Array.isArray(v) && v.length === 0) || (isObj(v) && Object.keys(v).length === 0);
+  return (
+    v === undefined ||
+    v === null ||
+    v === false ||
+    v === 0 ||
+    v === '' ||
+    (Array.isArray(v) && v.length === 0) ||
+    (isObj(v) && Object.keys(v).length === 0)
+  );
 }
 
 /** sprig mergeOverwrite: maps merge recursively, any other non-empty value of `src` replaces. */
@@ -125,11 +140,15 @@ export function tlsMounts(userValues: Record<string, unknown>): Mount[] {
   for (const protocol of ['nats', 'cluster', 'gateway']) {
     const p = get(values, `config.${protocol}`) as Obj;
     const tls = p.tls as Obj;
-    if ((protocol === 'nats' || p.enabled) && tls.enabled && tls.secretName) mounts.push({ dir: trimSlash(String(tls.dir)), secretName: String(tls.secretName) });
+    if ((protocol === 'nats' || p.enabled) && tls.enabled && tls.secretName)
+      mounts.push({ dir: trimSlash(String(tls.dir)), secretName: String(tls.secretName) });
   }
   const ca = get(values, 'tlsCA') as Obj;
   if (ca.enabled && (ca.configMapName || ca.secretName)) {
-    mounts.push({ dir: trimSlash(String(ca.dir)), ...(ca.configMapName ? { configMapName: String(ca.configMapName) } : { secretName: String(ca.secretName) }) });
+    mounts.push({
+      dir: trimSlash(String(ca.dir)),
+      ...(ca.configMapName ? { configMapName: String(ca.configMapName) } : { secretName: String(ca.secretName) }),
+    });
   }
   const dirs = mounts.map((m) => m.dir);
   const twice = dirs.find((d, i) => dirs.indexOf(d) !== i);
@@ -154,7 +173,9 @@ function tlsDoc(values: Obj, tls: Obj): Obj {
 
 /** nats-server fails to start on a certificate file that is not there: each must be a key of a mounted Secret. */
 function checkFiles(config: Json, mounts: Mount[], secrets: SecretStore, where = ''): void {
-  if (Array.isArray(config)) config.forEach((v, i) => checkFiles(v, mounts, secrets, `${where}[${i}]`));
+  if (Array.isArray(config)) {
+    for (const [i, v] of config.entries()) checkFiles(v, mounts, secrets, `${where}[${i}]`);
+  }
   if (!isObj(config)) return;
   for (const [k, v] of Object.entries(config)) {
     if ((k === 'cert_file' || k === 'key_file' || k === 'ca_file') && typeof v === 'string') {
@@ -190,9 +211,16 @@ export function chartServerConfig(userValues: Record<string, unknown>, release: 
     const replicas = c('cluster.replicas') as number;
     const proto = c('cluster.tls.enabled') ? 'tls' : 'nats';
     const routes = Array.from({ length: replicas }, (_, i) => `${proto}://${fullname}-${i}.${fullname}-headless:${port}`);
-    doc.cluster = mergeOverwrite({ name: fullname, port, no_advertise: c('cluster.noAdvertise') as boolean, routes, ...tlsOf('cluster') }, (c('cluster.merge') as Obj) ?? {});
+    doc.cluster = mergeOverwrite(
+      { name: fullname, port, no_advertise: c('cluster.noAdvertise') as boolean, routes, ...tlsOf('cluster') },
+      (c('cluster.merge') as Obj) ?? {},
+    );
   }
-  if (c('gateway.enabled')) doc.gateway = mergeOverwrite({ name: fullname, port: c('gateway.port') as number, ...tlsOf('gateway') }, (c('gateway.merge') as Obj) ?? {});
+  if (c('gateway.enabled'))
+    doc.gateway = mergeOverwrite(
+      { name: fullname, port: c('gateway.port') as number, ...tlsOf('gateway') },
+      (c('gateway.merge') as Obj) ?? {},
+    );
   if (c('monitor.enabled')) doc.http_port = c('monitor.port') as number;
   if (c('jetstream.enabled')) {
     const js: Obj = {};

@@ -5,7 +5,7 @@ import { Secret, Service } from 'kubernetes-models/v1';
 import { KUBERNETES_PORTS } from '../nats/addressing.js';
 import { releaseName, STRETCHED_CLUSTER } from '../nats/topology.js';
 import { NAMESPACES, NATS_OPAQUE_PORTS, NATS_SECRET, natsFullname } from './names.js';
-import { base64Data, plain, type K8sObject } from './objects.js';
+import { base64Data, type K8sObject, plain } from './objects.js';
 
 /** haproxy kubernetes-ingress TCP custom resource (ingress.v1.haproxy.org/v1, kind TCP). */
 export interface HaproxyTcp extends K8sObject {
@@ -45,19 +45,29 @@ export function haproxyTcpRoutes(datacenter: string): HaproxyTcp[] {
 export function xrJsLocalService(datacenter: string): K8sObject {
   const fullname = natsFullname(STRETCHED_CLUSTER);
   const port = (name: string, number: number, appProtocol = 'tcp') => ({ name, port: number, targetPort: name, appProtocol });
-  return plain(new Service({
-    metadata: { name: `${fullname}-${datacenter}`, namespace: NAMESPACES.nats, annotations: { 'config.linkerd.io/opaque-ports': NATS_OPAQUE_PORTS } },
-    spec: {
-      type: 'ClusterIP',
-      selector: { 'app.kubernetes.io/name': 'nats', 'app.kubernetes.io/instance': STRETCHED_CLUSTER, 'app.kubernetes.io/component': 'nats' },
-      ports: [
-        port('nats', KUBERNETES_PORTS.client),
-        port('cluster', KUBERNETES_PORTS.cluster),
-        port('gateway', KUBERNETES_PORTS.gateway),
-        port('monitor', KUBERNETES_PORTS.monitor, 'http'),
-      ],
-    },
-  }));
+  return plain(
+    new Service({
+      metadata: {
+        name: `${fullname}-${datacenter}`,
+        namespace: NAMESPACES.nats,
+        annotations: { 'config.linkerd.io/opaque-ports': NATS_OPAQUE_PORTS },
+      },
+      spec: {
+        type: 'ClusterIP',
+        selector: {
+          'app.kubernetes.io/name': 'nats',
+          'app.kubernetes.io/instance': STRETCHED_CLUSTER,
+          'app.kubernetes.io/component': 'nats',
+        },
+        ports: [
+          port('nats', KUBERNETES_PORTS.client),
+          port('cluster', KUBERNETES_PORTS.cluster),
+          port('gateway', KUBERNETES_PORTS.gateway),
+          port('monitor', KUBERNETES_PORTS.monitor, 'http'),
+        ],
+      },
+    }),
+  );
 }
 
 /** Made at install time from generated credentials; never written to a file. */

@@ -3,13 +3,14 @@
 // certificate covering every NATS service name and the external gateway address, and one client
 // certificate per identity with the subject verify_and_map maps to its user. Certificates issued in
 // any cluster chain to the same CA, so a client certificate from one region works in every other.
-import { Certificate, Issuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1';
+
 import { isIP } from 'node:net';
+import { Certificate, Issuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1';
 import { IDENTITIES, type Identity } from '../nats/accounts.js';
 import { LEAF_DAYS, PKI_ORGANIZATION, RENEW_BEFORE_DAYS } from '../nats/pki.js';
-import { releaseName, ROLES, STRETCHED_CLUSTER } from '../nats/topology.js';
+import { ROLES, releaseName, STRETCHED_CLUSTER } from '../nats/topology.js';
 import { NAMESPACES, natsFullname } from './names.js';
-import { plain, type K8sObject } from './objects.js';
+import { type K8sObject, plain } from './objects.js';
 import { clientSecretName } from './services.js';
 
 export const NATS_CA_SECRET = 'nats-sandbox-ca';
@@ -47,43 +48,53 @@ export function natsServerDnsNames(datacenter: string, allDatacenters: readonly 
 }
 
 export function natsCaIssuer(): K8sObject {
-  return plain(new Issuer({ metadata: { name: NATS_CA_ISSUER, namespace: NAMESPACES.nats }, spec: { ca: { secretName: NATS_CA_SECRET } } }));
+  return plain(
+    new Issuer({ metadata: { name: NATS_CA_ISSUER, namespace: NAMESPACES.nats }, spec: { ca: { secretName: NATS_CA_SECRET } } }),
+  );
 }
 
-export function natsServerCertificate(datacenter: string, allDatacenters: readonly string[], externalAddresses: readonly string[]): K8sObject {
-  return plain(new Certificate({
-    metadata: { name: NATS_SERVER_TLS_SECRET, namespace: NAMESPACES.nats },
-    spec: {
-      issuerRef: { kind: 'Issuer', name: NATS_CA_ISSUER },
-      secretName: NATS_SERVER_TLS_SECRET,
-      commonName: 'nats-server',
-      subject: { organizations: [PKI_ORGANIZATION] },
-      dnsNames: natsServerDnsNames(datacenter, allDatacenters, externalAddresses),
-      // A LoadBalancer given as an IP is verified against the IP SANs, never the DNS ones.
-      ipAddresses: [...new Set(['127.0.0.1', ...externalAddresses.filter((a) => isIP(a))])],
-      duration: hours(LEAF_DAYS),
-      renewBefore: hours(RENEW_BEFORE_DAYS),
-      usages: ['server auth', 'client auth', 'digital signature', 'key encipherment'],
-      privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
-    },
-  }));
+export function natsServerCertificate(
+  datacenter: string,
+  allDatacenters: readonly string[],
+  externalAddresses: readonly string[],
+): K8sObject {
+  return plain(
+    new Certificate({
+      metadata: { name: NATS_SERVER_TLS_SECRET, namespace: NAMESPACES.nats },
+      spec: {
+        issuerRef: { kind: 'Issuer', name: NATS_CA_ISSUER },
+        secretName: NATS_SERVER_TLS_SECRET,
+        commonName: 'nats-server',
+        subject: { organizations: [PKI_ORGANIZATION] },
+        dnsNames: natsServerDnsNames(datacenter, allDatacenters, externalAddresses),
+        // A LoadBalancer given as an IP is verified against the IP SANs, never the DNS ones.
+        ipAddresses: [...new Set(['127.0.0.1', ...externalAddresses.filter((a) => isIP(a))])],
+        duration: hours(LEAF_DAYS),
+        renewBefore: hours(RENEW_BEFORE_DAYS),
+        usages: ['server auth', 'client auth', 'digital signature', 'key encipherment'],
+        privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+      },
+    }),
+  );
 }
 
 /** Subject O=NATS Sandbox, CN=<identity>: verify_and_map sees "CN=<identity>,O=NATS Sandbox". */
 export function natsClientCertificate(identity: Identity): K8sObject {
-  return plain(new Certificate({
-    metadata: { name: clientSecretName(identity), namespace: NAMESPACES.nats },
-    spec: {
-      issuerRef: { kind: 'Issuer', name: NATS_CA_ISSUER },
-      secretName: clientSecretName(identity),
-      commonName: identity,
-      subject: { organizations: [PKI_ORGANIZATION] },
-      duration: hours(LEAF_DAYS),
-      renewBefore: hours(RENEW_BEFORE_DAYS),
-      usages: ['client auth', 'digital signature', 'key encipherment'],
-      privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
-    },
-  }));
+  return plain(
+    new Certificate({
+      metadata: { name: clientSecretName(identity), namespace: NAMESPACES.nats },
+      spec: {
+        issuerRef: { kind: 'Issuer', name: NATS_CA_ISSUER },
+        secretName: clientSecretName(identity),
+        commonName: identity,
+        subject: { organizations: [PKI_ORGANIZATION] },
+        duration: hours(LEAF_DAYS),
+        renewBefore: hours(RENEW_BEFORE_DAYS),
+        usages: ['client auth', 'digital signature', 'key encipherment'],
+        privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+      },
+    }),
+  );
 }
 
 /** Everything stage 02 applies for NATS in one cluster, after the CA secret exists there. */
@@ -97,7 +108,22 @@ export function natsPkiObjects(datacenter: string, allDatacenters: readonly stri
  */
 export function caSecretCommands(caCertFile: string, caKeyFile: string): { create: string[]; apply: string[] } {
   return {
-    create: ['kubectl', 'create', 'secret', 'tls', NATS_CA_SECRET, '--namespace', NAMESPACES.nats, '--cert', caCertFile, '--key', caKeyFile, '--dry-run=client', '-o', 'yaml'],
+    create: [
+      'kubectl',
+      'create',
+      'secret',
+      'tls',
+      NATS_CA_SECRET,
+      '--namespace',
+      NAMESPACES.nats,
+      '--cert',
+      caCertFile,
+      '--key',
+      caKeyFile,
+      '--dry-run=client',
+      '-o',
+      'yaml',
+    ],
     apply: ['kubectl', 'apply', '-f', '-'],
   };
 }

@@ -2,26 +2,34 @@
 // and the manifests, grouped by stage. render.mjs writes it out; the stages apply the same plan.
 // Objects that need live data (imported trust anchors, the previous anchor, the NATS and Grafana
 // Secrets, linkerd links) are made at install time and are not part of it.
+
+import { UsageError } from '../core/errors.js';
+import type { KubeSettings } from '../core/settings.js';
+import type { Identity } from '../nats/accounts.js';
 import { kubernetesAddressing } from '../nats/addressing.js';
-import { natsReleaseValues, type NatsValuesInput } from '../nats/helm-values.js';
 import type { Credentials, JetStreamLimits } from '../nats/server-config.js';
 import type { Topology } from '../nats/topology.js';
 import { CHARTS, chartRelease, type HelmRelease } from './charts.js';
+import { jetstreamApplyJob } from './jetstream-job.js';
 import { identityIssuerCertificate, linkerdIssuers, trustBundle } from './linkerd-pki.js';
 import { linkerdPodMonitors, natsDashboardsConfigMap } from './monitoring.js';
 import {
-  GRAFANA_ADMIN_SECRET, GRAFANA_SERVICE, HAPROXY_RELEASE, NAMESPACES, NATS_OPAQUE_PORTS, NATS_SECRET, PROMETHEUS_RELEASE, PROMETHEUS_URL,
+  GRAFANA_ADMIN_SECRET,
+  GRAFANA_SERVICE,
+  HAPROXY_RELEASE,
+  NAMESPACES,
+  NATS_OPAQUE_PORTS,
+  NATS_SECRET,
+  PROMETHEUS_RELEASE,
+  PROMETHEUS_URL,
 } from './names.js';
 import { ingressNamespace, linkerdNamespace, natsNamespace, prometheusNamespace } from './namespaces.js';
 import { haproxyTcpRoutes, INGRESS_TCP_PORTS, xrJsLocalService } from './nats-manifests.js';
 import { NATS_SERVER_TLS_SECRET, natsPkiObjects } from './nats-pki.js';
-import { jetstreamApplyJob } from './jetstream-job.js';
-import { clientSecretName, renderServices, SERVICE_IDENTITIES, serviceIdentities, type ServicesObject } from './services.js';
-import type { Identity } from '../nats/accounts.js';
-import { UsageError } from '../scripts/lib/args.js';
-import { plain, type K8sObject } from './objects.js';
-import type { KubeSettings } from './settings.js';
-import { pendingIngressHost, type KubeProvider, type KubeTarget } from './targets.js';
+import { type NatsValuesInput, natsReleaseValues } from './nats-values.js';
+import { type K8sObject, plain } from './objects.js';
+import { clientSecretName, renderServices, SERVICE_IDENTITIES, type ServicesObject, serviceIdentities } from './services.js';
+import { type KubeProvider, type KubeTarget, pendingIngressHost } from './targets.js';
 
 export interface ManifestFile {
   /** File name under <cluster>/manifests/. */
@@ -52,7 +60,13 @@ export interface ClusterPlan {
    * cluster), then the requester Job. Their Secrets (client certificates, MySQL passwords) are
    * made at install time.
    */
-  services: { namespace: ManifestFile; workloads: ManifestFile; requester: ManifestFile; identities: readonly Identity[]; recorder: boolean };
+  services: {
+    namespace: ManifestFile;
+    workloads: ManifestFile;
+    requester: ManifestFile;
+    identities: readonly Identity[];
+    recorder: boolean;
+  };
 }
 
 export interface PlanInput {
@@ -97,7 +111,8 @@ export function knownIngressHost(input: PlanInput, cluster: string): string | un
 export function recorderClusterOf(input: Pick<PlanInput, 'settings' | 'targets'>): string {
   const names = input.targets.map((t) => t.name);
   const chosen = input.settings.recorderCluster ?? names[0]!;
-  if (!names.includes(chosen)) throw new UsageError(`RECORDER_CLUSTER is ${chosen}, which is not one of the cluster names ${names.join(', ')}`);
+  if (!names.includes(chosen))
+    throw new UsageError(`RECORDER_CLUSTER is ${chosen}, which is not one of the cluster names ${names.join(', ')}`);
   return chosen;
 }
 
@@ -114,7 +129,13 @@ function servicesObjects(input: PlanInput): Record<string, ServicesObject[]> {
 }
 
 function clusterPlan(input: PlanInput, target: KubeTarget, services: ServicesObject[]): ClusterPlan {
-  const at = (namespace: string, release: string, values: Record<string, unknown>) => ({ cluster: target.name, context: target.context, namespace, release, values });
+  const at = (namespace: string, release: string, values: Record<string, unknown>) => ({
+    cluster: target.name,
+    context: target.context,
+    namespace,
+    release,
+    values,
+  });
   const release = (chart: (typeof CHARTS)[keyof typeof CHARTS], namespace: string, name: string, values: Record<string, unknown>) =>
     chartRelease(chart, input.settings, at(namespace, name, values));
   const others = input.targets.map((t) => t.name).filter((n) => n !== target.name);
@@ -126,14 +147,28 @@ function clusterPlan(input: PlanInput, target: KubeTarget, services: ServicesObj
     target,
     certs: {
       certManager: release(CHARTS.certManager, NAMESPACES.certManager, 'cert-manager', { crds: { enabled: true } }),
-      trustManager: release(CHARTS.trustManager, NAMESPACES.certManager, 'trust-manager', { app: { trust: { namespace: NAMESPACES.certManager } } }),
-      natsPki: file('nats-pki.yaml', natsPkiObjects(target.name, input.targets.map((t) => t.name), [knownIngressHost(input, target.name)].filter((h): h is string => !!h))),
+      trustManager: release(CHARTS.trustManager, NAMESPACES.certManager, 'trust-manager', {
+        app: { trust: { namespace: NAMESPACES.certManager } },
+      }),
+      natsPki: file(
+        'nats-pki.yaml',
+        natsPkiObjects(
+          target.name,
+          input.targets.map((t) => t.name),
+          [knownIngressHost(input, target.name)].filter((h): h is string => !!h),
+        ),
+      ),
     },
     linkerd: {
       namespace: file('linkerd-namespace.yaml', [linkerdNamespace()]),
       issuers: file('linkerd-issuers.yaml', linkerdIssuers()),
       identityIssuer: file('linkerd-identity-issuer.yaml', [identityIssuerCertificate()]),
-      trustBundle: file('linkerd-trust-bundle.yaml', [trustBundle(target.name, input.targets.map((t) => t.name))]),
+      trustBundle: file('linkerd-trust-bundle.yaml', [
+        trustBundle(
+          target.name,
+          input.targets.map((t) => t.name),
+        ),
+      ]),
       crds: release(CHARTS.linkerdCrds, NAMESPACES.linkerd, 'linkerd-crds', { installGatewayAPI: true }),
       controlPlane: release(CHARTS.linkerdControlPlane, NAMESPACES.linkerd, 'linkerd-control-plane', {
         identity: { externalCA: true, issuer: { scheme: 'kubernetes.io/tls' } },
@@ -189,11 +224,20 @@ function clusterPlan(input: PlanInput, target: KubeTarget, services: ServicesObj
       tcpRoutes: file('nats-haproxy-tcp.yaml', haproxyTcpRoutes(target.name)),
       xrJsService: file('nats-xr-js-service.yaml', [xrJsLocalService(target.name)]),
     },
-    ...(target.name === input.targets[0]!.name ? {
-      jetstream: {
-        job: file('jetstream-apply-job.yaml', [jetstreamApplyJob({ cluster: target.name, names: input.targets.map((t) => t.name), replicas: input.topo.options.replicas, image: input.servicesImage })]),
-      },
-    } : {}),
+    ...(target.name === input.targets[0]!.name
+      ? {
+          jetstream: {
+            job: file('jetstream-apply-job.yaml', [
+              jetstreamApplyJob({
+                cluster: target.name,
+                names: input.targets.map((t) => t.name),
+                replicas: input.topo.options.replicas,
+                image: input.servicesImage,
+              }),
+            ]),
+          },
+        }
+      : {}),
     services: {
       namespace: file('services-namespace.yaml', services.filter((o) => o.kind === 'Namespace').map(plain)),
       workloads: file('services.yaml', services.filter((o) => o.kind !== 'Job' && o.kind !== 'Namespace').map(plain)),
@@ -212,9 +256,13 @@ export function kubePlan(input: PlanInput): ClusterPlan[] {
 /** Releases of a cluster in install order. */
 export function planReleases(plan: ClusterPlan): HelmRelease[] {
   return [
-    plan.certs.certManager, plan.certs.trustManager,
-    plan.linkerd.crds, plan.linkerd.controlPlane, plan.linkerd.multicluster,
-    plan.observability.stack, plan.observability.viz,
+    plan.certs.certManager,
+    plan.certs.trustManager,
+    plan.linkerd.crds,
+    plan.linkerd.controlPlane,
+    plan.linkerd.multicluster,
+    plan.observability.stack,
+    plan.observability.viz,
     plan.ingress.haproxy,
     ...plan.supercluster.nats,
   ];
@@ -227,7 +275,21 @@ export function planManifests(plan: ClusterPlan): ManifestFile[] {
   const s = plan.supercluster;
   // The nats namespace first: stage 02 puts the NATS PKI into it.
   return [
-    s.namespace, plan.certs.natsPki, l.namespace, l.issuers, l.identityIssuer, l.trustBundle, o.namespace, o.dashboards, o.monitors, plan.ingress.namespace,
-    s.tcpRoutes, s.xrJsService, ...(plan.jetstream ? [plan.jetstream.job] : []), plan.services.namespace, plan.services.workloads, plan.services.requester,
+    s.namespace,
+    plan.certs.natsPki,
+    l.namespace,
+    l.issuers,
+    l.identityIssuer,
+    l.trustBundle,
+    o.namespace,
+    o.dashboards,
+    o.monitors,
+    plan.ingress.namespace,
+    s.tcpRoutes,
+    s.xrJsService,
+    ...(plan.jetstream ? [plan.jetstream.job] : []),
+    plan.services.namespace,
+    plan.services.workloads,
+    plan.services.requester,
   ];
 }

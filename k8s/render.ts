@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { HelmRelease } from './charts.js';
 import { toYaml, toYamlDocument } from './objects.js';
-import { planManifests, planReleases, type ClusterPlan, type ManifestFile } from './plan.js';
+import { type ClusterPlan, type ManifestFile, planManifests, planReleases } from './plan.js';
 
 /** One entry of releases.json: the release without its repo, `values` a path relative to the render folder. */
 export type ReleaseEntry = Omit<HelmRelease, 'values' | 'repo'> & { values: string };
@@ -18,13 +18,25 @@ export function manifestPath(cluster: string, file: ManifestFile): string {
 }
 
 export function releaseEntry(r: HelmRelease): ReleaseEntry {
-  return { cluster: r.cluster, context: r.context, namespace: r.namespace, release: r.release, chart: r.chart, version: r.version, values: valuesPath(r) };
+  return {
+    cluster: r.cluster,
+    context: r.context,
+    namespace: r.namespace,
+    release: r.release,
+    chart: r.chart,
+    version: r.version,
+    values: valuesPath(r),
+  };
 }
 
 /** Relative path -> content of the files for these releases and manifests of one cluster. */
 export function clusterFiles(cluster: string, releases: readonly HelmRelease[], manifests: readonly ManifestFile[]): Map<string, string> {
   const files = new Map<string, string>();
-  for (const r of releases) files.set(valuesPath(r), `# ${r.chart} ${r.version} as release ${r.release} in ${r.namespace} (${r.context})\n${toYamlDocument(r.values)}`);
+  for (const r of releases)
+    files.set(
+      valuesPath(r),
+      `# ${r.chart} ${r.version} as release ${r.release} in ${r.namespace} (${r.context})\n${toYamlDocument(r.values)}`,
+    );
   for (const m of manifests) files.set(manifestPath(cluster, m), toYaml(m.objects));
   return files;
 }
@@ -37,7 +49,7 @@ export function renderPlan(plans: readonly ClusterPlan[]): Map<string, string> {
     for (const [p, c] of clusterFiles(plan.target.name, planReleases(plan), planManifests(plan))) files.set(p, c);
     releases.push(...planReleases(plan).map(releaseEntry));
   }
-  files.set('releases.json', JSON.stringify(releases, null, 2) + '\n');
+  files.set('releases.json', `${JSON.stringify(releases, null, 2)}\n`);
   return files;
 }
 

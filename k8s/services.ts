@@ -3,7 +3,16 @@
 // passwords come in, objects go out; the stage wiring generates and applies them.
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { Job } from 'kubernetes-models/batch/v1';
-import { Namespace, Secret, Service, type IContainer, type IEnvFromSource, type IEnvVar, type IVolume, type IVolumeMount } from 'kubernetes-models/v1';
+import {
+  type IContainer,
+  type IEnvFromSource,
+  type IEnvVar,
+  type IVolume,
+  type IVolumeMount,
+  Namespace,
+  Secret,
+  Service,
+} from 'kubernetes-models/v1';
 import type { Identity } from '../nats/accounts.js';
 import { releaseName } from '../nats/topology.js';
 import { SERVICE_NAMES } from '../services/math/operations.js';
@@ -77,7 +86,14 @@ function connection(input: ClientInput, cluster: string, identity: Identity) {
 }
 
 /** A container of the services image (services/main.ts `args`) connecting to `cluster`'s NATS as `identity`. */
-export function clientContainer(input: ClientInput, cluster: string, identity: Identity, name: string, args: string[], extraEnv: IEnvVar[] = []): { container: IContainer; volumes: IVolume[] } {
+export function clientContainer(
+  input: ClientInput,
+  cluster: string,
+  identity: Identity,
+  name: string,
+  args: string[],
+  extraEnv: IEnvVar[] = [],
+): { container: IContainer; volumes: IVolume[] } {
   const c = connection(input, cluster, identity);
   return {
     container: {
@@ -112,8 +128,16 @@ function mathDeployment(input: ServicesManifestInput, cluster: string, service: 
 function requesterJob(input: ServicesManifestInput, cluster: string): Job {
   const l = labels('requester', cluster);
   const r = input.requester ?? { count: 100, concurrency: 8 };
-  const { container: c, volumes } = clientContainer(input, cluster, 'requester', 'requester',
-    ['requester', '--from', cluster, '--count', String(r.count), '--concurrency', String(r.concurrency), '--json']);
+  const { container: c, volumes } = clientContainer(input, cluster, 'requester', 'requester', [
+    'requester',
+    '--from',
+    cluster,
+    '--count',
+    String(r.count),
+    '--concurrency',
+    String(r.concurrency),
+    '--json',
+  ]);
   return new Job({
     metadata: { name: 'requester', namespace: SERVICES_NAMESPACE, labels: l },
     spec: {
@@ -130,7 +154,13 @@ export function mysqlSecret(mysql: ServicesManifestInput['mysql'], cluster: stri
   return new Secret({
     metadata: { name: MYSQL_SECRET, namespace: SERVICES_NAMESPACE, labels: labels(MYSQL_NAME, cluster) },
     type: 'Opaque',
-    stringData: { MYSQL_ROOT_PASSWORD: mysql.rootPassword, MYSQL_DATABASE: 'answers', MYSQL_USER: 'answers', MYSQL_PASSWORD: mysql.password, MYSQL_URL: url },
+    stringData: {
+      MYSQL_ROOT_PASSWORD: mysql.rootPassword,
+      MYSQL_DATABASE: 'answers',
+      MYSQL_USER: 'answers',
+      MYSQL_PASSWORD: mysql.password,
+      MYSQL_URL: url,
+    },
   });
 }
 
@@ -151,25 +181,44 @@ function mysqlObjects(input: ServicesManifestInput, cluster: string) {
       template: {
         metadata: { labels: l },
         spec: {
-          containers: [{
-            name: MYSQL_NAME,
-            image: input.mysqlImage ?? DEFAULT_MYSQL_IMAGE,
-            env: ['MYSQL_ROOT_PASSWORD', 'MYSQL_DATABASE', 'MYSQL_USER', 'MYSQL_PASSWORD'].map(keyRef),
-            ports: [{ name: 'mysql', containerPort: 3306 }],
-            volumeMounts: [{ name: 'data', mountPath: '/var/lib/mysql' }],
-            readinessProbe: { exec: { command: ['sh', '-c', 'mysqladmin ping -h 127.0.0.1 -uroot -p"$MYSQL_ROOT_PASSWORD"'] }, periodSeconds: 5, timeoutSeconds: 3 },
-            resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1Gi' } },
-          }],
+          containers: [
+            {
+              name: MYSQL_NAME,
+              image: input.mysqlImage ?? DEFAULT_MYSQL_IMAGE,
+              env: ['MYSQL_ROOT_PASSWORD', 'MYSQL_DATABASE', 'MYSQL_USER', 'MYSQL_PASSWORD'].map(keyRef),
+              ports: [{ name: 'mysql', containerPort: 3306 }],
+              volumeMounts: [{ name: 'data', mountPath: '/var/lib/mysql' }],
+              readinessProbe: {
+                exec: { command: ['sh', '-c', 'mysqladmin ping -h 127.0.0.1 -uroot -p"$MYSQL_ROOT_PASSWORD"'] },
+                periodSeconds: 5,
+                timeoutSeconds: 3,
+              },
+              resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1Gi' } },
+            },
+          ],
         },
       },
-      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+      volumeClaimTemplates: [
+        { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+      ],
     },
   });
-  const { container: c, volumes } = clientContainer(input, cluster, 'recorder', 'recorder', ['recorder'], [{ name: 'MYSQL_URL', valueFrom: { secretKeyRef: { name: MYSQL_SECRET, key: 'MYSQL_URL' } } }]);
+  const { container: c, volumes } = clientContainer(
+    input,
+    cluster,
+    'recorder',
+    'recorder',
+    ['recorder'],
+    [{ name: 'MYSQL_URL', valueFrom: { secretKeyRef: { name: MYSQL_SECRET, key: 'MYSQL_URL' } } }],
+  );
   const rl = labels('recorder', cluster);
   const recorder = new Deployment({
     metadata: { name: 'recorder', namespace: SERVICES_NAMESPACE, labels: rl },
-    spec: { replicas: 1, selector: { matchLabels: rl }, template: { metadata: { labels: rl }, spec: { containers: [c], ...(volumes.length ? { volumes } : {}) } } },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: rl },
+      template: { metadata: { labels: rl }, spec: { containers: [c], ...(volumes.length ? { volumes } : {}) } },
+    },
   });
   return [secret, service, statefulSet, recorder];
 }
@@ -182,11 +231,14 @@ export function serviceIdentities(cluster: string, recorderCluster: string): (ty
 function clientSecrets(input: ServicesManifestInput, identities: (typeof SERVICE_IDENTITIES)[number][]): Secret[] {
   const auth = input.auth;
   if (auth.kind !== 'password') return [];
-  return identities.map((id) => new Secret({
-    metadata: { name: clientSecretName(id), namespace: SERVICES_NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'nats-sandbox' } },
-    type: 'Opaque',
-    stringData: { NATS_USER: id, NATS_PASSWORD: auth.passwords[id] },
-  }));
+  return identities.map(
+    (id) =>
+      new Secret({
+        metadata: { name: clientSecretName(id), namespace: SERVICES_NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'nats-sandbox' } },
+        type: 'Opaque',
+        stringData: { NATS_USER: id, NATS_PASSWORD: auth.passwords[id] },
+      }),
+  );
 }
 
 export type ServicesObject = Namespace | Secret | Service | Deployment | StatefulSet | Job;
@@ -194,7 +246,8 @@ export type ServicesObject = Namespace | Secret | Service | Deployment | Statefu
 /** Objects per cluster name, in apply order (namespace and secrets first, the requester Job last). */
 export function renderServices(input: ServicesManifestInput): Record<string, ServicesObject[]> {
   const recorderCluster = input.recorderCluster ?? input.names[0];
-  if (!recorderCluster || !input.names.includes(recorderCluster)) throw new Error(`RECORDER_CLUSTER ${recorderCluster ?? '(none)'} is not one of ${input.names.join(', ')}`);
+  if (!recorderCluster || !input.names.includes(recorderCluster))
+    throw new Error(`RECORDER_CLUSTER ${recorderCluster ?? '(none)'} is not one of ${input.names.join(', ')}`);
   const out: Record<string, ServicesObject[]> = {};
   for (const cluster of input.names) {
     const withRecorder = cluster === recorderCluster;
@@ -217,9 +270,16 @@ const TLS_KEYS = ['ca.crt', 'tls.crt', 'tls.key'] as const;
  */
 export function clientSecretCopy(source: { data?: Record<string, string> }, identity: Identity): Secret {
   const missing = TLS_KEYS.filter((k) => !source.data?.[k]);
-  if (missing.length) throw new Error(`secret ${NAMESPACES.nats}/${clientSecretName(identity)} has no ${missing.join(', ')}: is its Certificate Ready? (stage 02)`);
+  if (missing.length)
+    throw new Error(
+      `secret ${NAMESPACES.nats}/${clientSecretName(identity)} has no ${missing.join(', ')}: is its Certificate Ready? (stage 02)`,
+    );
   return new Secret({
-    metadata: { name: clientSecretName(identity), namespace: SERVICES_NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'nats-sandbox', 'nats-sandbox/copy-of': `${NAMESPACES.nats}.${clientSecretName(identity)}` } },
+    metadata: {
+      name: clientSecretName(identity),
+      namespace: SERVICES_NAMESPACE,
+      labels: { 'app.kubernetes.io/part-of': 'nats-sandbox', 'nats-sandbox/copy-of': `${NAMESPACES.nats}.${clientSecretName(identity)}` },
+    },
     type: 'kubernetes.io/tls',
     data: Object.fromEntries(TLS_KEYS.map((k) => [k, source.data![k]!])),
   });

@@ -15,7 +15,7 @@ export function k3dContext(name: string): string {
 
 /** k3d: k3d-<name>; kube: the --context given for the name, else the name itself. */
 export function kubeTargets(provider: KubeProvider, names: readonly string[], contexts: Record<string, string> = {}): KubeTarget[] {
-  return names.map((name) => ({ name, context: provider === 'k3d' ? k3dContext(name) : contexts[name] ?? name }));
+  return names.map((name) => ({ name, context: provider === 'k3d' ? k3dContext(name) : (contexts[name] ?? name) }));
 }
 
 /**
@@ -25,4 +25,3 @@ export function kubeTargets(provider: KubeProvider, names: readonly string[], co
 export function pendingIngressHost(name: string): string {
   return `${name}-ingress.invalid`;
 }
-

@@ -47,23 +47,43 @@ const metadata = {
 
 /** A custom resource: apiVersion, kind, metadata and this spec, nothing else. */
 function customResource(spec: object): object {
-  return { type: 'object', required: ['apiVersion', 'kind', 'metadata', 'spec'], additionalProperties: false, properties: { apiVersion: str, kind: str, metadata, spec } };
+  return {
+    type: 'object',
+    required: ['apiVersion', 'kind', 'metadata', 'spec'],
+    additionalProperties: false,
+    properties: { apiVersion: str, kind: str, metadata, spec },
+  };
 }
 
 /** The CRD fields the renderers use, from the CRDs of the pinned charts; anything else is an error. */
 const CRD_SCHEMAS: Record<string, object> = {
   // haproxytech kubernetes-ingress: crs/definition/ingress.v1.haproxy.org_tcps.yaml
   'ingress.v1.haproxy.org/v1/TCP': customResource({
-    type: 'array', minItems: 1,
+    type: 'array',
+    minItems: 1,
     items: {
-      type: 'object', required: ['name', 'frontend', 'service'], additionalProperties: false,
+      type: 'object',
+      required: ['name', 'frontend', 'service'],
+      additionalProperties: false,
       properties: {
         name: str,
         frontend: {
-          type: 'object', required: ['name', 'binds'], additionalProperties: false,
+          type: 'object',
+          required: ['name', 'binds'],
+          additionalProperties: false,
           properties: {
-            name: str, tcplog: { type: 'boolean' },
-            binds: { type: 'array', minItems: 1, items: { type: 'object', required: ['port'], additionalProperties: false, properties: { name: { type: 'string', pattern: '^[^\\s]+$' }, port } } },
+            name: str,
+            tcplog: { type: 'boolean' },
+            binds: {
+              type: 'array',
+              minItems: 1,
+              items: {
+                type: 'object',
+                required: ['port'],
+                additionalProperties: false,
+                properties: { name: { type: 'string', pattern: '^[^\\s]+$' }, port },
+              },
+            },
           },
         },
         service: { type: 'object', required: ['name', 'port'], additionalProperties: false, properties: { name: str, port } },
@@ -72,24 +92,53 @@ const CRD_SCHEMAS: Record<string, object> = {
   }),
   // prometheus-operator monitoring.coreos.com/v1 PodMonitor
   'monitoring.coreos.com/v1/PodMonitor': customResource({
-    type: 'object', required: ['selector', 'podMetricsEndpoints'], additionalProperties: false,
+    type: 'object',
+    required: ['selector', 'podMetricsEndpoints'],
+    additionalProperties: false,
     properties: {
-      namespaceSelector: { type: 'object', additionalProperties: false, properties: { any: { type: 'boolean' }, matchNames: { type: 'array', items: str } } },
+      namespaceSelector: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { any: { type: 'boolean' }, matchNames: { type: 'array', items: str } },
+      },
       selector: { type: 'object', additionalProperties: false, properties: { matchLabels: stringMap } },
       podMetricsEndpoints: {
-        type: 'array', minItems: 1,
+        type: 'array',
+        minItems: 1,
         items: {
-          type: 'object', required: ['port'], additionalProperties: false,
+          type: 'object',
+          required: ['port'],
+          additionalProperties: false,
           properties: {
-            port: str, path: str, interval: { type: 'string', pattern: '^(0|(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$' },
+            port: str,
+            path: str,
+            interval: { type: 'string', pattern: '^(0|(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$' },
             relabelings: {
               type: 'array',
               items: {
-                type: 'object', additionalProperties: false,
+                type: 'object',
+                additionalProperties: false,
                 properties: {
-                  action: { enum: ['replace', 'keep', 'drop', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase', 'keepequal', 'dropequal'] },
+                  action: {
+                    enum: [
+                      'replace',
+                      'keep',
+                      'drop',
+                      'hashmod',
+                      'labelmap',
+                      'labeldrop',
+                      'labelkeep',
+                      'lowercase',
+                      'uppercase',
+                      'keepequal',
+                      'dropequal',
+                    ],
+                  },
                   sourceLabels: { type: 'array', items: { type: 'string', pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' } },
-                  regex: { type: 'string' }, targetLabel: { type: 'string' }, replacement: { type: 'string' }, separator: { type: 'string' },
+                  regex: { type: 'string' },
+                  targetLabel: { type: 'string' },
+                  replacement: { type: 'string' },
+                  separator: { type: 'string' },
                 },
               },
             },
@@ -114,7 +163,8 @@ function metadataProblems(obj: K8sObject, key: string): string[] {
   const { name, namespace, labels = {}, annotations = {} } = obj.metadata ?? ({} as K8sObject['metadata']);
   if (!name || name.length > 253 || !DNS_SUBDOMAIN.test(name)) p.push(`name '${name}' is not a DNS-1123 subdomain`);
   // Services and namespaces are DNS labels (they become host names).
-  if ((obj.kind === 'Service' || obj.kind === 'Namespace') && (name.length > 63 || !DNS_LABEL.test(name))) p.push(`name '${name}' is not a DNS-1123 label`);
+  if ((obj.kind === 'Service' || obj.kind === 'Namespace') && (name.length > 63 || !DNS_LABEL.test(name)))
+    p.push(`name '${name}' is not a DNS-1123 label`);
   if (CLUSTER_SCOPED.has(key) && namespace) p.push('is cluster-scoped but has a namespace');
   if (!CLUSTER_SCOPED.has(key) && !namespace) p.push('is namespaced but has no namespace');
   if (namespace && !DNS_LABEL.test(namespace)) p.push(`namespace '${namespace}' is not a DNS-1123 label`);
@@ -128,7 +178,8 @@ function metadataProblems(obj: K8sObject, key: string): string[] {
   }
   if (obj.kind === 'Secret' || obj.kind === 'ConfigMap') {
     for (const field of ['data', 'stringData'] as const) {
-      for (const k of Object.keys((obj[field] as Record<string, string> | undefined) ?? {})) if (!SECRET_KEY.test(k)) p.push(`${field} key '${k}' is invalid`);
+      for (const k of Object.keys((obj[field] as Record<string, string> | undefined) ?? {}))
+        if (!SECRET_KEY.test(k)) p.push(`${field} key '${k}' is invalid`);
     }
   }
   return p;
@@ -147,7 +198,13 @@ export function validateObject(obj: K8sObject): string[] {
       problems.push((e as Error).message);
     }
   } else if (crd) {
-    if (!crd(obj)) problems.push(...(crd.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`));
+    if (!crd(obj))
+      problems.push(
+        ...(crd.errors ?? []).map(
+          (e) =>
+            `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+        ),
+      );
   } else {
     problems.push(`no schema for ${key}: add a model or a CRD schema to k8s/validate.ts`);
   }

@@ -27,7 +27,11 @@ export const ANSWERS_CONSUMER = 'answers-consumer';
 
 export const USERS: readonly UserSpec[] = [
   { identity: 'sys', account: SYSTEM_ACCOUNT, description: 'system account: server and cluster monitoring' },
-  { identity: 'admin', account: APP_ACCOUNT, description: 'application account administrator: JetStream management, anything in the account' },
+  {
+    identity: 'admin',
+    account: APP_ACCOUNT,
+    description: 'application account administrator: JetStream management, anything in the account',
+  },
   {
     identity: 'math',
     account: APP_ACCOUNT,

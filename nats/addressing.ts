@@ -80,7 +80,8 @@ export function k3dIngressHost(datacenter: string): string {
  * xr-js server also advertises, so gossiped gateway URLs stay inside each datacenter.
  */
 export function kubernetesAddressing(viewFrom: string, ingressHost: (datacenter: string) => string): Addressing {
-  const gatewayHost = (s: ServerSpec) => (s.role === 'xr' ? `${statefulSetOf(s)}:${KUBERNETES_PORTS.gateway}` : `${ingressHost(s.datacenter)}:${KUBERNETES_PORTS.gateway}`);
+  const gatewayHost = (s: ServerSpec) =>
+    s.role === 'xr' ? `${statefulSetOf(s)}:${KUBERNETES_PORTS.gateway}` : `${ingressHost(s.datacenter)}:${KUBERNETES_PORTS.gateway}`;
   return {
     ports: () => ({ ...KUBERNETES_PORTS }),
     routeUrl(s) {

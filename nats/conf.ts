@@ -16,7 +16,7 @@ function value(v: ConfValue, indent: string): string {
     return String(v);
   }
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  const inner = indent + '  ';
+  const inner = `${indent}  `;
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]';
     return `[\n${v.map((x) => inner + value(x, inner)).join('\n')}\n${indent}]`;
@@ -31,6 +31,11 @@ export function toNatsConf(config: Record<string, ConfValue | undefined>, header
   const lines = Object.entries(config)
     .filter(([, x]) => x !== undefined)
     .map(([k, x]) => `${key(k)}: ${value(x as ConfValue, '')}`);
-  const head = header ? header.split('\n').map((l) => `# ${l}`).join('\n') + '\n' : '';
-  return head + lines.join('\n') + '\n';
+  const head = header
+    ? `${header
+        .split('\n')
+        .map((l) => `# ${l}`)
+        .join('\n')}\n`
+    : '';
+  return `${head + lines.join('\n')}\n`;
 }

@@ -38,7 +38,9 @@ export function expectedTopology(topo: Topology): ExpectedTopology {
       cluster: s.cluster,
       jetstream: s.jetstream,
       tags: [...s.tags].sort(),
-      routePeers: routePeers(topo, s).map((p) => p.name).sort(),
+      routePeers: routePeers(topo, s)
+        .map((p) => p.name)
+        .sort(),
       outboundGateways: clusterNames.filter((c) => c !== s.cluster).sort(),
     })),
     clusters: topo.clusters.map((c) => ({

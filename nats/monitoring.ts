@@ -25,7 +25,11 @@ export interface Gatewayz {
 export interface Jsz {
   disabled?: boolean;
   /** `replicas` (the other peers) is filled in on the meta leader only. */
-  meta_cluster?: { leader?: string; cluster_size?: number; replicas?: { name: string; current?: boolean; offline?: boolean; peer?: string }[] | null };
+  meta_cluster?: {
+    leader?: string;
+    cluster_size?: number;
+    replicas?: { name: string; current?: boolean; offline?: boolean; peer?: string }[] | null;
+  };
 }
 
 export interface MonitorAnswers {
@@ -38,28 +42,40 @@ export interface MonitorAnswers {
 /** LiveServers from every answering server; route peers named through the others' ids. */
 export function liveServers(answers: readonly MonitorAnswers[]): LiveServer[] {
   const nameById = new Map(answers.map((a) => [a.varz.server_id, a.varz.server_name]));
-  return answers.map(({ varz, routez, gatewayz, jsz }) => {
-    const peers = new Set((routez?.routes ?? []).map((r) => r.remote_name || nameById.get(r.remote_id) || r.remote_id));
-    const inbound: Record<string, number> = {};
-    for (const [cluster, conns] of Object.entries(gatewayz?.inbound_gateways ?? {})) inbound[cluster] = Array.isArray(conns) ? conns.length : 0;
-    const meta = jsz && !jsz.disabled ? jsz.meta_cluster : undefined;
-    return {
-      name: varz.server_name,
-      id: varz.server_id,
-      cluster: varz.cluster?.name ?? '',
-      version: varz.version,
-      jetstream: !!varz.jetstream?.config,
-      tags: varz.tags ?? [],
-      connections: varz.connections ?? 0,
-      routes: varz.routes ?? peers.size,
-      routePeers: [...peers].sort(),
-      outboundGateways: Object.keys(gatewayz?.outbound_gateways ?? {}).sort(),
-      inboundGateways: inbound,
-      memBytes: varz.mem ?? 0,
-      uptime: varz.uptime ?? '',
-      ...(meta?.leader ? { metaLeader: meta.leader } : {}),
-      ...(meta?.cluster_size !== undefined ? { metaClusterSize: meta.cluster_size } : {}),
-      ...(meta?.replicas ? { metaPeers: meta.replicas.map((r) => ({ name: r.name, current: r.current === true, offline: r.offline === true, ...(r.peer ? { peer: r.peer } : {}) })) } : {}),
-    };
-  }).sort((a, b) => a.name.localeCompare(b.name));
+  return answers
+    .map(({ varz, routez, gatewayz, jsz }) => {
+      const peers = new Set((routez?.routes ?? []).map((r) => r.remote_name || nameById.get(r.remote_id) || r.remote_id));
+      const inbound: Record<string, number> = {};
+      for (const [cluster, conns] of Object.entries(gatewayz?.inbound_gateways ?? {}))
+        inbound[cluster] = Array.isArray(conns) ? conns.length : 0;
+      const meta = jsz && !jsz.disabled ? jsz.meta_cluster : undefined;
+      return {
+        name: varz.server_name,
+        id: varz.server_id,
+        cluster: varz.cluster?.name ?? '',
+        version: varz.version,
+        jetstream: !!varz.jetstream?.config,
+        tags: varz.tags ?? [],
+        connections: varz.connections ?? 0,
+        routes: varz.routes ?? peers.size,
+        routePeers: [...peers].sort(),
+        outboundGateways: Object.keys(gatewayz?.outbound_gateways ?? {}).sort(),
+        inboundGateways: inbound,
+        memBytes: varz.mem ?? 0,
+        uptime: varz.uptime ?? '',
+        ...(meta?.leader ? { metaLeader: meta.leader } : {}),
+        ...(meta?.cluster_size !== undefined ? { metaClusterSize: meta.cluster_size } : {}),
+        ...(meta?.replicas
+          ? {
+              metaPeers: meta.replicas.map((r) => ({
+                name: r.name,
+                current: r.current === true,
+                offline: r.offline === true,
+                ...(r.peer ? { peer: r.peer } : {}),
+              })),
+            }
+          : {}),
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -40,16 +40,25 @@ export function serverCertSpec(dnsNames: string[], ipAddresses: string[]): CertS
 }
 
 export function clientCertSpecs(): CertSpec[] {
-  return IDENTITIES.map((identity) => ({ name: identity, subject: clientSubject(identity), usage: ['clientAuth'], dnsNames: [], ipAddresses: [], identity }));
+  return IDENTITIES.map((identity) => ({
+    name: identity,
+    subject: clientSubject(identity),
+    usage: ['clientAuth'],
+    dnsNames: [],
+    ipAddresses: [],
+    identity,
+  }));
 }
 
 /** openssl extension file text for a leaf certificate. */
 export function extensionsFor(spec: CertSpec): string {
   const san = [...spec.dnsNames.map((d) => `DNS:${d}`), ...spec.ipAddresses.map((ip) => `IP:${ip}`)];
-  return [
-    'basicConstraints=critical,CA:FALSE',
-    'keyUsage=critical,digitalSignature,keyEncipherment',
-    `extendedKeyUsage=${spec.usage.join(',')}`,
-    ...(san.length ? [`subjectAltName=${san.join(',')}`] : []),
-  ].join('\n') + '\n';
+  return (
+    `${[
+      'basicConstraints=critical,CA:FALSE',
+      'keyUsage=critical,digitalSignature,keyEncipherment',
+      `extendedKeyUsage=${spec.usage.join(',')}`,
+      ...(san.length ? [`subjectAltName=${san.join(',')}`] : []),
+    ].join('\n')}\n`
+  );
 }

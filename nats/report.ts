@@ -1,5 +1,5 @@
 // Text and JSON views of a status observation. Pure.
-import { sum, type ClusterRow, type LiveServer, type Verdict } from './verify.js';
+import { type ClusterRow, type LiveServer, sum, type Verdict } from './verify.js';
 
 export type Align = 'left' | 'right';
 
@@ -32,28 +32,65 @@ export function formatBytes(n: number): string {
   return `${n} B`;
 }
 
-
 export function serverTable(live: LiveServer[]): string {
   const rows = live.map((s) => [
-    s.name, s.cluster, s.version, s.jetstream ? 'yes' : 'no', String(s.connections), String(s.routes),
-    String(s.outboundGateways.length), String(sum(Object.values(s.inboundGateways))), formatBytes(s.memBytes), s.uptime,
+    s.name,
+    s.cluster,
+    s.version,
+    s.jetstream ? 'yes' : 'no',
+    String(s.connections),
+    String(s.routes),
+    String(s.outboundGateways.length),
+    String(sum(Object.values(s.inboundGateways))),
+    formatBytes(s.memBytes),
+    s.uptime,
   ]);
-  const footer = [`${live.length} servers`, `${new Set(live.map((s) => s.cluster)).size} clusters`, '', String(live.filter((s) => s.jetstream).length),
-    String(sum(live.map((s) => s.connections))), '', '', '', formatBytes(sum(live.map((s) => s.memBytes))), ''];
-  return renderTable('Server Overview', ['Name', 'Cluster', 'Version', 'JS', 'Conns', 'Routes', 'GWs out', 'GWs in', 'Mem', 'Uptime'], rows,
-    ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'], footer);
+  const footer = [
+    `${live.length} servers`,
+    `${new Set(live.map((s) => s.cluster)).size} clusters`,
+    '',
+    String(live.filter((s) => s.jetstream).length),
+    String(sum(live.map((s) => s.connections))),
+    '',
+    '',
+    '',
+    formatBytes(sum(live.map((s) => s.memBytes))),
+    '',
+  ];
+  return renderTable(
+    'Server Overview',
+    ['Name', 'Cluster', 'Version', 'JS', 'Conns', 'Routes', 'GWs out', 'GWs in', 'Mem', 'Uptime'],
+    rows,
+    ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+    footer,
+  );
 }
 
 export function clusterTable(clusters: ClusterRow[]): string {
   const mark = (got: number, want: number) => (got === want ? String(got) : `${got} (want ${want})`);
   const rows = clusters.map((c) => [
-    c.name, mark(c.nodes, c.expectedNodes), String(c.jetstreamServers), mark(c.outgoingGateways, c.expectedOutgoingGateways),
-    mark(c.incomingGateways, c.expectedIncomingGateways), String(c.connections),
+    c.name,
+    mark(c.nodes, c.expectedNodes),
+    String(c.jetstreamServers),
+    mark(c.outgoingGateways, c.expectedOutgoingGateways),
+    mark(c.incomingGateways, c.expectedIncomingGateways),
+    String(c.connections),
   ]);
-  const footer = ['', String(sum(clusters.map((c) => c.nodes))), String(sum(clusters.map((c) => c.jetstreamServers))),
-    String(sum(clusters.map((c) => c.outgoingGateways))), String(sum(clusters.map((c) => c.incomingGateways))), String(sum(clusters.map((c) => c.connections)))];
-  return renderTable('Cluster Overview', ['Cluster', 'Node Count', 'JetStream', 'Outgoing Gateways', 'Incoming Gateways', 'Connections'], rows,
-    ['left', 'right', 'right', 'right', 'right', 'right'], footer);
+  const footer = [
+    '',
+    String(sum(clusters.map((c) => c.nodes))),
+    String(sum(clusters.map((c) => c.jetstreamServers))),
+    String(sum(clusters.map((c) => c.outgoingGateways))),
+    String(sum(clusters.map((c) => c.incomingGateways))),
+    String(sum(clusters.map((c) => c.connections))),
+  ];
+  return renderTable(
+    'Cluster Overview',
+    ['Cluster', 'Node Count', 'JetStream', 'Outgoing Gateways', 'Incoming Gateways', 'Connections'],
+    rows,
+    ['left', 'right', 'right', 'right', 'right', 'right'],
+    footer,
+  );
 }
 
 export function verdictLine(verdict: Verdict, live: LiveServer[]): string {

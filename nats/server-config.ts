@@ -1,12 +1,12 @@
 // The nats-server configuration of one server, as a plain object (rendered by conf.ts).
 // The Kubernetes helm values express the same settings; tests compare the two.
-import { USERS, type Identity, type Permissions } from './accounts.js';
-import { clientUserName } from './pki.js';
+import { type Identity, type Permissions, USERS } from './accounts.js';
 import type { Addressing } from './addressing.js';
 import { withCredentials } from './addressing.js';
 import type { ConfValue } from './conf.js';
+import { clientUserName } from './pki.js';
 import type { ServerSpec, Topology } from './topology.js';
-import { APP_ACCOUNT, SYSTEM_ACCOUNT, gatewayTargets, routePeers } from './topology.js';
+import { APP_ACCOUNT, gatewayTargets, routePeers, SYSTEM_ACCOUNT } from './topology.js';
 
 export interface Credentials {
   /** Password of the system account user `sys`. */
@@ -27,7 +27,6 @@ export interface Credentials {
    */
   clientTls?: Partial<Record<Identity, string>>;
 }
-
 
 export interface JetStreamLimits {
   maxMemoryBytes: number;
@@ -72,10 +71,11 @@ function permissionsConfig(p: Permissions): Record<string, ConfValue> {
  * has no password; without it (no PKI yet) each user logs in with its generated password.
  */
 export function accountsConfig(credentials: Credentials, mtls = false): Record<string, ConfValue> {
-  const usersOf = (account: string) => USERS.filter((u) => u.account === account).map((u) => ({
-    ...(mtls ? { user: clientUserName(u.identity) } : { user: u.identity, password: credentials[u.identity] }),
-    ...(u.permissions ? { permissions: permissionsConfig(u.permissions) } : {}),
-  }));
+  const usersOf = (account: string) =>
+    USERS.filter((u) => u.account === account).map((u) => ({
+      ...(mtls ? { user: clientUserName(u.identity) } : { user: u.identity, password: credentials[u.identity] }),
+      ...(u.permissions ? { permissions: permissionsConfig(u.permissions) } : {}),
+    }));
   return {
     [SYSTEM_ACCOUNT]: { users: usersOf(SYSTEM_ACCOUNT) },
     [APP_ACCOUNT]: { jetstream: 'enabled', users: usersOf(APP_ACCOUNT) },

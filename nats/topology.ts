@@ -1,5 +1,6 @@
 // The supercluster as data: cluster names + options -> NATS clusters and servers.
 // Pure: no I/O, no addresses. Providers decide where servers live (see addressing.ts).
+import { TopologyError } from './errors.js';
 
 export type Role = 'seed' | 'js' | 'gw' | 'xr';
 
@@ -24,6 +25,33 @@ export function resolveReplicas(...layers: (Partial<Record<Role, number>> | unde
   const r = {} as Record<Role, number>;
   for (const role of ROLES) r[role] = layers.map((l) => l?.[role]).find((n) => n !== undefined) ?? DEFAULT_REPLICAS[role];
   return r;
+}
+
+/** What a sandbox saved when it was made: its cluster names and servers per role. */
+export interface SavedTopology {
+  names: readonly string[];
+  replicas: Partial<Record<Role, number>>;
+}
+
+export interface TopologyInput {
+  /** Cluster names on the command line; none: the saved ones. */
+  names: readonly string[];
+  /** --replicas: a flag changes the sandbox. */
+  flags?: Partial<Record<Role, number>>;
+  /** What the sandbox was made with: it keeps that unless a flag says otherwise. */
+  saved?: SavedTopology | undefined;
+  /** SEED_REPLICAS... from .env or the environment: how a new sandbox is made. */
+  env?: Partial<Record<Role, number>>;
+}
+
+/**
+ * The one way from a command to its topology: names given, else the saved ones; servers per role
+ * from flags, then what the sandbox saved, then the environment, then the defaults.
+ */
+export function resolveTopology(input: TopologyInput): Topology {
+  const names = input.names.length ? input.names : (input.saved?.names ?? []);
+  if (!names.length) throw new TopologyError('no cluster names given and no sandbox that saved any; name them, e.g. c1 c2 c3');
+  return buildTopology(names, { replicas: resolveReplicas(input.flags, input.saved?.replicas, input.env) });
 }
 
 export interface ServerSpec {
@@ -84,10 +112,14 @@ export const APP_ACCOUNT = 'APP';
 /** Helm release name of a role in a datacenter (the seed's naming). */
 export function releaseName(datacenter: string, role: Role): string {
   switch (role) {
-    case 'seed': return datacenter;
-    case 'js': return `${datacenter}-js`;
-    case 'gw': return `${datacenter}-gw`;
-    case 'xr': return STRETCHED_CLUSTER;
+    case 'seed':
+      return datacenter;
+    case 'js':
+      return `${datacenter}-js`;
+    case 'gw':
+      return `${datacenter}-gw`;
+    case 'xr':
+      return STRETCHED_CLUSTER;
   }
 }
 
@@ -103,13 +135,7 @@ function serverTags(datacenter: string, role: Role): string[] {
   return [];
 }
 
-/** Input the model cannot build a supercluster from. */
-export class TopologyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TopologyError';
-  }
-}
+export { TopologyError } from './errors.js';
 
 export function buildTopology(names: readonly string[], options: TopologyOptions = defaultOptions()): Topology {
   if (names.length === 0) throw new TopologyError('a topology needs at least one cluster name');
@@ -128,7 +154,12 @@ export function buildTopology(names: readonly string[], options: TopologyOptions
         const name = serverName(dc, role, i);
         members.push(name);
         servers.push({
-          name, datacenter: dc, cluster, role, release, index: i,
+          name,
+          datacenter: dc,
+          cluster,
+          role,
+          release,
+          index: i,
           jetstream: role === 'js' || role === 'xr',
           tags: serverTags(dc, role),
         });
@@ -139,7 +170,8 @@ export function buildTopology(names: readonly string[], options: TopologyOptions
   const seen = new Map<string, string>();
   for (const s of servers) {
     const other = seen.get(s.name);
-    if (other !== undefined) throw new TopologyError(`cluster names ${other} and ${s.datacenter} both make a server called ${s.name}; rename one of them`);
+    if (other !== undefined)
+      throw new TopologyError(`cluster names ${other} and ${s.datacenter} both make a server called ${s.name}; rename one of them`);
     seen.set(s.name, s.datacenter);
   }
   const clusterOf = (name: string, kind: ClusterSpec['kind']): ClusterSpec => {
@@ -161,7 +193,10 @@ export function buildTopology(names: readonly string[], options: TopologyOptions
   const clusters = [...names.map((n) => clusterOf(n, 'regional')), clusterOf(STRETCHED_CLUSTER, 'stretched')];
   // nats-server will not run clustered JetStream on a server with no route to a peer.
   const lone = clusters.find((c) => c.servers.length === 1 && c.jetstreamServers.length === 1);
-  if (lone) throw new TopologyError(`the NATS cluster ${lone.name} would have a single JetStream server, which nats-server refuses; use more ${lone.kind === 'stretched' ? 'xr replicas or cluster names' : 'replicas'}`);
+  if (lone)
+    throw new TopologyError(
+      `the NATS cluster ${lone.name} would have a single JetStream server, which nats-server refuses; use more ${lone.kind === 'stretched' ? 'xr replicas or cluster names' : 'replicas'}`,
+    );
   return {
     names: [...names],
     options: { replicas: { ...options.replicas } },

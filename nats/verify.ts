@@ -69,9 +69,11 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
     const got = byName.get(want.name);
     if (!got) continue;
     if (got.cluster !== want.cluster) problems.push(`${want.name} is in NATS cluster '${got.cluster}', expected '${want.cluster}'`);
-    if (got.jetstream !== want.jetstream) problems.push(`${want.name} has JetStream ${got.jetstream ? 'on' : 'off'}, expected ${want.jetstream ? 'on' : 'off'}`);
+    if (got.jetstream !== want.jetstream)
+      problems.push(`${want.name} has JetStream ${got.jetstream ? 'on' : 'off'}, expected ${want.jetstream ? 'on' : 'off'}`);
     const tags = [...got.tags].sort();
-    if (tags.join(',') !== want.tags.join(',')) problems.push(`${want.name} has tags [${tags.join(', ')}], expected [${want.tags.join(', ')}]`);
+    if (tags.join(',') !== want.tags.join(','))
+      problems.push(`${want.name} has tags [${tags.join(', ')}], expected [${want.tags.join(', ')}]`);
     const peers = new Set(got.routePeers);
     const noRoute = want.routePeers.filter((p) => !peers.has(p));
     if (noRoute.length) problems.push(`${want.name} has no route to ${listOf(noRoute)}`);
@@ -85,8 +87,10 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
     const incoming = sum(members.map((s) => sum(Object.values(s.inboundGateways))));
     const outgoing = sum(members.map((s) => s.outboundGateways.length));
     if (members.length === c.nodes && missing.length === 0) {
-      if (outgoing !== c.outgoingGateways) problems.push(`cluster ${c.name} has ${outgoing} outgoing gateway connections, expected ${c.outgoingGateways}`);
-      if (incoming !== c.incomingGateways) problems.push(`cluster ${c.name} has ${incoming} incoming gateway connections, expected ${c.incomingGateways}`);
+      if (outgoing !== c.outgoingGateways)
+        problems.push(`cluster ${c.name} has ${outgoing} outgoing gateway connections, expected ${c.outgoingGateways}`);
+      if (incoming !== c.incomingGateways)
+        problems.push(`cluster ${c.name} has ${incoming} incoming gateway connections, expected ${c.incomingGateways}`);
     }
     return {
       name: c.name,
@@ -110,11 +114,14 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
     if (leaders.length === 0) problems.push('JetStream has no meta leader');
     else if (leaders.length > 1) problems.push(`JetStream servers disagree on the meta leader: ${listOf(leaders)}`);
     else metaLeader = leaders[0];
-    if (leaders.length > 0 && leaderless.length) problems.push(`${leaderless.length} JetStream server(s) see no meta leader: ${listOf(leaderless)}`);
+    if (leaders.length > 0 && leaderless.length)
+      problems.push(`${leaderless.length} JetStream server(s) see no meta leader: ${listOf(leaderless)}`);
     // The leader's view is the one that counts: a follower that just restarted may report a stale size.
     const leader = metaLeader ? jsServers.find((s) => s.name === metaLeader) : undefined;
     if (leader?.metaClusterSize !== undefined && leader.metaClusterSize !== expected.jetstreamServers) {
-      problems.push(`the JetStream meta group has ${leader.metaClusterSize} peers (as its leader ${leader.name} sees it), expected ${expected.jetstreamServers}`);
+      problems.push(
+        `the JetStream meta group has ${leader.metaClusterSize} peers (as its leader ${leader.name} sees it), expected ${expected.jetstreamServers}`,
+      );
     }
     const peers = leader?.metaPeers ?? [];
     // A removed server stays a meta peer (counted in the quorum) until it is removed explicitly.
@@ -122,8 +129,12 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
     // ours (a restarted group may know a peer by its id only).
     const online = new Set([leader?.name, ...peers.filter((p) => !p.offline).map((p) => p.name)]);
     const allOurs = expected.servers.filter((s) => s.jetstream).every((s) => online.has(s.name));
-    if (allOurs) for (const p of peers) if (p.offline && p.peer && !expectedNames.has(p.name)) stalePeers.push({ name: p.name, peer: p.peer });
-    if (stalePeers.length) problems.push(`the JetStream meta group still counts ${stalePeers.length} removed server(s): ${listOf(stalePeers.map((p) => p.name))}`);
+    if (allOurs)
+      for (const p of peers) if (p.offline && p.peer && !expectedNames.has(p.name)) stalePeers.push({ name: p.name, peer: p.peer });
+    if (stalePeers.length)
+      problems.push(
+        `the JetStream meta group still counts ${stalePeers.length} removed server(s): ${listOf(stalePeers.map((p) => p.name))}`,
+      );
     const behind = peers.filter((p) => (p.offline || !p.current) && !stalePeers.some((s) => s.peer === p.peer)).map((p) => p.name);
     if (behind.length) problems.push(`JetStream meta peer(s) offline or not current: ${listOf(behind)}`);
   }

@@ -1,5 +1,5 @@
 #!/usr/bin/env zx
 // delete: see `npx zx scripts/delete.mjs --help`. The logic lives in TypeScript (scripts/lib/cli.ts).
-import { main } from './lib/boot.mjs'
+import { main } from './lib/boot.mjs';
 
-await main('delete', import.meta.url)
+await main('delete', import.meta.url);

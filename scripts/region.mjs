@@ -1,5 +1,5 @@
 #!/usr/bin/env zx
 // region: lose a region (--down) and bring it back (--up). See `npx zx scripts/region.mjs --help`.
-import { main } from './lib/boot.mjs'
+import { main } from './lib/boot.mjs';
 
-await main('region', import.meta.url)
+await main('region', import.meta.url);

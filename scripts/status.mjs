@@ -1,5 +1,5 @@
 #!/usr/bin/env zx
 // status: see `npx zx scripts/status.mjs --help`. The logic lives in TypeScript (scripts/lib/cli.ts).
-import { main } from './lib/boot.mjs'
+import { main } from './lib/boot.mjs';
 
-await main('status', import.meta.url)
+await main('status', import.meta.url);

@@ -4,11 +4,12 @@
 //   node --import tsx services/main.ts jetstream-apply --names c1,c2,c3 [--replicas ...]  (stage 07's Job)
 // Connection from NATS_URL/NATS_USER/NATS_PASSWORD/NATS_TLS_DIR; REGION and INSTANCE name it;
 // the recorder reads MYSQL_URL. --state-dir only marks the process as the sandbox's.
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+
 import { hostname } from 'node:os';
-import { connectionFromEnv } from '../nats/client.js';
-import { startMathService } from './math/service.js';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connectionFromEnv } from '../nats/live/client.js';
 import { operationByService, SERVICE_NAMES } from './math/operations.js';
+import { startMathService } from './math/service.js';
 import { startRecorderService } from './recorder/service.js';
 import { requestMain } from './requester/cli.js';
 
@@ -18,7 +19,13 @@ function say(line: string): void {
 
 async function connectForever(name: string): Promise<NatsConnection> {
   // Services outlive server restarts: reconnect without limit.
-  const nc = await connect({ ...connectionFromEnv(process.env, name), maxReconnectAttempts: -1, reconnectTimeWait: 500, waitOnFirstConnect: true, timeout: 5000 });
+  const nc = await connect({
+    ...connectionFromEnv(process.env, name),
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+    waitOnFirstConnect: true,
+    timeout: 5000,
+  });
   (async () => {
     for await (const s of nc.status()) if (s.type === 'disconnect' || s.type === 'reconnect') say(`nats ${s.type}`);
   })().catch(() => undefined);
@@ -31,10 +38,13 @@ function onStop(fn: () => Promise<void>): void {
     if (stopping) return;
     stopping = true;
     say(`${sig}: stopping`);
-    fn().then(() => process.exit(0), (e) => {
-      say(`stop failed: ${(e as Error).message}`);
-      process.exit(1);
-    });
+    fn().then(
+      () => process.exit(0),
+      (e) => {
+        say(`stop failed: ${(e as Error).message}`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', () => handler('SIGTERM'));
   process.on('SIGINT', () => handler('SIGINT'));
@@ -70,11 +80,16 @@ async function main(argv: string[]): Promise<number> {
     await done;
     return 0;
   }
-  process.stderr.write(`usage: services/main.ts <${[...SERVICE_NAMES, 'recorder', 'requester', 'jetstream-apply'].join('|')}> [--state-dir DIR]\n`);
+  process.stderr.write(
+    `usage: services/main.ts <${[...SERVICE_NAMES, 'recorder', 'requester', 'jetstream-apply'].join('|')}> [--state-dir DIR]\n`,
+  );
   return 2;
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
-  say(`fatal: ${(e as Error).stack ?? e}`);
-  process.exit(1);
-});
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    say(`fatal: ${(e as Error).stack ?? e}`);
+    process.exit(1);
+  },
+);

@@ -1,17 +1,24 @@
 // Stage 07 for the local provider: apply the JetStream spec through the admin user.
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { connectionFromEnv } from '../../nats/client.js';
-import { applySpec, streamPlacements, type ApplyResult } from '../../nats/jetstream/apply.js';
+import { SandboxError } from '../../core/errors.js';
 import { placementProblems } from '../../nats/jetstream/placement.js';
-import { jetstreamSpec, type JetStreamSpec } from '../../nats/jetstream/spec.js';
+import { type JetStreamSpec, jetstreamSpec } from '../../nats/jetstream/spec.js';
+import { connectionFromEnv } from '../../nats/live/client.js';
+import { type ApplyResult, applySpec, streamPlacements } from '../../nats/live/jetstream-apply.js';
 import type { Credentials } from '../../nats/server-config.js';
 import type { Topology } from '../../nats/topology.js';
-import type { LocalPlan } from './state.js';
-import { LocalError, localClientEnv } from './supercluster.js';
+import type { LocalState } from './state.js';
+import { localClientEnv } from './supercluster.js';
 
-export async function connectAdmin(topo: Topology, plan: LocalPlan, credentials: Credentials, datacenter = topo.names[0]!): Promise<NatsConnection> {
+export async function connectAdmin(
+  topo: Topology,
+  plan: LocalState,
+  credentials: Credentials,
+  datacenter = topo.names[0]!,
+): Promise<NatsConnection> {
   const env = localClientEnv(topo, plan, credentials, 'admin', datacenter);
   return connect({ ...connectionFromEnv({ ...env }, 'sandbox-jetstream'), timeout: 5000 });
 }
@@ -30,7 +37,9 @@ export async function waitJetStream(nc: NatsConnection, timeoutMs: number): Prom
       await sleep(500);
     }
   }
-  throw new LocalError(`JetStream did not answer within ${Math.round(timeoutMs / 1000)}s (${last}); check that stage 06 converged: npx zx scripts/status.mjs`);
+  throw new SandboxError(
+    `JetStream did not answer within ${Math.round(timeoutMs / 1000)}s (${last}); check that stage 06 converged: npx zx scripts/status.mjs`,
+  );
 }
 
 /**
@@ -59,7 +68,7 @@ export function describeResults(results: ApplyResult[]): string[] {
 
 export interface JetStreamStageInput {
   topo: Topology;
-  plan: LocalPlan;
+  plan: LocalState;
   credentials: Credentials;
   say: (line: string) => void;
   timeoutMs: number;
@@ -74,14 +83,22 @@ export async function jetstreamStage(input: JetStreamStageInput): Promise<ApplyR
     for (const line of describeResults(results)) input.say(line);
     const bad = results.filter((r) => r.action === 'refused' || r.action === 'failed');
     if (bad.length) {
-      throw new LocalError(`${bad.length} JetStream change(s) not applied:\n${describeResults(bad).map((l) => `  - ${l}`).join('\n')}\n` +
-        'fix: a refused change needs the resource recreated (delete it with the nats CLI, then run stage 07 again), or change nats/jetstream/spec.ts back');
+      throw new SandboxError(
+        `${bad.length} JetStream change(s) not applied:\n${describeResults(bad)
+          .map((l) => `  - ${l}`)
+          .join('\n')}\n` +
+          'fix: a refused change needs the resource recreated (delete it with the nats CLI, then run stage 07 again), or change nats/jetstream/spec.ts back',
+      );
     }
-    const placements = await streamPlacements(nc, spec.streams.map((s) => s.name)).catch(() => []);
-    for (const p of placements) input.say(`stream ${p.name} on ${p.cluster ?? '?'}: ${p.servers.join(', ')} (leader ${p.leader ?? 'none'})`);
+    const placements = await streamPlacements(
+      nc,
+      spec.streams.map((s) => s.name),
+    ).catch(() => []);
+    for (const p of placements)
+      input.say(`stream ${p.name} on ${p.cluster ?? '?'}: ${p.servers.join(', ')} (leader ${p.leader ?? 'none'})`);
     const misplaced = placementProblems(input.topo, placements);
     if (misplaced.length) {
-      throw new LocalError(`${misplaced.join('\n')}\nfix: delete the stream (nats stream rm) and run stage 07 again`);
+      throw new SandboxError(`${misplaced.join('\n')}\nfix: delete the stream (nats stream rm) and run stage 07 again`);
     }
     return results;
   } finally {

@@ -7,13 +7,13 @@ import { userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createConnection } from 'mysql2/promise';
+import type { Runner } from '../../core/command.js';
+import { SandboxError } from '../../core/errors.js';
+import { addSecret } from '../../core/log.js';
+import { generatePassword } from '../../core/secrets.js';
 import { DEFAULT_DATABASE, mysqlUrl } from '../../services/recorder/mysql-url.js';
-import type { Runner } from '../../scripts/lib/command.js';
-import { addSecret } from '../../scripts/lib/log.js';
-import { generatePassword } from '../../scripts/lib/secrets.js';
 import { findBusyPorts } from './port-check.js';
 import { logTail, ourPid, removePidFile, startDetached, stopProcess } from './processes.js';
-import { LocalError } from './supercluster.js';
 
 export interface MysqlBinaries {
   server: string;
@@ -109,7 +109,9 @@ async function waitSocket(socketPath: string, password: string | undefined, time
       await sleep(250);
     }
   }
-  throw new LocalError(`the private MySQL server did not accept connections within ${Math.round(timeoutMs / 1000)}s (${last})\n${logTail(logFile, 8)}\nfix: look at ${logFile}`);
+  throw new SandboxError(
+    `the private MySQL server did not accept connections within ${Math.round(timeoutMs / 1000)}s (${last})\n${logTail(logFile, 8)}\nfix: look at ${logFile}`,
+  );
 }
 
 export interface PrivateMysqlOptions {
@@ -132,17 +134,40 @@ export async function ensurePrivateMysql(opts: PrivateMysqlOptions): Promise<str
   const asRoot = process.getuid?.() === 0 ? [`--user=${userInfo().username}`] : [];
   if (!existsSync(join(p.data, 'mysql'))) {
     mkdirSync(p.data, { recursive: true });
-    const init = opts.binaries.flavor === 'mariadb'
-      ? [opts.binaries.installDb!, '--no-defaults', `--datadir=${p.data}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot]
-      : [opts.binaries.server, '--no-defaults', '--initialize-insecure', `--datadir=${p.data}`, ...asRoot];
-    await opts.runner.run(init, { fix: `remove ${p.dir} and run stage 08 again, or set MYSQL_URL to a server of your own`, timeout: 120_000 });
+    const init =
+      opts.binaries.flavor === 'mariadb'
+        ? [
+            opts.binaries.installDb!,
+            '--no-defaults',
+            `--datadir=${p.data}`,
+            '--auth-root-authentication-method=normal',
+            '--skip-test-db',
+            ...asRoot,
+          ]
+        : [opts.binaries.server, '--no-defaults', '--initialize-insecure', `--datadir=${p.data}`, ...asRoot];
+    await opts.runner.run(init, {
+      fix: `remove ${p.dir} and run stage 08 again, or set MYSQL_URL to a server of your own`,
+      timeout: 120_000,
+    });
   }
   const busy = await findBusyPorts([{ port, owner: 'private MySQL' }]);
-  if (busy.length) throw new LocalError(`port ${port} for the private MySQL server is taken; set LOCAL_MYSQL_PORT to a free port or MYSQL_URL to a server of your own`);
+  if (busy.length)
+    throw new SandboxError(
+      `port ${port} for the private MySQL server is taken; set LOCAL_MYSQL_PORT to a free port or MYSQL_URL to a server of your own`,
+    );
   const pid = startDetached({
     command: opts.binaries.server,
-    args: ['--no-defaults', `--datadir=${p.data}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${p.socket}`,
-      `--pid-file=${p.serverPid}`, '--skip-name-resolve', `--log-error=${p.log}`, ...asRoot],
+    args: [
+      '--no-defaults',
+      `--datadir=${p.data}`,
+      `--port=${port}`,
+      '--bind-address=127.0.0.1',
+      `--socket=${p.socket}`,
+      `--pid-file=${p.serverPid}`,
+      '--skip-name-resolve',
+      `--log-error=${p.log}`,
+      ...asRoot,
+    ],
     pidFile: p.pid,
     logFile: p.log,
   });
@@ -150,12 +175,12 @@ export async function ensurePrivateMysql(opts: PrivateMysqlOptions): Promise<str
   await waitSocket(p.socket, undefined, opts.timeoutMs ?? 60_000, p.log);
   if (!creds) {
     creds = { port, user: 'answers', password: generatePassword(), rootPassword: generatePassword() };
-    writeFileSync(p.credentials, JSON.stringify(creds, null, 2) + '\n', { mode: 0o600 });
+    writeFileSync(p.credentials, `${JSON.stringify(creds, null, 2)}\n`, { mode: 0o600 });
     addSecret(creds.password);
     addSecret(creds.rootPassword);
   }
   // Idempotent bootstrap: a fresh server has a root without password, a bootstrapped one has ours.
-  let root;
+  let root: Awaited<ReturnType<typeof createConnection>>;
   try {
     root = await createConnection({ socketPath: p.socket, user: 'root', connectTimeout: 5000, multipleStatements: false });
   } catch {

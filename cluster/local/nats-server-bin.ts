@@ -2,17 +2,15 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { INSTALL_HINTS } from '../../scripts/lib/command.js';
-
-export class MissingToolError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MissingToolError';
-  }
-}
+import { INSTALL_HINTS } from '../../core/command.js';
+import { MissingToolError } from '../../core/errors.js';
 
 function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  return (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, name)).find(executable);
+  return (env.PATH ?? '')
+    .split(delimiter)
+    .filter(Boolean)
+    .map((dir) => join(dir, name))
+    .find(executable);
 }
 
 export interface NatsServerBinary {
@@ -45,7 +43,9 @@ export function findNatsServer(env: NodeJS.ProcessEnv, explicit?: string): NatsS
   try {
     out = execFileSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
   } catch (e) {
-    throw new MissingToolError(`${path} does not run as nats-server (${(e as Error).message.split('\n')[0]})\nfix: ${INSTALL_HINTS['nats-server']}`);
+    throw new MissingToolError(
+      `${path} does not run as nats-server (${(e as Error).message.split('\n')[0]})\nfix: ${INSTALL_HINTS['nats-server']}`,
+    );
   }
   const m = /v?(\d+\.\d+\.\d+\S*)/.exec(out);
   if (!m) throw new MissingToolError(`${path} --version printed '${out.trim()}', not a nats-server version`);

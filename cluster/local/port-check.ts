@@ -1,6 +1,7 @@
 // Is a loopback port free, and if not, which process holds it (Linux: /proc; elsewhere: unknown).
+
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 
 export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {

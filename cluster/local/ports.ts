@@ -3,9 +3,8 @@
 import type { ListenPorts } from '../../nats/addressing.js';
 
 export const PORTS_PER_SERVER = 4;
-export const DEFAULT_PORT_BASE = 14222;
 
-export type PortPlan = Record<string, ListenPorts>;
+export type PortMap = Record<string, ListenPorts>;
 
 function slotPorts(base: number, slot: number): ListenPorts {
   const p = base + slot * PORTS_PER_SERVER;
@@ -16,12 +15,14 @@ function slotPorts(base: number, slot: number): ListenPorts {
  * Assign ports to `servers`. Servers in `previous` keep their ports when they still fit the base;
  * new servers take the lowest free slots.
  */
-export function planPorts(servers: readonly string[], base: number, previous: PortPlan = {}): PortPlan {
+export function assignPorts(servers: readonly string[], base: number, previous: PortMap = {}): PortMap {
   const highestBase = 65535 - servers.length * PORTS_PER_SERVER;
   if (!Number.isInteger(base) || base < 1024 || base > highestBase) {
-    throw new Error(`port base ${base} does not fit ${servers.length} servers (4 ports each): pick a whole number between 1024 and ${highestBase}`);
+    throw new Error(
+      `port base ${base} does not fit ${servers.length} servers (4 ports each): pick a whole number between 1024 and ${highestBase}`,
+    );
   }
-  const plan: PortPlan = {};
+  const plan: PortMap = {};
   const used = new Set<number>();
   for (const name of servers) {
     const old = previous[name];
@@ -44,6 +45,6 @@ export function planPorts(servers: readonly string[], base: number, previous: Po
   return plan;
 }
 
-export function allPorts(plan: PortPlan): number[] {
+export function allPorts(plan: PortMap): number[] {
   return Object.values(plan).flatMap((p) => [p.client, p.cluster, p.gateway, p.monitor]);
 }

@@ -1,9 +1,8 @@
 // Background processes of the local provider: started detached so they outlive the script,
 // recorded by pid, and only ever signalled after checking the pid still runs our command.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export function isAlive(pid: number): boolean {
@@ -37,7 +36,7 @@ export function ourPid(pidFile: string, marker: string): number | undefined {
   const pid = Number(readFileSync(pidFile, 'utf8').trim());
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
   const cmd = commandOf(pid);
-  return cmd && cmd.includes(marker) ? pid : undefined;
+  return cmd?.includes(marker) ? pid : undefined;
 }
 
 export interface StartOptions {

@@ -2,14 +2,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Role } from '../../nats/topology.js';
-import type { PortPlan } from './ports.js';
+import type { PortMap } from './ports.js';
 
-export interface LocalPlan {
+export interface LocalState {
   version: 1;
   names: string[];
   replicas: Record<Role, number>;
   portBase: number;
-  ports: PortPlan;
+  ports: PortMap;
 }
 
 export function localPaths(sandboxDir: string) {
@@ -26,11 +26,11 @@ export function localPaths(sandboxDir: string) {
   };
 }
 
-export function readPlan(sandboxDir: string): LocalPlan | undefined {
+export function readLocalState(sandboxDir: string): LocalState | undefined {
   const file = localPaths(sandboxDir).plan;
   if (!existsSync(file)) return undefined;
   try {
-    const plan = JSON.parse(readFileSync(file, 'utf8')) as LocalPlan;
+    const plan = JSON.parse(readFileSync(file, 'utf8')) as LocalState;
     if (plan.version !== 1 || !Array.isArray(plan.names)) throw new Error('unknown format');
     return plan;
   } catch (e) {
@@ -38,7 +38,7 @@ export function readPlan(sandboxDir: string): LocalPlan | undefined {
   }
 }
 
-export function writePlan(sandboxDir: string, plan: LocalPlan): void {
+export function writeLocalState(sandboxDir: string, plan: LocalState): void {
   mkdirSync(sandboxDir, { recursive: true });
-  writeFileSync(localPaths(sandboxDir).plan, JSON.stringify(plan, null, 2) + '\n');
+  writeFileSync(localPaths(sandboxDir).plan, `${JSON.stringify(plan, null, 2)}\n`);
 }

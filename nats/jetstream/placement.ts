@@ -2,8 +2,9 @@
 // nats-server applies the unique_tag of the *meta leader* when it picks a stream's peers; every
 // JetStream server carries unique_tag az (see nats/topology.ts), so xr-js streams land one replica
 // per datacenter whoever leads. The check below proves it on the live placement.
+
+import type { StreamPlacement } from '../live/jetstream-apply.js';
 import type { Topology } from '../topology.js';
-import type { StreamPlacement } from './apply.js';
 import type { JetStreamSpec } from './spec.js';
 
 /** The stretched cluster the spec places streams on, if any: its replicas must span datacenters. */

@@ -88,21 +88,23 @@ export function jetstreamSpec(topo: Topology): JetStreamSpec {
       placement: stretched,
       sources: [],
     },
-    ...topo.names.map((dc): StreamSpec => ({
-      name: regionalStream(dc),
-      description: `events of region ${dc}, kept in its own cluster`,
-      subjects: [regionalSubject(dc)],
-      storage: 'file',
-      maxAgeSeconds: DAY_SECONDS,
-      duplicateWindowSeconds: 120,
-      replicas: regionalReplicas,
-      // Naming the az tag lifts unique_tag az for this stream: all of a region's JetStream servers share az:cN.
-      placement: { cluster: dc, tags: [`dc:${dc}`, `az:${dc}`] },
-      sources: [],
-    })),
+    ...topo.names.map(
+      (dc): StreamSpec => ({
+        name: regionalStream(dc),
+        description: `events of region ${dc}, kept in its own cluster`,
+        subjects: [regionalSubject(dc)],
+        storage: 'file',
+        maxAgeSeconds: DAY_SECONDS,
+        duplicateWindowSeconds: 120,
+        replicas: regionalReplicas,
+        // Naming the az tag lifts unique_tag az for this stream: all of a region's JetStream servers share az:cN.
+        placement: { cluster: dc, tags: [`dc:${dc}`, `az:${dc}`] },
+        sources: [],
+      }),
+    ),
     {
       name: AGGREGATE_STREAM,
-      description: 'every region\'s events, sourced across the gateways (eventually consistent)',
+      description: "every region's events, sourced across the gateways (eventually consistent)",
       subjects: [],
       storage: 'file',
       maxAgeSeconds: DAY_SECONDS,
@@ -114,22 +116,26 @@ export function jetstreamSpec(topo: Topology): JetStreamSpec {
   ];
   return {
     streams,
-    consumers: [{
-      stream: ANSWERS_STREAM,
-      durable: ANSWERS_CONSUMER,
-      description: 'the recorder: significant answers into MySQL',
-      filterSubject: SIGNIFICANT_SUBJECT,
-      ackWaitSeconds: 10,
-      maxDeliver: -1,
-      maxAckPending: 1000,
-    }],
-    kv: [{
-      bucket: KV_BUCKET,
-      description: 'sandbox settings shared by every region',
-      history: 5,
-      ttlSeconds: 0,
-      replicas: stretchedReplicas,
-      placement: stretched,
-    }],
+    consumers: [
+      {
+        stream: ANSWERS_STREAM,
+        durable: ANSWERS_CONSUMER,
+        description: 'the recorder: significant answers into MySQL',
+        filterSubject: SIGNIFICANT_SUBJECT,
+        ackWaitSeconds: 10,
+        maxDeliver: -1,
+        maxAckPending: 1000,
+      },
+    ],
+    kv: [
+      {
+        bucket: KV_BUCKET,
+        description: 'sandbox settings shared by every region',
+        history: 5,
+        ttlSeconds: 0,
+        replicas: stretchedReplicas,
+        placement: stretched,
+      },
+    ],
   };
 }

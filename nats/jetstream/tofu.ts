@@ -64,7 +64,8 @@ export function evaluate(value: Json, vars: Record<string, Json>, scope: Scope =
     return value.replace(/\$\{([^}]*)\}/g, (_, x: string) => String(evalExpr(x, vars, scope, names)));
   }
   if (Array.isArray(value)) return value.map((v) => evaluate(v, vars, scope, names));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, evaluate(v, vars, scope, names)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, evaluate(v, vars, scope, names)]));
   return value;
 }
 
@@ -80,11 +81,12 @@ function instances(block: Block, vars: Record<string, Json>): Scope[] {
 function nested(block: Block, name: string, vars: Record<string, Json>, scope: Scope, names: Record<string, string>): Block[] {
   const out: Block[] = [];
   for (const b of (block[name] as Block[] | undefined) ?? []) out.push(evaluate(b, vars, scope, names) as Block);
-  for (const d of ((block.dynamic as Record<string, Block[]> | undefined)?.[name]) ?? []) {
+  for (const d of (block.dynamic as Record<string, Block[]> | undefined)?.[name] ?? []) {
     const items = evaluate(d.for_each!, vars, scope, names);
     if (!Array.isArray(items)) throw new TofuEvalError(`dynamic ${name} needs a list`);
     for (const item of items) {
-      for (const content of (d.content as Block[])) out.push(evaluate(content, vars, { ...scope, [`${name}.key`]: item, [`${name}.value`]: item }, names) as Block);
+      for (const content of d.content as Block[])
+        out.push(evaluate(content, vars, { ...scope, [`${name}.key`]: item, [`${name}.value`]: item }, names) as Block);
     }
   }
   return out;
@@ -111,7 +113,11 @@ export function specFromTofu(doc: HclDocument, overrides: Record<string, Json> =
   const names: Record<string, string> = {};
   for (const [key, [block]] of Object.entries(res.jetstream_stream ?? {})) {
     for (const scope of instances(block!, vars)) {
-      const b = evaluate(Object.fromEntries(Object.entries(block!).filter(([k]) => !['for_each', 'dynamic', 'source', 'depends_on'].includes(k))), vars, scope) as Block;
+      const b = evaluate(
+        Object.fromEntries(Object.entries(block!).filter(([k]) => !['for_each', 'dynamic', 'source', 'depends_on'].includes(k))),
+        vars,
+        scope,
+      ) as Block;
       const name = str(b.name, `jetstream_stream.${key}.name`);
       if (!('for_each' in block!)) names[key] = name;
       streams.push({
@@ -129,7 +135,8 @@ export function specFromTofu(doc: HclDocument, overrides: Record<string, Json> =
   }
   const consumers: ConsumerSpec[] = Object.entries(res.jetstream_consumer ?? {}).map(([key, [block]]) => {
     const b = evaluate(block!, vars, {}, names) as Block;
-    if (b.deliver_all !== true || (b.ack_policy ?? 'explicit') !== 'explicit') throw new TofuEvalError(`jetstream_consumer.${key} must deliver all with explicit acks, as the spec does`);
+    if (b.deliver_all !== true || (b.ack_policy ?? 'explicit') !== 'explicit')
+      throw new TofuEvalError(`jetstream_consumer.${key} must deliver all with explicit acks, as the spec does`);
     return {
       stream: str(b.stream_id, `${key}.stream_id`),
       durable: str(b.durable_name, `${key}.durable_name`),

@@ -1,25 +1,9 @@
 // Command-line parsing and validation. Everything here runs before any side effect, so bad input
 // fails with a clear message and nothing half-made.
 import { parseArgs as nodeParseArgs } from 'node:util';
-import { STRETCHED_CLUSTER, ROLES, buildTopology, type Role } from '../../nats/topology.js';
-
-export type ProviderName = 'auto' | 'local' | 'k3d' | 'kube';
-export const PROVIDERS: readonly ProviderName[] = ['auto', 'local', 'k3d', 'kube'];
-
-/**
- * Longest cluster name. The longest names derived from it, the k3d node container
- * `k3d-<name>-server-0`, the mirrored service `xr-js-nats-headless-<name>` and the server
- * `<name>-xr-js-nats-<i>`, then stay well inside a 63-character DNS label.
- */
-export const MAX_NAME_LENGTH = 20;
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+import { UsageError } from '../../core/errors.js';
+import { MAX_NAME_LENGTH, PROVIDERS, type ProviderName, parseContexts, parseReplicas, validateNames } from '../../core/input.js';
+import { ROLES, type Role } from '../../nats/topology.js';
 
 export interface FlagSpec {
   type: 'boolean' | 'string';
@@ -29,9 +13,22 @@ export interface FlagSpec {
 }
 
 export const COMMON_FLAGS: Record<string, FlagSpec> = {
-  provider: { type: 'string', placeholder: 'auto|local|k3d|kube', description: 'where the clusters live (default: PROVIDER in .env, else auto)' },
-  context: { type: 'string', multiple: true, placeholder: 'name=ctx', description: 'kubectl context of a cluster name (kube provider), repeatable' },
-  replicas: { type: 'string', placeholder: 'role=n,...', description: `servers per role per cluster, roles ${ROLES.join(', ')} (default 3 each)` },
+  provider: {
+    type: 'string',
+    placeholder: 'auto|local|k3d|kube',
+    description: 'where the clusters live (default: PROVIDER in .env, else auto)',
+  },
+  context: {
+    type: 'string',
+    multiple: true,
+    placeholder: 'name=ctx',
+    description: 'kubectl context of a cluster name (kube provider), repeatable',
+  },
+  replicas: {
+    type: 'string',
+    placeholder: 'role=n,...',
+    description: `servers per role per cluster, roles ${ROLES.join(', ')} (default 3 each)`,
+  },
   'dry-run': { type: 'boolean', description: 'print every command with its context, run none' },
   help: { type: 'boolean', description: 'show this help' },
 };
@@ -54,56 +51,12 @@ export interface ParsedArgs {
   flags: Record<string, string | boolean | string[] | undefined>;
 }
 
-export function validateNames(names: string[]): void {
-  const problems: string[] = [];
-  for (const n of names) {
-    if (n.length > MAX_NAME_LENGTH) problems.push(`'${n}' is ${n.length} characters long; the limit is ${MAX_NAME_LENGTH}`);
-    else if (!DNS_LABEL.test(n)) problems.push(`'${n}' is not a DNS-1123 label starting with a letter (lower-case letters, digits and '-', e.g. c1, eu-west)`);
-    if (n === STRETCHED_CLUSTER) problems.push(`'${n}' is reserved for the stretched JetStream cluster`);
-  }
-  const seen = new Set<string>();
-  const dups = new Set<string>();
-  for (const n of names) (seen.has(n) ? dups : seen).add(n);
-  if (dups.size) problems.push(`duplicate cluster name(s): ${[...dups].join(', ')}`);
-  if (problems.length) throw new UsageError(`invalid cluster names:\n  - ${problems.join('\n  - ')}`);
-  if (names.length) {
-    try {
-      buildTopology(names, { replicas: { seed: 1, js: 1, gw: 1, xr: 2 } }); // probes name collisions only
-    } catch (e) {
-      throw new UsageError(`invalid cluster names: ${(e as Error).message}`);
-    }
-  }
-}
-
-export function parseReplicas(value: string): Partial<Record<Role, number>> {
-  const out: Partial<Record<Role, number>> = {};
-  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const m = /^([a-z]+)=(\d+)$/.exec(part);
-    const role = m?.[1] as Role | undefined;
-    if (!m || !role || !ROLES.includes(role) || Number(m[2]) < 1) {
-      throw new UsageError(`--replicas takes role=n pairs with roles ${ROLES.join(', ')} and n >= 1, e.g. --replicas seed=1,js=3; got '${part}'`);
-    }
-    out[role] = Number(m[2]);
-  }
-  return out;
-}
-
-export function parseContexts(values: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const v of values) {
-    const i = v.indexOf('=');
-    if (i <= 0 || i === v.length - 1) throw new UsageError(`--context takes name=context, e.g. --context c1=my-eks; got '${v}'`);
-    out[v.slice(0, i)] = v.slice(i + 1);
-  }
-  return out;
-}
-
 export function parseCommandArgs(spec: CommandSpec, argv: string[]): ParsedArgs {
   const flags = { ...COMMON_FLAGS, ...spec.flags };
   const options = Object.fromEntries(
     Object.entries(flags).map(([k, f]) => [k, { type: f.type, ...(f.multiple ? { multiple: true } : {}) }]),
   );
-  let parsed;
+  let parsed: ReturnType<typeof nodeParseArgs>;
   try {
     parsed = nodeParseArgs({ args: argv, options: options as never, allowPositionals: true, strict: true });
   } catch (e) {
@@ -114,7 +67,8 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): ParsedArgs 
   const help = values.help === true;
   const names = parsed.positionals;
   if (!help) {
-    if (spec.namesRequired && names.length === 0) throw new UsageError(`${spec.name} needs at least one cluster name, e.g. ${spec.name} c1 c2 c3`);
+    if (spec.namesRequired && names.length === 0)
+      throw new UsageError(`${spec.name} needs at least one cluster name, e.g. ${spec.name} c1 c2 c3`);
     validateNames(names);
   }
   const provider = values.provider as string | undefined;
@@ -141,6 +95,8 @@ export function helpText(spec: CommandSpec): string {
     const left = `--${k}${f.type === 'string' ? ` ${f.placeholder ?? 'value'}` : ''}`;
     return `  ${left.padEnd(30)} ${f.description}`;
   });
-  return `${spec.summary}\n\nusage: npx zx scripts/${spec.name}.mjs <name>...${spec.namesRequired ? '' : ' (names optional)'} [flags]\n\n` +
-    `Cluster names are DNS-1123 labels of at most ${MAX_NAME_LENGTH} characters, starting with a letter, e.g. c1 c2 c3.\n\nflags:\n${rows.join('\n')}\n`;
+  return (
+    `${spec.summary}\n\nusage: npx zx scripts/${spec.name}.mjs <name>...${spec.namesRequired ? '' : ' (names optional)'} [flags]\n\n` +
+    `Cluster names are DNS-1123 labels of at most ${MAX_NAME_LENGTH} characters, starting with a letter, e.g. c1 c2 c3.\n\nflags:\n${rows.join('\n')}\n`
+  );
 }

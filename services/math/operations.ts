@@ -1,5 +1,5 @@
 // The four operations and how one request becomes a response or a service error. Pure.
-import { describeErrors, validators, type MathResponse, type OperationName } from '../schemas.js';
+import { describeErrors, type MathResponse, type OperationName, validators } from '../schemas.js';
 
 export interface Operation {
   name: OperationName;
@@ -45,9 +45,7 @@ export const ERROR_CODES = {
   notFinite: 416,
 } as const;
 
-export type Outcome =
-  | { ok: true; response: MathResponse }
-  | { ok: false; code: number; description: string };
+export type Outcome = { ok: true; response: MathResponse } | { ok: false; code: number; description: string };
 
 export interface Origin {
   region: string;
@@ -65,11 +63,18 @@ export function handle(op: Operation, body: Uint8Array, origin: Origin): Outcome
   if (!validate(data)) {
     const zero = op.name === 'divide' && validate.errors?.some((e) => e.instancePath === '/second' && e.keyword === 'not');
     if (zero) return { ok: false, code: ERROR_CODES.divisionByZero, description: 'division by zero: second must not be 0' };
-    return { ok: false, code: ERROR_CODES.invalidRequest, description: `request does not match the schema: ${describeErrors(validate.errors)}` };
+    return {
+      ok: false,
+      code: ERROR_CODES.invalidRequest,
+      description: `request does not match the schema: ${describeErrors(validate.errors)}`,
+    };
   }
   const result = op.compute(data.first, data.second);
   if (!Number.isFinite(result)) {
     return { ok: false, code: ERROR_CODES.notFinite, description: `the result of ${op.name} is not a finite number` };
   }
-  return { ok: true, response: { first: data.first, second: data.second, operation: op.name, result, region: origin.region, instance: origin.instance } };
+  return {
+    ok: true,
+    response: { first: data.first, second: data.second, operation: op.name, result, region: origin.region, instance: origin.instance },
+  };
 }

@@ -2,7 +2,7 @@
 // endpoint carries its JSON schemas, every bad input gets a service error.
 import type { Service } from '@nats-io/services';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { svcm } from '../framework.js';
+import { svcm } from '../../nats/live/services-framework.js';
 import { DIVIDE_REQUEST_SCHEMA, MATH_REQUEST_SCHEMA, MATH_RESPONSE_SCHEMA } from '../schemas.js';
 import { handle, MATH_GROUP, MATH_QUEUE, type Operation, type Origin } from './operations.js';
 

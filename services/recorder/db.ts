@@ -1,8 +1,8 @@
 // The answers database: schema on first use, batched inserts in one transaction, and a fresh
 // pool after a failure (the server may have restarted).
 import { createConnection, createPool, type Pool, type ResultSetHeader } from 'mysql2/promise';
-import { createTableSql, insertSql, TABLE, type Row } from './rows.js';
 import type { MysqlSettings } from './mysql-url.js';
+import { createTableSql, insertSql, type Row, TABLE } from './rows.js';
 
 const BAD_DB = 'ER_BAD_DB_ERROR';
 
@@ -64,7 +64,9 @@ export class AnswersDb {
   /** Rows stored, in all and of the message ids starting with `msgIdPrefix`. */
   async count(msgIdPrefix: string): Promise<{ all: number; matching: number }> {
     const pool = await this.open();
-    const [rows] = await pool.query(`SELECT COUNT(*) AS \`all\`, COALESCE(SUM(msg_id LIKE ?), 0) AS matching FROM \`${TABLE}\``, [`${msgIdPrefix}%`]);
+    const [rows] = await pool.query(`SELECT COUNT(*) AS \`all\`, COALESCE(SUM(msg_id LIKE ?), 0) AS matching FROM \`${TABLE}\``, [
+      `${msgIdPrefix}%`,
+    ]);
     const r = (rows as { all: number | string; matching: number | string }[])[0]!;
     return { all: Number(r.all), matching: Number(r.matching) };
   }

@@ -1,13 +1,14 @@
 // The recorder: reads answers-consumer in batches, writes them to MySQL in one transaction and
 // acknowledges only after the commit. Bad payloads are terminated; a database that is down means
 // nak with backoff and a new connection, never a lost answer.
-import { jetstream, type Consumer, type JsMsg } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type Consumer, type JsMsg, jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { ANSWERS_CONSUMER, ANSWERS_STREAM } from '../../nats/accounts.js';
 import { AnswersDb } from './db.js';
 import type { MysqlSettings } from './mysql-url.js';
-import { toRow, type Row } from './rows.js';
+import { type Row, toRow } from './rows.js';
 
 export interface RecorderOptions {
   nc: NatsConnection;

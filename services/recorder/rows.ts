@@ -28,7 +28,16 @@ export function insertSql(table = TABLE): string {
   return `INSERT INTO \`${table}\` (${cols}) VALUES ? ON DUPLICATE KEY UPDATE stream_seq = stream_seq`;
 }
 
-export type Row = [seq: number, msgId: string | null, first: number, second: number, operation: string, result: number, region: string, instance: string];
+export type Row = [
+  seq: number,
+  msgId: string | null,
+  first: number,
+  second: number,
+  operation: string,
+  result: number,
+  region: string,
+  instance: string,
+];
 
 export type Parsed = { ok: true; row: Row } | { ok: false; reason: string };
 

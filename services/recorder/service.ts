@@ -1,9 +1,9 @@
 // The recorder as a process: visible to the services framework discovery (name recorder-<region>)
 // while it copies answers into MySQL.
 import type { NatsConnection } from '@nats-io/transport-node';
-import { svcm } from '../framework.js';
+import { svcm } from '../../nats/live/services-framework.js';
 import { parseMysqlUrl } from './mysql-url.js';
-import { runRecorder, type RecorderStats } from './recorder.js';
+import { type RecorderStats, runRecorder } from './recorder.js';
 
 export interface RecorderServiceOptions {
   region: string;

@@ -1,20 +1,16 @@
-// `scripts/request.mjs --from c1 --count 100 [--concurrency 8] [--seed 42] [--json]`, and the
-// Kubernetes Job (same code, NATS_URL from the pod's environment).
-import { connect } from '@nats-io/transport-node';
-import { parseArgs } from 'node:util';
-import { readPlan } from '../../cluster/local/state.js';
-import { localClientEnv } from '../../cluster/local/supercluster.js';
-import { connectionFromEnv, ClientConfigError } from '../../nats/client.js';
-import { buildTopology } from '../../nats/topology.js';
-import { log, setQuiet } from '../../scripts/lib/log.js';
-import { loadCredentials } from '../../scripts/lib/secrets.js';
-import { loadEnvFile, readSettings } from '../../scripts/lib/settings.js';
-import { runRequester, type RunResult } from './run.js';
+// The requester's command line: `scripts/request.mjs --from c1 --count 100 [--concurrency 8]
+// [--seed 42] [--json]` and the Kubernetes Job (same code). In a pod it connects to NATS_URL; on
+// this machine the caller (scripts/lib/commands/request.ts) says where the local sandbox's region is.
 import { randomUUID } from 'node:crypto';
-import { privateMysqlUrl } from '../../cluster/local/mysql.js';
+import { parseArgs } from 'node:util';
+import { type ConnectionOptions, connect } from '@nats-io/transport-node';
+import { errorText, exitCode, UsageError } from '../../core/errors.js';
+import { log, setQuiet } from '../../core/log.js';
+import { connectionFromEnv } from '../../nats/live/client.js';
 import { AnswersDb } from '../recorder/db.js';
 import { parseMysqlUrl } from '../recorder/mysql-url.js';
 import { TABLE } from '../recorder/rows.js';
+import { type RunResult, runRequester } from './run.js';
 
 export const REQUEST_HELP = `Ask the math services from one region and publish every answer into JetStream.
 
@@ -31,7 +27,8 @@ Connects as the requester user of the local sandbox (SANDBOX_DIR), or to NATS_UR
 NATS_USER/NATS_PASSWORD/NATS_TLS_DIR when NATS_URL is set (the Kubernetes Job).
 Exit code 1 when any request or publish failed.`;
 
-export class RequestUsageError extends Error {}
+/** Bad requester input: exit 2. */
+export class RequestUsageError extends UsageError {}
 
 export interface RequestArgs {
   from: string;
@@ -52,14 +49,20 @@ function whole(name: string, raw: string | undefined, fallback: number, min: num
 
 /** Parse and validate before anything connects. */
 export function parseRequestArgs(argv: string[]): RequestArgs {
-  let values;
+  const options = {
+    from: { type: 'string' },
+    count: { type: 'string' },
+    concurrency: { type: 'string' },
+    seed: { type: 'string' },
+    'timeout-ms': { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean' },
+  } as const;
+  let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; strict: true; allowPositionals: false }>>['values'];
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: {
-        from: { type: 'string' }, count: { type: 'string' }, concurrency: { type: 'string' }, seed: { type: 'string' },
-        'timeout-ms': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
-      },
+      options,
       strict: true,
       allowPositionals: false,
     }));
@@ -80,22 +83,31 @@ export function parseRequestArgs(argv: string[]): RequestArgs {
   };
 }
 
-/** Where the requester connects: NATS_URL when set, else the local sandbox's region. */
-function connectionFor(args: RequestArgs, env: NodeJS.ProcessEnv) {
-  if (env.NATS_URL) return connectionFromEnv(env, `requester-${args.from}`);
-  const settings = readSettings(env);
-  const plan = readPlan(settings.sandboxDir);
-  if (!plan) throw new RequestUsageError(`no local sandbox in ${settings.sandboxDir} and NATS_URL is not set; run install first (npx zx scripts/install.mjs c1 c2 c3) or set NATS_URL`);
-  if (!plan.names.includes(args.from)) throw new RequestUsageError(`--from ${args.from} is not a cluster of this sandbox (${plan.names.join(', ')})`);
-  const topo = buildTopology(plan.names, { replicas: plan.replicas });
-  const credentials = loadCredentials(settings.sandboxDir, env, false);
-  return connectionFromEnv({ ...localClientEnv(topo, plan, credentials, 'requester', args.from) }, `requester-${args.from}`);
+/** Where the requester connects and which MySQL it checks, when NATS_URL does not say. */
+export interface RequestTarget {
+  connection: ConnectionOptions;
+  mysqlUrl?: string;
+}
+
+export type LocalTarget = (args: RequestArgs) => RequestTarget;
+
+/** NATS_URL when set (the Kubernetes Job), else the local sandbox's region as `local` finds it. */
+function targetFor(args: RequestArgs, env: NodeJS.ProcessEnv, local?: LocalTarget): RequestTarget {
+  if (env.NATS_URL) return { connection: connectionFromEnv(env, `requester-${args.from}`) };
+  if (!local) throw new RequestUsageError('NATS_URL is not set (comma-separated nats:// URLs of the servers to ask)');
+  return local(args);
 }
 
 export function summaryText(r: RunResult): string {
   const s = r.summary;
-  const regions = Object.entries(s.byRegion).sort().map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
-  const failures = Object.entries(r.failures).map(([k, v]) => `${k} ${v}`).join(', ');
+  const regions =
+    Object.entries(s.byRegion)
+      .sort()
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || 'none';
+  const failures = Object.entries(r.failures)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
   return [
     `requests ${s.requests}, answered ${s.ok}, errors ${s.errors}${failures ? ` (${failures})` : ''}`,
     `answers per region: ${regions}`,
@@ -125,21 +137,24 @@ async function recordedText(url: string, runId: string, published: number, waitM
   }
 }
 
-export async function requestMain(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function requestMain(argv: string[], env: NodeJS.ProcessEnv = process.env, local?: LocalTarget): Promise<number> {
   try {
-    loadEnvFile();
     const args = parseRequestArgs(argv);
     if (args.help) {
       process.stdout.write(`${REQUEST_HELP}\n`);
       return 0;
     }
     setQuiet(args.json);
-    const nc = await connect({ ...connectionFor(args, env), timeout: 5000 });
+    const target = targetFor(args, env, local);
+    const nc = await connect({ ...target.connection, timeout: 5000 });
     const runId = randomUUID().slice(0, 8);
     let result: RunResult;
     try {
       result = await runRequester(nc, {
-        runId, count: args.count, concurrency: args.concurrency, timeoutMs: args.timeoutMs,
+        runId,
+        count: args.count,
+        concurrency: args.concurrency,
+        timeoutMs: args.timeoutMs,
         ...(args.seed !== undefined ? { seed: args.seed } : {}),
         onError: (what) => log.warn(what),
       });
@@ -149,21 +164,12 @@ export async function requestMain(argv: string[], env: NodeJS.ProcessEnv = proce
     if (args.json) process.stdout.write(`${JSON.stringify(result.summary)}\n`);
     else {
       log.info(summaryText(result));
-      const mysql = env.NATS_URL ? undefined : env.MYSQL_URL || privateMysqlUrl(readSettings(env).sandboxDir);
-      if (mysql) log.info(await recordedText(mysql, runId, result.summary.published.significant));
+      if (target.mysqlUrl) log.info(await recordedText(target.mysqlUrl, runId, result.summary.published.significant));
     }
     const publishFailures = result.failures.publish ?? 0;
     return result.summary.errors || publishFailures ? 1 : 0;
   } catch (e) {
-    if (e instanceof RequestUsageError) {
-      log.error(e.message);
-      return 2;
-    }
-    if (e instanceof ClientConfigError) {
-      log.error(e.message);
-      return 2;
-    }
-    log.error((e as Error).message);
-    return 1;
+    log.error(errorText(e));
+    return exitCode(e);
   }
 }

@@ -1,13 +1,14 @@
 // The requester: every round sends two random numbers to all four operations and publishes each
 // answer into JetStream with a message id, so a retried publish is stored once.
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type JetStreamClient, jetstream } from '@nats-io/jetstream';
 import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import { nuid } from '@nats-io/transport-node';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { SIGNIFICANT_SUBJECT, THROWAWAY_SUBJECT } from '../../nats/jetstream/spec.js';
 import { OPERATIONS, subjectOf } from '../math/operations.js';
-import { validators, type MathResponse, type OperationName } from '../schemas.js';
-import { isSignificant, latencySummary, seededRandom, type Summary } from './stats.js';
+import { type MathResponse, type OperationName, validators } from '../schemas.js';
+import { isSignificant, latencySummary, type Summary, seededRandom } from './stats.js';
 
 export interface RequesterOptions {
   count: number;
@@ -54,7 +55,12 @@ function serviceErrorCode(m: Msg): string | undefined {
   return m.headers?.get('Nats-Service-Error-Code') || undefined;
 }
 
-async function ask(nc: NatsConnection, t: Task, timeoutMs: number, attempts: number): Promise<MathResponse | { code: string; description: string }> {
+async function ask(
+  nc: NatsConnection,
+  t: Task,
+  timeoutMs: number,
+  attempts: number,
+): Promise<MathResponse | { code: string; description: string }> {
   let lastCode = 'timeout';
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
@@ -67,7 +73,12 @@ async function ask(nc: NatsConnection, t: Task, timeoutMs: number, attempts: num
     } catch (e) {
       const name = (e as Error).name;
       const text = (e as Error).message;
-      lastCode = /no responders/i.test(text) || name === 'NoRespondersError' ? 'no-responders' : /timeout/i.test(text) || name === 'TimeoutError' ? 'timeout' : 'request-failed';
+      lastCode =
+        /no responders/i.test(text) || name === 'NoRespondersError'
+          ? 'no-responders'
+          : /timeout/i.test(text) || name === 'TimeoutError'
+            ? 'timeout'
+            : 'request-failed';
       if (lastCode === 'request-failed') throw e;
       if (attempt < attempts) await sleep(50 * attempt);
     }
@@ -77,7 +88,11 @@ async function ask(nc: NatsConnection, t: Task, timeoutMs: number, attempts: num
 
 async function publishAnswer(js: JetStreamClient, answer: MathResponse, msgID: string): Promise<'significant' | 'throwaway'> {
   const kind = isSignificant(answer.result) ? 'significant' : 'throwaway';
-  await js.publish(kind === 'significant' ? SIGNIFICANT_SUBJECT : THROWAWAY_SUBJECT, JSON.stringify(answer), { msgID, retries: 5, timeout: 5000 });
+  await js.publish(kind === 'significant' ? SIGNIFICANT_SUBJECT : THROWAWAY_SUBJECT, JSON.stringify(answer), {
+    msgID,
+    retries: 5,
+    timeout: 5000,
+  });
   return kind;
 }
 
@@ -113,7 +128,10 @@ export async function runRequester(nc: NatsConnection, opts: RequesterOptions): 
         answer = r;
       } catch (e) {
         const code = e instanceof RetryableError ? e.message : 'request-failed';
-        fail(code, `${t.op}(${t.first}, ${t.second}): ${e instanceof RetryableError ? `${code} after ${attempts} attempts` : (e as Error).message}`);
+        fail(
+          code,
+          `${t.op}(${t.first}, ${t.second}): ${e instanceof RetryableError ? `${code} after ${attempts} attempts` : (e as Error).message}`,
+        );
         continue;
       }
       latencies.push(performance.now() - t0);
@@ -127,7 +145,9 @@ export async function runRequester(nc: NatsConnection, opts: RequesterOptions): 
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, tasks.length)) }, worker));
-  const requestFailures = Object.entries(failures).filter(([k]) => k !== 'publish').reduce((a, [, n]) => a + n, 0);
+  const requestFailures = Object.entries(failures)
+    .filter(([k]) => k !== 'publish')
+    .reduce((a, [, n]) => a + n, 0);
   return {
     summary: { requests: tasks.length, ok, errors: requestFailures, byRegion, latencyMs: latencySummary(latencies), published },
     failures,

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { applySpec, streamPlacements } from '../../nats/jetstream/apply.js';
-import { jetstreamSpec, type JetStreamSpec } from '../../nats/jetstream/spec.js';
-import { expectOk, makeFixture, NAMES, SMALL, waitFor, type Fixture } from './services-fixture.js';
+import { type JetStreamSpec, jetstreamSpec } from '../../nats/jetstream/spec.js';
+import { applySpec, streamPlacements } from '../../nats/live/jetstream-apply.js';
+import { expectOk, type Fixture, makeFixture, NAMES, SMALL, waitFor } from '../support/services-fixture.js';
 
 const PORT_BASE = 31000;
 
@@ -27,19 +27,27 @@ describe('JetStream spec on a local supercluster', { timeout: 300_000 }, () => {
   it('places answers with one replica in each datacenter of xr-js and each regional stream in its region', async () => {
     const nc = await fx.connectAs('admin');
     const spec = jetstreamSpec(fx.topo());
-    const placements = await streamPlacements(nc, spec.streams.map((s) => s.name));
+    const placements = await streamPlacements(
+      nc,
+      spec.streams.map((s) => s.name),
+    );
     const answers = placements.find((p) => p.name === 'answers')!;
     assert.equal(answers.cluster, 'xr-js');
     assert.deepEqual(answers.servers.map((s) => s.split('-')[0]).sort(), ['c1', 'c2', 'c3']);
     for (const dc of NAMES) assert.equal(placements.find((p) => p.name === `events-${dc}`)!.cluster, dc);
   });
 
-  it('sources every region\'s events into events-all across the gateways, and serves the KV bucket', async () => {
+  it("sources every region's events into events-all across the gateways, and serves the KV bucket", async () => {
     const nc = await fx.connectAs('admin', 'c2');
     const js = jetstream(nc);
     for (const dc of NAMES) await js.publish(`events.${dc}.hello`, `from ${dc}`);
     const jsm = await jetstreamManager(nc);
-    await waitFor('events-all to hold all three', () => jsm.streams.info('events-all'), (i) => i.state.messages === 3, 30_000);
+    await waitFor(
+      'events-all to hold all three',
+      () => jsm.streams.info('events-all'),
+      (i) => i.state.messages === 3,
+      30_000,
+    );
     const kv = await new Kvm(js).open('sandbox-config');
     await kv.put('greeting', 'hello');
     assert.equal((await kv.get('greeting'))?.string(), 'hello');
@@ -56,7 +64,11 @@ describe('JetStream spec on a local supercluster', { timeout: 300_000 }, () => {
     const nc = await fx.connectAs('admin');
     const spec = jetstreamSpec(fx.topo());
     // Only the edited stream, so one step does not undo another.
-    const edit = (name: string, change: object): JetStreamSpec => ({ streams: spec.streams.filter((s) => s.name === name).map((s) => ({ ...s, ...change })), consumers: [], kv: [] });
+    const edit = (name: string, change: object): JetStreamSpec => ({
+      streams: spec.streams.filter((s) => s.name === name).map((s) => ({ ...s, ...change })),
+      consumers: [],
+      kv: [],
+    });
 
     const allowed = await applySpec(nc, edit('events-c1', { maxAgeSeconds: 3600 }));
     assert.deepEqual(allowed[0], { kind: 'stream', name: 'events-c1', action: 'updated', detail: 'max_age' });

@@ -4,13 +4,13 @@
 // install, the kube provider's contexts and LoadBalancer addresses, tool checks and the dry run.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, runScript } from '../helpers.js';
-import { PRIVATE_KEY_LABEL } from '../secret-scan.js';
-import { cli, emptyCluster, FAKE_BIN, line, makeFake, stopCli, type Call, type Fake } from '../fake-toolchain/harness.js';
+import { type Call, cli, emptyCluster, FAKE_BIN, type Fake, line, makeFake, stopCli } from '../support/fake-toolchain/harness.js';
+import { ROOT, runScript } from '../support/helpers.js';
+import { PRIVATE_KEY_LABEL } from '../support/secret-scan.js';
 
 const SMALL = ['--replicas', 'seed=1,js=1,gw=1,xr=1'];
 const NAMES = ['c1', 'c2'];
@@ -30,7 +30,9 @@ const helm = (c: string, release: string, chart: string, version: string, ns: st
   `helm upgrade --install ${release} ${chart} --version ${version} --namespace ${ns} --create-namespace --values $SANDBOX/k8s/k3d/${c}/values/${release}.yaml${wait ? ' --wait --timeout 10m' : ''}`;
 const apply = (c: string, file: string) => `kubectl apply -f $SANDBOX/k8s/k3d/${c}/manifests/${file}`;
 const STDIN = 'kubectl apply -f -';
-const NATS_CERTIFICATES = ['nats-server-tls', ...['sys', 'admin', 'math', 'requester', 'recorder'].map((id) => `nats-client-${id}`)].map((n) => `certificate/${n}`).join(' ');
+const NATS_CERTIFICATES = ['nats-server-tls', ...['sys', 'admin', 'math', 'requester', 'recorder'].map((id) => `nats-client-${id}`)]
+  .map((n) => `certificate/${n}`)
+  .join(' ');
 
 const SERVICES = ['adder', 'subtractor', 'multiplier', 'divider'];
 const JOB_STATE = 'kubectl get job %s -o jsonpath={range .status.conditions[*]}{.type}={.status}{"\\n"}{end}';
@@ -80,7 +82,10 @@ function expectedFor(c: string) {
       helm(c, 'linkerd-viz', 'linkerd-edge/linkerd-viz', '2026.8.3', 'linkerd-viz'),
       apply(c, 'linkerd-monitors.yaml'),
     ],
-    '05-ingress': [apply(c, 'haproxy-namespace.yaml'), helm(c, 'haproxy-ingress', 'haproxytech/kubernetes-ingress', '1.52.1', 'haproxy-ingress')],
+    '05-ingress': [
+      apply(c, 'haproxy-namespace.yaml'),
+      helm(c, 'haproxy-ingress', 'haproxytech/kubernetes-ingress', '1.52.1', 'haproxy-ingress'),
+    ],
     '06-supercluster': [
       apply(c, 'nats-namespace.yaml'),
       STDIN,
@@ -89,19 +94,28 @@ function expectedFor(c: string) {
       apply(c, 'nats-xr-js-service.yaml'),
       ...[c, `${c}-js`, `${c}-gw`, 'xr-js'].map((r) => `kubectl rollout status statefulset/${r}-nats --namespace nats --timeout=3s`),
     ],
-    '07-jetstream': recorder ? [
-      apply(c, 'jetstream-apply-job.yaml'),
-      jobState('jetstream-apply-RUN', 'nats'),
-      'kubectl logs job/jetstream-apply-RUN --namespace nats --tail=200',
-    ] : [],
+    '07-jetstream': recorder
+      ? [
+          apply(c, 'jetstream-apply-job.yaml'),
+          jobState('jetstream-apply-RUN', 'nats'),
+          'kubectl logs job/jetstream-apply-RUN --namespace nats --tail=200',
+        ]
+      : [],
     '08-services': [
       apply(c, 'services-namespace.yaml'),
-      ...['math', 'requester', ...(recorder ? ['recorder'] : [])].map((id) => `kubectl get secret nats-client-${id} --namespace nats -o json`),
+      ...['math', 'requester', ...(recorder ? ['recorder'] : [])].map(
+        (id) => `kubectl get secret nats-client-${id} --namespace nats -o json`,
+      ),
       STDIN,
       ...(recorder ? [STDIN] : []),
       apply(c, 'services.yaml'),
       ...SERVICES.map((d) => `kubectl rollout status deployment/${d} --namespace math --timeout=3s`),
-      ...(recorder ? ['kubectl rollout status statefulset/mysql --namespace math --timeout=3s', 'kubectl rollout status deployment/recorder --namespace math --timeout=3s'] : []),
+      ...(recorder
+        ? [
+            'kubectl rollout status statefulset/mysql --namespace math --timeout=3s',
+            'kubectl rollout status deployment/recorder --namespace math --timeout=3s',
+          ]
+        : []),
       apply(c, 'requester-job.yaml'),
       jobState('requester', 'math'),
       'kubectl logs job/requester --namespace math --tail=200',
@@ -123,7 +137,10 @@ const GLOBAL = {
   ],
   '02-certs': ['helm repo add jetstack https://charts.jetstack.io --force-update'],
   '03-linkerd': ['helm repo add linkerd-edge https://helm.linkerd.io/edge --force-update'],
-  '04-observability': ['helm repo add linkerd-edge https://helm.linkerd.io/edge --force-update', 'helm repo add prometheus-community https://prometheus-community.github.io/helm-charts --force-update'],
+  '04-observability': [
+    'helm repo add linkerd-edge https://helm.linkerd.io/edge --force-update',
+    'helm repo add prometheus-community https://prometheus-community.github.io/helm-charts --force-update',
+  ],
   '05-ingress': ['helm repo add haproxytech https://haproxytech.github.io/helm-charts --force-update'],
   '06-supercluster': ['helm repo add nats https://nats-io.github.io/k8s/helm/charts/ --force-update'],
   // The image: built once (stage 08 finds it), imported into every cluster by each stage.
@@ -136,7 +153,8 @@ const GLOBAL = {
   '08-services': ['docker image ls --quiet IMAGE', 'k3d image import IMAGE -c c1', 'k3d image import IMAGE -c c2'],
 } as const;
 
-const DESTRUCTIVE = /^(k3d cluster (create|delete)|docker network (create|rm)|kubectl (delete|replace|rollout restart)|helm uninstall)|--force(?!-update)/;
+const DESTRUCTIVE =
+  /^(k3d cluster (create|delete)|docker network (create|rm)|kubectl (delete|replace|rollout restart)|helm uninstall)|--force(?!-update)/;
 
 describe('k3d provider against the fake toolchain', () => {
   const fake = makeFake();
@@ -150,21 +168,32 @@ describe('k3d provider against the fake toolchain', () => {
       assert.equal(r.code, 0, `${stage}: ${r.stderr}`);
       if (stage === '07-jetstream') image = imageIn(r.stdout);
       const { byContext, global } = split(fake.since(), fake);
-      assert.deepEqual(global.map((l) => (image ? l.split(image).join('IMAGE') : l)), GLOBAL[stage], `${stage}: commands without a context`);
+      assert.deepEqual(
+        global.map((l) => (image ? l.split(image).join('IMAGE') : l)),
+        GLOBAL[stage],
+        `${stage}: commands without a context`,
+      );
       for (const c of NAMES) {
         const got = (byContext[`k3d-${c}`] ?? []).map((l) => l.replace(RUN, 'jetstream-apply-RUN'));
         const want = expectedFor(c)[stage];
         assert.deepEqual(got.slice(0, want.length), want, `${stage} in ${c}`);
         const rest = got.slice(want.length);
         if (stage === '06-supercluster') {
-          assert.ok(rest.length >= 14 && rest.every((l) => l.startsWith('kubectl get --raw /api/v1/namespaces/nats/pods/')), `${stage} in ${c} ends with the convergence check`);
+          assert.ok(
+            rest.length >= 14 && rest.every((l) => l.startsWith('kubectl get --raw /api/v1/namespaces/nats/pods/')),
+            `${stage} in ${c} ends with the convergence check`,
+          );
           assert.match(r.stdout, /converged in .*OK: 8 servers in 3 NATS clusters/);
         } else if (stage === '07-jetstream') {
           assert.deepEqual(rest, [], `${stage} in ${c}: nothing else`);
-          assert.match(r.stdout, /\[c1\]\s+stream answers: created/, 'the Job\'s log is printed under its cluster');
+          assert.match(r.stdout, /\[c1\]\s+stream answers: created/, "the Job's log is printed under its cluster");
         } else if (stage === '08-services') {
           assert.deepEqual(rest, [], `${stage} in ${c}: nothing else`);
-          assert.match(r.stdout, new RegExp(`\\[${c}\\]\\s+\\{"requests":400,"ok":400,"errors":0,"byRegion":\\{"${c}":400\\}`), 'the requester\'s summary');
+          assert.match(
+            r.stdout,
+            new RegExp(`\\[${c}\\]\\s+\\{"requests":400,"ok":400,"errors":0,"byRegion":\\{"${c}":400\\}`),
+            "the requester's summary",
+          );
         } else {
           assert.deepEqual(rest, [], `${stage} in ${c}: nothing else`);
         }
@@ -181,7 +210,10 @@ describe('k3d provider against the fake toolchain', () => {
     const imported = c1.objects['Secret/cert-manager/linkerd-trust-anchor-c2']!;
     assert.equal(Buffer.from(imported.data!['tls.crt']!, 'base64').toString(), 'FAKE CERTIFICATE k3d-c2 cert-manager/linkerd-trust-anchor');
     const bundle = c1.objects['Bundle//linkerd-identity-trust-roots']!.spec as { sources: { secret: { name: string } }[] };
-    assert.deepEqual(bundle.sources.map((x) => x.secret.name), ['linkerd-trust-anchor', 'linkerd-previous-anchor', 'linkerd-trust-anchor-c2']);
+    assert.deepEqual(
+      bundle.sources.map((x) => x.secret.name),
+      ['linkerd-trust-anchor', 'linkerd-previous-anchor', 'linkerd-trust-anchor-c2'],
+    );
     assert.ok(c1.objects['Link/linkerd-multicluster/c2'], 'c1 has the link to c2');
     assert.equal(Object.values(c1.releases).filter((r) => r.chart === 'nats/nats').length, 4);
     // the NATS Secret holds the credentials; no values file or manifest does
@@ -209,15 +241,21 @@ describe('k3d provider against the fake toolchain', () => {
       assert.ok(objects['Secret/nats/nats-client-admin'], `${c}: client certificates issued`);
       const server = objects['Certificate/nats/nats-server-tls']!.spec as { dnsNames: string[] };
       assert.ok(server.dnsNames.includes(`k3d-${c}-agent-0`));
-      const seed = s.contexts[`k3d-${c}`]!.releases[`nats/${c}`]!.values as { config: { nats: { tls: { secretName: string; merge: Record<string, unknown> } } } };
+      const seed = s.contexts[`k3d-${c}`]!.releases[`nats/${c}`]!.values as {
+        config: { nats: { tls: { secretName: string; merge: Record<string, unknown> } } };
+      };
       assert.equal(seed.config.nats.tls.secretName, 'nats-server-tls');
       assert.equal(seed.config.nats.tls.merge.verify_and_map, true);
     }
     // The key stays in its 0600 file: in no file the stages wrote, no command line.
     assert.equal(statSync(join(fake.sandboxDir, 'pki/ca/ca.key')).mode & 0o777, 0o600);
-    const written = (readdirSync(join(fake.sandboxDir, 'k8s'), { recursive: true, withFileTypes: true }))
-      .filter((e) => e.isFile() && readFileSync(join(e.parentPath, e.name), 'utf8').includes(PRIVATE_KEY_LABEL));
-    assert.deepEqual(written.map((e) => e.name), []);
+    const written = readdirSync(join(fake.sandboxDir, 'k8s'), { recursive: true, withFileTypes: true }).filter(
+      (e) => e.isFile() && readFileSync(join(e.parentPath, e.name), 'utf8').includes(PRIVATE_KEY_LABEL),
+    );
+    assert.deepEqual(
+      written.map((e) => e.name),
+      [],
+    );
     assert.ok(!fake.calls().some((c) => c.args.join(' ').includes(PRIVATE_KEY_LABEL)));
   });
 
@@ -229,7 +267,10 @@ describe('k3d provider against the fake toolchain', () => {
     const r = await cli('install', [...NAMES, '--provider', 'k3d', ...SMALL], fake.env);
     assert.equal(r.code, 0, r.stderr);
     const lines = fake.since().map((c) => line(c, fake));
-    assert.deepEqual(lines.filter((l) => DESTRUCTIVE.test(l)), []);
+    assert.deepEqual(
+      lines.filter((l) => DESTRUCTIVE.test(l)),
+      [],
+    );
     assert.ok(lines.filter((l) => l.startsWith('helm upgrade --install')).length >= 24, 'releases are upgraded in place');
     assert.doesNotMatch(r.stdout, /stdin: Secret cert-manager\/linkerd-previous-anchor/, 'the previous anchor is made once');
     assert.doesNotMatch(r.stdout, /stdin: Secret prometheus\/grafana-admin/, 'the Grafana password is made once');
@@ -241,14 +282,17 @@ describe('k3d provider against the fake toolchain', () => {
     assert.equal(changed('k3d-c2'), before.c2);
     const images = lines.filter((l) => /^(docker build|k3d image import)/.test(l));
     // The image exists unchanged: no build; stages 07 and 08 of one install import it once per cluster.
-    assert.deepEqual(images.map((l) => l.replace(/ nats-sandbox-services:src-[0-9a-f]{12} /, ' IMAGE ')).sort(), ['k3d image import IMAGE -c c1', 'k3d image import IMAGE -c c2']);
+    assert.deepEqual(images.map((l) => l.replace(/ nats-sandbox-services:src-[0-9a-f]{12} /, ' IMAGE ')).sort(), [
+      'k3d image import IMAGE -c c1',
+      'k3d image import IMAGE -c c2',
+    ]);
     const s = fake.state();
     assert.deepEqual(s.contexts['k3d-c1']!.restarts, [], 'no server restarted');
     const bundle = s.contexts['k3d-c1']!.objects['Bundle//linkerd-identity-trust-roots']!.spec as { sources: unknown[] };
     assert.equal(bundle.sources.length, 3, 'no duplicate bundle sources');
   });
 
-  it('reports the supercluster as it is: status through the pods\' monitoring endpoints', async () => {
+  it("reports the supercluster as it is: status through the pods' monitoring endpoints", async () => {
     // no names, no --replicas: the clusters and replicas install made
     const ok = await cli('status', ['--provider', 'k3d', '--json'], fake.env);
     assert.equal(ok.code, 0, ok.stderr);
@@ -258,28 +302,50 @@ describe('k3d provider against the fake toolchain', () => {
     assert.ok((JSON.parse(down.stdout).problems as string[]).some((p) => p.includes('c2-js-nats-0')));
   });
 
-  it('ran the services with their own client certificates and MySQL\'s generated passwords, printed nowhere', async () => {
+  it("ran the services with their own client certificates and MySQL's generated passwords, printed nowhere", async () => {
     const s = fake.state();
     const c1 = s.contexts['k3d-c1']!.objects;
     for (const id of ['math', 'requester', 'recorder']) {
-      assert.deepEqual(c1[`Secret/math/nats-client-${id}`]!.data, c1[`Secret/nats/nats-client-${id}`]!.data, `${id}: the certificate stage 02 issued`);
+      assert.deepEqual(
+        c1[`Secret/math/nats-client-${id}`]!.data,
+        c1[`Secret/nats/nats-client-${id}`]!.data,
+        `${id}: the certificate stage 02 issued`,
+      );
     }
-    assert.equal(s.contexts['k3d-c2']!.objects['Secret/math/nats-client-recorder'], undefined, 'the recorder\'s certificate only where it runs');
-    const adder = c1['Deployment/math/adder']!.spec as { template: { spec: { containers: { image: string; env: { name: string; value?: string }[] }[]; volumes: { secret: { secretName: string } }[] } } };
+    assert.equal(
+      s.contexts['k3d-c2']!.objects['Secret/math/nats-client-recorder'],
+      undefined,
+      "the recorder's certificate only where it runs",
+    );
+    const adder = c1['Deployment/math/adder']!.spec as {
+      template: {
+        spec: { containers: { image: string; env: { name: string; value?: string }[] }[]; volumes: { secret: { secretName: string } }[] };
+      };
+    };
     assert.equal(adder.template.spec.volumes[0]!.secret.secretName, 'nats-client-math');
     assert.ok(adder.template.spec.containers[0]!.env.some((e) => e.name === 'NATS_TLS_DIR'));
-    for (const c of NAMES) assert.deepEqual(s.k3d[c]!.images, [adder.template.spec.containers[0]!.image], `${c} has the image its pods run`);
+    for (const c of NAMES)
+      assert.deepEqual(s.k3d[c]!.images, [adder.template.spec.containers[0]!.image], `${c} has the image its pods run`);
     const file = join(fake.sandboxDir, 'k8s/k3d/mysql-credentials.json');
     assert.equal(statSync(file).mode & 0o777, 0o600);
     const mysql = JSON.parse(readFileSync(file, 'utf8')) as { password: string; rootPassword: string };
-    assert.equal((c1['Secret/math/mysql-credentials'] as { stringData?: Record<string, string> }).stringData!.MYSQL_ROOT_PASSWORD, mysql.rootPassword);
-    const written = readdirSync(join(fake.sandboxDir, 'k8s'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name !== 'mysql-credentials.json');
-    for (const e of written) assert.ok(!readFileSync(join(e.parentPath, e.name), 'utf8').includes(mysql.password), `${e.name} holds the MySQL password`);
+    assert.equal(
+      (c1['Secret/math/mysql-credentials'] as { stringData?: Record<string, string> }).stringData!.MYSQL_ROOT_PASSWORD,
+      mysql.rootPassword,
+    );
+    const written = readdirSync(join(fake.sandboxDir, 'k8s'), { recursive: true, withFileTypes: true }).filter(
+      (e) => e.isFile() && e.name !== 'mysql-credentials.json',
+    );
+    for (const e of written)
+      assert.ok(!readFileSync(join(e.parentPath, e.name), 'utf8').includes(mysql.password), `${e.name} holds the MySQL password`);
     assert.ok(!fake.calls().some((c) => c.args.join(' ').includes(mysql.password)));
   });
 
   it('names the cluster and prints the log when a Job fails', async () => {
-    const js = await cli('07-jetstream', [...NAMES, '--provider', 'k3d', ...SMALL], { ...fake.env, FAKE_JOB_FAIL: '["k3d-c1/jetstream-apply"]' });
+    const js = await cli('07-jetstream', [...NAMES, '--provider', 'k3d', ...SMALL], {
+      ...fake.env,
+      FAKE_JOB_FAIL: '["k3d-c1/jetstream-apply"]',
+    });
     assert.equal(js.code, 1);
     assert.match(js.stderr, /cluster c1: job nats\/jetstream-apply-[a-z0-9]+ failed:\n\s+.*not applied: stream answers: refused/);
     assert.match(js.stderr, /fix: look at it with: kubectl --context k3d-c1 -n nats describe job jetstream-apply-/);
@@ -298,38 +364,54 @@ describe('k3d provider against the fake toolchain', () => {
     const r = await cli('08-services', [...NAMES, '--provider', 'k3d', ...SMALL], fake.env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /\[c2\] job requester changed: replacing its earlier run/);
-    const deletes = fake.since().filter((c) => c.args[0] === 'delete').map((c) => `${c.context} ${line(c, fake)}`);
+    const deletes = fake
+      .since()
+      .filter((c) => c.args[0] === 'delete')
+      .map((c) => `${c.context} ${line(c, fake)}`);
     assert.deepEqual(deletes, ['k3d-c2 kubectl delete job requester --namespace math --wait=true']);
   });
 
   it('fails stage 06 with the problems when the supercluster does not form', async () => {
-    const r = await cli('06-supercluster', [...NAMES, '--provider', 'k3d', ...SMALL], { ...fake.env, KUBE_WAIT_SECONDS: '1', FAKE_NATS_DOWN: '["k3d-c1/xr-js-nats-0"]' });
+    const r = await cli('06-supercluster', [...NAMES, '--provider', 'k3d', ...SMALL], {
+      ...fake.env,
+      KUBE_WAIT_SECONDS: '1',
+      FAKE_NATS_DOWN: '["k3d-c1/xr-js-nats-0"]',
+    });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /did not converge in 1s/);
     assert.match(r.stderr, /c1-xr-js-nats-0 did not answer|1 server\(s\) did not answer: c1-xr-js-nats-0/);
   });
 
-  it('stops and starts the sandbox\'s clusters with the helpers, healing pods on start', async () => {
+  it("stops and starts the sandbox's clusters with the helpers, healing pods on start", async () => {
     const stop = await runLifecycle('stop', fake);
     assert.equal(stop.code, 0, stop.stderr);
-    assert.deepEqual(Object.values(fake.state().k3d).map((c) => c.running), [false, false]);
+    assert.deepEqual(
+      Object.values(fake.state().k3d).map((c) => c.running),
+      [false, false],
+    );
     fake.mark();
     const start = await runLifecycle('start', fake);
     assert.equal(start.code, 0, start.stderr);
-    assert.deepEqual(Object.values(fake.state().k3d).map((c) => c.running), [true, true]);
+    assert.deepEqual(
+      Object.values(fake.state().k3d).map((c) => c.running),
+      [true, true],
+    );
     const c1 = split(fake.since(), fake).byContext['k3d-c1'];
     assert.deepEqual(c1, [
       'kubectl wait nodes --all --for=condition=Ready --timeout=3s',
       'kubectl delete pods --all-namespaces --field-selector=status.phase!=Running,status.phase!=Succeeded,status.phase!=Pending --wait=false',
     ]);
     // one cluster after the other
-    const order = fake.since().map((c) => line(c, fake)).filter((l) => l.startsWith('k3d cluster start') || l.startsWith('kubectl delete pods'));
+    const order = fake
+      .since()
+      .map((c) => line(c, fake))
+      .filter((l) => l.startsWith('k3d cluster start') || l.startsWith('kubectl delete pods'));
     assert.equal(order.length, 4);
     assert.match(order[0]!, /^k3d cluster start c1 --wait$/);
     assert.match(order[2]!, /^k3d cluster start c2 --wait$/);
   });
 
-  it('deletes what install made: clusters, the network, the sandbox\'s record of them', async () => {
+  it("deletes what install made: clusters, the network, the sandbox's record of them", async () => {
     fake.mark();
     const r = await cli('delete', ['--provider', 'k3d'], fake.env);
     assert.equal(r.code, 0, r.stderr);
@@ -338,7 +420,14 @@ describe('k3d provider against the fake toolchain', () => {
     assert.deepEqual(s.contexts, {});
     assert.deepEqual(s.networks, []);
     assert.equal(existsSync(join(fake.sandboxDir, 'k8s', 'k3d', 'clusters.json')), false);
-    assert.deepEqual(fake.since().map((c) => line(c, fake)).filter((l) => l.startsWith('k3d cluster delete')).sort(), ['k3d cluster delete c1', 'k3d cluster delete c2']);
+    assert.deepEqual(
+      fake
+        .since()
+        .map((c) => line(c, fake))
+        .filter((l) => l.startsWith('k3d cluster delete'))
+        .sort(),
+      ['k3d cluster delete c1', 'k3d cluster delete c2'],
+    );
   });
 });
 
@@ -348,7 +437,12 @@ describe('a failing cluster', () => {
 
   it('is reported with its name, the command and a fix, while the other clusters finish', async () => {
     assert.equal((await cli('01-clusters', ['c1', 'c2', 'c3', '--provider', 'k3d'], fake.env)).code, 0);
-    const failing = { ...fake.env, FAKE_FAIL: JSON.stringify([{ context: 'k3d-c2', match: 'upgrade --install trust-manager', message: 'Error: INSTALLATION FAILED: context deadline exceeded' }]) };
+    const failing = {
+      ...fake.env,
+      FAKE_FAIL: JSON.stringify([
+        { context: 'k3d-c2', match: 'upgrade --install trust-manager', message: 'Error: INSTALLATION FAILED: context deadline exceeded' },
+      ]),
+    };
     const r = await cli('02-certs', ['c1', 'c2', 'c3', '--provider', 'k3d'], failing);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /cluster c2: 'helm --kube-context k3d-c2 upgrade --install trust-manager jetstack\/trust-manager/);
@@ -365,21 +459,33 @@ describe('kube provider against the fake toolchain', () => {
   const fake = makeFake();
   const IMAGE = 'registry.example.com/team/nats-sandbox-services:1.0';
   const args = ['east', 'west', '--provider', 'kube', '--context', 'east=east-admin', ...SMALL];
-  before(() => fake.seed({
-    contexts: {
-      'east-admin': emptyCluster({ loadBalancer: '203.0.113.10' }),
-      west: emptyCluster({ loadBalancer: 'west-lb.example.com', namespaces: ['default', 'kube-system', 'team-a'] }),
-      unrelated: emptyCluster(),
-    },
-  }));
+  before(() =>
+    fake.seed({
+      contexts: {
+        'east-admin': emptyCluster({ loadBalancer: '203.0.113.10' }),
+        west: emptyCluster({ loadBalancer: 'west-lb.example.com', namespaces: ['default', 'kube-system', 'team-a'] }),
+        unrelated: emptyCluster(),
+      },
+    }),
+  );
   after(() => fake.cleanup());
 
   it('stops before anything when a name has no context', async () => {
-    const r = await cli('install', ['east', 'north', '--provider', 'kube', '--context', 'east=east-admin'], { ...fake.env, SERVICES_IMAGE: IMAGE });
+    const r = await cli('install', ['east', 'north', '--provider', 'kube', '--context', 'east=east-admin'], {
+      ...fake.env,
+      SERVICES_IMAGE: IMAGE,
+    });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /north: no context 'north'/);
     assert.match(r.stderr, /--context <name>=<context>/);
-    assert.deepEqual(fake.calls().map((c) => line(c, fake)).sort(), ['kubectl config get-contexts east-admin -o name', 'kubectl config get-contexts north -o name'], 'nothing but the look-ups ran');
+    assert.deepEqual(
+      fake
+        .calls()
+        .map((c) => line(c, fake))
+        .sort(),
+      ['kubectl config get-contexts east-admin -o name', 'kubectl config get-contexts north -o name'],
+      'nothing but the look-ups ran',
+    );
   });
 
   it('wants SERVICES_IMAGE for stages 07 and 08, before anything runs', async () => {
@@ -401,15 +507,25 @@ describe('kube provider against the fake toolchain', () => {
     const r = await cli('install', args, { ...fake.env, SERVICES_IMAGE: IMAGE });
     assert.equal(r.code, 0, r.stderr);
     const calls = fake.since();
-    assert.deepEqual(calls.filter((c) => c.tool === 'k3d' || c.tool === 'docker'), [], 'kube makes no clusters');
+    assert.deepEqual(
+      calls.filter((c) => c.tool === 'k3d' || c.tool === 'docker'),
+      [],
+      'kube makes no clusters',
+    );
     assert.deepEqual([...new Set(calls.map((c) => c.context).filter(Boolean))].sort(), ['east-admin', 'west']);
-    assert.ok(calls.some((c) => line(c, fake) === 'kubectl get --raw /readyz' && c.context === 'west'), 'each context is checked first');
-    assert.ok(calls.some((c) => c.tool === 'linkerd' && c.args.join(' ') === 'multicluster link-gen --cluster-name east'), 'kube links use the clusters\' own addresses');
+    assert.ok(
+      calls.some((c) => line(c, fake) === 'kubectl get --raw /readyz' && c.context === 'west'),
+      'each context is checked first',
+    );
+    assert.ok(
+      calls.some((c) => c.tool === 'linkerd' && c.args.join(' ') === 'multicluster link-gen --cluster-name east'),
+      "kube links use the clusters' own addresses",
+    );
     const eastGw = readFileSync(join(fake.sandboxDir, 'k8s/kube/east/values/east-gw.yaml'), 'utf8');
     assert.match(eastGw, /advertise: 203\.0\.113\.10:7222/);
     assert.match(eastGw, /nats:\/\/west-lb\.example\.com:7222/);
     const haproxy = readFileSync(join(fake.sandboxDir, 'k8s/kube/west/values/haproxy-ingress.yaml'), 'utf8');
-    assert.match(haproxy, /default: false/, 'the ingress class of someone\'s cluster stays theirs');
+    assert.match(haproxy, /default: false/, "the ingress class of someone's cluster stays theirs");
     assert.match(r.stdout, /converged in/);
     // The services run the image named, pulled by the clusters: nothing is built or imported here.
     const east = fake.state().contexts['east-admin']!.objects;
@@ -417,11 +533,15 @@ describe('kube provider against the fake toolchain', () => {
     assert.equal(adder.template.spec.containers[0]!.image, IMAGE);
     assert.ok(east['StatefulSet/math/mysql'], 'east is the recorder cluster (the first name)');
     assert.ok(!fake.state().contexts.west!.objects['StatefulSet/math/mysql']);
-    assert.ok(Object.keys(east).some((k) => /^Job\/nats\/jetstream-apply-/.test(k)), 'stage 07 ran in the first cluster');
+    assert.ok(
+      Object.keys(east).some((k) => /^Job\/nats\/jetstream-apply-/.test(k)),
+      'stage 07 ran in the first cluster',
+    );
   });
 
-  it('puts each LoadBalancer address into its servers\' certificate, and keeps it there on a re-run of stage 02', async () => {
-    const cert = (ctx: string) => fake.state().contexts[ctx]!.objects['Certificate/nats/nats-server-tls']!.spec as { dnsNames: string[]; ipAddresses: string[] };
+  it("puts each LoadBalancer address into its servers' certificate, and keeps it there on a re-run of stage 02", async () => {
+    const cert = (ctx: string) =>
+      fake.state().contexts[ctx]!.objects['Certificate/nats/nats-server-tls']!.spec as { dnsNames: string[]; ipAddresses: string[] };
     assert.deepEqual(cert('east-admin').ipAddresses, ['127.0.0.1', '203.0.113.10']);
     assert.ok(cert('west').dnsNames.includes('west-lb.example.com'));
     const before = fake.state().contexts.west!.changes.length;
@@ -437,7 +557,13 @@ describe('kube provider against the fake toolchain', () => {
     for (const ctx of ['east-admin', 'west']) {
       const c = s.contexts[ctx]!;
       assert.deepEqual(c.releases, {}, ctx);
-      assert.deepEqual(Object.keys(c.objects).filter((k) => !k.startsWith('Namespace//')).filter((k) => !k.includes('/team-a/')), [], `${ctx}: objects left`);
+      assert.deepEqual(
+        Object.keys(c.objects)
+          .filter((k) => !k.startsWith('Namespace//'))
+          .filter((k) => !k.includes('/team-a/')),
+        [],
+        `${ctx}: objects left`,
+      );
     }
     assert.deepEqual(s.contexts.west!.namespaces, ['default', 'kube-system', 'team-a']);
     assert.ok(s.contexts.unrelated, 'contexts are not ours to remove');
@@ -454,10 +580,13 @@ describe('entry scripts with the fake toolchain', () => {
       assert.equal(existsSync(fake.sandboxDir), false, 'nothing written');
       for (const c of ['c1', 'c2', 'c3']) {
         assert.match(r.stdout, new RegExp(`\\[${c}\\] would run: k3d cluster create ${c} --config `));
-        assert.match(r.stdout, new RegExp(`\\[${c}\\] would run: helm --kube-context k3d-${c} upgrade --install xr-js nats/nats --version 2\\.14\\.2`));
+        assert.match(
+          r.stdout,
+          new RegExp(`\\[${c}\\] would run: helm --kube-context k3d-${c} upgrade --install xr-js nats/nats --version 2\\.14\\.2`),
+        );
         assert.match(r.stdout, new RegExp(`\\[${c}\\] would run: linkerd --context k3d-${c} multicluster link-gen --cluster-name ${c}`));
       }
-      assert.match(r.stdout, /assume: \[\]  ← would read: k3d cluster list -o json/);
+      assert.match(r.stdout, /assume: \[\] {2}← would read: k3d cluster list -o json/);
       assert.match(r.stdout, /would run: docker build -f \S+\/services\/Dockerfile -t nats-sandbox-services:src-[0-9a-f]{12} /);
       assert.equal((r.stdout.match(/would run: docker build/g) ?? []).length, 1, 'built once for stages 07 and 08');
       for (const c of ['c1', 'c2', 'c3']) {
@@ -469,7 +598,17 @@ describe('entry scripts with the fake toolchain', () => {
       assert.match(r.stdout, /\[c1\] would wait for job nats\/jetstream-apply-[a-z0-9]+ and print its log/);
       assert.match(r.stdout, /\[c1\] stdin: Secret math\/mysql-credentials/);
       assert.doesNotMatch(r.stdout, /skipped/);
-      for (const stage of ['01-clusters', '02-certs', '03-linkerd', '04-observability', '05-ingress', '06-supercluster', '07-jetstream', '08-services']) assert.match(r.stdout, new RegExp(`✔ ${stage}`));
+      for (const stage of [
+        '01-clusters',
+        '02-certs',
+        '03-linkerd',
+        '04-observability',
+        '05-ingress',
+        '06-supercluster',
+        '07-jetstream',
+        '08-services',
+      ])
+        assert.match(r.stdout, new RegExp(`✔ ${stage}`));
     } finally {
       fake.cleanup();
     }
@@ -494,10 +633,14 @@ describe('entry scripts with the fake toolchain', () => {
   });
 });
 
-/** cluster/k3d/start.mjs and stop.mjs, as a user runs them (no names: the sandbox's clusters). */
+/** scripts/k3d-start.mjs and k3d-stop.mjs, as a user runs them (no names: the sandbox's clusters). */
 function runLifecycle(action: 'start' | 'stop', fake: Fake) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'zx'), [join(ROOT, 'cluster', 'k3d', `${action}.mjs`)], { cwd: ROOT, env: { ...process.env, ...fake.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'zx'), [join(ROOT, 'scripts', `k3d-${action}.mjs`)], {
+      cwd: ROOT,
+      env: { ...process.env, ...fake.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

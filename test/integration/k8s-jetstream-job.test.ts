@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pkiPaths } from '../../cluster/local/pki.js';
-import { readPlan } from '../../cluster/local/state.js';
+import { readLocalState } from '../../cluster/local/state.js';
 import { regionClientUrls } from '../../cluster/local/supercluster.js';
+import { pkiPaths } from '../../core/pki.js';
 import { jetstreamJobArgs } from '../../k8s/jetstream-job.js';
 import type { Identity } from '../../nats/accounts.js';
-import { ROOT } from '../helpers.js';
-import { expectOk, makeFixture, NAMES, SMALL, type Fixture } from './services-fixture.js';
+import { ROOT } from '../support/helpers.js';
+import { expectOk, type Fixture, makeFixture, NAMES, SMALL } from '../support/services-fixture.js';
 
 const PORT_BASE = 26000;
 const REPLICAS = { seed: 1, js: 1, gw: 1, xr: 1 };
@@ -20,13 +20,17 @@ const REPLICAS = { seed: 1, js: 1, gw: 1, xr: 1 };
 function runJob(fx: Fixture, identity: Identity, extraEnv: NodeJS.ProcessEnv = {}) {
   const env = {
     PATH: process.env.PATH,
-    NATS_URL: regionClientUrls(fx.topo(), readPlan(fx.sandbox.dir)!, 'c1').join(','),
+    NATS_URL: regionClientUrls(fx.topo(), readLocalState(fx.sandbox.dir)!, 'c1').join(','),
     NATS_TLS_DIR: pkiPaths(fx.sandbox.dir).client(identity),
     JETSTREAM_TIMEOUT_SECONDS: '60',
     ...extraEnv,
   };
   return new Promise<{ code: number; out: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services', 'main.ts'), ...jetstreamJobArgs(NAMES, REPLICAS)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services', 'main.ts'), ...jetstreamJobArgs(NAMES, REPLICAS)], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -39,7 +43,7 @@ function runJob(fx: Fixture, identity: Identity, extraEnv: NodeJS.ProcessEnv = {
   });
 }
 
-describe('stage 07\'s Job entry against a local mTLS supercluster', { timeout: 300_000 }, () => {
+describe("stage 07's Job entry against a local mTLS supercluster", { timeout: 300_000 }, () => {
   let fx: Fixture;
 
   before(async () => {

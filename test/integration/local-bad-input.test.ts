@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { makeSandbox, processesMentioning, runScript, type Sandbox } from '../helpers.js';
+import { makeSandbox, processesMentioning, runScript, type Sandbox } from '../support/helpers.js';
 
 describe('bad input', () => {
   let sandbox: Sandbox;

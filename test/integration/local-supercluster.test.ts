@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { StatusJson } from '../../nats/report.js';
-import { makeSandbox, parseJson, processesMentioning, runScript, type Sandbox } from '../helpers.js';
+import { makeSandbox, parseJson, processesMentioning, runScript, type Sandbox } from '../support/helpers.js';
 
 const SMALL = ['--replicas', 'seed=1,js=1,gw=1,xr=1'];
 
@@ -42,9 +42,14 @@ describe('local provider lifecycle (2 clusters, 1 server per role)', () => {
     assert.equal(s.code, 0);
     assert.equal(s.json.ok, true, s.json.problems.join('\n'));
     assert.equal(s.json.servers.length, 8);
-    assert.deepEqual(s.json.clusters.map((c) => [c.name, c.nodes, c.outgoingGateways, c.incomingGateways]), [
-      ['c1', 3, 6, 5], ['c2', 3, 6, 5], ['xr-js', 2, 4, 6],
-    ]);
+    assert.deepEqual(
+      s.json.clusters.map((c) => [c.name, c.nodes, c.outgoingGateways, c.incomingGateways]),
+      [
+        ['c1', 3, 6, 5],
+        ['c2', 3, 6, 5],
+        ['xr-js', 2, 4, 6],
+      ],
+    );
     // inbound gateway connections land on gw servers only, as through the ingress
     for (const srv of s.json.servers.filter((x) => x.cluster !== 'xr-js' && !x.name.includes('-gw-'))) {
       assert.deepEqual(srv.inboundGateways, {}, `${srv.name} should take no inbound gateway`);

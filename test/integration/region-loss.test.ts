@@ -6,13 +6,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connectionFromEnv } from '../../nats/client.js';
-import { pkiPaths } from '../../cluster/local/pki.js';
-import type { LocalPlan } from '../../cluster/local/state.js';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { LocalState } from '../../cluster/local/state.js';
+import { pkiPaths } from '../../core/pki.js';
+import { connectionFromEnv } from '../../nats/live/client.js';
 import type { StatusJson } from '../../nats/report.js';
-import { makeSandbox, parseJson, processesMentioning, runScript, type Sandbox } from '../helpers.js';
+import { makeSandbox, parseJson, processesMentioning, runScript, type Sandbox } from '../support/helpers.js';
 
 const NAMES = ['c1', 'c2', 'c3'];
 const SMALL = ['--replicas', 'seed=1,js=1,gw=1,xr=1'];
@@ -27,9 +27,12 @@ describe('losing a region', () => {
       const r = await runScript(stage, [...NAMES, ...SMALL], sandbox.env);
       assert.equal(r.code, 0, r.stdout + r.stderr);
     }
-    const plan = JSON.parse(readFileSync(join(sandbox.dir, 'plan.json'), 'utf8')) as LocalPlan;
+    const plan = JSON.parse(readFileSync(join(sandbox.dir, 'plan.json'), 'utf8')) as LocalState;
     nc = await connect({
-      ...connectionFromEnv({ NATS_URL: `nats://127.0.0.1:${plan.ports['c1-nats-0']!.client}`, NATS_TLS_DIR: pkiPaths(sandbox.dir).client('admin') }),
+      ...connectionFromEnv({
+        NATS_URL: `nats://127.0.0.1:${plan.ports['c1-nats-0']!.client}`,
+        NATS_TLS_DIR: pkiPaths(sandbox.dir).client('admin'),
+      }),
       maxReconnectAttempts: -1,
     });
   });
@@ -52,7 +55,9 @@ describe('losing a region', () => {
   async function publish(from: number, n: number): Promise<void> {
     const js = jetstream(nc, { timeout: 5000 });
     for (let i = from; i < from + n; i++) {
-      const ack = await js.publish('answers.significant', JSON.stringify({ first: i, second: 1, operation: 'add', result: i + 1 }), { msgID: `region-test-${i}` });
+      const ack = await js.publish('answers.significant', JSON.stringify({ first: i, second: 1, operation: 'add', result: i + 1 }), {
+        msgID: `region-test-${i}`,
+      });
       assert.equal(ack.stream, 'answers');
     }
   }
@@ -70,7 +75,11 @@ describe('losing a region', () => {
       assert.equal(s.code, 1);
       const p = parseJson<StatusJson>(s.stdout).problems;
       assert.match(p.join('\n'), missingC3);
-      assert.deepEqual(p.filter((x) => !/\bc3\b|c3-/.test(x)), [], 'every problem is about c3');
+      assert.deepEqual(
+        p.filter((x) => !/\bc3\b|c3-/.test(x)),
+        [],
+        'every problem is about c3',
+      );
       assert.match(p.join('\n'), /JetStream meta peer\(s\) offline or not current: .*c3-js-nats-0/, 'the meta leader sees c3 gone');
     });
     // R3 with one replica per datacenter: two of three is a quorum, writes go on
@@ -92,7 +101,8 @@ describe('losing a region', () => {
     for (let i = 0; i < 40 && !caughtUp; i++) {
       const info = await retry(() => jsm.streams.info('answers'));
       const replicas = info.cluster?.replicas ?? [];
-      caughtUp = info.state.messages === 20 && replicas.length === 2 && replicas.every((r) => r.current && !r.offline && (r.lag ?? 0) === 0);
+      caughtUp =
+        info.state.messages === 20 && replicas.length === 2 && replicas.every((r) => r.current && !r.offline && (r.lag ?? 0) === 0);
       if (!caughtUp) await sleep(250);
     }
     assert.ok(caughtUp, 'every replica of answers is current again');

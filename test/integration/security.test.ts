@@ -7,25 +7,25 @@ import { connect as rawConnect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { LocalState } from '../../cluster/local/state.js';
+import { pkiPaths, tlsFiles } from '../../core/pki.js';
+import { loadCredentials } from '../../core/secrets.js';
 import type { Identity } from '../../nats/accounts.js';
 import { localAddressing } from '../../nats/addressing.js';
-import { connectionFromEnv } from '../../nats/client.js';
 import { toNatsConf } from '../../nats/conf.js';
-import { serverConfig, type Credentials } from '../../nats/server-config.js';
-import { buildTopology, serverByName, type ServerSpec } from '../../nats/topology.js';
-import { pkiPaths, tlsFiles } from '../../cluster/local/pki.js';
-import type { LocalPlan } from '../../cluster/local/state.js';
-import { loadCredentials } from '../../scripts/lib/secrets.js';
-import { makeSandbox, runScript, type Sandbox } from '../helpers.js';
+import { connectionFromEnv } from '../../nats/live/client.js';
+import { type Credentials, serverConfig } from '../../nats/server-config.js';
+import { buildTopology, type ServerSpec, serverByName } from '../../nats/topology.js';
+import { makeSandbox, runScript, type Sandbox } from '../support/helpers.js';
 
 const NAMES = ['c1', 'c2'];
 const SMALL = ['--replicas', 'seed=1,js=1,gw=1,xr=1'];
 
 describe('security of the local supercluster', () => {
   let sandbox: Sandbox;
-  let plan: LocalPlan;
+  let plan: LocalState;
   let url: string;
   const rogues: number[] = [];
 
@@ -33,7 +33,7 @@ describe('security of the local supercluster', () => {
     sandbox = makeSandbox(24000);
     const r = await runScript('06-supercluster', [...NAMES, ...SMALL], sandbox.env);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    plan = JSON.parse(readFileSync(join(sandbox.dir, 'plan.json'), 'utf8')) as LocalPlan;
+    plan = JSON.parse(readFileSync(join(sandbox.dir, 'plan.json'), 'utf8')) as LocalState;
     url = `nats://127.0.0.1:${plan.ports['c1-nats-0']!.client}`;
   });
   after(async () => {
@@ -48,7 +48,8 @@ describe('security of the local supercluster', () => {
   });
 
   const certDir = (id: Identity) => pkiPaths(sandbox.dir).client(id);
-  const connectAs = (id: Identity) => connect({ ...connectionFromEnv({ NATS_URL: url, NATS_TLS_DIR: certDir(id) }), reconnect: false, timeout: 3000 });
+  const connectAs = (id: Identity) =>
+    connect({ ...connectionFromEnv({ NATS_URL: url, NATS_TLS_DIR: certDir(id) }), reconnect: false, timeout: 3000 });
 
   /** Permission violations the server reports on this connection. */
   function violations(nc: NatsConnection): string[] {
@@ -73,7 +74,7 @@ describe('security of the local supercluster', () => {
       await nc.close();
     });
 
-    it('status --server asks any one server with the system user\'s certificate', async () => {
+    it("status --server asks any one server with the system user's certificate", async () => {
       const r = await runScript('status', [...NAMES, ...SMALL, '--server', url, '--json'], sandbox.env);
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.equal(JSON.parse(r.stdout).servers.length, 8);
@@ -85,21 +86,80 @@ describe('security of the local supercluster', () => {
 
     it('refuses a generated password without a client certificate', async () => {
       const creds = loadCredentials(sandbox.dir, {}, false);
-      await assert.rejects(connect({ servers: url, user: 'admin', pass: creds.admin, tls: { caFile: join(certDir('admin'), 'ca.crt') }, reconnect: false, timeout: 3000 }));
+      await assert.rejects(
+        connect({
+          servers: url,
+          user: 'admin',
+          pass: creds.admin,
+          tls: { caFile: join(certDir('admin'), 'ca.crt') },
+          reconnect: false,
+          timeout: 3000,
+        }),
+      );
     });
 
     it('refuses a certificate with the right subject from another CA', async () => {
       const other = join(sandbox.dir, '..', 'other-ca');
       mkdirSync(other, { recursive: true });
       const o = (args: string[]) => execFileSync('openssl', args, { cwd: other, stdio: 'ignore' });
-      o(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/O=NATS Sandbox/CN=NATS Sandbox CA']);
-      o(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', '/O=NATS Sandbox/CN=admin']);
+      o([
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        'ca.key',
+        '-out',
+        'ca.crt',
+        '-days',
+        '2',
+        '-subj',
+        '/O=NATS Sandbox/CN=NATS Sandbox CA',
+      ]);
+      o([
+        'req',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        'tls.key',
+        '-out',
+        'tls.csr',
+        '-subj',
+        '/O=NATS Sandbox/CN=admin',
+      ]);
       writeFileSync(join(other, 'ext.cnf'), 'extendedKeyUsage=clientAuth\n');
-      o(['x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', '7', '-days', '2', '-out', 'tls.crt', '-extfile', 'ext.cnf']);
-      await assert.rejects(connect({
-        servers: url, reconnect: false, timeout: 3000,
-        tls: { caFile: join(certDir('admin'), 'ca.crt'), certFile: join(other, 'tls.crt'), keyFile: join(other, 'tls.key') },
-      }));
+      o([
+        'x509',
+        '-req',
+        '-in',
+        'tls.csr',
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-set_serial',
+        '7',
+        '-days',
+        '2',
+        '-out',
+        'tls.crt',
+        '-extfile',
+        'ext.cnf',
+      ]);
+      await assert.rejects(
+        connect({
+          servers: url,
+          reconnect: false,
+          timeout: 3000,
+          tls: { caFile: join(certDir('admin'), 'ca.crt'), certFile: join(other, 'tls.crt'), keyFile: join(other, 'tls.key') },
+        }),
+      );
     });
 
     it('refuses plain text: the server demands TLS before anything else', async () => {
@@ -139,8 +199,14 @@ describe('security of the local supercluster', () => {
       await settle(nc);
       nc.publish('$SRV.PING', '');
       await settle(nc);
-      assert.ok(errs.some((e) => /Permissions Violation for Subscription to "math\.numbers\.>"/i.test(e)), errs.join('\n'));
-      assert.ok(errs.some((e) => /Permissions Violation for Publish to "\$SRV\.PING"/i.test(e)), errs.join('\n'));
+      assert.ok(
+        errs.some((e) => /Permissions Violation for Subscription to "math\.numbers\.>"/i.test(e)),
+        errs.join('\n'),
+      );
+      assert.ok(
+        errs.some((e) => /Permissions Violation for Publish to "\$SRV\.PING"/i.test(e)),
+        errs.join('\n'),
+      );
       await nc.close();
     });
 
@@ -152,7 +218,10 @@ describe('security of the local supercluster', () => {
       assert.deepEqual(errs, []);
       nc.publish('answers.significant', '{"result": 5}');
       await settle(nc);
-      assert.ok(errs.some((e) => /Permissions Violation for Publish to "answers\.significant"/i.test(e)), errs.join('\n'));
+      assert.ok(
+        errs.some((e) => /Permissions Violation for Publish to "answers\.significant"/i.test(e)),
+        errs.join('\n'),
+      );
       await nc.close();
     });
 
@@ -164,11 +233,14 @@ describe('security of the local supercluster', () => {
       assert.deepEqual(errs, []);
       nc.publish('math.numbers.add', '{"first":1,"second":2}');
       await settle(nc);
-      assert.ok(errs.some((e) => /Permissions Violation for Publish to "math\.numbers\.add"/i.test(e)), errs.join('\n'));
+      assert.ok(
+        errs.some((e) => /Permissions Violation for Publish to "math\.numbers\.add"/i.test(e)),
+        errs.join('\n'),
+      );
       await nc.close();
     });
 
-    it('the system user sees the servers but cannot use the application\'s JetStream', async () => {
+    it("the system user sees the servers but cannot use the application's JetStream", async () => {
       const nc = await connectAs('sys');
       const r = await nc.request('$SYS.REQ.SERVER.PING.VARZ', '', { timeout: 2000 });
       assert.ok(r.json<{ server: { name: string } }>().server.name);
@@ -191,19 +263,36 @@ describe('security of the local supercluster', () => {
       const printed = await runScript('contexts', NAMES, sandbox.env);
       assert.equal(printed.code, 0, printed.stderr);
       const lines = printed.stdout.split('\n').filter((l) => l.startsWith('nats context add'));
-      assert.deepEqual(lines.map((l) => l.split(' ')[3]), ['sandbox-c1-sys', 'sandbox-c1-admin', 'sandbox-c2-sys', 'sandbox-c2-admin']);
+      assert.deepEqual(
+        lines.map((l) => l.split(' ')[3]),
+        ['sandbox-c1-sys', 'sandbox-c1-admin', 'sandbox-c2-sys', 'sandbox-c2-admin'],
+      );
       assert.ok(lines.every((l) => l.includes('--tlscert') && l.includes('--tlskey') && l.includes('--tlsca')));
       const xdg = join(sandbox.dir, '..', 'xdg');
       const written = await runScript('contexts', [...NAMES, '--write'], { ...sandbox.env, XDG_CONFIG_HOME: xdg });
       assert.equal(written.code, 0, written.stderr);
-      const c = JSON.parse(readFileSync(join(xdg, 'nats', 'context', 'sandbox-c2-sys.json'), 'utf8')) as { url: string; ca: string; cert: string; key: string };
+      const c = JSON.parse(readFileSync(join(xdg, 'nats', 'context', 'sandbox-c2-sys.json'), 'utf8')) as {
+        url: string;
+        ca: string;
+        cert: string;
+        key: string;
+      };
       const kube = await runScript('contexts', ['c1', '--provider', 'kube', '--context', 'c1=ctx-c1'], sandbox.env);
       assert.equal(kube.code, 2, 'k3d/kube need the ingress address');
       assert.match(kube.stderr, /need --server/);
-      const viaIngress = await runScript('contexts', ['c1', '--provider', 'kube', '--context', 'c1=ctx-c1', '--server', 'nats://lb.example:4222'], sandbox.env);
+      const viaIngress = await runScript(
+        'contexts',
+        ['c1', '--provider', 'kube', '--context', 'c1=ctx-c1', '--server', 'nats://lb.example:4222'],
+        sandbox.env,
+      );
       assert.equal(viaIngress.code, 0, viaIngress.stderr);
       assert.match(viaIngress.stdout, /nats context add sandbox-c1-admin --server nats:\/\/lb\.example:4222 --tlsca /);
-      const nc = await connect({ servers: c.url.split(','), tls: { caFile: c.ca, certFile: c.cert, keyFile: c.key }, reconnect: false, timeout: 3000 });
+      const nc = await connect({
+        servers: c.url.split(','),
+        tls: { caFile: c.ca, certFile: c.cert, keyFile: c.key },
+        reconnect: false,
+        timeout: 3000,
+      });
       const r = await nc.request('$SYS.REQ.SERVER.PING.VARZ', '', { timeout: 2000 });
       assert.ok(r.json<{ server: { name: string } }>().server.name);
       await nc.close();
@@ -219,11 +308,20 @@ describe('security of the local supercluster', () => {
       const rogueSpec: ServerSpec = { ...as, name: `rogue-${slot}`, jetstream: false, tags: [] };
       const ports = { ...plan.ports, [rogueSpec.name]: { client: base, cluster: base + 1, gateway: base + 2, monitor: base + 3 } };
       const t = { ...topo, servers: [...topo.servers, rogueSpec] };
-      const config = serverConfig({ topo: t, server: rogueSpec, addressing: localAddressing(t, (n) => ports[n]!), credentials, tls: tlsFiles(pkiPaths(sandbox.dir).server) });
+      const config = serverConfig({
+        topo: t,
+        server: rogueSpec,
+        addressing: localAddressing(t, (n) => ports[n]!),
+        credentials,
+        tls: tlsFiles(pkiPaths(sandbox.dir).server),
+      });
       const dir = join(sandbox.dir, 'rogues', rogueSpec.name);
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'nats.conf'), toNatsConf(config));
-      const child = spawn('nats-server', ['-c', join(dir, 'nats.conf')], { stdio: 'ignore', env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin` } });
+      const child = spawn('nats-server', ['-c', join(dir, 'nats.conf')], {
+        stdio: 'ignore',
+        env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin` },
+      });
       rogues.push(child.pid!);
       return base + 3;
     }
@@ -256,16 +354,26 @@ describe('security of the local supercluster', () => {
       const joined = await eventually(async () => (await monitor<{ num_routes: number }>(wrong, '/routez')).num_routes > 0, 3000);
       assert.equal(joined, false, 'a route with a wrong password must not form');
       const right = await rogue(seed, real(), 1);
-      assert.ok(await eventually(async () => (await monitor<{ num_routes: number }>(right, '/routez')).num_routes > 0, 10000), 'the right password forms routes');
+      assert.ok(
+        await eventually(async () => (await monitor<{ num_routes: number }>(right, '/routez')).num_routes > 0, 10000),
+        'the right password forms routes',
+      );
     });
 
     it('a gateway with the wrong password is refused; with the right one it connects', async () => {
       // a lone server claiming to be part of c2, with no routes, dialling the other clusters
       const gw = serverByName(topo, 'c2-gw-nats-0');
       const noRoutes = (c: Credentials) => ({ ...c, route: { user: 'route', password: 'not-the-route-password' } });
-      const outbound = async (port: number) => Object.values((await monitor<{ outbound_gateways?: Record<string, { connection?: unknown }> }>(port, '/gatewayz')).outbound_gateways ?? {}).filter((g) => g.connection).length;
+      const outbound = async (port: number) =>
+        Object.values(
+          (await monitor<{ outbound_gateways?: Record<string, { connection?: unknown }> }>(port, '/gatewayz')).outbound_gateways ?? {},
+        ).filter((g) => g.connection).length;
       const wrong = await rogue(gw, noRoutes({ ...real(), gateway: { user: 'gateway', password: 'wrong-password' } }), 2);
-      assert.equal(await eventually(async () => (await outbound(wrong)) > 0, 3000), false, 'a gateway with a wrong password must not connect');
+      assert.equal(
+        await eventually(async () => (await outbound(wrong)) > 0, 3000),
+        false,
+        'a gateway with a wrong password must not connect',
+      );
       const right = await rogue(gw, noRoutes(real()), 3);
       assert.ok(await eventually(async () => (await outbound(right)) > 0, 10000), 'the right password connects');
     });

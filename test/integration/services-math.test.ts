@@ -2,13 +2,13 @@
 // the discovery, geo-affinity with and without c1's adder, idempotent stage 08, status.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { servicePid, servicePaths } from '../../cluster/local/services.js';
 import { stopProcess } from '../../cluster/local/processes.js';
-import { discoverServices } from '../../services/discovery.js';
+import { servicePaths, servicePid } from '../../cluster/local/service-processes.js';
+import { discoverServices } from '../../nats/live/discovery.js';
 import { ERROR_CODES } from '../../services/math/operations.js';
-import { parseJson } from '../helpers.js';
-import { expectOk, makeFixture, mysqlEnv, NAMES, SMALL, type Fixture } from './services-fixture.js';
 import type { Summary } from '../../services/requester/stats.js';
+import { parseJson } from '../support/helpers.js';
+import { expectOk, type Fixture, makeFixture, mysqlEnv, NAMES, SMALL } from '../support/services-fixture.js';
 
 const PORT_BASE = 29000;
 
@@ -26,11 +26,20 @@ describe('math services on a local supercluster', { timeout: 600_000 }, () => {
   async function ask(subject: string, body: string, region = 'c1') {
     const nc = await fx.connectAs('requester', region);
     const m = await nc.request(subject, body, { timeout: 3000 });
-    return { code: m.headers?.get('Nats-Service-Error-Code') ?? '', error: m.headers?.get('Nats-Service-Error') ?? '', body: m.data.length ? m.string() : '' };
+    return {
+      code: m.headers?.get('Nats-Service-Error-Code') ?? '',
+      error: m.headers?.get('Nats-Service-Error') ?? '',
+      body: m.data.length ? m.string() : '',
+    };
   }
 
   it('answers every operation from the asking region', async () => {
-    const cases: [string, number][] = [['add', 10], ['subtract', 4], ['multiply', 21], ['divide', 7 / 3]];
+    const cases: [string, number][] = [
+      ['add', 10],
+      ['subtract', 4],
+      ['multiply', 21],
+      ['divide', 7 / 3],
+    ];
     for (const [op, want] of cases) {
       const r = await ask(`math.numbers.${op}`, JSON.stringify({ first: 7, second: 3 }));
       assert.equal(r.code, '', `${op}: ${r.error}`);
@@ -71,10 +80,15 @@ describe('math services on a local supercluster', { timeout: 600_000 }, () => {
     const math = found.filter((f) => !f.name.startsWith('recorder-'));
     assert.equal(math.length, 12, math.map((f) => f.name).join(', '));
     for (const region of NAMES) {
-      assert.deepEqual(math.filter((f) => f.region === region).map((f) => f.name).sort(),
-        ['adder', 'divider', 'multiplier', 'subtractor'].map((s) => `${s}-${region}`));
+      assert.deepEqual(
+        math
+          .filter((f) => f.region === region)
+          .map((f) => f.name)
+          .sort(),
+        ['adder', 'divider', 'multiplier', 'subtractor'].map((s) => `${s}-${region}`),
+      );
     }
-    const { svcm } = await import('../../services/framework.js');
+    const { svcm } = await import('../../nats/live/services-framework.js');
     const infos = await svcm(nc).client({ strategy: 'stall', maxWait: 1500 }).info('divider-c2');
     for await (const info of infos) {
       assert.equal(info.metadata?.region, 'c2');
@@ -101,7 +115,7 @@ describe('math services on a local supercluster', { timeout: 600_000 }, () => {
     assert.ok(s.latencyMs.p50 > 0 && s.latencyMs.p50 <= s.latencyMs.p90 && s.latencyMs.p90 <= s.latencyMs.p99);
   });
 
-  it('answers c1\'s additions elsewhere when c1\'s adder stops mid-run, failing at most the requests in flight', async () => {
+  it("answers c1's additions elsewhere when c1's adder stops mid-run, failing at most the requests in flight", async () => {
     const concurrency = 4;
     const running = fx.run('request', ['--from', 'c1', '--count', '400', '--concurrency', String(concurrency), '--json']);
     await new Promise((r) => setTimeout(r, 400));
@@ -126,7 +140,10 @@ describe('math services on a local supercluster', { timeout: 600_000 }, () => {
     const st = await fx.run('status', ['--json']);
     assert.equal(st.code, 1, 'a dead service makes status fail');
     const json = parseJson<{ ok: boolean; problems: string[]; services: Record<string, { name: string }[]> }>(st.stdout);
-    assert.ok(json.problems.some((p) => p.includes('c1-adder-0')), json.problems.join('\n'));
+    assert.ok(
+      json.problems.some((p) => p.includes('c1-adder-0')),
+      json.problems.join('\n'),
+    );
     assert.ok(!json.services.c1!.some((s) => s.name === 'adder-c1'));
     assert.ok(json.services.c2!.some((s) => s.name === 'adder-c2'));
 

@@ -6,11 +6,11 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { stopPrivateMysql } from '../../cluster/local/mysql.js';
-import { servicePaths, servicePid } from '../../cluster/local/services.js';
+import { servicePaths, servicePid } from '../../cluster/local/service-processes.js';
 import { ANSWERS_CONSUMER, ANSWERS_STREAM } from '../../nats/accounts.js';
 import type { Summary } from '../../services/requester/stats.js';
-import { parseJson } from '../helpers.js';
-import { countRows, expectOk, makeFixture, mysqlEnv, NAMES, SMALL, waitFor, type Fixture } from './services-fixture.js';
+import { parseJson } from '../support/helpers.js';
+import { countRows, expectOk, type Fixture, makeFixture, mysqlEnv, NAMES, SMALL, waitFor } from '../support/services-fixture.js';
 
 const PORT_BASE = 30000;
 const RECORDERS = NAMES.map((n) => `${n}-recorder-0`);
@@ -29,7 +29,13 @@ describe('recorder into MySQL', { timeout: 600_000 }, () => {
     return s;
   }
 
-  const rowsReach = (n: number, timeoutMs = 90_000) => waitFor(`${n} rows`, () => countRows(url), (c) => c.rows >= n, timeoutMs);
+  const rowsReach = (n: number, timeoutMs = 90_000) =>
+    waitFor(
+      `${n} rows`,
+      () => countRows(url),
+      (c) => c.rows >= n,
+      timeoutMs,
+    );
 
   before(async () => {
     fx = makeFixture(PORT_BASE, db.env);
@@ -63,7 +69,12 @@ describe('recorder into MySQL', { timeout: 600_000 }, () => {
 
   it('loses nothing and doubles nothing when every recorder is killed mid-run and restarted', async () => {
     const running = fx.run('request', ['--from', 'c1', '--count', '150', '--concurrency', '2', '--json']);
-    await waitFor('rows from the new run', () => countRows(url), (c) => c.rows > published, 30_000);
+    await waitFor(
+      'rows from the new run',
+      () => countRows(url),
+      (c) => c.rows > published,
+      30_000,
+    );
     const { setTimeout: sleep } = await import('node:timers/promises');
     for (const name of RECORDERS) {
       const pid = servicePid(fx.sandbox.dir, name);
@@ -85,12 +96,18 @@ describe('recorder into MySQL', { timeout: 600_000 }, () => {
     assert.deepEqual(await countRows(url), { rows: published, seqs: published, ids: published });
   });
 
-  it('naks with backoff while MySQL is down and stores everything once it is back', { skip: db.external ? 'MYSQL_URL points at a shared server this test must not stop' : false }, async () => {
+  it('naks with backoff while MySQL is down and stores everything once it is back', {
+    skip: db.external ? 'MYSQL_URL points at a shared server this test must not stop' : false,
+  }, async () => {
     assert.ok(await stopPrivateMysql(fx.sandbox.dir), 'the private server was running');
     const s = await request(40);
     assert.equal(s.errors, 0);
-    await waitFor('a recorder noticing the database is gone', async () => RECORDERS.map((n) => readFileSync(servicePaths(fx.sandbox.dir).log(n), 'utf8')).join('\n'),
-      (logs) => /database write failed .* handed back for redelivery/.test(logs), 30_000);
+    await waitFor(
+      'a recorder noticing the database is gone',
+      async () => RECORDERS.map((n) => readFileSync(servicePaths(fx.sandbox.dir).log(n), 'utf8')).join('\n'),
+      (logs) => /database write failed .* handed back for redelivery/.test(logs),
+      30_000,
+    );
     const restart = await fx.run('08-services', NAMES);
     expectOk(restart, 'stage 08 restarts the private MySQL');
     assert.match(restart.stdout, /private mariadb server started|private mysql server started/);
@@ -104,10 +121,21 @@ describe('recorder into MySQL', { timeout: 600_000 }, () => {
     const js = jetstream(nc);
     const bad = await js.publish('answers.significant', 'not json at all');
     const partial = await js.publish('answers.significant', JSON.stringify({ first: 1, second: 2, operation: 'add' }));
-    await waitFor('the bad payloads terminated', async () => RECORDERS.map((n) => readFileSync(servicePaths(fx.sandbox.dir).log(n), 'utf8')).join('\n'),
-      (logs) => logs.includes(`terminated stream sequence ${bad.seq}: payload is not JSON`) && logs.includes(`terminated stream sequence ${partial.seq}: payload is not an answer`), 30_000);
+    await waitFor(
+      'the bad payloads terminated',
+      async () => RECORDERS.map((n) => readFileSync(servicePaths(fx.sandbox.dir).log(n), 'utf8')).join('\n'),
+      (logs) =>
+        logs.includes(`terminated stream sequence ${bad.seq}: payload is not JSON`) &&
+        logs.includes(`terminated stream sequence ${partial.seq}: payload is not an answer`),
+      30_000,
+    );
     const jsm = await jetstreamManager(nc);
-    await waitFor('nothing pending', () => jsm.consumers.info(ANSWERS_STREAM, ANSWERS_CONSUMER), (i) => i.num_pending === 0 && i.num_ack_pending === 0, 30_000);
+    await waitFor(
+      'nothing pending',
+      () => jsm.consumers.info(ANSWERS_STREAM, ANSWERS_CONSUMER),
+      (i) => i.num_pending === 0 && i.num_ack_pending === 0,
+      30_000,
+    );
     assert.deepEqual(await countRows(url), { rows: published, seqs: published, ids: published });
   });
 });

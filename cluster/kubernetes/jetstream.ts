@@ -1,0 +1,25 @@
+// Stage 07 on Kubernetes: the JetStream spec applied from inside the first cluster by a Job of the
+// services image with the admin's client certificate (no port into the cluster is needed). Each
+// run is a new Job (jetstream-apply-<run>); the apply itself is idempotent, so a re-run reports
+// every item unchanged.
+
+import { log } from '../../core/log.js';
+import { jetstreamApplyJob } from '../../k8s/jetstream-job.js';
+import { NAMESPACES } from '../../k8s/names.js';
+import { ensureServicesImage, requireServicesImage } from './image.js';
+import { applyJob, awaitJob } from './jobs.js';
+import { type KubeRun, planOf } from './run.js';
+
+export async function jetstreamStage(k: KubeRun): Promise<void> {
+  requireServicesImage(k);
+  const plan = planOf(k).find((p) => p.jetstream)!;
+  const image = await ensureServicesImage(k);
+  const t = plan.target;
+  const run = Date.now().toString(36);
+  // The Job waits this long for JetStream, then as long again for items that failed outright.
+  const timeoutSeconds = Math.min(k.settings.waitSeconds, 300);
+  const job = jetstreamApplyJob({ cluster: t.name, names: k.names, replicas: k.topo.options.replicas, image, run, timeoutSeconds });
+  log.cluster(t.name, `applying the JetStream spec from inside the cluster: job ${NAMESPACES.nats}/${job.metadata.name}`);
+  await applyJob(k, t, { file: plan.jetstream!.job.file, objects: [job] });
+  await awaitJob(k, t, NAMESPACES.nats, job.metadata.name, 2 * timeoutSeconds + 60);
+}

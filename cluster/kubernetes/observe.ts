@@ -1,0 +1,48 @@
+// Observe the NATS servers of every cluster through kubectl: each pod's monitoring endpoints via
+// the API server's pod proxy. Reads only.
+
+import { NAMESPACES, natsFullname } from '../../k8s/names.js';
+import type { KubeTarget } from '../../k8s/targets.js';
+import { KUBERNETES_PORTS } from '../../nats/addressing.js';
+import { liveServers, type MonitorAnswers } from '../../nats/monitoring.js';
+import type { LiveServer } from '../../nats/verify.js';
+import { eachCluster, type KubeRun } from './run.js';
+
+async function monitor<T>(k: KubeRun, t: KubeTarget, pod: string, endpoint: string): Promise<T | undefined> {
+  const path = `/api/v1/namespaces/${NAMESPACES.nats}/pods/${pod}:${KUBERNETES_PORTS.monitor}/proxy/${endpoint}`;
+  const out = await k.runner
+    .run(['kubectl', 'get', '--raw', path], { cluster: t.name, context: t.context, read: true, assume: '', silent: true })
+    .catch(() => undefined);
+  if (!out?.stdout.trim()) return undefined;
+  try {
+    return JSON.parse(out.stdout) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every server that answers, in every cluster; a server that does not answer is left out. */
+export async function observeKube(k: KubeRun): Promise<LiveServer[]> {
+  const answers = await eachCluster(k.targets, async (t) => {
+    const servers = k.topo.servers.filter((s) => s.datacenter === t.name);
+    const out: MonitorAnswers[] = [];
+    // A few pods at a time: enough to be quick, few enough for the API server and a laptop.
+    for (let i = 0; i < servers.length; i += 4) {
+      const batch = await Promise.all(
+        servers.slice(i, i + 4).map(async (s) => {
+          const pod = `${natsFullname(s.release)}-${s.index}`;
+          const [varz, routez, gatewayz, jsz] = await Promise.all([
+            monitor<MonitorAnswers['varz']>(k, t, pod, 'varz'),
+            monitor<MonitorAnswers['routez']>(k, t, pod, 'routez'),
+            monitor<MonitorAnswers['gatewayz']>(k, t, pod, 'gatewayz'),
+            s.jetstream ? monitor<MonitorAnswers['jsz']>(k, t, pod, 'jsz') : Promise.resolve(undefined),
+          ]);
+          return varz ? [{ varz, ...(routez ? { routez } : {}), ...(gatewayz ? { gatewayz } : {}), ...(jsz ? { jsz } : {}) }] : [];
+        }),
+      );
+      out.push(...batch.flat());
+    }
+    return out;
+  });
+  return liveServers(answers.flat());
+}

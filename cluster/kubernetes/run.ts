@@ -1,0 +1,108 @@
+// What every Kubernetes stage works with, and how work for several clusters runs: in parallel,
+// each cluster's failure reported with its name, all of them together.
+
+import { join } from 'node:path';
+import type { Runner } from '../../core/command.js';
+import { CommandError } from '../../core/errors.js';
+import { loadCredentials } from '../../core/secrets.js';
+import type { Settings } from '../../core/settings.js';
+import { type KubeSettings, readKubeSettings } from '../../core/settings.js';
+import { type ClusterPlan, kubePlan, type PlanInput } from '../../k8s/plan.js';
+import { type KubeProvider, type KubeTarget, kubeTargets, pendingIngressHost } from '../../k8s/targets.js';
+import { k3dIngressHost } from '../../nats/addressing.js';
+import type { Credentials, JetStreamLimits } from '../../nats/server-config.js';
+import { buildTopology, type Role, resolveReplicas, type Topology } from '../../nats/topology.js';
+import type { ParsedArgs } from '../../scripts/lib/args.js';
+import type { Invocation } from '../provider.js';
+import { servicesImageOf } from './image-name.js';
+import { readState } from './state.js';
+
+export interface KubeRun {
+  provider: KubeProvider;
+  names: string[];
+  targets: KubeTarget[];
+  runner: Runner;
+  dryRun: boolean;
+  settings: KubeSettings;
+  topo: Topology;
+  jsLimits: JetStreamLimits;
+  sandboxDir: string;
+  env: NodeJS.ProcessEnv;
+  /** Where the stages write the values and manifests they apply (the render layout). */
+  workDir: string;
+}
+
+/** Replicas: flags, then the environment, then what the clusters were made with, then the defaults. */
+export function replicasOf(
+  args: Pick<ParsedArgs, 'replicas'>,
+  settings: Pick<Settings, 'replicas'>,
+  saved?: Partial<Record<Role, number>>,
+): Record<Role, number> {
+  return resolveReplicas(args.replicas, settings.replicas, saved);
+}
+
+/** `names` defaults to the command's; delete and status may pass the ones a sandbox remembers. */
+export function kubeRun(
+  ctx: Invocation,
+  provider: KubeProvider,
+  names: string[] = ctx.names,
+  contexts: Record<string, string> = ctx.args.contexts,
+): KubeRun {
+  const targets = kubeTargets(provider, names, contexts);
+  return {
+    provider,
+    names,
+    targets,
+    runner: ctx.runner,
+    dryRun: ctx.dryRun,
+    settings: readKubeSettings(ctx.settings.env),
+    topo: buildTopology(names, { replicas: replicasOf(ctx.args, ctx.settings, readState(ctx.settings.sandboxDir, provider)?.replicas) }),
+    jsLimits: ctx.settings.jsLimits,
+    sandboxDir: ctx.settings.sandboxDir,
+    env: ctx.settings.env,
+    workDir: join(ctx.settings.sandboxDir, 'k8s', provider),
+  };
+}
+
+/** Credentials of the NATS servers: generated once into the sandbox, reused (not written in a dry run). */
+export function credentialsOf(k: KubeRun): Credentials {
+  return loadCredentials(k.sandboxDir, k.env, !k.dryRun);
+}
+
+/** Input of the plan; kube clusters' ingress addresses as found by stage 06, else placeholders. */
+export function planInputOf(k: KubeRun, ingressHost?: (cluster: string) => string): PlanInput {
+  const host = ingressHost ?? (k.provider === 'k3d' ? k3dIngressHost : pendingIngressHost);
+  return {
+    provider: k.provider,
+    topo: k.topo,
+    targets: k.targets,
+    settings: k.settings,
+    jsLimits: k.jsLimits,
+    credentials: credentialsOf(k),
+    ingressHost: host,
+    servicesImage: servicesImageOf(k.provider, k.settings.servicesImage),
+  };
+}
+
+export function planOf(k: KubeRun, ingressHost?: (cluster: string) => string): ClusterPlan[] {
+  return kubePlan(planInputOf(k, ingressHost));
+}
+
+type Named = { name: string } | { target: KubeTarget };
+const nameOf = (item: Named) => ('name' in item ? item.name : item.target.name);
+
+/**
+ * Run `fn` for every cluster (a target or a cluster's plan) at once. Waits for all of them, then
+ * reports every failure, each naming its cluster; one failing does not interrupt the others.
+ */
+export async function eachCluster<T extends Named, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = await Promise.allSettled(items.map((i) => fn(i)));
+  const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [{ name: nameOf(items[i]!), error: r.reason as Error }] : []));
+  if (failures.length) {
+    const text = failures
+      .map((f) => (f.error.message.includes(f.name) ? f.error.message : `cluster ${f.name}: ${f.error.message}`))
+      .join('\n\n');
+    throw new CommandError(failures.length === 1 ? text : `${failures.length} clusters failed:\n\n${text}`);
+  }
+  return results.map((r) => (r as PromiseFulfilledResult<R>).value);
+}

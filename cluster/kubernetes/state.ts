@@ -1,0 +1,54 @@
+// The cluster names (and kube contexts) a sandbox made, so delete and status work without them.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { KubeProvider } from '../../k8s/targets.js';
+import type { Role } from '../../nats/topology.js';
+
+export interface KubeState {
+  names: string[];
+  contexts: Record<string, string>;
+  /** Servers per role the clusters were made with; later commands keep them unless told otherwise. */
+  replicas?: Record<Role, number>;
+}
+
+export function stateFile(sandboxDir: string, provider: KubeProvider): string {
+  return join(sandboxDir, 'k8s', provider, 'clusters.json');
+}
+
+export function readState(sandboxDir: string, provider: KubeProvider): KubeState | undefined {
+  const file = stateFile(sandboxDir, provider);
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as KubeState;
+  } catch (e) {
+    throw new Error(`${file} is not valid JSON (${(e as Error).message}); delete it and pass the cluster names`);
+  }
+}
+
+/** Remember these clusters (added to the ones already remembered) and the replicas. */
+export function rememberClusters(
+  sandboxDir: string,
+  provider: KubeProvider,
+  names: string[],
+  contexts: Record<string, string>,
+  replicas: Record<Role, number>,
+): void {
+  const old = readState(sandboxDir, provider) ?? { names: [], contexts: {} };
+  const state: KubeState = { names: [...new Set([...old.names, ...names])], contexts: { ...old.contexts, ...contexts }, replicas };
+  const file = stateFile(sandboxDir, provider);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/** Forget these clusters; the provider's folder goes with the last one. */
+export function forgetClusters(sandboxDir: string, provider: KubeProvider, names: string[]): void {
+  const old = readState(sandboxDir, provider);
+  if (!old) return;
+  const left = old.names.filter((n) => !names.includes(n));
+  if (!left.length) {
+    rmSync(dirname(stateFile(sandboxDir, provider)), { recursive: true, force: true });
+    return;
+  }
+  const contexts = Object.fromEntries(Object.entries(old.contexts).filter(([n]) => left.includes(n)));
+  writeFileSync(stateFile(sandboxDir, provider), `${JSON.stringify({ ...old, names: left, contexts }, null, 2)}\n`);
+}

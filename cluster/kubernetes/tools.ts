@@ -1,0 +1,61 @@
+// The tools the Kubernetes path runs, checked together before anything runs: one message lists
+// every missing tool with how to install it.
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { INSTALL_HINTS } from '../../core/command.js';
+import { MissingToolError } from '../../core/errors.js';
+import { log } from '../../core/log.js';
+import type { KubeProvider } from '../../k8s/targets.js';
+
+/** openssl makes the sandbox CA on this machine (stage 02). */
+export const TOOLS: Record<KubeProvider, readonly string[]> = {
+  k3d: ['docker', 'k3d', 'kubectl', 'helm', 'linkerd', 'openssl'],
+  kube: ['kubectl', 'helm', 'linkerd', 'openssl'],
+};
+
+function onPath(tool: string, env: NodeJS.ProcessEnv): boolean {
+  return (env.PATH ?? '')
+    .split(delimiter)
+    .filter(Boolean)
+    .some((dir) => {
+      try {
+        accessSync(join(dir, tool), constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+}
+
+export function missingTools(tools: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  return tools.filter((t) => !onPath(t, env));
+}
+
+const checked = new Set<string>();
+
+/**
+ * Fail with every missing tool and its install hint. In a dry run nothing runs, so missing tools
+ * are only reported. Checked once per process (install runs many stages).
+ */
+export function checkTools(
+  provider: KubeProvider,
+  env: NodeJS.ProcessEnv,
+  dryRun: boolean,
+  tools: readonly string[] = TOOLS[provider],
+): void {
+  const key = `${tools.join(',')}:${env.PATH ?? ''}`;
+  if (checked.has(key)) return;
+  const missing = missingTools(tools, env);
+  if (missing.length === 0) {
+    checked.add(key);
+    return;
+  }
+  const lines = missing.map((t) => `  - ${t}: ${INSTALL_HINTS[t] ?? `install ${t}`}`).join('\n');
+  const message = `the ${provider} provider needs ${tools.join(', ')}; missing:\n${lines}`;
+  if (dryRun) {
+    log.warn(`${message}\n(dry run: continuing, nothing is run)`);
+    checked.add(key);
+    return;
+  }
+  throw new MissingToolError(message);
+}

@@ -1,0 +1,65 @@
+// Input shared by every entry point (the CLI, the in-pod Job, the k3d helpers): cluster names,
+// replica counts, kube contexts and provider names, validated before any side effect.
+import { buildTopology, ROLES, type Role, STRETCHED_CLUSTER } from '../nats/topology.js';
+import { UsageError } from './errors.js';
+
+export type ProviderName = 'auto' | 'local' | 'k3d' | 'kube';
+export const PROVIDERS: readonly ProviderName[] = ['auto', 'local', 'k3d', 'kube'];
+
+/**
+ * Longest cluster name. The longest names derived from it, the k3d node container
+ * `k3d-<name>-server-0`, the mirrored service `xr-js-nats-headless-<name>` and the server
+ * `<name>-xr-js-nats-<i>`, then stay well inside a 63-character DNS label.
+ */
+export const MAX_NAME_LENGTH = 20;
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+export function validateNames(names: string[]): void {
+  const problems: string[] = [];
+  for (const n of names) {
+    if (n.length > MAX_NAME_LENGTH) problems.push(`'${n}' is ${n.length} characters long; the limit is ${MAX_NAME_LENGTH}`);
+    else if (!DNS_LABEL.test(n))
+      problems.push(`'${n}' is not a DNS-1123 label starting with a letter (lower-case letters, digits and '-', e.g. c1, eu-west)`);
+    if (n === STRETCHED_CLUSTER) problems.push(`'${n}' is reserved for the stretched JetStream cluster`);
+  }
+  const seen = new Set<string>();
+  const dups = new Set<string>();
+  for (const n of names) (seen.has(n) ? dups : seen).add(n);
+  if (dups.size) problems.push(`duplicate cluster name(s): ${[...dups].join(', ')}`);
+  if (problems.length) throw new UsageError(`invalid cluster names:\n  - ${problems.join('\n  - ')}`);
+  if (names.length) {
+    try {
+      buildTopology(names, { replicas: { seed: 1, js: 1, gw: 1, xr: 2 } }); // probes name collisions only
+    } catch (e) {
+      throw new UsageError(`invalid cluster names: ${(e as Error).message}`);
+    }
+  }
+}
+
+export function parseReplicas(value: string): Partial<Record<Role, number>> {
+  const out: Partial<Record<Role, number>> = {};
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const m = /^([a-z]+)=(\d+)$/.exec(part);
+    const role = m?.[1] as Role | undefined;
+    if (!m || !role || !ROLES.includes(role) || Number(m[2]) < 1) {
+      throw new UsageError(
+        `--replicas takes role=n pairs with roles ${ROLES.join(', ')} and n >= 1, e.g. --replicas seed=1,js=3; got '${part}'`,
+      );
+    }
+    out[role] = Number(m[2]);
+  }
+  return out;
+}
+
+export function parseContexts(values: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const i = v.indexOf('=');
+    if (i <= 0 || i === v.length - 1) throw new UsageError(`--context takes name=context, e.g. --context c1=my-eks; got '${v}'`);
+    out[v.slice(0, i)] = v.slice(i + 1);
+  }
+  return out;
+}

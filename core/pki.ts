@@ -1,0 +1,173 @@
+// The local provider's PKI: the sandbox CA and certificates as files, made with openssl through
+// the command runner, reused on re-run, renewed when close to expiry or when the CA changed.
+// Layout per certificate directory: ca.crt, tls.crt, tls.key (what a cert-manager Secret mounts).
+import { randomBytes, X509Certificate } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Identity } from '../nats/accounts.js';
+import {
+  CA_COMMON_NAME,
+  CA_DAYS,
+  type CertSpec,
+  clientCertSpecs,
+  extensionsFor,
+  LEAF_DAYS,
+  PKI_ORGANIZATION,
+  RENEW_BEFORE_DAYS,
+  serverCertSpec,
+} from '../nats/pki.js';
+import type { Runner } from './command.js';
+
+export function pkiPaths(sandboxDir: string) {
+  const root = join(sandboxDir, 'pki');
+  return {
+    root,
+    caCert: join(root, 'ca', 'ca.crt'),
+    caKey: join(root, 'ca', 'ca.key'),
+    dir: (name: string) => join(root, name),
+    /** Directory with ca.crt, tls.crt, tls.key for a certificate. */
+    server: join(root, 'server'),
+    client: (identity: Identity) => join(root, 'clients', identity),
+  };
+}
+
+export interface TlsFiles {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+}
+
+export function tlsFiles(dir: string): TlsFiles {
+  return { caFile: join(dir, 'ca.crt'), certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') };
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Why a certificate must be (re)issued, or undefined when it is fine to keep. */
+export function renewalReason(certPem: string | undefined, caPem: string, now = Date.now()): string | undefined {
+  if (!certPem) return 'missing';
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(certPem);
+  } catch {
+    return 'unreadable';
+  }
+  const ca = new X509Certificate(caPem);
+  if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) return 'not issued by the current CA';
+  if (Date.parse(cert.validTo) - now < RENEW_BEFORE_DAYS * DAY_MS) return `expires ${cert.validTo}`;
+  return undefined;
+}
+
+function read(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
+async function issueCa(runner: Runner, paths: ReturnType<typeof pkiPaths>): Promise<void> {
+  if (!runner.dryRun) mkdirSync(join(paths.root, 'ca'), { recursive: true, mode: 0o700 });
+  await runner.run(
+    [
+      'openssl',
+      'req',
+      '-x509',
+      ...EC_KEY,
+      '-keyout',
+      paths.caKey,
+      '-out',
+      paths.caCert,
+      '-days',
+      String(CA_DAYS),
+      '-subj',
+      `/O=${PKI_ORGANIZATION}/CN=${CA_COMMON_NAME}`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    { silent: true, fix: 'install openssl' },
+  );
+  if (!runner.dryRun) chmodSync(paths.caKey, 0o600);
+}
+
+async function issueLeaf(runner: Runner, paths: ReturnType<typeof pkiPaths>, spec: CertSpec, dir: string): Promise<void> {
+  const f = tlsFiles(dir);
+  const csr = join(dir, 'tls.csr');
+  const ext = join(dir, 'ext.cnf');
+  if (!runner.dryRun) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(ext, extensionsFor(spec));
+  }
+  try {
+    await runner.run(['openssl', 'req', ...EC_KEY, '-keyout', f.keyFile, '-out', csr, '-subj', spec.subject], { silent: true });
+    await runner.run(
+      [
+        'openssl',
+        'x509',
+        '-req',
+        '-in',
+        csr,
+        '-CA',
+        paths.caCert,
+        '-CAkey',
+        paths.caKey,
+        '-set_serial',
+        `0x${randomBytes(16).toString('hex')}`,
+        '-days',
+        String(LEAF_DAYS),
+        '-out',
+        f.certFile,
+        '-extfile',
+        ext,
+      ],
+      { silent: true },
+    );
+  } finally {
+    if (!runner.dryRun) {
+      rmSync(csr, { force: true });
+      rmSync(ext, { force: true });
+    }
+  }
+  if (!runner.dryRun) {
+    chmodSync(f.keyFile, 0o600);
+    copyFileSync(paths.caCert, f.caFile);
+  }
+}
+
+export interface PkiResult {
+  issued: string[];
+  kept: string[];
+  server: TlsFiles;
+  clients: Record<Identity, string>;
+}
+
+/** Make sure the CA, the server certificate and every client certificate exist and are current. */
+export async function ensureLocalPki(runner: Runner, sandboxDir: string): Promise<PkiResult> {
+  const paths = pkiPaths(sandboxDir);
+  const issued: string[] = [];
+  const kept: string[] = [];
+  const caPem = read(paths.caCert);
+  const caExpiring = caPem ? Date.parse(new X509Certificate(caPem).validTo) - Date.now() < RENEW_BEFORE_DAYS * DAY_MS : true;
+  if (!caPem || !existsSync(paths.caKey) || caExpiring) {
+    await issueCa(runner, paths);
+    issued.push('ca');
+  } else {
+    kept.push('ca');
+  }
+  const currentCa = runner.dryRun ? undefined : read(paths.caCert);
+  const leaves: [CertSpec, string][] = [
+    [serverCertSpec(['localhost'], ['127.0.0.1']), paths.server],
+    ...clientCertSpecs().map((s): [CertSpec, string] => [s, paths.client(s.identity!)]),
+  ];
+  for (const [spec, dir] of leaves) {
+    const reason = currentCa ? renewalReason(read(tlsFiles(dir).certFile), currentCa) : 'missing';
+    if (reason) {
+      await issueLeaf(runner, paths, spec, dir);
+      issued.push(spec.name);
+    } else {
+      kept.push(spec.name);
+    }
+  }
+  const clients = Object.fromEntries(clientCertSpecs().map((s) => [s.identity!, paths.client(s.identity!)])) as Record<Identity, string>;
+  return { issued, kept, server: tlsFiles(paths.server), clients };
+}

@@ -1,0 +1,84 @@
+// Ask the live system, through the system account, what every server reports about itself
+// ($SYS.REQ.SERVER.PING.{VARZ,ROUTEZ,GATEWAYZ,JSZ}). The answer is what `status` trusts.
+import { type ConnectionOptions, connect, type NatsConnection } from '@nats-io/transport-node';
+import { type Gatewayz, type Jsz, liveServers, type MonitorAnswers, type Routez, type Varz } from '../monitoring.js';
+import type { LiveServer } from '../verify.js';
+
+export interface ObserveOptions {
+  connection: ConnectionOptions;
+  /** How many servers should answer: stop waiting once this many have. */
+  expectedServers: number;
+  /** Longest wait for answers, per request. */
+  waitMs?: number;
+}
+
+interface PingResponse<T> {
+  server: { name: string; id: string };
+  data?: T;
+  error?: { code: number; description: string };
+}
+
+async function ping<T>(nc: NatsConnection, what: string, expected: number, waitMs: number): Promise<Map<string, PingResponse<T>>> {
+  const out = new Map<string, PingResponse<T>>();
+  const replies = await nc.requestMany(`$SYS.REQ.SERVER.PING.${what}`, '', { strategy: 'count', maxMessages: expected, maxWait: waitMs });
+  for await (const m of replies) {
+    try {
+      const r = m.json<PingResponse<T>>();
+      if (r?.server?.name) out.set(r.server.name, r);
+    } catch {
+      // a reply that is not JSON is not a server's answer
+    }
+  }
+  return out;
+}
+
+export async function withConnection<T>(opts: ConnectionOptions, fn: (nc: NatsConnection) => Promise<T>): Promise<T> {
+  const nc = await connect({ timeout: 3000, maxReconnectAttempts: 2, reconnectTimeWait: 200, ...opts });
+  try {
+    return await fn(nc);
+  } finally {
+    await nc.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Remove meta group peers of servers that are gone for good ($JS.API.SERVER.REMOVE, system
+ * account), so they no longer count against the JetStream quorum.
+ */
+export async function removeMetaPeers(connection: ConnectionOptions, peerIds: string[]): Promise<string[]> {
+  return withConnection({ name: 'sandbox-peer-remove', ...connection }, async (nc) => {
+    const removed: string[] = [];
+    for (const id of peerIds) {
+      const r = await nc.request('$JS.API.SERVER.REMOVE', JSON.stringify({ peer_id: id }), { timeout: 5000 }).catch(() => undefined);
+      if (r?.json<{ success?: boolean }>()?.success) removed.push(id);
+    }
+    return removed;
+  });
+}
+
+/** Every server that answers, as a LiveServer. */
+export async function observe(opts: ObserveOptions): Promise<LiveServer[]> {
+  const wait = opts.waitMs ?? 2000;
+  return withConnection({ name: 'sandbox-status', ...opts.connection }, async (nc) => {
+    const [varz, routez, gatewayz, jsz] = await Promise.all([
+      ping<Varz>(nc, 'VARZ', opts.expectedServers, wait),
+      ping<Routez>(nc, 'ROUTEZ', opts.expectedServers, wait),
+      ping<Gatewayz>(nc, 'GATEWAYZ', opts.expectedServers, wait),
+      ping<Jsz>(nc, 'JSZ', opts.expectedServers, wait),
+    ]);
+    const answers: MonitorAnswers[] = [];
+    for (const [name, v] of varz) {
+      if (!v.data) continue;
+      const routes = routez.get(name)?.data;
+      const gateways = gatewayz.get(name)?.data;
+      const js = jsz.get(name)?.data;
+      answers.push({
+        varz: v.data,
+        ...(routes ? { routez: routes } : {}),
+        ...(gateways ? { gatewayz: gateways } : {}),
+        ...(js ? { jsz: js } : {}),
+      });
+    }
+    return liveServers(answers);
+  });
+}

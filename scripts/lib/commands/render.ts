@@ -1,0 +1,70 @@
+// render.mjs: write what the Kubernetes stages would apply to a folder, validated first. Needs no
+// cluster and no credentials: the values reference Secrets made at install time.
+import { resolve } from 'node:path';
+import { PENDING_SERVICES_IMAGE, servicesImageOf } from '../../../cluster/kubernetes/image-name.js';
+import { replicasOf } from '../../../cluster/kubernetes/run.js';
+import { UsageError } from '../../../core/errors.js';
+import { log } from '../../../core/log.js';
+import { loadCredentials } from '../../../core/secrets.js';
+import type { Settings } from '../../../core/settings.js';
+import { readKubeSettings } from '../../../core/settings.js';
+import { kubePlan, planManifests } from '../../../k8s/plan.js';
+import { renderPlan, writeFiles } from '../../../k8s/render.js';
+import { type KubeProvider, kubeTargets, pendingIngressHost } from '../../../k8s/targets.js';
+import { validateObjects } from '../../../k8s/validate.js';
+import { k3dIngressHost } from '../../../nats/addressing.js';
+import { buildTopology } from '../../../nats/topology.js';
+import type { ParsedArgs } from '../args.js';
+
+/** Made at install time from live data or generated secrets, so not in the folder. */
+const MADE_AT_INSTALL = [
+  'cert-manager/linkerd-previous-anchor (copy of the first trust anchor)',
+  "cert-manager/linkerd-trust-anchor-<other cluster> (the other clusters' anchors)",
+  'linkerd-multicluster links (linkerd multicluster link-gen)',
+  'prometheus/grafana-admin (generated password)',
+  'nats/nats-credentials (route and gateway passwords, route lists)',
+  'nats/nats-sandbox-ca (the one sandbox CA, made under <sandbox>/pki/ca; its key is never written here)',
+  'math/nats-client-{math,requester,recorder} (copies of the client certificates stage 02 issued in nats)',
+  'math/mysql-credentials (generated MySQL passwords, in the recorder cluster)',
+  "stage 07 names each run's Job jetstream-apply-<run>",
+];
+
+export function renderCommand(args: ParsedArgs, settings: Settings): number {
+  const out = args.flags.out;
+  if (typeof out !== 'string' || !out)
+    throw new UsageError('render needs --out DIR, the folder to write releases.json, values and manifests to');
+  const chosen = args.provider ?? settings.provider;
+  if (chosen === 'local')
+    throw new UsageError('render writes what the k3d and kube providers apply; pass --provider k3d or --provider kube');
+  const provider: KubeProvider = chosen === 'kube' ? 'kube' : 'k3d';
+  const topo = buildTopology(args.names, { replicas: replicasOf(args, settings) });
+  const kubeSettings = readKubeSettings(settings.env);
+  const servicesImage = servicesImageOf(provider, kubeSettings.servicesImage);
+  const plans = kubePlan({
+    provider,
+    topo,
+    targets: kubeTargets(provider, args.names, args.contexts),
+    settings: kubeSettings,
+    servicesImage,
+    jsLimits: settings.jsLimits,
+    credentials: loadCredentials(settings.sandboxDir, settings.env, false),
+    ingressHost: provider === 'k3d' ? k3dIngressHost : pendingIngressHost,
+  });
+  const problems = plans.flatMap((p) => validateObjects(planManifests(p).flatMap((m) => m.objects)));
+  if (problems.length) throw new Error(`the rendered objects are not valid:\n  - ${problems.join('\n  - ')}`);
+  const dir = resolve(out);
+  const files = renderPlan(plans);
+  writeFiles(dir, files);
+  const count = (re: RegExp) => [...files.keys()].filter((f) => re.test(f)).length;
+  log.info(
+    `wrote to ${dir}: releases.json, ${count(/\/values\//)} values files and ${count(/\/manifests\//)} manifest files for ${args.names.join(', ')} (${provider})`,
+  );
+  if (servicesImage === PENDING_SERVICES_IMAGE)
+    log.info(`the services image is a placeholder (${PENDING_SERVICES_IMAGE}): set SERVICES_IMAGE to the image your clusters pull`);
+  if (provider === 'kube')
+    log.info(
+      `gateway addresses are placeholders (${pendingIngressHost(args.names[0]!)}): install finds each cluster's ingress LoadBalancer address and adds it to the NATS server certificate`,
+    );
+  log.info(`made at install time, not written: ${MADE_AT_INSTALL.join('; ')}`);
+  return 0;
+}

@@ -1,0 +1,98 @@
+// Shared test helpers: run the user-facing scripts as a user would, in a throw-away sandbox,
+// and make sure nothing they started outlives the test.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pidFilesUnder } from '../../cluster/local/processes.js';
+
+export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const ZX = join(ROOT, 'node_modules', '.bin', 'zx');
+
+export interface ScriptResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Run `npx zx scripts/<script>.mjs ...args` with extra environment. */
+export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 180_000): Promise<ScriptResult> {
+  const started = performance.now();
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(ZX, [join(ROOT, 'scripts', `${script}.mjs`), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, FORCE_COLOR: '0', PROVIDER: 'local', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code: code ?? 1, stdout, stderr, ms: performance.now() - started });
+    });
+  });
+}
+
+export interface Sandbox {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  /** Stop anything still running from this sandbox and remove it. */
+  cleanup(): Promise<void>;
+}
+
+/** A temporary sandbox with its own port range. */
+export function makeSandbox(portBase: number, extraEnv: NodeJS.ProcessEnv = {}): Sandbox {
+  const dir = mkdtempSync(join(tmpdir(), 'nats-sandbox-test-'));
+  const sandboxDir = join(dir, 'state');
+  const env = { SANDBOX_DIR: sandboxDir, LOCAL_PORT_BASE: String(portBase), CONVERGE_TIMEOUT_SECONDS: '120', ...extraEnv };
+  return {
+    dir: sandboxDir,
+    env,
+    async cleanup() {
+      await runScript('delete', [], env).catch(() => undefined);
+      killAllUnder(sandboxDir);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Last resort after a failed test: SIGKILL every process whose pid file is under `dir`. */
+export function killAllUnder(dir: string): void {
+  for (const f of pidFilesUnder(dir)) {
+    const pid = Number(readFileSync(f, 'utf8').trim());
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmd.includes(dir)) process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Pids of live processes whose command line mentions `marker`. */
+export function processesMentioning(marker: string): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((d) => {
+      try {
+        const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
+        return cmd?.includes(marker) ? [Number(d)] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+export function parseJson<T>(text: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new Error(`not JSON:\n${text.slice(0, 2000)}`);
+  }
+}

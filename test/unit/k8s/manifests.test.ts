@@ -1,0 +1,288 @@
+// Every Kubernetes object the stages apply is valid, and the render folder is what the stages use.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import YAML from 'yaml';
+import { CHART_VERSION_DEFAULTS, KUBE_DEFAULTS, readKubeSettings } from '../../../core/settings.js';
+import { importedAnchorSecret, previousAnchorSecret, trustBundle } from '../../../k8s/linkerd-pki.js';
+import { grafanaAdminSecret } from '../../../k8s/monitoring.js';
+import { natsCredentialsSecret } from '../../../k8s/nats-manifests.js';
+import type { K8sObject } from '../../../k8s/objects.js';
+import { type ClusterPlan, kubePlan, planManifests, planReleases } from '../../../k8s/plan.js';
+import { type ReleaseEntry, renderPlan } from '../../../k8s/render.js';
+import { type KubeProvider, kubeTargets, pendingIngressHost } from '../../../k8s/targets.js';
+import { validateObject, validateObjects } from '../../../k8s/validate.js';
+import { k3dIngressHost } from '../../../nats/addressing.js';
+import { type Credentials, DEFAULT_JS_LIMITS } from '../../../nats/server-config.js';
+import { buildTopology } from '../../../nats/topology.js';
+import { ROOT } from '../../support/helpers.js';
+import { PRIVATE_KEY_LABEL } from '../../support/secret-scan.js';
+
+const creds: Credentials = {
+  sys: 'sys-secret-1',
+  admin: 'admin-secret-1',
+  math: 'math-secret-1',
+  requester: 'req-secret-1',
+  recorder: 'rec-secret-1',
+  gateway: { user: 'gateway', password: 'gw-secret-1' },
+  route: { user: 'route', password: 'route-secret-1' },
+};
+const otherCreds: Credentials = {
+  sys: 'x1',
+  admin: 'x2',
+  math: 'x3',
+  requester: 'x4',
+  recorder: 'x5',
+  gateway: { user: 'gateway', password: 'x6' },
+  route: { user: 'route', password: 'x7' },
+};
+
+function plansFor(provider: KubeProvider, names = ['c1', 'c2', 'c3'], credentials = creds): ClusterPlan[] {
+  const topo = buildTopology(names);
+  return kubePlan({
+    provider,
+    topo,
+    targets: kubeTargets(provider, names, { c2: 'my-eks' }),
+    settings: readKubeSettings({}),
+    jsLimits: DEFAULT_JS_LIMITS,
+    credentials,
+    ingressHost: provider === 'k3d' ? k3dIngressHost : pendingIngressHost,
+    servicesImage: 'nats-sandbox-services:test',
+  });
+}
+
+describe('rendered Kubernetes objects', () => {
+  for (const provider of ['k3d', 'kube'] as const) {
+    it(`are all valid for ${provider} (models, CRD schemas, names), per cluster`, () => {
+      for (const plan of plansFor(provider)) {
+        const objects = planManifests(plan).flatMap((m) => m.objects);
+        assert.ok(objects.length >= 14, `${plan.target.name}: ${objects.length} objects`);
+        assert.deepEqual(validateObjects(objects), [], plan.target.name);
+      }
+    });
+  }
+
+  it('include the objects made at install time, which are valid too', () => {
+    const made: K8sObject[] = [
+      previousAnchorSecret('pem of the first trust anchor'),
+      importedAnchorSecret('c2', 'pem'),
+      grafanaAdminSecret('pw'),
+      natsCredentialsSecret({ NATS_SYS_PASSWORD: '"x"', 'routes.c1-js': '["nats://route:x@c1-js-nats-0.c1-js-nats-headless:6222"]' }),
+    ];
+    assert.deepEqual(validateObjects(made), []);
+  });
+
+  it('are checked for real: broken objects are reported', () => {
+    const [plan] = plansFor('k3d');
+    const tcp = structuredClone(plan!.supercluster.tcpRoutes.objects[0]!) as K8sObject & { spec: { service: { port: unknown } }[] };
+    tcp.spec[0]!.service.port = 'seven';
+    assert.match(validateObject(tcp).join(), /port must be integer/);
+    const typo = structuredClone(plan!.supercluster.tcpRoutes.objects[0]!) as K8sObject & { spec: Record<string, unknown>[] };
+    typo.spec[0]!.backend = { name: 'x' };
+    assert.match(validateObject(typo).join(), /additional properties \(backend\)/);
+    const svc = structuredClone(plan!.supercluster.xrJsService.objects[0]!) as K8sObject & { spec: { ports: { port: unknown }[] } };
+    svc.spec.ports[0]!.port = '4222';
+    assert.match(validateObject(svc).join(), /port must be integer/);
+    const cert = structuredClone(plan!.linkerd.issuers.objects[1]!) as K8sObject & { spec: { privateKey: { algorithm: string } } };
+    cert.spec.privateKey.algorithm = 'DSA';
+    assert.match(validateObject(cert).join(), /algorithm must be equal to one of the allowed values/);
+    const ns = structuredClone(plan!.supercluster.namespace.objects[0]!);
+    ns.metadata.name = 'NATS_ns';
+    assert.match(validateObject(ns).join(), /not a DNS-1123/);
+    const monitor = structuredClone(plan!.observability.monitors.objects[0]!);
+    delete monitor.metadata.namespace;
+    assert.match(validateObject(monitor).join(), /namespaced but has no namespace/);
+    assert.match(
+      validateObject({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 'a', namespace: 'b' } }).join(),
+      /no schema/,
+    );
+  });
+
+  it("give each cluster a trust bundle with its own anchors and every other cluster's, once each", () => {
+    const bundle = trustBundle('c2', ['c1', 'c2', 'c3', 'c1']) as K8sObject & { spec: { sources: { secret: { name: string } }[] } };
+    assert.deepEqual(
+      bundle.spec.sources.map((s) => s.secret.name),
+      ['linkerd-trust-anchor', 'linkerd-previous-anchor', 'linkerd-trust-anchor-c1', 'linkerd-trust-anchor-c3'],
+    );
+    const plans = plansFor('k3d');
+    const again = plansFor('k3d');
+    assert.deepEqual(
+      plans.map((p) => p.linkerd.trustBundle),
+      again.map((p) => p.linkerd.trustBundle),
+      'the same bundle every run',
+    );
+  });
+
+  it('route haproxy TCP 7222 to the gw servers and 4222 to the seed servers of the same cluster', () => {
+    const [, c2] = plansFor('k3d');
+    const routes = c2!.supercluster.tcpRoutes.objects as (K8sObject & {
+      spec: { frontend: { binds: { port: number }[] }; service: { name: string; port: number } }[];
+    })[];
+    assert.deepEqual(
+      routes.map((r) => [r.spec[0]!.frontend.binds[0]!.port, r.spec[0]!.service.name, r.spec[0]!.service.port]),
+      [
+        [7222, 'c2-gw-nats', 7222],
+        [4222, 'c2-nats', 4222],
+      ],
+    );
+    const haproxy = c2!.ingress.haproxy.values as { controller: { service: { type: string; tcpPorts: { port: number }[] } } };
+    assert.equal(haproxy.controller.service.type, 'LoadBalancer');
+    assert.deepEqual(
+      haproxy.controller.service.tcpPorts.map((p) => p.port),
+      [7222, 4222],
+    );
+  });
+
+  it("configure one linkerd link controller per other cluster and the seed's chart options", () => {
+    const [c1] = plansFor('k3d');
+    assert.deepEqual(c1!.linkerd.multicluster.values, {
+      controllers: [{ link: { ref: { name: 'c2' } } }, { link: { ref: { name: 'c3' } } }],
+      controllerDefaults: { enableHeadlessServices: true },
+    });
+    assert.deepEqual((c1!.linkerd.controlPlane.values as { identity: unknown }).identity, {
+      externalCA: true,
+      issuer: { scheme: 'kubernetes.io/tls' },
+    });
+    assert.deepEqual(c1!.linkerd.crds.values, { installGatewayAPI: true });
+    assert.deepEqual(c1!.certs.certManager.values, { crds: { enabled: true } });
+    assert.deepEqual(c1!.certs.trustManager.values, { app: { trust: { namespace: 'cert-manager' } } });
+  });
+
+  it('make haproxy the default ingress class only in clusters of our own (k3d)', () => {
+    const klass = (p: ClusterPlan) =>
+      (p.ingress.haproxy.values as { controller: { ingressClassResource: { default: boolean } } }).controller.ingressClassResource.default;
+    assert.equal(klass(plansFor('k3d')[0]!), true);
+    assert.equal(klass(plansFor('kube')[0]!), false);
+  });
+
+  it('use the kube context given for a name, k3d-<name> for k3d', () => {
+    assert.deepEqual(
+      plansFor('kube').map((p) => p.target.context),
+      ['c1', 'my-eks', 'c3'],
+    );
+    assert.deepEqual(
+      plansFor('k3d').map((p) => p.target.context),
+      ['k3d-c1', 'k3d-c2', 'k3d-c3'],
+    );
+  });
+});
+
+describe('render folder', () => {
+  it('lists every release with chart, pinned version and a values file that exists', () => {
+    const files = renderPlan(plansFor('k3d'));
+    const releases = JSON.parse(files.get('releases.json')!) as ReleaseEntry[];
+    assert.equal(releases.length, 3 * 12);
+    for (const r of releases) {
+      assert.deepEqual(Object.keys(r), ['cluster', 'context', 'namespace', 'release', 'chart', 'version', 'values']);
+      assert.match(r.chart, /^[a-z-]+\/[a-z-]+$/);
+      assert.ok(files.has(r.values), `${r.values} is written`);
+      assert.ok(!r.values.startsWith('/'), 'values paths are relative');
+      assert.equal(typeof YAML.parse(files.get(r.values)!), 'object');
+    }
+    const c1 = releases.filter((r) => r.cluster === 'c1').map((r) => `${r.namespace}/${r.release} ${r.chart}@${r.version}`);
+    assert.deepEqual(c1, [
+      'cert-manager/cert-manager jetstack/cert-manager@v1.17.4',
+      'cert-manager/trust-manager jetstack/trust-manager@v0.18.0',
+      'linkerd/linkerd-crds linkerd-edge/linkerd-crds@2026.8.3',
+      'linkerd/linkerd-control-plane linkerd-edge/linkerd-control-plane@2026.8.3',
+      'linkerd-multicluster/linkerd-multicluster linkerd-edge/linkerd-multicluster@2026.8.3',
+      'prometheus/prometheus prometheus-community/kube-prometheus-stack@88.5.3',
+      'linkerd-viz/linkerd-viz linkerd-edge/linkerd-viz@2026.8.3',
+      'haproxy-ingress/haproxy-ingress haproxytech/kubernetes-ingress@1.52.1',
+      'nats/c1 nats/nats@2.14.2',
+      'nats/c1-js nats/nats@2.14.2',
+      'nats/c1-gw nats/nats@2.14.2',
+      'nats/xr-js nats/nats@2.14.2',
+    ]);
+  });
+
+  it('writes every manifest as valid YAML of valid objects under <cluster>/manifests', () => {
+    const files = renderPlan(plansFor('kube'));
+    const manifests = [...files.keys()].filter((f) => /^c\d\/manifests\/.+\.yaml$/.test(f));
+    assert.equal(
+      manifests.length,
+      3 * 15 + 1,
+      "12 per cluster, the services namespace, workloads and requester Job, and stage 07's Job in the first",
+    );
+    for (const f of manifests) {
+      const objects = YAML.parseAllDocuments(files.get(f)!).map((d) => d.toJS() as K8sObject);
+      assert.ok(objects.length > 0, f);
+      assert.deepEqual(validateObjects(objects), [], f);
+    }
+  });
+
+  it('holds the NATS PKI of every cluster: the CA Issuer, the server certificate with its external address, a client certificate per identity', () => {
+    const pki = (provider: KubeProvider, cluster: string) =>
+      YAML.parseAllDocuments(renderPlan(plansFor(provider)).get(`${cluster}/manifests/nats-pki.yaml`)!).map(
+        (d) => d.toJS() as K8sObject & { spec: any },
+      );
+    const objects = pki('k3d', 'c2');
+    assert.deepEqual(
+      objects.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`),
+      [
+        'Issuer nats/nats-sandbox-ca',
+        'Certificate nats/nats-server-tls',
+        ...['sys', 'admin', 'math', 'requester', 'recorder'].map((id) => `Certificate nats/nats-client-${id}`),
+      ],
+    );
+    const server = objects.find((o) => o.metadata.name === 'nats-server-tls')!;
+    assert.ok(server.spec.dnsNames.includes('k3d-c2-agent-0'), 'k3d: the node the other clusters dial');
+    const kube = pki('kube', 'c2').find((o) => o.metadata.name === 'nats-server-tls')!;
+    assert.ok(
+      !kube.spec.dnsNames.some((n: string) => n.endsWith('.invalid')),
+      'kube: no placeholder, install adds the LoadBalancer address',
+    );
+    assert.ok(!JSON.stringify(objects).includes(PRIVATE_KEY_LABEL));
+  });
+
+  it('holds no credential: it is the same whatever the credentials', () => {
+    const a = renderPlan(plansFor('k3d', ['c1', 'c2'], creds));
+    const b = renderPlan(plansFor('k3d', ['c1', 'c2'], otherCreds));
+    assert.deepEqual([...a.entries()], [...b.entries()]);
+    const all = [...a.values()].join('\n');
+    for (const secret of ['sys-secret-1', 'gw-secret-1', 'route-secret-1', 'rec-secret-1'])
+      assert.ok(!all.includes(secret), `${secret} leaked`);
+  });
+
+  it('changes with the pinned versions from the environment', () => {
+    const topo = buildTopology(['c1']);
+    const plans = kubePlan({
+      provider: 'k3d',
+      topo,
+      targets: kubeTargets('k3d', ['c1']),
+      settings: readKubeSettings({ NATS_CHART_VERSION: '2.12.6' }),
+      jsLimits: DEFAULT_JS_LIMITS,
+      credentials: creds,
+      ingressHost: k3dIngressHost,
+      servicesImage: 'nats-sandbox-services:test',
+    });
+    assert.deepEqual(
+      planReleases(plans[0]!)
+        .filter((r) => r.chart === 'nats/nats')
+        .map((r) => r.version),
+      ['2.12.6', '2.12.6', '2.12.6', '2.12.6'],
+    );
+    assert.throws(() => readKubeSettings({ NATS_CHART_VERSION: 'latest' }), /NATS_CHART_VERSION must be a chart version/);
+    assert.throws(() => readKubeSettings({ HELM_TIMEOUT: '10 minutes' }), /HELM_TIMEOUT/);
+  });
+});
+
+describe('.env.example', () => {
+  it('documents the pinned chart versions and Kubernetes settings the code defaults to', () => {
+    const text = readFileSync(join(ROOT, '.env.example'), 'utf8');
+    const values = Object.fromEntries([...text.matchAll(/^([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    for (const [k, v] of Object.entries({ ...CHART_VERSION_DEFAULTS, ...KUBE_DEFAULTS }))
+      assert.equal(values[k], v, `${k} in .env.example`);
+  });
+
+  it('names a k3d config that exists: 2 agents, one shared network, traefik off', () => {
+    const config = YAML.parse(readFileSync(join(ROOT, KUBE_DEFAULTS.K3D_CONFIG), 'utf8'));
+    assert.equal(config.apiVersion, 'k3d.io/v1alpha5');
+    assert.equal(config.kind, 'Simple');
+    assert.equal(config.agents, 2);
+    assert.equal(typeof config.network, 'string');
+    assert.ok(config.options.k3s.extraArgs.some((a: { arg: string }) => a.arg === '--disable=traefik'));
+    assert.equal(config.metadata, undefined, 'the name comes from the command line');
+  });
+});

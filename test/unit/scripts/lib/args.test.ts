@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { UsageError } from '../../../../core/errors.js';
+import { validateNames } from '../../../../core/input.js';
+import { type CommandSpec, parseCommandArgs } from '../../../../scripts/lib/args.js';
+
+const spec: CommandSpec = { name: 'install', summary: 'x', namesRequired: true, flags: { json: { type: 'boolean', description: 'json' } } };
+
+describe('argument validation', () => {
+  it('accepts DNS-1123 names, flags and name=context pairs', () => {
+    const a = parseCommandArgs(spec, [
+      'c1',
+      'eu-west',
+      '--provider',
+      'kube',
+      '--context',
+      'c1=ctx-a',
+      '--context',
+      'eu-west=ctx-b',
+      '--dry-run',
+      '--replicas',
+      'seed=1,xr=2',
+    ]);
+    assert.deepEqual(a.names, ['c1', 'eu-west']);
+    assert.equal(a.provider, 'kube');
+    assert.deepEqual(a.contexts, { c1: 'ctx-a', 'eu-west': 'ctx-b' });
+    assert.equal(a.dryRun, true);
+    assert.deepEqual(a.replicas, { seed: 1, xr: 2 });
+  });
+
+  const bad: [string, string[], RegExp][] = [
+    ['upper case', ['C1'], /'C1' is not a DNS-1123 label/],
+    ['leading digit', ['1c'], /'1c' is not a DNS-1123 label/],
+    ['trailing dash', ['c1-'], /not a DNS-1123 label/],
+    ['underscore', ['c_1'], /not a DNS-1123 label/],
+    ['too long', ['a'.repeat(21)], /21 characters long; the limit is 20/],
+    ['duplicate', ['c1', 'c2', 'c1'], /duplicate cluster name\(s\): c1/],
+    ['reserved', ['xr-js'], /reserved for the stretched JetStream cluster/],
+    ['colliding', ['c1', 'c1-gw'], /both make a server called c1-gw-nats-0/],
+  ];
+  for (const [what, names, msg] of bad) {
+    it(`rejects ${what} names`, () =>
+      assert.throws(
+        () => validateNames(names),
+        (e) => e instanceof UsageError && msg.test(e.message),
+      ));
+  }
+
+  it('needs at least one name', () => assert.throws(() => parseCommandArgs(spec, []), /needs at least one cluster name/));
+  it('rejects unknown flags naming them', () => assert.throws(() => parseCommandArgs(spec, ['c1', '--bogus']), /Unknown option '--bogus'/));
+  it('rejects an unknown provider', () =>
+    assert.throws(() => parseCommandArgs(spec, ['c1', '--provider', 'aws']), /--provider must be one of auto, local, k3d, kube/));
+  it('rejects malformed replicas', () =>
+    assert.throws(() => parseCommandArgs(spec, ['c1', '--replicas', 'js=0']), /--replicas takes role=n pairs/));
+  it('rejects malformed and unknown contexts', () => {
+    assert.throws(() => parseCommandArgs(spec, ['c1', '--context', 'c1']), /--context takes name=context/);
+    assert.throws(() => parseCommandArgs(spec, ['c1', '--context', 'c9=x']), /not in the list: c9/);
+  });
+  it('lets --help through without names', () => assert.equal(parseCommandArgs(spec, ['--help']).help, true));
+});
