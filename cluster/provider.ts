@@ -1,10 +1,12 @@
-// The numbered stages and what a provider implements. Each stage takes the cluster names and is
-// safe to run again.
-
-import type { Runner } from '../core/command.js';
+// The provider interface (what a provider implements for the numbered stages and the commands
+// around them), which providers exist, how one is chosen, and the per-run invocation every stage
+// gets: the command's input, its settings, the one runner, and the one topology of the run.
+import { execFile } from 'node:child_process';
+import { createRunner, type Runner } from '../core/command.js';
+import type { ParsedArgs, ProviderName } from '../core/input.js';
 import type { Settings } from '../core/settings.js';
-import type { ParsedArgs } from '../scripts/lib/args.js';
-import type { ConcreteProvider } from './detect.js';
+import type { Observation } from '../nats/observation.js';
+import { resolveTopology, type SavedTopology, type Topology } from '../nats/topology.js';
 
 export const STAGES = [
   { id: '01-clusters', title: 'clusters' },
@@ -19,33 +21,108 @@ export const STAGES = [
 
 export type StageId = (typeof STAGES)[number]['id'];
 
+export type ConcreteProvider = Exclude<ProviderName, 'auto'>;
+
+/** One command run: what it was asked, with what settings, against which saved sandbox. */
 export interface Invocation {
+  /** The names given, else the ones the sandbox saved. */
   names: string[];
   args: ParsedArgs;
   settings: Settings;
   provider: ConcreteProvider;
   runner: Runner;
   dryRun: boolean;
+  /** What this sandbox saved for this provider, if it exists. */
+  saved: SavedTopology | undefined;
+  /** The topology of this run (see resolveTopology), computed once. */
+  topology(): Topology;
 }
 
-export interface StatusOptions {
-  json: boolean;
-  /** A NATS URL to ask instead of the provider's own servers. */
-  server?: string;
-}
+export type StageFn = (inv: Invocation) => Promise<void>;
 
-export type StageFn = (ctx: Invocation) => Promise<void>;
-
-export interface ProviderImpl {
+export interface Provider {
   name: ConcreteProvider;
   stages: Partial<Record<StageId, StageFn>>;
   /** One line on why a stage does nothing for this provider. */
   skipped: Partial<Record<StageId, string>>;
+  /** The names and replicas this provider's sandbox was made with, if any. */
+  saved(settings: Settings): SavedTopology | undefined;
   /** Checks install makes before its first stage, so bad input fails with nothing half-made. */
-  preflight?(ctx: Invocation): Promise<void>;
+  preflight?(inv: Invocation): Promise<void>;
   /** Take the named regions down (all their processes or nodes) or bring them back. */
-  region?(ctx: Invocation, action: 'down' | 'up'): Promise<void>;
-  /** Returns the process exit code. */
-  status(ctx: Invocation, opts: StatusOptions): Promise<number>;
-  delete(ctx: Invocation): Promise<void>;
+  region?(inv: Invocation, action: 'down' | 'up'): Promise<void>;
+  /** The live sandbox compared with its topology (what status prints and the page draws). */
+  observe(inv: Invocation): Promise<Observation>;
+  /** Where a client reaches each cluster from this machine, when the provider knows it. */
+  clientUrl?(inv: Invocation): (cluster: string) => string;
+  delete(inv: Invocation): Promise<void>;
+}
+
+/** Loaded on demand: the Kubernetes models are large, and a local run should not pay for them. */
+export const PROVIDERS: Record<ConcreteProvider, () => Promise<Provider>> = {
+  local: async () => (await import('./local/provider.js')).localProvider,
+  k3d: async () => (await import('./kubernetes/provider.js')).k3dProvider,
+  kube: async () => (await import('./kubernetes/provider.js')).kubeProvider,
+};
+
+export function createInvocation(args: ParsedArgs, settings: Settings, provider: Provider, names: string[] = args.names): Invocation {
+  const saved = provider.saved(settings);
+  let topology: Topology | undefined;
+  return {
+    names: names.length ? names : [...(saved?.names ?? [])],
+    args,
+    settings,
+    provider: provider.name,
+    runner: createRunner(args.dryRun),
+    dryRun: args.dryRun,
+    saved,
+    topology() {
+      topology ??= resolveTopology({ names, flags: args.replicas, saved, env: settings.replicas });
+      return topology;
+    },
+  };
+}
+
+/** The same run for other names (region --up reconciles the whole sandbox). */
+export function withNames(inv: Invocation, names: string[]): Invocation {
+  let topology: Topology | undefined;
+  return {
+    ...inv,
+    names,
+    topology() {
+      topology ??= resolveTopology({ names, flags: inv.args.replicas, saved: inv.saved, env: inv.settings.replicas });
+      return topology;
+    },
+  };
+}
+
+// --- choice --------------------------------------------------------------------------------------
+
+function answers(cmd: string, args: string[], timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { timeout: timeoutMs }, (err) => resolve(!err));
+  });
+}
+
+export interface Detection {
+  provider: ConcreteProvider;
+  reason: string;
+}
+
+/** k3d when a Docker engine answers and k3d is installed, otherwise local. */
+export async function detectProvider(): Promise<Detection> {
+  const [engine, k3d] = await Promise.all([
+    answers('docker', ['info', '--format', '{{.ServerVersion}}'], 5000),
+    answers('k3d', ['version'], 5000),
+  ]);
+  if (engine && k3d) return { provider: 'k3d', reason: 'a Docker engine answers and k3d is installed' };
+  const missing = [engine ? undefined : 'no Docker engine answers `docker info`', k3d ? undefined : 'k3d is not installed'].filter(Boolean);
+  return { provider: 'local', reason: `${missing.join(' and ')}: running nats-server processes on this machine` };
+}
+
+/** The flag, then PROVIDER in .env, then auto-detection. */
+export async function chooseProvider(fromFlag: ProviderName | undefined, fromEnv: ProviderName): Promise<Detection> {
+  const chosen = fromFlag ?? fromEnv;
+  if (chosen !== 'auto') return { provider: chosen, reason: fromFlag ? 'chosen with --provider' : 'PROVIDER in the environment/.env' };
+  return detectProvider();
 }

@@ -1,46 +1,20 @@
-// Print a status observation (table or JSON) and return the exit code.
-
+// Print an observation as status does (tables and the verdict, or JSON) and return the exit code.
 import { log } from '../core/log.js';
-import { expectedTopology } from '../nats/expected.js';
+import type { Observation } from '../nats/observation.js';
 import { clusterTable, serverTable, statusJson, verdictLine } from '../nats/report.js';
-import type { Topology } from '../nats/topology.js';
-import { type LiveServer, verify } from '../nats/verify.js';
 
-/** More of the live system a provider reports beside the supercluster (e.g. its services). */
-export interface StatusSection {
-  /** Differences from what should run; any makes status fail. */
-  problems: string[];
-  /** Fields added to the --json output. */
-  json: Record<string, unknown>;
-  /** Lines printed after the verdict. */
-  text: string[];
-}
-
-export async function reportStatus(
-  topo: Topology,
-  observeLive: () => Promise<LiveServer[]>,
-  json: boolean,
-  extra?: () => Promise<StatusSection>,
-): Promise<number> {
-  let live: LiveServer[] = [];
-  try {
-    live = await observeLive();
-  } catch (e) {
-    log.warn(`no server answered: ${(e as Error).message}`);
-  }
-  const verdict = verify(expectedTopology(topo), live);
-  const section = extra ? await extra() : undefined;
-  const ok = verdict.ok && !section?.problems.length;
+export function reportStatus(o: Observation, json: boolean): number {
   if (json) {
-    const base = statusJson(verdict, live);
-    process.stdout.write(
-      `${JSON.stringify({ ...base, ok, problems: [...base.problems, ...(section?.problems ?? [])], ...section?.json }, null, 2)}\n`,
-    );
+    const base = statusJson(o.verdict, o.live);
+    const extra = Object.assign({}, ...o.sections.map((s) => s.json));
+    process.stdout.write(`${JSON.stringify({ ...base, ...extra, ok: o.ok, problems: o.problems }, null, 2)}\n`);
   } else {
-    if (live.length) log.info(`${serverTable(live)}\n\n${clusterTable(verdict.clusters)}\n`);
-    log.info(verdictLine(verdict, live));
-    for (const line of section?.text ?? []) log.info(line);
-    for (const p of section?.problems ?? []) log.info(`  - ${p}`);
+    if (o.live.length) log.info(`${serverTable(o.live)}\n\n${clusterTable(o.verdict.clusters)}\n`);
+    log.info(verdictLine(o.verdict, o.live));
+    for (const s of o.sections) {
+      for (const line of s.text) log.info(line);
+      for (const p of s.problems) log.info(`  - ${p}`);
+    }
   }
-  return ok ? 0 : 1;
+  return o.ok ? 0 : 1;
 }

@@ -3,6 +3,17 @@
 import { buildTopology, ROLES, type Role, STRETCHED_CLUSTER } from '../nats/topology.js';
 import { UsageError } from './errors.js';
 
+/** A command line, parsed and validated (scripts/lib/args.ts). */
+export interface ParsedArgs {
+  names: string[];
+  provider?: ProviderName;
+  contexts: Record<string, string>;
+  replicas: Partial<Record<Role, number>>;
+  dryRun: boolean;
+  help: boolean;
+  flags: Record<string, string | boolean | string[] | undefined>;
+}
+
 export type ProviderName = 'auto' | 'local' | 'k3d' | 'kube';
 export const PROVIDERS: readonly ProviderName[] = ['auto', 'local', 'k3d', 'kube'];
 

@@ -53,12 +53,10 @@ export function clientCertSpecs(): CertSpec[] {
 /** openssl extension file text for a leaf certificate. */
 export function extensionsFor(spec: CertSpec): string {
   const san = [...spec.dnsNames.map((d) => `DNS:${d}`), ...spec.ipAddresses.map((ip) => `IP:${ip}`)];
-  return (
-    `${[
-      'basicConstraints=critical,CA:FALSE',
-      'keyUsage=critical,digitalSignature,keyEncipherment',
-      `extendedKeyUsage=${spec.usage.join(',')}`,
-      ...(san.length ? [`subjectAltName=${san.join(',')}`] : []),
-    ].join('\n')}\n`
-  );
+  return `${[
+    'basicConstraints=critical,CA:FALSE',
+    'keyUsage=critical,digitalSignature,keyEncipherment',
+    `extendedKeyUsage=${spec.usage.join(',')}`,
+    ...(san.length ? [`subjectAltName=${san.join(',')}`] : []),
+  ].join('\n')}\n`;
 }

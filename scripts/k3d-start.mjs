@@ -1,6 +1,5 @@
 #!/usr/bin/env zx
-// start k3d sandbox clusters: npx zx scripts/k3d-start.mjs [c1 c2 c3] [--dry-run]. Logic: lib/commands/k3d-lifecycle.ts.
-import { scriptArgs } from './lib/boot.mjs';
+// k3d-start: see `npx zx scripts/k3d-start.mjs --help`. The logic lives in TypeScript (scripts/lib/commands/k3d-lifecycle.ts).
+import { main } from './lib/boot.mjs';
 
-const { lifecycle } = await import('./lib/commands/k3d-lifecycle.ts');
-process.exitCode = await lifecycle('start', scriptArgs(import.meta.url));
+await main('k3d-start', import.meta.url);

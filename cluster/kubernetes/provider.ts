@@ -4,13 +4,13 @@
 
 import { UsageError } from '../../core/errors.js';
 import type { KubeProvider } from '../../k8s/targets.js';
-import type { ProviderImpl, Invocation, StageFn, StatusOptions } from '../provider.js';
-import { reportStatus } from '../status-report.js';
+import { observation } from '../../nats/observation.js';
+import type { Invocation, Provider, StageFn } from '../provider.js';
 import { certsStage } from './certs.js';
 import { requireServicesImage } from './image.js';
 import { ingressStage } from './ingress.js';
 import { jetstreamStage } from './jetstream.js';
-import { deleteK3dClusters, k3dClustersStage } from './k3d.js';
+import { deleteK3dClusters, k3dClustersStage, startClusters, stopClusters } from './k3d.js';
 import { kubeContextsStage } from './kube-contexts.js';
 import { linkerdStage } from './linkerd.js';
 import { observabilityStage } from './observability.js';
@@ -22,16 +22,7 @@ import { readState } from './state.js';
 import { superclusterStage } from './supercluster.js';
 import { checkTools } from './tools.js';
 
-/** The command's names, else the ones this sandbox made (status and delete take none). */
-function withNames(ctx: Invocation, provider: KubeProvider): KubeRun {
-  if (ctx.names.length) return kubeRun(ctx, provider);
-  const state = readState(ctx.settings.sandboxDir, provider);
-  if (!state?.names.length)
-    throw new UsageError(`no cluster names given and none made by this sandbox with the ${provider} provider; e.g. c1 c2 c3`);
-  return kubeRun(ctx, provider, state.names, { ...state.contexts, ...ctx.args.contexts });
-}
-
-function kubernetesProvider(provider: KubeProvider): ProviderImpl {
+function kubernetesProvider(provider: KubeProvider): Provider {
   const stage =
     (fn: (k: KubeRun) => Promise<void>): StageFn =>
     async (ctx) => {
@@ -55,23 +46,28 @@ function kubernetesProvider(provider: KubeProvider): ProviderImpl {
       checkTools(provider, ctx.settings.env, ctx.dryRun);
       requireServicesImage(kubeRun(ctx, provider));
     },
-    async region(ctx: Invocation, action: 'down' | 'up') {
+    saved: (settings) => {
+      const state = readState(settings.sandboxDir, provider);
+      return state?.names.length ? { names: state.names, replicas: state.replicas ?? {} } : undefined;
+    },
+    async region(inv: Invocation, action: 'down' | 'up') {
       if (provider === 'kube')
         throw new UsageError(
           'region down/up stops k3d clusters; with existing clusters (kube) scale the NATS StatefulSets of a context to 0 and back instead',
         );
-      const { lifecycle } = await import('../../scripts/lib/commands/k3d-lifecycle.js');
-      const code = await lifecycle(action === 'down' ? 'stop' : 'start', [...ctx.names, ...(ctx.dryRun ? ['--dry-run'] : [])]);
-      if (code !== 0) throw new UsageError(`k3d cluster ${action === 'down' ? 'stop' : 'start'} failed (see above)`);
+      checkTools(provider, inv.settings.env, inv.dryRun, action === 'up' ? ['docker', 'k3d', 'kubectl'] : ['docker', 'k3d']);
+      // The run's own names, contexts and replicas: nothing is turned back into arguments.
+      const k = kubeRun(inv, provider);
+      await (action === 'down' ? stopClusters(k) : startClusters(k));
     },
-    async status(ctx: Invocation, opts: StatusOptions) {
-      checkTools(provider, ctx.settings.env, ctx.dryRun);
-      const k = withNames(ctx, provider);
-      return reportStatus(k.topo, () => observeKube(k), opts.json);
+    async observe(inv: Invocation) {
+      checkTools(provider, inv.settings.env, inv.dryRun);
+      const k = kubeRun(inv, provider);
+      return observation({ topology: k.topo, live: await observeKube(k) });
     },
-    async delete(ctx: Invocation) {
-      checkTools(provider, ctx.settings.env, ctx.dryRun);
-      const k = withNames(ctx, provider);
+    async delete(inv: Invocation) {
+      checkTools(provider, inv.settings.env, inv.dryRun);
+      const k = kubeRun(inv, provider);
       await (provider === 'k3d' ? deleteK3dClusters(k) : deleteKubeReleases(k));
     },
   };

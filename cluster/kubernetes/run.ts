@@ -5,14 +5,12 @@ import { join } from 'node:path';
 import type { Runner } from '../../core/command.js';
 import { CommandError } from '../../core/errors.js';
 import { loadCredentials } from '../../core/secrets.js';
-import type { Settings } from '../../core/settings.js';
 import { type KubeSettings, readKubeSettings } from '../../core/settings.js';
 import { type ClusterPlan, kubePlan, type PlanInput } from '../../k8s/plan.js';
 import { type KubeProvider, type KubeTarget, kubeTargets, pendingIngressHost } from '../../k8s/targets.js';
 import { k3dIngressHost } from '../../nats/addressing.js';
 import type { Credentials, JetStreamLimits } from '../../nats/server-config.js';
-import { buildTopology, type Role, resolveReplicas, type Topology } from '../../nats/topology.js';
-import type { ParsedArgs } from '../../scripts/lib/args.js';
+import type { Topology } from '../../nats/topology.js';
 import type { Invocation } from '../provider.js';
 import { servicesImageOf } from './image-name.js';
 import { readState } from './state.js';
@@ -32,35 +30,26 @@ export interface KubeRun {
   workDir: string;
 }
 
-/** Replicas: flags, then the environment, then what the clusters were made with, then the defaults. */
-export function replicasOf(
-  args: Pick<ParsedArgs, 'replicas'>,
-  settings: Pick<Settings, 'replicas'>,
-  saved?: Partial<Record<Role, number>>,
-): Record<Role, number> {
-  return resolveReplicas(args.replicas, settings.replicas, saved);
-}
-
-/** `names` defaults to the command's; delete and status may pass the ones a sandbox remembers. */
-export function kubeRun(
-  ctx: Invocation,
-  provider: KubeProvider,
-  names: string[] = ctx.names,
-  contexts: Record<string, string> = ctx.args.contexts,
-): KubeRun {
-  const targets = kubeTargets(provider, names, contexts);
+/**
+ * Built once per stage from the invocation: its topology (names given, else the saved ones), the
+ * kubectl context of every name (flags over the saved ones), the Kubernetes settings.
+ */
+export function kubeRun(inv: Invocation, provider: KubeProvider): KubeRun {
+  const topo = inv.topology();
+  const saved = readState(inv.settings.sandboxDir, provider);
+  const targets = kubeTargets(provider, topo.names, { ...saved?.contexts, ...inv.args.contexts });
   return {
     provider,
-    names,
+    names: [...topo.names],
     targets,
-    runner: ctx.runner,
-    dryRun: ctx.dryRun,
-    settings: readKubeSettings(ctx.settings.env),
-    topo: buildTopology(names, { replicas: replicasOf(ctx.args, ctx.settings, readState(ctx.settings.sandboxDir, provider)?.replicas) }),
-    jsLimits: ctx.settings.jsLimits,
-    sandboxDir: ctx.settings.sandboxDir,
-    env: ctx.settings.env,
-    workDir: join(ctx.settings.sandboxDir, 'k8s', provider),
+    runner: inv.runner,
+    dryRun: inv.dryRun,
+    settings: readKubeSettings(inv.settings.env),
+    topo,
+    jsLimits: inv.settings.jsLimits,
+    sandboxDir: inv.settings.sandboxDir,
+    env: inv.settings.env,
+    workDir: join(inv.settings.sandboxDir, 'k8s', provider),
   };
 }
 

@@ -1,54 +1,59 @@
 // Lose a region and bring it back, to watch the supercluster and the stretched JetStream cope:
 // `down` stops every server and service process of the named datacenters (state kept),
 // `up` reconciles the whole sandbox again (stages 06 and 08), which starts what is missing.
-
 import { UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import { buildTopology } from '../../nats/topology.js';
-import type { Invocation } from '../provider.js';
-import { stopRegionServices } from './service-processes.js';
-import { type LocalState, readLocalState } from './state.js';
-import { stopServer } from './supercluster.js';
+import { type Invocation, withNames } from '../provider.js';
+import { processesOnDisk, stopOne } from './reconciler.js';
+import { serviceDir } from './service-processes.js';
+import { type LocalState, localPaths, readLocalState, serverGroup, serviceGroup } from './state.js';
 
 export type RegionAction = 'down' | 'up';
 
-/** Servers of the plan that live in `regions`. */
-export function regionServers(plan: LocalState, regions: readonly string[]): string[] {
-  return buildTopology(plan.names, { replicas: plan.replicas })
+/** Servers of the saved state that live in `regions`. */
+export function regionServers(state: LocalState, regions: readonly string[]): string[] {
+  return buildTopology(state.names, { replicas: state.replicas })
     .servers.filter((s) => regions.includes(s.datacenter))
     .map((s) => s.name);
+}
+
+/** Service processes of `regions` (their names start with the region). */
+export function regionServices(sandboxDir: string, regions: readonly string[]): string[] {
+  return processesOnDisk(serviceGroup(sandboxDir)).filter((n) => regions.some((r) => n.startsWith(`${r}-`)));
 }
 
 /** Stop every server and service process of `regions` (what `region --down` and a partial `delete` share). */
 export async function stopRegions(
   sandboxDir: string,
-  plan: LocalState,
+  state: LocalState,
   regions: readonly string[],
-): Promise<{ servers: string[]; stopped: number; services: number }> {
-  const servers = regionServers(plan, regions);
-  const [stopped, services] = await Promise.all([
-    Promise.all(servers.map((name) => stopServer(sandboxDir, name))),
-    stopRegionServices(sandboxDir, [...regions]),
+): Promise<{ servers: string[]; services: string[]; stopped: number; stoppedServices: number }> {
+  const servers = regionServers(state, regions);
+  const services = regionServices(sandboxDir, regions);
+  const [stopped, stoppedServices] = await Promise.all([
+    Promise.all(servers.map((name) => stopOne(serverGroup(sandboxDir), name, localPaths(sandboxDir).conf(name)))),
+    Promise.all(services.map((name) => stopOne(serviceGroup(sandboxDir), name, serviceDir(sandboxDir, name)))),
   ]);
-  return { servers, stopped: stopped.filter(Boolean).length, services };
+  return { servers, services, stopped: stopped.filter(Boolean).length, stoppedServices: stoppedServices.filter(Boolean).length };
 }
 
-export async function regionLocal(ctx: Invocation, action: RegionAction, reconcile: (ctx: Invocation) => Promise<void>): Promise<void> {
-  const plan = readLocalState(ctx.settings.sandboxDir);
-  if (!plan) throw new UsageError(`no local sandbox in ${ctx.settings.sandboxDir}; run install first`);
-  const unknown = ctx.names.filter((n) => !plan.names.includes(n));
-  if (unknown.length) throw new UsageError(`not clusters of this sandbox: ${unknown.join(', ')} (it has ${plan.names.join(', ')})`);
+export async function regionLocal(inv: Invocation, action: RegionAction, reconcile: (inv: Invocation) => Promise<void>): Promise<void> {
+  const state = readLocalState(inv.settings.sandboxDir);
+  if (!state) throw new UsageError(`no local sandbox in ${inv.settings.sandboxDir}; run install first`);
+  const unknown = inv.names.filter((n) => !state.names.includes(n));
+  if (unknown.length) throw new UsageError(`not clusters of this sandbox: ${unknown.join(', ')} (it has ${state.names.join(', ')})`);
   if (action === 'up') {
-    await reconcile({ ...ctx, names: plan.names });
+    await reconcile(withNames(inv, state.names));
     return;
   }
-  if (ctx.dryRun) {
-    log.info(`would stop ${regionServers(plan, ctx.names).length} servers and the services of ${ctx.names.join(', ')}`);
+  if (inv.dryRun) {
+    log.info(`would stop ${regionServers(state, inv.names).length} servers and the services of ${inv.names.join(', ')}`);
     return;
   }
-  const { stopped, services } = await stopRegions(ctx.settings.sandboxDir, plan, ctx.names);
+  const { stopped, stoppedServices } = await stopRegions(inv.settings.sandboxDir, state, inv.names);
   log.info(
-    `region ${ctx.names.join(', ')} is down: stopped ${stopped} servers and ${services} service processes; ` +
-      `bring it back with: npx zx scripts/region.mjs ${ctx.names.join(' ')} --up`,
+    `region ${inv.names.join(', ')} is down: stopped ${stopped} servers and ${stoppedServices} service processes; ` +
+      `bring it back with: npx zx scripts/region.mjs ${inv.names.join(' ')} --up`,
   );
 }

@@ -1,76 +1,125 @@
-// Stage 08 for the local provider, and the services part of `status`.
-
+// Stage 08 for the local provider (the math services and the recorder as processes in every
+// region, reconciled like the servers, then found through the services discovery) and the
+// services part of an observation.
+import { connect } from '@nats-io/transport-node';
+import { SandboxError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
+import { poll } from '../../core/poll.js';
 import { readServicesSettings, type ServicesSettings } from '../../core/settings.js';
-import { byRegion, type FoundService } from '../../nats/live/discovery.js';
+import { connectionFromEnv } from '../../nats/live/client.js';
+import { byRegion, discoverServices, type FoundService } from '../../nats/live/discovery.js';
+import type { ObservationSection } from '../../nats/observation.js';
 import { renderTable } from '../../nats/report.js';
 import type { Credentials } from '../../nats/server-config.js';
 import type { Topology } from '../../nats/topology.js';
 import type { Invocation } from '../provider.js';
 import { ensurePrivateMysql, findMysqlServer, mysqlPaths } from './mysql.js';
-import {
-  type ApplyServicesInput,
-  applyServices,
-  discoverLocal,
-  plannedProcesses,
-  planServiceActions,
-  processesOnDisk,
-  waitDiscovered,
-} from './service-processes.js';
-import type { LocalState } from './state.js';
+import { logTail } from './processes.js';
+import { applyProcesses, planProcesses, processesOnDisk, processPaths, summary } from './reconciler.js';
+import { desiredServices, type ServiceContext, serviceProcesses } from './service-processes.js';
+import { type LocalState, serviceGroup } from './state.js';
+import { localClientEnv } from './supercluster.js';
 
 /** MYSQL_URL, else a private server under the sandbox, else undefined (recorder skipped, said why). */
-async function resolveMysql(ctx: Invocation, s: ServicesSettings): Promise<string | undefined> {
+async function resolveMysql(inv: Invocation, s: ServicesSettings): Promise<string | undefined> {
   if (s.mysqlUrl) {
     log.info('  recorder database: MYSQL_URL');
     return s.mysqlUrl;
   }
-  const binaries = findMysqlServer(ctx.settings.env);
+  const binaries = findMysqlServer(inv.settings.env);
   if (!binaries) {
     log.info(
       '  recorder skipped: MYSQL_URL is not set and neither mariadbd nor mysqld is installed; enable it with `apt-get install mariadb-server` (or brew install mariadb) or set MYSQL_URL=mysql://user:password@host:3306/answers',
     );
     return undefined;
   }
-  if (ctx.dryRun) {
-    log.info(`  would start a private ${binaries.flavor} server on 127.0.0.1:${s.mysqlPort} in ${mysqlPaths(ctx.settings.sandboxDir).dir}`);
+  if (inv.dryRun) {
+    log.info(`  would start a private ${binaries.flavor} server on 127.0.0.1:${s.mysqlPort} in ${mysqlPaths(inv.settings.sandboxDir).dir}`);
     return 'mysql://dry-run';
   }
   return ensurePrivateMysql({
-    sandboxDir: ctx.settings.sandboxDir,
+    sandboxDir: inv.settings.sandboxDir,
     port: s.mysqlPort,
     binaries,
-    runner: ctx.runner,
+    runner: inv.runner,
     say: (l) => log.info(`  ${l}`),
   });
 }
 
-export async function servicesStage(ctx: Invocation, topo: Topology, plan: LocalState, credentials: Credentials): Promise<void> {
-  const s = readServicesSettings(ctx.settings.env, plan.portBase);
-  const mysqlUrl = await resolveMysql(ctx, s);
-  const processes = plannedProcesses(topo, { instances: s.instances, recorder: mysqlUrl !== undefined });
-  const input: ApplyServicesInput = {
-    sandboxDir: ctx.settings.sandboxDir,
-    topo,
-    plan,
-    credentials,
-    processes,
-    ...(mysqlUrl ? { mysqlUrl } : {}),
-    say: (name, what) => log.cluster(name, what),
-  };
-  const reconcile = planServiceActions(input);
-  const counts = new Map<string, number>();
-  for (const a of reconcile.actions.values()) counts.set(a, (counts.get(a) ?? 0) + 1);
-  log.info(
-    `  ${processes.length} service processes: ${[...counts].map(([a, n]) => `${n} ${a}`).join(', ')}${reconcile.obsolete.length ? `, ${reconcile.obsolete.length} to stop` : ''}`,
-  );
-  if (ctx.dryRun) {
-    for (const [name, a] of reconcile.actions) if (a !== 'unchanged') log.cluster(name, `would ${a}`);
+export async function servicesStage(inv: Invocation, topo: Topology, state: LocalState, credentials: Credentials): Promise<void> {
+  const sandboxDir = inv.settings.sandboxDir;
+  const s = readServicesSettings(inv.settings.env, state.portBase);
+  const mysqlUrl = await resolveMysql(inv, s);
+  const processes = serviceProcesses(topo, { instances: s.instances, recorder: mysqlUrl !== undefined });
+  const context: ServiceContext = { sandboxDir, topo, state, credentials, ...(mysqlUrl ? { mysqlUrl } : {}) };
+  const desired = desiredServices(context, processes);
+  const group = serviceGroup(sandboxDir);
+  const plan = planProcesses(group, desired);
+  log.info(`  ${processes.length} service processes: ${summary(plan)}`);
+  if (inv.dryRun) {
+    for (const [name, a] of plan.actions) if (a !== 'unchanged') log.cluster(name, `would ${a}`);
     return;
   }
-  await applyServices(input, reconcile);
-  const found = await waitDiscovered(input, s.discoveryTimeoutMs);
+  await applyProcesses(group, desired, plan, { say: (name, what) => log.cluster(name, what) });
+  const found = await waitDiscovered(
+    sandboxDir,
+    topo,
+    state,
+    credentials,
+    processes.map((p) => p.name),
+    s.discoveryTimeoutMs,
+  );
   log.info(`  ${servicesLine(found)}`);
+}
+
+/** Discover the services through one region's servers as the admin user. */
+export async function discoverLocal(
+  topo: Topology,
+  state: LocalState,
+  credentials: Credentials,
+  maxWaitMs = 1500,
+): Promise<FoundService[]> {
+  const env = localClientEnv(topo, state, credentials, 'admin', topo.names[0]!);
+  const nc = await connect({ ...connectionFromEnv({ ...env }, 'sandbox-discovery'), timeout: 5000 });
+  try {
+    return await discoverServices(nc, maxWaitMs);
+  } finally {
+    await nc.close().catch(() => undefined);
+  }
+}
+
+/** Wait until every planned process answers discovery; name the ones that do not, with their log. */
+async function waitDiscovered(
+  sandboxDir: string,
+  topo: Topology,
+  state: LocalState,
+  credentials: Credentials,
+  names: string[],
+  timeoutMs: number,
+): Promise<FoundService[]> {
+  let missing = names;
+  const result = await poll({
+    timeoutMs,
+    intervalMs: 500,
+    attempt: async () => {
+      const found = await discoverLocal(topo, state, credentials);
+      const seen = new Set(found.map((f) => f.instance));
+      missing = names.filter((n) => !seen.has(n));
+      return missing.length ? undefined : found;
+    },
+  });
+  if (result.value) return result.value;
+  const group = serviceGroup(sandboxDir);
+  const details = missing
+    .slice(0, 3)
+    .map((n) => {
+      const log = processPaths(group, n).log;
+      return `  ${n} (log ${log}):\n${logTail(log, 6).replace(/^/gm, '    ')}`;
+    })
+    .join('\n');
+  throw new SandboxError(
+    `${missing.length} service process(es) did not show up in the services discovery within ${Math.round(timeoutMs / 1000)}s:\n${details}`,
+  );
 }
 
 export function servicesLine(found: FoundService[]): string {
@@ -93,20 +142,31 @@ export function servicesTable(found: FoundService[]): string {
   return renderTable('Services (discovered)', ['Region', 'Service', 'Instance', 'Endpoints', 'Version'], rows);
 }
 
-export interface ServicesStatus {
-  found: FoundService[];
-  /** Processes stage 08 started that do not answer discovery. */
-  missing: string[];
-}
-
-/** What answers discovery, and which of the processes stage 08 made are missing. */
-export async function servicesStatus(
+/** What answers discovery, against the processes stage 08 made; for status and the page. */
+export async function servicesSection(
   sandboxDir: string,
   topo: Topology,
-  plan: LocalState,
+  state: LocalState,
   credentials: Credentials,
-): Promise<ServicesStatus> {
-  const found = await discoverLocal(topo, plan, credentials).catch(() => []);
+): Promise<{ found: FoundService[]; section: ObservationSection }> {
+  const found = await discoverLocal(topo, state, credentials).catch(() => []);
   const seen = new Set(found.map((f) => f.instance));
-  return { found, missing: processesOnDisk(sandboxDir).filter((n) => !seen.has(n)) };
+  const group = serviceGroup(sandboxDir);
+  const missing = processesOnDisk(group).filter((n) => !seen.has(n));
+  const regions = byRegion(found);
+  return {
+    found,
+    section: {
+      name: 'services',
+      problems: missing.map(
+        (n) =>
+          `service process ${n} does not answer the services discovery (log: ${processPaths(group, n).log}; run stage 08 to restart it)`,
+      ),
+      json: { services: regions },
+      text: [
+        ...(found.length ? [`\n${servicesTable(found)}`] : []),
+        `services per region: ${topo.names.map((n) => `${n} ${regions[n]?.length ?? 0}`).join(', ')}`,
+      ],
+    },
+  };
 }

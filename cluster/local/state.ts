@@ -1,8 +1,13 @@
-// Files of the local provider under the sandbox directory.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// What the local provider saves under the sandbox directory (plan.json: the names, replicas and
+// port assignment a sandbox was made with) and where its files live.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Role } from '../../nats/topology.js';
-import type { PortMap } from './ports.js';
+import { SandboxError } from '../../core/errors.js';
+import { DEFAULT_PORT_BASE } from '../../core/settings.js';
+import type { Role, Topology } from '../../nats/topology.js';
+import type { Invocation } from '../provider.js';
+import { assignPorts, type PortMap } from './ports.js';
+import type { ProcessGroup } from './reconciler.js';
 
 export interface LocalState {
   version: 1;
@@ -16,29 +21,65 @@ export function localPaths(sandboxDir: string) {
   const servers = join(sandboxDir, 'local', 'servers');
   return {
     root: sandboxDir,
-    plan: join(sandboxDir, 'plan.json'),
+    state: join(sandboxDir, 'plan.json'),
     servers,
     serverDir: (name: string) => join(servers, name),
     conf: (name: string) => join(servers, name, 'nats-server.conf'),
-    pid: (name: string) => join(servers, name, 'pid'),
     log: (name: string) => join(servers, name, 'server.log'),
     store: (name: string) => join(servers, name, 'jetstream'),
+    services: join(sandboxDir, 'local', 'services'),
   };
 }
 
+/** The nats-server processes: one folder each, config and log inside. */
+export function serverGroup(sandboxDir: string): ProcessGroup {
+  return { root: localPaths(sandboxDir).servers, kind: 'nats-server', logName: 'server.log', settleMs: 400, stopGraceMs: 5000 };
+}
+
+/** The service processes (math services, recorder). */
+export function serviceGroup(sandboxDir: string): ProcessGroup {
+  return { root: localPaths(sandboxDir).services, kind: 'service', logName: 'service.log', stopGraceMs: 10_000 };
+}
+
 export function readLocalState(sandboxDir: string): LocalState | undefined {
-  const file = localPaths(sandboxDir).plan;
+  const file = localPaths(sandboxDir).state;
   if (!existsSync(file)) return undefined;
   try {
-    const plan = JSON.parse(readFileSync(file, 'utf8')) as LocalState;
-    if (plan.version !== 1 || !Array.isArray(plan.names)) throw new Error('unknown format');
-    return plan;
+    const state = JSON.parse(readFileSync(file, 'utf8')) as LocalState;
+    if (state.version !== 1 || !Array.isArray(state.names)) throw new Error('unknown format');
+    return state;
   } catch (e) {
-    throw new Error(`${file} cannot be read (${(e as Error).message}); run delete to start over`);
+    throw new SandboxError(
+      `${file} cannot be read (${(e as Error).message})\nfix: npx zx scripts/delete.mjs removes the sandbox; then install again`,
+    );
   }
 }
 
-export function writeLocalState(sandboxDir: string, plan: LocalState): void {
+/** Written whole or not at all (a crash mid-write must not leave half a file). */
+export function writeLocalState(sandboxDir: string, state: LocalState): void {
   mkdirSync(sandboxDir, { recursive: true });
-  writeFileSync(localPaths(sandboxDir).plan, `${JSON.stringify(plan, null, 2)}\n`);
+  const file = localPaths(sandboxDir).state;
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
+}
+
+export interface ResolvedLocal {
+  topo: Topology;
+  state: LocalState;
+  previous?: LocalState;
+}
+
+/** The run's topology with its port assignment; servers keep the ports an earlier run gave them. */
+export function resolveLocal(inv: Invocation): ResolvedLocal {
+  const previous = readLocalState(inv.settings.sandboxDir);
+  const topo = inv.topology();
+  const portBase = inv.settings.portBase ?? previous?.portBase ?? DEFAULT_PORT_BASE;
+  const keep = previous && previous.portBase === portBase ? previous.ports : {};
+  const ports = assignPorts(
+    topo.servers.map((s) => s.name),
+    portBase,
+    keep,
+  );
+  const state: LocalState = { version: 1, names: [...topo.names], replicas: { ...topo.options.replicas }, portBase, ports };
+  return { topo, state, ...(previous ? { previous } : {}) };
 }

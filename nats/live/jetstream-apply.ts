@@ -280,3 +280,71 @@ export async function streamPlacements(nc: NatsConnection, names: string[]): Pro
     }),
   );
 }
+
+// --- the one driver: stage 07 locally and the in-pod Job both run this ---------------------------
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Wait until the JetStream meta group answers account requests (right after stage 06 it may still elect). */
+async function waitJetStream(nc: NatsConnection, deadline: number): Promise<string | undefined> {
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const jsm = await jetstreamManager(nc, { timeout: 3000 });
+      await jsm.getAccountInfo();
+      return undefined;
+    } catch (e) {
+      last = errorText(e);
+      await pause(500);
+    }
+  }
+  return last;
+}
+
+export function describeResults(results: ApplyResult[]): string[] {
+  return results.map((r) => `${r.kind} ${r.name}: ${r.action}${r.detail ? ` (${r.detail})` : ''}`);
+}
+
+export interface JetStreamApplyReport {
+  results: ApplyResult[];
+  placements: StreamPlacement[];
+  /** Why the spec is not in place: JetStream not answering, changes not applied, misplaced streams. */
+  problems: string[];
+}
+
+/**
+ * Wait for JetStream, apply the spec, retry what failed outright until the deadline (after a
+ * restart stream groups elect their leaders one by one; refusals are final), then check where the
+ * streams landed. Says one line per item and per stream.
+ */
+export async function applyJetStream(
+  nc: NatsConnection,
+  spec: JetStreamSpec,
+  placementCheck: (placements: StreamPlacement[]) => string[],
+  opts: { timeoutMs: number; say: (line: string) => void },
+): Promise<JetStreamApplyReport> {
+  const deadline = Date.now() + opts.timeoutMs;
+  const silent = await waitJetStream(nc, deadline);
+  if (silent) {
+    return { results: [], placements: [], problems: [`JetStream did not answer within ${Math.round(opts.timeoutMs / 1000)}s (${silent})`] };
+  }
+  let results = await applySpec(nc, spec);
+  while (Date.now() < deadline && results.some((r) => r.action === 'failed')) {
+    await pause(1000);
+    const failed = new Set(results.filter((r) => r.action === 'failed').map((r) => `${r.kind}:${r.name}`));
+    const again = await applySpec(nc, {
+      streams: spec.streams.filter((s) => failed.has(`stream:${s.name}`)),
+      consumers: spec.consumers.filter((c) => failed.has(`consumer:${c.stream}/${c.durable}`)),
+      kv: spec.kv.filter((k) => failed.has(`kv:${k.bucket}`)),
+    });
+    results = results.map((r) => again.find((a) => a.kind === r.kind && a.name === r.name) ?? r);
+  }
+  for (const line of describeResults(results)) opts.say(line);
+  const bad = results.filter((r) => r.action === 'refused' || r.action === 'failed');
+  const placements = await streamPlacements(
+    nc,
+    spec.streams.map((s) => s.name),
+  ).catch(() => []);
+  for (const p of placements) opts.say(`stream ${p.name} on ${p.cluster ?? '?'}: ${p.servers.join(', ')} (leader ${p.leader ?? 'none'})`);
+  return { results, placements, problems: [...describeResults(bad).map((l) => `not applied: ${l}`), ...placementCheck(placements)] };
+}

@@ -2,8 +2,18 @@
 // fails with a clear message and nothing half-made.
 import { parseArgs as nodeParseArgs } from 'node:util';
 import { UsageError } from '../../core/errors.js';
-import { MAX_NAME_LENGTH, PROVIDERS, type ProviderName, parseContexts, parseReplicas, validateNames } from '../../core/input.js';
-import { ROLES, type Role } from '../../nats/topology.js';
+import {
+  MAX_NAME_LENGTH,
+  type ParsedArgs,
+  PROVIDERS,
+  type ProviderName,
+  parseContexts,
+  parseReplicas,
+  validateNames,
+} from '../../core/input.js';
+import { ROLES } from '../../nats/topology.js';
+
+export type { ParsedArgs };
 
 export interface FlagSpec {
   type: 'boolean' | 'string';
@@ -39,16 +49,6 @@ export interface CommandSpec {
   /** Whether cluster names are required (status/delete accept none: they use the saved plan). */
   namesRequired: boolean;
   flags?: Record<string, FlagSpec>;
-}
-
-export interface ParsedArgs {
-  names: string[];
-  provider?: ProviderName;
-  contexts: Record<string, string>;
-  replicas: Partial<Record<Role, number>>;
-  dryRun: boolean;
-  help: boolean;
-  flags: Record<string, string | boolean | string[] | undefined>;
 }
 
 export function parseCommandArgs(spec: CommandSpec, argv: string[]): ParsedArgs {

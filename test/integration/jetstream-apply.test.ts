@@ -6,9 +6,10 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { type JetStreamSpec, jetstreamSpec } from '../../nats/jetstream/spec.js';
 import { applySpec, streamPlacements } from '../../nats/live/jetstream-apply.js';
+import { portBase } from '../support/ports.js';
 import { expectOk, type Fixture, makeFixture, NAMES, SMALL, waitFor } from '../support/services-fixture.js';
 
-const PORT_BASE = 31000;
+const PORT_BASE = portBase('jetstreamApply');
 
 describe('JetStream spec on a local supercluster', { timeout: 300_000 }, () => {
   let fx: Fixture;

@@ -11,9 +11,10 @@ import { pkiPaths } from '../../core/pki.js';
 import { jetstreamJobArgs } from '../../k8s/jetstream-job.js';
 import type { Identity } from '../../nats/accounts.js';
 import { ROOT } from '../support/helpers.js';
+import { portBase } from '../support/ports.js';
 import { expectOk, type Fixture, makeFixture, NAMES, SMALL } from '../support/services-fixture.js';
 
-const PORT_BASE = 26000;
+const PORT_BASE = portBase('k8sJetStreamJob');
 const REPLICAS = { seed: 1, js: 1, gw: 1, xr: 1 };
 
 /** The Job's container command, with the pod's environment: where to connect and the mounted certificate. */

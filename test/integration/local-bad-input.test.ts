@@ -5,11 +5,12 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeSandbox, processesMentioning, runScript, type Sandbox } from '../support/helpers.js';
+import { portBase } from '../support/ports.js';
 
 describe('bad input', () => {
   let sandbox: Sandbox;
   before(() => {
-    sandbox = makeSandbox(23000);
+    sandbox = makeSandbox(portBase('localBadInput'));
   });
   after(async () => {
     await sandbox.cleanup();
@@ -52,12 +53,13 @@ describe('bad input', () => {
 
   it('names a port in use and who holds it, and starts nothing', async () => {
     const blocker: Server = createServer();
-    // 23005 is the cluster port of the second server in the plan
-    await new Promise<void>((res) => blocker.listen(23005, '127.0.0.1', () => res()));
+    // base + 5 is the cluster port of the second server in the plan
+    const taken = portBase('localBadInput') + 5;
+    await new Promise<void>((res) => blocker.listen(taken, '127.0.0.1', () => res()));
     try {
       const r = await runScript('install', ['c1'], sandbox.env);
       assert.equal(r.code, 1);
-      assert.match(r.stderr, /port 23005 \(c1-nats-1 cluster\) is held by pid \d+/);
+      assert.match(r.stderr, new RegExp(`port ${taken} \\(c1-nats-1 cluster\\) is held by pid \\d+`));
       assert.match(r.stderr, /LOCAL_PORT_BASE/);
       nothingStarted();
     } finally {
@@ -83,7 +85,7 @@ describe('bad input', () => {
   it('rejects a bad setting in the environment', async () => {
     const r = await runScript('install', ['c1'], { ...sandbox.env, LOCAL_PORT_BASE: 'lots' });
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /LOCAL_PORT_BASE must be a whole number >= 1024; got 'lots'/);
+    assert.match(r.stderr, /LOCAL_PORT_BASE must be a whole number from 1024 to 65535; got 'lots'/);
     nothingStarted();
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { StatusJson } from '../../nats/report.js';
 import { makeSandbox, parseJson, processesMentioning, runScript, type Sandbox } from '../support/helpers.js';
+import { portBase } from '../support/ports.js';
 
 const SMALL = ['--replicas', 'seed=1,js=1,gw=1,xr=1'];
 
@@ -27,7 +28,7 @@ async function waitGone(pid: number): Promise<void> {
 describe('local provider lifecycle (2 clusters, 1 server per role)', () => {
   let sandbox: Sandbox;
   before(() => {
-    sandbox = makeSandbox(21000);
+    sandbox = makeSandbox(portBase('localLifecycle'));
   });
   after(async () => {
     await sandbox.cleanup();
@@ -119,7 +120,7 @@ describe('local provider lifecycle (2 clusters, 1 server per role)', () => {
 describe('local provider, the full default topology', () => {
   let sandbox: Sandbox;
   before(() => {
-    sandbox = makeSandbox(22000);
+    sandbox = makeSandbox(portBase('localFull'));
   });
   after(async () => {
     await sandbox.cleanup();

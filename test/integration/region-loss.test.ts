@@ -13,6 +13,7 @@ import { pkiPaths } from '../../core/pki.js';
 import { connectionFromEnv } from '../../nats/live/client.js';
 import type { StatusJson } from '../../nats/report.js';
 import { makeSandbox, parseJson, processesMentioning, runScript, type Sandbox } from '../support/helpers.js';
+import { portBase } from '../support/ports.js';
 
 const NAMES = ['c1', 'c2', 'c3'];
 const SMALL = ['--replicas', 'seed=1,js=1,gw=1,xr=1'];
@@ -22,7 +23,7 @@ describe('losing a region', () => {
   let nc: NatsConnection;
 
   before(async () => {
-    sandbox = makeSandbox(25000);
+    sandbox = makeSandbox(portBase('regionLoss'));
     for (const stage of ['06-supercluster', '07-jetstream']) {
       const r = await runScript(stage, [...NAMES, ...SMALL], sandbox.env);
       assert.equal(r.code, 0, r.stdout + r.stderr);

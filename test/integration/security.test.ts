@@ -19,6 +19,7 @@ import { connectionFromEnv } from '../../nats/live/client.js';
 import { type Credentials, serverConfig } from '../../nats/server-config.js';
 import { buildTopology, type ServerSpec, serverByName } from '../../nats/topology.js';
 import { makeSandbox, runScript, type Sandbox } from '../support/helpers.js';
+import { portBase } from '../support/ports.js';
 
 const NAMES = ['c1', 'c2'];
 const SMALL = ['--replicas', 'seed=1,js=1,gw=1,xr=1'];
@@ -30,7 +31,7 @@ describe('security of the local supercluster', () => {
   const rogues: number[] = [];
 
   before(async () => {
-    sandbox = makeSandbox(24000);
+    sandbox = makeSandbox(portBase('security'));
     const r = await runScript('06-supercluster', [...NAMES, ...SMALL], sandbox.env);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     plan = JSON.parse(readFileSync(join(sandbox.dir, 'plan.json'), 'utf8')) as LocalState;
@@ -304,7 +305,7 @@ describe('security of the local supercluster', () => {
 
     /** Run one extra server impersonating `as` with `credentials`, on spare ports; returns its monitor port. */
     async function rogue(as: ServerSpec, credentials: Credentials, slot: number): Promise<number> {
-      const base = 24000 + 200 + slot * 4;
+      const base = portBase('security') + 200 + slot * 4;
       const rogueSpec: ServerSpec = { ...as, name: `rogue-${slot}`, jetstream: false, tags: [] };
       const ports = { ...plan.ports, [rogueSpec.name]: { client: base, cluster: base + 1, gateway: base + 2, monitor: base + 3 } };
       const t = { ...topo, servers: [...topo.servers, rogueSpec] };

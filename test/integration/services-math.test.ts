@@ -3,14 +3,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { stopProcess } from '../../cluster/local/processes.js';
-import { servicePaths, servicePid } from '../../cluster/local/service-processes.js';
+import { serviceFiles, servicePid } from '../../cluster/local/service-processes.js';
 import { discoverServices } from '../../nats/live/discovery.js';
 import { ERROR_CODES } from '../../services/math/operations.js';
 import type { Summary } from '../../services/requester/stats.js';
 import { parseJson } from '../support/helpers.js';
+import { portBase } from '../support/ports.js';
 import { expectOk, type Fixture, makeFixture, mysqlEnv, NAMES, SMALL } from '../support/services-fixture.js';
 
-const PORT_BASE = 29000;
+const PORT_BASE = portBase('servicesMath');
 
 describe('math services on a local supercluster', { timeout: 600_000 }, () => {
   let fx: Fixture;
@@ -165,7 +166,7 @@ describe('math services on a local supercluster', { timeout: 600_000 }, () => {
 
     const back = await fx.run('request', ['--from', 'c1', '--count', '10', '--json']);
     assert.deepEqual(parseJson<Summary>(back.stdout).byRegion, { c1: 40 });
-    assert.ok(servicePaths(fx.sandbox.dir).root.startsWith(fx.sandbox.dir));
+    assert.ok(serviceFiles(fx.sandbox.dir, 'x').dir.startsWith(fx.sandbox.dir));
   });
 
   it('validates requester flags before connecting', async () => {

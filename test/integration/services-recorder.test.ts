@@ -6,13 +6,14 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { stopPrivateMysql } from '../../cluster/local/mysql.js';
-import { servicePaths, servicePid } from '../../cluster/local/service-processes.js';
+import { serviceFiles, servicePid } from '../../cluster/local/service-processes.js';
 import { ANSWERS_CONSUMER, ANSWERS_STREAM } from '../../nats/accounts.js';
 import type { Summary } from '../../services/requester/stats.js';
 import { parseJson } from '../support/helpers.js';
+import { portBase } from '../support/ports.js';
 import { countRows, expectOk, type Fixture, makeFixture, mysqlEnv, NAMES, SMALL, waitFor } from '../support/services-fixture.js';
 
-const PORT_BASE = 30000;
+const PORT_BASE = portBase('servicesRecorder');
 const RECORDERS = NAMES.map((n) => `${n}-recorder-0`);
 
 describe('recorder into MySQL', { timeout: 600_000 }, () => {
@@ -104,7 +105,7 @@ describe('recorder into MySQL', { timeout: 600_000 }, () => {
     assert.equal(s.errors, 0);
     await waitFor(
       'a recorder noticing the database is gone',
-      async () => RECORDERS.map((n) => readFileSync(servicePaths(fx.sandbox.dir).log(n), 'utf8')).join('\n'),
+      async () => RECORDERS.map((n) => readFileSync(serviceFiles(fx.sandbox.dir, n).log, 'utf8')).join('\n'),
       (logs) => /database write failed .* handed back for redelivery/.test(logs),
       30_000,
     );
@@ -123,7 +124,7 @@ describe('recorder into MySQL', { timeout: 600_000 }, () => {
     const partial = await js.publish('answers.significant', JSON.stringify({ first: 1, second: 2, operation: 'add' }));
     await waitFor(
       'the bad payloads terminated',
-      async () => RECORDERS.map((n) => readFileSync(servicePaths(fx.sandbox.dir).log(n), 'utf8')).join('\n'),
+      async () => RECORDERS.map((n) => readFileSync(serviceFiles(fx.sandbox.dir, n).log, 'utf8')).join('\n'),
       (logs) =>
         logs.includes(`terminated stream sequence ${bad.seq}: payload is not JSON`) &&
         logs.includes(`terminated stream sequence ${partial.seq}: payload is not an answer`),

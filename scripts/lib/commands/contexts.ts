@@ -3,43 +3,38 @@
 // servers; k3d/kube: the address given with --server (the cluster's ingress on 4222).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { readLocalState } from '../../../cluster/local/state.js';
-import { planFor, regionClientUrls } from '../../../cluster/local/supercluster.js';
-import type { Invocation } from '../../../cluster/provider.js';
+import type { Invocation, Provider } from '../../../cluster/provider.js';
 import { commandLine } from '../../../core/command.js';
 import { UsageError } from '../../../core/errors.js';
 import { log } from '../../../core/log.js';
 import { pkiPaths } from '../../../core/pki.js';
 import { contextAddCommand, contextFile, sandboxContexts } from '../../../nats/cli-contexts.js';
 
-function urls(ctx: Invocation, server: string | undefined): (cluster: string) => string {
+function urls(provider: Provider, inv: Invocation, server: string | undefined): (cluster: string) => string {
   if (server) return () => server;
-  if (ctx.provider !== 'local')
+  const known = provider.clientUrl?.(inv);
+  if (!known) {
     throw new UsageError(
-      `contexts for the ${ctx.provider} provider need --server nats://<ingress address>:4222 (the haproxy ingress of a cluster)`,
+      `contexts for the ${inv.provider} provider need --server nats://<ingress address>:4222 (the haproxy ingress of a cluster)`,
     );
-  if (!readLocalState(ctx.settings.sandboxDir))
-    throw new UsageError(
-      `no local sandbox in ${ctx.settings.sandboxDir}; run install first: npx zx scripts/install.mjs ${ctx.names.join(' ')}`,
-    );
-  const { topo, plan } = planFor(ctx);
-  return (c) => regionClientUrls(topo, plan, c).join(',');
+  }
+  return known;
 }
 
-export function writeContexts(ctx: Invocation, write: boolean, server?: string): void {
-  const sandboxDir = ctx.settings.sandboxDir;
-  const urlOf = urls(ctx, server);
+export function writeContexts(provider: Provider, inv: Invocation, write: boolean, server?: string): void {
+  const sandboxDir = inv.settings.sandboxDir;
+  const urlOf = urls(provider, inv, server);
   if (!existsSync(pkiPaths(sandboxDir).caCert)) {
-    throw new UsageError(`no sandbox PKI in ${sandboxDir}; run stage 02 first: npx zx scripts/02-certs.mjs ${ctx.names.join(' ')}`);
+    throw new UsageError(`no sandbox PKI in ${sandboxDir}; run stage 02 first: npx zx scripts/02-certs.mjs ${inv.names.join(' ')}`);
   }
-  const contexts = sandboxContexts(ctx.names, urlOf, (id) => pkiPaths(sandboxDir).client(id));
+  const contexts = sandboxContexts(inv.names, urlOf, (id) => pkiPaths(sandboxDir).client(id));
   for (const c of contexts) {
     if (!write) {
       log.info(commandLine(contextAddCommand(c)));
       continue;
     }
-    const file = contextFile(c, ctx.settings.env);
-    if (ctx.dryRun) {
+    const file = contextFile(c, inv.settings.env);
+    if (inv.dryRun) {
       log.info(`would write ${file.path}`);
       continue;
     }

@@ -2,8 +2,8 @@
 // cluster and no credentials: the values reference Secrets made at install time.
 import { resolve } from 'node:path';
 import { PENDING_SERVICES_IMAGE, servicesImageOf } from '../../../cluster/kubernetes/image-name.js';
-import { replicasOf } from '../../../cluster/kubernetes/run.js';
-import { UsageError } from '../../../core/errors.js';
+import { readState } from '../../../cluster/kubernetes/state.js';
+import { SandboxError, UsageError } from '../../../core/errors.js';
 import { log } from '../../../core/log.js';
 import { loadCredentials } from '../../../core/secrets.js';
 import type { Settings } from '../../../core/settings.js';
@@ -13,7 +13,7 @@ import { renderPlan, writeFiles } from '../../../k8s/render.js';
 import { type KubeProvider, kubeTargets, pendingIngressHost } from '../../../k8s/targets.js';
 import { validateObjects } from '../../../k8s/validate.js';
 import { k3dIngressHost } from '../../../nats/addressing.js';
-import { buildTopology } from '../../../nats/topology.js';
+import { resolveTopology } from '../../../nats/topology.js';
 import type { ParsedArgs } from '../args.js';
 
 /** Made at install time from live data or generated secrets, so not in the folder. */
@@ -37,7 +37,13 @@ export function renderCommand(args: ParsedArgs, settings: Settings): number {
   if (chosen === 'local')
     throw new UsageError('render writes what the k3d and kube providers apply; pass --provider k3d or --provider kube');
   const provider: KubeProvider = chosen === 'kube' ? 'kube' : 'k3d';
-  const topo = buildTopology(args.names, { replicas: replicasOf(args, settings) });
+  const saved = readState(settings.sandboxDir, provider);
+  const topo = resolveTopology({
+    names: args.names,
+    flags: args.replicas,
+    saved: saved?.names.length ? { names: saved.names, replicas: saved.replicas ?? {} } : undefined,
+    env: settings.replicas,
+  });
   const kubeSettings = readKubeSettings(settings.env);
   const servicesImage = servicesImageOf(provider, kubeSettings.servicesImage);
   const plans = kubePlan({
@@ -51,7 +57,7 @@ export function renderCommand(args: ParsedArgs, settings: Settings): number {
     ingressHost: provider === 'k3d' ? k3dIngressHost : pendingIngressHost,
   });
   const problems = plans.flatMap((p) => validateObjects(planManifests(p).flatMap((m) => m.objects)));
-  if (problems.length) throw new Error(`the rendered objects are not valid:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length) throw new SandboxError(`the rendered objects are not valid:\n  - ${problems.join('\n  - ')}`);
   const dir = resolve(out);
   const files = renderPlan(plans);
   writeFiles(dir, files);

@@ -18,7 +18,8 @@ function localTarget(env: NodeJS.ProcessEnv): (args: RequestArgs) => RequestTarg
         `no local sandbox in ${settings.sandboxDir} and NATS_URL is not set; run install first (npx zx scripts/install.mjs c1 c2 c3) or set NATS_URL`,
       );
     }
-    if (!state.names.includes(args.from)) throw new RequestUsageError(`--from ${args.from} is not a cluster of this sandbox (${state.names.join(', ')})`);
+    if (!state.names.includes(args.from))
+      throw new RequestUsageError(`--from ${args.from} is not a cluster of this sandbox (${state.names.join(', ')})`);
     const topo = resolveTopology({ names: [], saved: state });
     const credentials = loadCredentials(settings.sandboxDir, env, false);
     const mysqlUrl = env.MYSQL_URL || privateMysqlUrl(settings.sandboxDir);

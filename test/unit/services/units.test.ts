@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { plannedProcesses } from '../../../cluster/local/service-processes.js';
+import { serviceProcesses } from '../../../cluster/local/service-processes.js';
 import { readServicesSettings } from '../../../core/settings.js';
 import { buildTopology } from '../../../nats/topology.js';
 import { ERROR_CODES, handle, OPERATIONS, operationByService } from '../../../services/math/operations.js';
@@ -126,14 +126,14 @@ describe('recorder', () => {
 describe('local service processes', () => {
   it('plans every operation per region, the configured instances, and a recorder per region when MySQL is known', () => {
     const topo = buildTopology(['c1', 'c2']);
-    const p = plannedProcesses(topo, { instances: 2, recorder: true });
+    const p = serviceProcesses(topo, { instances: 2, recorder: true });
     assert.equal(p.length, 2 * (4 * 2 + 1));
     assert.ok(p.some((x) => x.name === 'c2-divider-1' && x.region === 'c2'));
     assert.deepEqual(
       p.filter((x) => x.role === 'recorder').map((x) => x.name),
       ['c1-recorder-0', 'c2-recorder-0'],
     );
-    assert.equal(plannedProcesses(topo, { instances: 1, recorder: false }).filter((x) => x.role === 'recorder').length, 0);
+    assert.equal(serviceProcesses(topo, { instances: 1, recorder: false }).filter((x) => x.role === 'recorder').length, 0);
   });
 
   it('reads its settings with defaults and checks them', () => {

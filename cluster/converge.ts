@@ -1,0 +1,54 @@
+// Wait until the live supercluster matches its topology, for every provider: observe, verify,
+// take meta peers of removed servers out of the JetStream group, and name what did not converge.
+import { SandboxError } from '../core/errors.js';
+import { formatDuration } from '../core/log.js';
+import { poll } from '../core/poll.js';
+import { expectedTopology } from '../nats/expected.js';
+import type { Topology } from '../nats/topology.js';
+import { type LiveServer, type Verdict, verify } from '../nats/verify.js';
+
+export interface ConvergeOptions {
+  topology: Topology;
+  observe: () => Promise<LiveServer[]>;
+  timeoutMs: number;
+  intervalMs: number;
+  /** Where to look when it does not converge. */
+  fix: string;
+  /** Called with each verdict that is not ok yet. */
+  onProgress?: (verdict: Verdict, elapsedMs: number) => void;
+  /** Removes stale meta peers (servers gone for good); returns the names removed. */
+  removeStalePeers?: (verdict: Verdict) => Promise<string[]>;
+}
+
+export interface Converged {
+  verdict: Verdict;
+  live: LiveServer[];
+  elapsedMs: number;
+}
+
+export async function waitConverged(opts: ConvergeOptions): Promise<Converged> {
+  const expected = expectedTopology(opts.topology);
+  let last: { verdict: Verdict; live: LiveServer[] } | undefined;
+  const started = performance.now();
+  const result = await poll({
+    timeoutMs: opts.timeoutMs,
+    intervalMs: opts.intervalMs,
+    attempt: async () => {
+      const live = await opts.observe();
+      const verdict = verify(expected, live);
+      last = { verdict, live };
+      if (verdict.ok) return last;
+      opts.onProgress?.(verdict, performance.now() - started);
+      if (verdict.stalePeers.length && opts.removeStalePeers) await opts.removeStalePeers(verdict);
+      return undefined;
+    },
+  });
+  if (result.value) return { ...result.value, elapsedMs: result.elapsedMs };
+  const why = last
+    ? last.verdict.problems
+        .slice(0, 12)
+        .map((p) => `  - ${p}`)
+        .join('\n')
+    : `  - no server answered (${result.lastError ?? 'no connection'})`;
+  throw new SandboxError(`the supercluster did not converge within ${formatDuration(opts.timeoutMs)}:\n${why}\nfix: ${opts.fix}`);
+}

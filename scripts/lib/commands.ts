@@ -1,0 +1,83 @@
+// The command table: every script's name, summary and flags (its help), in one place.
+import { STAGES, type StageId } from '../../cluster/provider.js';
+import type { CommandSpec } from './args.js';
+
+const STAGE_SUMMARIES: Record<StageId, string> = {
+  '01-clusters': 'Stage 01: create the clusters (k3d), check the contexts (kube), or plan ports and check tools (local).',
+  '02-certs': 'Stage 02: cert-manager, trust-manager and the NATS PKI.',
+  '03-linkerd': 'Stage 03: linkerd PKI, control plane, multicluster and links.',
+  '04-observability': 'Stage 04: kube-prometheus-stack, linkerd-viz and NATS monitors.',
+  '05-ingress': 'Stage 05: haproxy ingress with TCP 4222 and 7222.',
+  '06-supercluster': 'Stage 06: the NATS servers of every cluster, joined into one supercluster, and a check that it converged.',
+  '07-jetstream': 'Stage 07: streams, consumers and KV buckets from one spec.',
+  '08-services': 'Stage 08: MySQL, math services, recorder and requester.',
+};
+
+export const COMMANDS: Record<string, CommandSpec> = {
+  install: {
+    name: 'install',
+    summary: 'Run every stage in order (01-clusters .. 08-services) for the given cluster names.',
+    namesRequired: true,
+  },
+  status: {
+    name: 'status',
+    summary:
+      'Ask the live supercluster for its servers, clusters, gateways and JetStream, and compare with the expected topology. Exits 1 when they differ.',
+    namesRequired: false,
+    flags: {
+      json: { type: 'boolean', description: 'print { servers, clusters, ok, problems } as JSON' },
+      server: {
+        type: 'string',
+        placeholder: 'nats://host:port',
+        description: "ask this server instead of the provider's own (system account credentials from the sandbox or .env)",
+      },
+    },
+  },
+  contexts: {
+    name: 'contexts',
+    summary: 'Print the `nats context add` commands for the system and admin users of every cluster (mTLS); --write creates the contexts.',
+    namesRequired: true,
+    flags: {
+      write: { type: 'boolean', description: 'write the contexts into the NATS CLI configuration instead of printing commands' },
+      server: {
+        type: 'string',
+        placeholder: 'nats://host:4222',
+        description: "the address to use (required for k3d/kube: a cluster's ingress; local: each region's servers)",
+      },
+    },
+  },
+  render: {
+    name: 'render',
+    summary:
+      'Write what the k3d/kube stages would apply: DIR/releases.json, the helm values and every manifest under DIR/<cluster>/manifests.',
+    namesRequired: true,
+    flags: { out: { type: 'string', placeholder: 'DIR', description: 'folder to write to (created if missing)' } },
+  },
+  region: {
+    name: 'region',
+    summary:
+      'Lose a region and bring it back: --down stops every process (local) or the k3d cluster of the named clusters, --up starts them again and lets the supercluster heal.',
+    namesRequired: true,
+    flags: {
+      down: { type: 'boolean', description: 'take the named clusters down' },
+      up: { type: 'boolean', description: 'bring them back (local: reconciles the whole sandbox)' },
+    },
+  },
+  delete: {
+    name: 'delete',
+    summary: 'Remove everything the stages made for the given cluster names (all of the sandbox when no names are given).',
+    namesRequired: false,
+  },
+  ...Object.fromEntries(STAGES.map((s) => [s.id, { name: s.id, summary: STAGE_SUMMARIES[s.id], namesRequired: true }])),
+  'k3d-start': {
+    name: 'k3d-start',
+    summary:
+      "Start stopped k3d sandbox clusters one after another and clear the pods k3d does not bring back (all of the sandbox's clusters when no names are given).",
+    namesRequired: false,
+  },
+  'k3d-stop': {
+    name: 'k3d-stop',
+    summary: "Stop k3d sandbox clusters (all of the sandbox's clusters when no names are given); k3d-start brings them back.",
+    namesRequired: false,
+  },
+};
