@@ -22,6 +22,12 @@ import { readState } from './state.js';
 import { superclusterStage } from './supercluster.js';
 import { checkTools } from './tools.js';
 
+/** The run narrowed to the named clusters (all when none are named): region and delete act on part of a sandbox. */
+function selected(k: KubeRun, names: string[]): KubeRun {
+  if (!names.length) return k;
+  return { ...k, names: k.names.filter((n) => names.includes(n)), targets: k.targets.filter((t) => names.includes(t.name)) };
+}
+
 function kubernetesProvider(provider: KubeProvider): Provider {
   const stage =
     (fn: (k: KubeRun) => Promise<void>): StageFn =>
@@ -57,7 +63,7 @@ function kubernetesProvider(provider: KubeProvider): Provider {
         );
       checkTools(provider, inv.settings.env, inv.dryRun, action === 'up' ? ['docker', 'k3d', 'kubectl'] : ['docker', 'k3d']);
       // The run's own names, contexts and replicas: nothing is turned back into arguments.
-      const k = kubeRun(inv, provider);
+      const k = selected(kubeRun(inv, provider), inv.args.names);
       await (action === 'down' ? stopClusters(k) : startClusters(k));
     },
     async observe(inv: Invocation) {
@@ -67,7 +73,7 @@ function kubernetesProvider(provider: KubeProvider): Provider {
     },
     async delete(inv: Invocation) {
       checkTools(provider, inv.settings.env, inv.dryRun);
-      const k = kubeRun(inv, provider);
+      const k = selected(kubeRun(inv, provider), inv.args.names);
       await (provider === 'k3d' ? deleteK3dClusters(k) : deleteKubeReleases(k));
     },
   };

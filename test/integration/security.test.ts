@@ -81,6 +81,19 @@ describe('security of the local supercluster', () => {
       assert.equal(JSON.parse(r.stdout).servers.length, 8);
     });
 
+    it('status --server keeps the replicas saved at install, with or without names', async () => {
+      for (const args of [[...NAMES], []]) {
+        const r = await runScript('status', [...args, '--server', url, '--json'], sandbox.env);
+        assert.equal(r.code, 0, r.stdout + r.stderr);
+        const s = JSON.parse(r.stdout);
+        assert.equal(s.ok, true, s.problems.join('\n'));
+        assert.equal(
+          s.clusters.reduce((n: number, c: { expectedNodes: number }) => n + c.expectedNodes, 0),
+          8,
+        );
+      }
+    });
+
     it('refuses TLS without a client certificate', async () => {
       await assert.rejects(connect({ servers: url, tls: { caFile: join(certDir('admin'), 'ca.crt') }, reconnect: false, timeout: 3000 }));
     });

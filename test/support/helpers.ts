@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pidFilesUnder } from '../../cluster/local/processes.js';
 
+// A developer's .env must not change what the tests see (npm test sets this too).
+process.env.ENV_FILE ??= '';
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const ZX = join(ROOT, 'node_modules', '.bin', 'zx');
 

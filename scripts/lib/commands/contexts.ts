@@ -27,7 +27,7 @@ export function writeContexts(provider: Provider, inv: Invocation, write: boolea
   if (!existsSync(pkiPaths(sandboxDir).caCert)) {
     throw new UsageError(`no sandbox PKI in ${sandboxDir}; run stage 02 first: npx zx scripts/02-certs.mjs ${inv.names.join(' ')}`);
   }
-  const contexts = sandboxContexts(inv.names, urlOf, (id) => pkiPaths(sandboxDir).client(id));
+  const contexts = sandboxContexts(inv.args.names.length ? inv.args.names : inv.names, urlOf, (id) => pkiPaths(sandboxDir).client(id));
   for (const c of contexts) {
     if (!write) {
       log.info(commandLine(contextAddCommand(c)));
