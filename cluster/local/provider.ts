@@ -4,17 +4,21 @@ import { SandboxError, UsageError } from '../../core/errors.js';
 import { formatDuration, log, step } from '../../core/log.js';
 import { ensureLocalPki, pkiPaths } from '../../core/pki.js';
 import { loadCredentials } from '../../core/secrets.js';
+import { readServicesSettings } from '../../core/settings.js';
 import { jetstreamSpec } from '../../nats/jetstream/spec.js';
 import { removeMetaPeers } from '../../nats/live/observe.js';
 import { observation } from '../../nats/observation.js';
 import { verdictLine } from '../../nats/report.js';
+import { parseMysqlUrl } from '../../services/recorder/mysql-url.js';
 import { waitConverged } from '../converge.js';
 import type { Invocation, Provider } from '../provider.js';
 import { jetstreamStage } from './jetstream.js';
+import { checkPrivateMysqlPort, findMysqlServer } from './mysql.js';
 import { findNatsServer } from './nats-server-bin.js';
 import { allPorts } from './ports.js';
 import { ourPid, pidFilesUnder, processesUnder, stopProcess } from './processes.js';
 import { applyProcesses, planProcesses, processesOnDisk, runningPid, summary } from './reconciler.js';
+import { recordingSection } from './recording.js';
 import { regionLocal, regionServers, regionServices, stopRegions } from './region.js';
 import { serviceDir } from './service-processes.js';
 import { servicesSection, servicesStage } from './services.js';
@@ -101,6 +105,14 @@ async function superclusterStage(inv: Invocation): Promise<void> {
   log.info(`converged in ${formatDuration(elapsedMs)}: ${verdictLine(verdict, live)}`);
 }
 
+/** What install checks before its first stage: the port plan, MYSQL_URL, the private MySQL's port. */
+async function preflightLocal(inv: Invocation): Promise<void> {
+  const { state } = resolveLocal(inv);
+  const s = readServicesSettings(inv.settings.env, state.portBase);
+  if (s.mysqlUrl) parseMysqlUrl(s.mysqlUrl);
+  else if (findMysqlServer(inv.settings.env)) await checkPrivateMysqlPort(inv.settings.sandboxDir, s.mysqlPort);
+}
+
 /** The state stage 06 saved: later stages act on running servers. */
 function requireRunning(inv: Invocation) {
   if (!readLocalState(inv.settings.sandboxDir)) {
@@ -142,7 +154,11 @@ async function observeSandbox(inv: Invocation) {
   if (!readLocalState(inv.settings.sandboxDir)) {
     // Nothing runs: every server is missing, and the report says why.
     const problem = `no local sandbox in ${inv.settings.sandboxDir}; install one first, e.g. npx zx scripts/install.mjs ${inv.names.join(' ') || 'c1 c2 c3'}`;
-    return observation({ topology: inv.topology(), live: [], sections: [{ name: 'sandbox', problems: [problem], json: {}, text: [] }] });
+    return observation({
+      topology: inv.topology(),
+      live: [],
+      sections: [{ name: 'sandbox', problems: [{ text: problem }], json: {}, text: [] }],
+    });
   }
   const { topo, state } = resolveLocal(inv);
   const credentials = loadCredentials(inv.settings.sandboxDir, inv.settings.env, false);
@@ -153,11 +169,12 @@ async function observeSandbox(inv: Invocation) {
     }),
     servicesSection(inv.settings.sandboxDir, topo, state, credentials),
   ]);
+  const recording = await recordingSection(inv.settings.sandboxDir, inv.settings.env, topo, state, credentials);
   return observation({
     topology: topo,
     live,
     services: services.found.map((f) => ({ region: f.region, name: f.name, instance: f.instance })),
-    sections: [services.section],
+    sections: [services.section, ...(recording ? [recording] : [])],
   });
 }
 
@@ -254,6 +271,7 @@ export const localProvider: Provider = {
     '05-ingress': "no ingress locally: regional servers advertise their gw servers' gateway addresses, as the haproxy ingress would",
   },
   saved: (settings) => readLocalState(settings.sandboxDir),
+  preflight: preflightLocal,
   observe: observeSandbox,
   clientUrl(inv) {
     const { topo, state } = requireSandbox(inv);

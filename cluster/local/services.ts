@@ -12,8 +12,9 @@ import type { ObservationSection } from '../../nats/observation.js';
 import { renderTable } from '../../nats/report.js';
 import type { Credentials } from '../../nats/server-config.js';
 import type { Topology } from '../../nats/topology.js';
+import { parseMysqlUrl } from '../../services/recorder/mysql-url.js';
 import type { Invocation } from '../provider.js';
-import { ensurePrivateMysql, findMysqlServer, mysqlPaths } from './mysql.js';
+import { ensurePrivateMysql, findMysqlServer, mysqlPaths, mysqlProblem } from './mysql.js';
 import { logTail } from './processes.js';
 import { applyProcesses, planProcesses, processesOnDisk, processPaths, summary } from './reconciler.js';
 import { desiredServices, type ServiceContext, serviceProcesses } from './service-processes.js';
@@ -23,6 +24,13 @@ import { localClientEnv } from './supercluster.js';
 /** MYSQL_URL, else a private server under the sandbox, else undefined (recorder skipped, said why). */
 async function resolveMysql(inv: Invocation, s: ServicesSettings): Promise<string | undefined> {
   if (s.mysqlUrl) {
+    parseMysqlUrl(s.mysqlUrl);
+    // Before any recorder is stopped: a wrong password or host fails here, and nothing changes.
+    const why = inv.dryRun ? undefined : await mysqlProblem(s.mysqlUrl);
+    if (why)
+      throw new SandboxError(
+        `MYSQL_URL: ${why}\nfix: correct MYSQL_URL; nothing was changed, the running recorders keep writing where they did`,
+      );
     log.info('  recorder database: MYSQL_URL');
     return s.mysqlUrl;
   }
@@ -158,10 +166,11 @@ export async function servicesSection(
     found,
     section: {
       name: 'services',
-      problems: missing.map(
-        (n) =>
-          `service process ${n} does not answer the services discovery (log: ${processPaths(group, n).log}; run stage 08 to restart it)`,
-      ),
+      problems: missing.map((n) => ({
+        text: `service process ${n} does not answer the services discovery (log: ${processPaths(group, n).log}; run stage 08 to restart it)`,
+        // processes are named <region>-<role>-<i>
+        region: topo.names.find((r) => n.startsWith(`${r}-`)),
+      })),
       json: { services: regions },
       text: [
         ...(found.length ? [`\n${servicesTable(found)}`] : []),

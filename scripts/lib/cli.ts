@@ -23,7 +23,8 @@ async function dispatch(command: string, argv: string[]): Promise<number> {
   }
   loadEnvFile();
   const settings = readSettings();
-  setQuiet(args.flags.json === true);
+  // Machine-readable output keeps stdout to itself: --json, and contexts' commands (for `| sh`).
+  setQuiet(args.flags.json === true || command === 'contexts');
   if (command === 'render') return (await import('./commands/render.js')).renderCommand(args, settings);
   if (command === 'k3d-start' || command === 'k3d-stop') {
     return (await import('./commands/k3d-lifecycle.js')).lifecycle(command === 'k3d-start' ? 'start' : 'stop', args, settings);

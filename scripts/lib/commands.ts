@@ -25,7 +25,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'Ask the live supercluster for its servers, clusters, gateways and JetStream, and compare with the expected topology. Exits 1 when they differ.',
     namesRequired: false,
     flags: {
-      json: { type: 'boolean', description: 'print { servers, clusters, ok, problems } as JSON' },
+      json: { type: 'boolean', description: 'print { servers, clusters, ok, problems, causes } as JSON' },
+      verbose: { type: 'boolean', description: 'list under each problem what follows from it (e.g. every route to a region that is down)' },
       server: {
         type: 'string',
         placeholder: 'nats://host:port',

@@ -64,8 +64,15 @@ export function makeSandbox(portBase: number, extraEnv: NodeJS.ProcessEnv = {}):
   };
 }
 
-/** Last resort after a failed test: SIGKILL every process whose pid file is under `dir`. */
+/** Last resort after a failed test: SIGKILL every process of `dir` (pid files, command lines). */
 export function killAllUnder(dir: string): void {
+  for (const pid of processesMentioning(`${dir}/`)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
   for (const f of pidFilesUnder(dir)) {
     const pid = Number(readFileSync(f, 'utf8').trim());
     try {
