@@ -121,7 +121,7 @@ export interface Detection {
 }
 
 /** k3d when a Docker engine answers and k3d is installed, otherwise local. */
-export async function detectProvider(): Promise<Detection> {
+async function detectProvider(): Promise<Detection> {
   const [engine, k3d] = await Promise.all([
     answers('docker', ['info', '--format', '{{.ServerVersion}}'], 5000),
     answers('k3d', ['version'], 5000),

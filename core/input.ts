@@ -48,7 +48,7 @@ export function validateNames(names: string[]): void {
 }
 
 /** Servers per role per cluster: a sandbox on one machine, not a fleet. */
-export const MAX_REPLICAS = 15;
+const MAX_REPLICAS = 15;
 
 export function parseReplicas(value: string): Partial<Record<Role, number>> {
   const out: Partial<Record<Role, number>> = {};

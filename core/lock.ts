@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SandboxError } from './errors.js';
 
-export const LOCK_FILE = 'lock';
+const LOCK_FILE = 'lock';
 
 interface LockInfo {
   pid: number;

@@ -65,7 +65,7 @@ export function loadEnvFile(env: Env = process.env): void {
   loadDotenv({ path: isAbsolute(file) ? file : resolve(PROJECT_ROOT, file), quiet: true } as never);
 }
 
-export const ENV_REPLICAS: Record<Role, string> = { seed: 'SEED_REPLICAS', js: 'JS_REPLICAS', gw: 'GW_REPLICAS', xr: 'XR_REPLICAS' };
+const ENV_REPLICAS: Record<Role, string> = { seed: 'SEED_REPLICAS', js: 'JS_REPLICAS', gw: 'GW_REPLICAS', xr: 'XR_REPLICAS' };
 
 const MIB = 1024 ** 2;
 

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Identity } from './accounts.js';
 
-export const CONTEXT_IDENTITIES: readonly Identity[] = ['sys', 'admin'];
+const CONTEXT_IDENTITIES: readonly Identity[] = ['sys', 'admin'];
 
 export interface NatsContext {
   name: string;

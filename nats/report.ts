@@ -26,7 +26,7 @@ export function renderTable(title: string, headers: string[], rows: string[][], 
   return out.join('\n');
 }
 
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`;
   if (n >= 1024 ** 2) return `${Math.round(n / 1024 ** 2)} MiB`;
   if (n >= 1024) return `${Math.round(n / 1024)} KiB`;

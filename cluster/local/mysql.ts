@@ -93,7 +93,7 @@ function readCredentials(file: string): StoredCredentials | undefined {
 }
 
 /** The port the private server uses: the one it was made with, else `fallback` (LOCAL_MYSQL_PORT). */
-export function privateMysqlPort(sandboxDir: string, fallback: number): number {
+function privateMysqlPort(sandboxDir: string, fallback: number): number {
   return readCredentials(mysqlPaths(sandboxDir).credentials)?.port ?? fallback;
 }
 

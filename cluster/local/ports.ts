@@ -3,7 +3,7 @@
 import { UsageError } from '../../core/errors.js';
 import type { ListenPorts } from '../../nats/addressing.js';
 
-export const PORTS_PER_SERVER = 4;
+const PORTS_PER_SERVER = 4;
 
 export type PortMap = Record<string, ListenPorts>;
 

@@ -52,7 +52,7 @@ export interface ServiceContext {
 }
 
 /** The environment of one process: its region's servers, its user, and nothing of ours it does not need. */
-export function serviceEnv(c: ServiceContext, p: ServiceProcess): Record<string, string> {
+function serviceEnv(c: ServiceContext, p: ServiceProcess): Record<string, string> {
   const client = localClientEnv(c.topo, c.state, c.credentials, identityOf(p.role), p.region);
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',

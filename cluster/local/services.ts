@@ -81,12 +81,7 @@ export async function servicesStage(inv: Invocation, topo: Topology, state: Loca
 }
 
 /** Discover the services through one region's servers as the admin user. */
-export async function discoverLocal(
-  topo: Topology,
-  state: LocalState,
-  credentials: Credentials,
-  maxWaitMs = 1500,
-): Promise<FoundService[]> {
+async function discoverLocal(topo: Topology, state: LocalState, credentials: Credentials, maxWaitMs = 1500): Promise<FoundService[]> {
   const env = localClientEnv(topo, state, credentials, 'admin', topo.names[0]!);
   const nc = await connect({ ...connectionFromEnv({ ...env }, 'sandbox-discovery'), timeout: 5000 });
   try {
@@ -130,7 +125,7 @@ async function waitDiscovered(
   );
 }
 
-export function servicesLine(found: FoundService[]): string {
+function servicesLine(found: FoundService[]): string {
   const regions = byRegion(found);
   return `services found: ${
     Object.entries(regions)
@@ -139,7 +134,7 @@ export function servicesLine(found: FoundService[]): string {
   }`;
 }
 
-export function servicesTable(found: FoundService[]): string {
+function servicesTable(found: FoundService[]): string {
   const rows = found.map((f) => [
     f.region,
     f.name,

@@ -22,7 +22,7 @@ export interface FlagSpec {
   placeholder?: string;
 }
 
-export const COMMON_FLAGS: Record<string, FlagSpec> = {
+const COMMON_FLAGS: Record<string, FlagSpec> = {
   provider: {
     type: 'string',
     placeholder: 'auto|local|k3d|kube',
