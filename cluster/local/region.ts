@@ -43,7 +43,7 @@ export async function regionLocal(inv: Invocation, action: RegionAction, reconci
   if (!state) throw new UsageError(`no local sandbox in ${inv.settings.sandboxDir}; run install first`);
   const regions = inv.args.names;
   const unknown = regions.filter((n) => !state.names.includes(n));
-  if (unknown.length) throw new UsageError(`not clusters of this sandbox: ${unknown.join(', ')} (it has ${state.names.join(', ')})`);
+  if (unknown.length) throw new UsageError(`not a cluster of this sandbox: ${unknown.join(', ')} (it has ${state.names.join(', ')})`);
   if (action === 'up') {
     await reconcile(withNames(inv, state.names));
     return;
