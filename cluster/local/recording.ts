@@ -1,13 +1,14 @@
 // Is the recording path working? The recorder processes stage 08 started, the database they write
 // to (reachable as the recorder logs in, rows, last write), and the answers still waiting in the
 // durable consumer. A failure here is named in status, with the command that fixes it.
+import { existsSync } from 'node:fs';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { ANSWERS_CONSUMER, ANSWERS_STREAM } from '../../nats/accounts.js';
 import type { ObservationSection } from '../../nats/observation.js';
 import type { Credentials } from '../../nats/server-config.js';
 import type { Topology } from '../../nats/topology.js';
 import { connectAdmin } from './jetstream.js';
-import { mysqlProblem, privateMysqlPid, privateMysqlUrl, type RecordedRows, recordedRows } from './mysql.js';
+import { mysqlPaths, mysqlProblem, privateMysqlPid, privateMysqlUrl, type RecordedRows, recordedRows } from './mysql.js';
 import { processesOnDisk } from './reconciler.js';
 import { type LocalState, serviceGroup } from './state.js';
 
@@ -38,8 +39,9 @@ export async function recordingSection(
   state: LocalState,
   credentials: Credentials,
 ): Promise<ObservationSection | undefined> {
-  const recorders = processesOnDisk(serviceGroup(sandboxDir)).filter((n) => /-recorder-\d+$/.test(n));
-  if (!recorders.length) return undefined;
+  // Stage 08 runs recorders when it has a database: MYSQL_URL, or the private one it made.
+  const services = processesOnDisk(serviceGroup(sandboxDir));
+  if (!services.length || !(env.MYSQL_URL || existsSync(mysqlPaths(sandboxDir).credentials))) return undefined;
   const names = topo.names.join(' ');
   const fix = `npx zx scripts/08-services.mjs ${names}`;
   const problems: string[] = [];
@@ -66,7 +68,7 @@ export async function recordingSection(
   return {
     name: 'recording',
     problems: problems.map((text) => ({ text })),
-    json: { recording: { recorders, mysql: rows ? { reachable: true, ...rows } : { reachable: false }, consumer } },
-    text: [`recording: ${recorders.length} recorder(s); ${dbText}; ${consumerText}`],
+    json: { recording: { mysql: rows ? { reachable: true, ...rows } : { reachable: false }, consumer } },
+    text: [`recording: ${dbText}; ${consumerText}`],
   };
 }
