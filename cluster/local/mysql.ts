@@ -5,11 +5,11 @@ import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createConnection } from 'mysql2/promise';
 import type { Runner } from '../../core/command.js';
 import { SandboxError } from '../../core/errors.js';
 import { addSecret } from '../../core/log.js';
+import { poll } from '../../core/poll.js';
 import { generatePassword } from '../../core/secrets.js';
 import { DEFAULT_DATABASE, mysqlUrl, parseMysqlUrl } from '../../services/recorder/mysql-url.js';
 import { TABLE } from '../../services/recorder/rows.js';
@@ -122,22 +122,23 @@ export function privateMysqlUrl(sandboxDir: string): string | undefined {
 }
 
 async function waitSocket(socketPath: string, password: string | undefined, timeoutMs: number, logFile: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
-      const c = await createConnection({ socketPath, user: 'root', ...(password ? { password } : {}), connectTimeout: 2000 });
-      await c.end();
-      return;
-    } catch (e) {
-      last = (e as Error).message;
-      // A root password set earlier: the server is up, the caller retries with it.
-      if ((e as { code?: string }).code === 'ER_ACCESS_DENIED_ERROR') return;
-      await sleep(250);
-    }
-  }
+  const result = await poll({
+    timeoutMs,
+    intervalMs: 250,
+    attempt: async () => {
+      try {
+        const c = await createConnection({ socketPath, user: 'root', ...(password ? { password } : {}), connectTimeout: 2000 });
+        await c.end();
+      } catch (e) {
+        // A root password set earlier: the server is up, the caller retries with it.
+        if ((e as { code?: string }).code !== 'ER_ACCESS_DENIED_ERROR') throw e;
+      }
+      return true;
+    },
+  });
+  if (result.value) return;
   throw new SandboxError(
-    `the private MySQL server did not accept connections within ${Math.round(timeoutMs / 1000)}s (${last})\n${logTail(logFile, 8)}\nfix: look at ${logFile}`,
+    `the private MySQL server did not accept connections within ${Math.round(timeoutMs / 1000)}s (${result.lastError ?? 'no answer'})\n${logTail(logFile, 8)}\nfix: look at ${logFile}`,
   );
 }
 
