@@ -7,53 +7,12 @@ import { expectedTopology } from '../../../nats/expected.js';
 import { observation } from '../../../nats/observation.js';
 import { headline } from '../../../nats/report.js';
 import { buildTopology } from '../../../nats/topology.js';
-import { type LiveServer, verify } from '../../../nats/verify.js';
+import { verify } from '../../../nats/verify.js';
+import { healthyLive } from '../../support/live.js';
 
 const topo = buildTopology(['c1', 'c2', 'c3'], { replicas: { seed: 1, js: 1, gw: 1, xr: 1 } });
 
-/** A healthy system, as the servers of `up` see it: routes and gateways only among themselves. */
-function liveOf(up: (dc: string) => boolean): LiveServer[] {
-  const alive = topo.servers.filter((s) => up(s.datacenter));
-  const clusters = topo.clusters.filter((c) => c.kind === 'stretched' || up(c.name)).map((c) => c.name);
-  const live = alive.map(
-    (s): LiveServer => ({
-      name: s.name,
-      id: `ID-${s.name}`,
-      cluster: s.cluster,
-      version: '2.9.10',
-      jetstream: s.jetstream,
-      tags: s.tags,
-      connections: 0,
-      routes: 0,
-      routePeers: alive.filter((p) => p.cluster === s.cluster && p.name !== s.name).map((p) => p.name),
-      outboundGateways: clusters.filter((c) => c !== s.cluster),
-      inboundGateways: {},
-      memBytes: 0,
-      uptime: '1m',
-      ...(s.jetstream
-        ? {
-            metaLeader: 'c1-js-nats-0',
-            ...(s.name === 'c1-js-nats-0'
-              ? {
-                  metaClusterSize: 6,
-                  metaPeers: topo.servers
-                    .filter((p) => p.jetstream && p.name !== s.name)
-                    .map((p) => ({ name: p.name, current: up(p.datacenter), offline: !up(p.datacenter), peer: `P-${p.name}` })),
-                }
-              : {}),
-          }
-        : {}),
-    }),
-  );
-  // every server dials one gateway server of each other cluster
-  for (const from of live) {
-    for (const target of from.outboundGateways) {
-      const gw = live.find((x) => x.cluster === target && (target === 'xr-js' || x.name.includes('-gw-')))!;
-      gw.inboundGateways[from.cluster] = (gw.inboundGateways[from.cluster] ?? 0) + 1;
-    }
-  }
-  return live;
-}
+const liveOf = (up: (dc: string) => boolean) => healthyLive(topo, up);
 
 describe('diagnose', () => {
   it('says a region is down in one line, and keeps what follows from it as details', () => {
