@@ -116,20 +116,31 @@ export function pictureGraph(v: TopologyView): PictureGraph {
     };
   });
 
-  const root: ElkNode = {
-    id: 'root',
+  // The regions in a row, joined by the stretched cluster's routes (edges across the hierarchy).
+  const supercluster: ElkNode = {
+    id: 'supercluster',
     layoutOptions: {
       'elk.algorithm': 'layered',
       'elk.direction': 'RIGHT',
       'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
       'elk.spacing.nodeNode': '18',
       'elk.layered.spacing.nodeNodeBetweenLayers': '50',
-      'elk.padding': '[top=10,left=10,bottom=10,right=10]',
-      'elk.separateConnectedComponents': 'true',
-      'elk.spacing.componentComponent': '24',
+      'elk.padding': '[top=0,left=0,bottom=0,right=0]',
     },
-    children: [...regions, mesh, ...panels],
+    children: regions,
     edges: rootEdges,
+  };
+  // Then the mesh and the panels, packed in this order (box layout keeps the order of priorities).
+  const parts = [supercluster, mesh, ...panels];
+  const root: ElkNode = {
+    id: 'root',
+    layoutOptions: {
+      'elk.algorithm': 'box',
+      'elk.aspectRatio': '1.6',
+      'elk.spacing.nodeNode': '24',
+      'elk.padding': '[top=10,left=10,bottom=10,right=10]',
+    },
+    children: parts.map((p, i) => ({ ...p, layoutOptions: { ...p.layoutOptions, 'elk.priority': String(parts.length - i) } })),
   };
   return { root, shapes, edges };
 }

@@ -50,13 +50,13 @@ export function jetstreamPanel(v: TopologyView): Panel {
 }
 
 export function servicesPanel(v: TopologyView): Panel {
-  const lines = v.regions.map((r) => {
+  const lines = v.regions.flatMap((r) => {
     const s = r.services;
-    if (!s.instances) return line(`${r.name}: no service answers`, r.health === 'down' ? 'bad' : 'muted');
-    return line(
-      `${r.name}: ${s.instances} instance(s) (${s.names.join(', ')}) · ${s.requests} requests · ${s.errors} errors`,
-      s.errors ? 'warn' : 'normal',
-    );
+    if (!s.instances) return [line(`${r.name}: no service answers`, r.health === 'down' ? 'bad' : 'muted')];
+    return [
+      line(`${r.name}: ${s.instances} instance(s) · ${s.requests} requests · ${s.errors} errors`, s.errors ? 'warn' : 'normal'),
+      line(`    ${s.names.join(', ')}`, 'muted'),
+    ];
   });
   return { id: 'services', title: 'services per region', lines };
 }

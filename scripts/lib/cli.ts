@@ -76,6 +76,8 @@ async function act(command: string, provider: Provider, inv: Invocation): Promis
       return 0;
     case 'status':
       return status(provider, inv);
+    case 'ui':
+      return (await import('./commands/ui.js')).uiCommand(provider, inv);
     case 'contexts':
       writeContexts(provider, inv, args.flags.write === true, args.flags.server as string | undefined);
       return 0;

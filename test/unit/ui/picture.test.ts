@@ -9,7 +9,8 @@ import { smallObservation } from '../../support/observation-fixture.js';
 describe('picture', () => {
   it('gives ELK one box per region holding its cluster and its share of xr-js, the stretched routes and the gateway mesh', () => {
     const g = pictureGraph(viewModel(smallObservation()));
-    const regions = g.root.children!.filter((c) => c.id.startsWith('region:'));
+    const supercluster = g.root.children!.find((c) => c.id === 'supercluster')!;
+    const regions = supercluster.children!.filter((c) => c.id.startsWith('region:'));
     assert.deepEqual(
       regions.map((r) => r.children!.map((c) => c.id)),
       [
@@ -19,7 +20,7 @@ describe('picture', () => {
       ],
     );
     assert.deepEqual(
-      g.root.edges!.map((e) => [e.sources[0], e.targets[0]]),
+      supercluster.edges!.map((e) => [e.sources[0], e.targets[0]]),
       [
         ['share:c1', 'share:c2'],
         ['share:c2', 'share:c3'],
@@ -57,8 +58,10 @@ describe('picture', () => {
     assert.ok(js.includes('    c3-xr-js-nats-0: behind, lag 7'));
     assert.ok(js.includes('KV sandbox-config R3 [xr-js] · 3 values'));
     assert.deepEqual(servicesPanel(v).lines, [
-      { text: 'c1: 2 instance(s) (adder-c1, divider-c1) · 15 requests · 2 errors', tone: 'warn' },
-      { text: 'c2: 1 instance(s) (adder-c2) · 7 requests · 0 errors', tone: 'normal' },
+      { text: 'c1: 2 instance(s) · 15 requests · 2 errors', tone: 'warn' },
+      { text: '    adder-c1, divider-c1', tone: 'muted' },
+      { text: 'c2: 1 instance(s) · 7 requests · 0 errors', tone: 'normal' },
+      { text: '    adder-c2', tone: 'muted' },
       { text: 'c3: no service answers', tone: 'bad' },
     ]);
   });
