@@ -9,7 +9,8 @@ export interface Frame {
   svg: string;
 }
 
-export async function frameOf(o: Observation): Promise<Frame> {
+/** `header: false` for the page, which shows the verdict and problems as text above the picture. */
+export async function frameOf(o: Observation, opts: { header?: boolean } = {}): Promise<Frame> {
   const view = viewModel(o);
-  return { view, svg: renderSvg(await layoutPicture(view), view) };
+  return { view, svg: renderSvg(await layoutPicture(view), view, opts) };
 }

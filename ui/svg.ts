@@ -89,10 +89,14 @@ function drawEdge(edge: ElkExtendedEdge, info: NonNullable<ReturnType<PictureGra
   return `<g class="${stretched ? 'stretched-route' : 'gateway'}" data-link="${escapeXml(`${info.a}|${info.b}`)}" data-state="${info.state}"><title>${escapeXml(title)}</title>${paths.join('')}</g>`;
 }
 
-/** The SVG document of a laid-out picture, the verdict and problems above it. */
-export function renderSvg(graph: PictureGraph, v: TopologyView): string {
-  const verdict = verdictPanel(v);
-  const headerHeight = TITLE_HEIGHT + verdict.lines.length * LINE_HEIGHT + 14;
+/**
+ * The SVG document of a laid-out picture, with the verdict and problems above it unless the page
+ * shows them itself (`header: false`).
+ */
+export function renderSvg(graph: PictureGraph, v: TopologyView, opts: { header?: boolean } = {}): string {
+  const withHeader = opts.header ?? true;
+  const verdict = withHeader ? verdictPanel(v) : { id: 'verdict', title: '', lines: [] };
+  const headerHeight = withHeader ? TITLE_HEIGHT + verdict.lines.length * LINE_HEIGHT + 14 : 0;
   const absolute = new Map<string, { x: number; y: number }>();
   const parts: string[] = [];
   const edgeParts: string[] = [];
@@ -113,16 +117,17 @@ export function renderSvg(graph: PictureGraph, v: TopologyView): string {
   walk(graph.root, 0, headerHeight);
   const width = Math.max(graph.root.width ?? 0, ...verdict.lines.map((l) => l.text.length * CHAR_WIDTH + 30));
   const height = headerHeight + (graph.root.height ?? 0);
-  const header =
-    `<g class="verdict" data-ok="${v.ok}">` +
-    text(
-      10,
-      20,
-      `NATS supercluster · ${v.servers.up}/${v.servers.total} servers answer · ${v.at}`,
-      `font-weight="bold" fill="${COLORS.ink}"`,
-    ) +
-    panelLines(verdict, 0, 0) +
-    '</g>';
+  const header = !withHeader
+    ? ''
+    : `<g class="verdict" data-ok="${v.ok}">` +
+      text(
+        10,
+        20,
+        `NATS supercluster · ${v.servers.up}/${v.servers.total} servers answer · ${v.at}`,
+        `font-weight="bold" fill="${COLORS.ink}"`,
+      ) +
+      panelLines(verdict, 0, 0) +
+      '</g>';
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(width)}" height="${Math.ceil(height)}" viewBox="0 0 ${Math.ceil(width)} ${Math.ceil(height)}" ` +
     `font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="${FONT_SIZE}">` +

@@ -33,15 +33,14 @@ export async function uiCommand(provider: Provider, inv: Invocation): Promise<nu
       `no ${provider.name} sandbox in ${inv.settings.sandboxDir}: install one first, e.g. npx zx scripts/install.mjs ${inv.names.join(' ') || 'c1 c2 c3'}`,
     );
   }
-  const frame = async () => frameOf(await provider.observe(inv));
-
   if (snapshot !== undefined) {
-    const { view, svg } = await frame();
+    const { view, svg } = await frameOf(await provider.observe(inv));
     writeFileSync(snapshot, svg);
     log.info(`wrote ${snapshot}: ${view.verdict}`);
     return 0;
   }
 
+  const frame = async () => frameOf(await provider.observe(inv), { header: false });
   const feed = new LiveFeed(frame, INTERVAL_MS, (e) => log.warn(`could not observe the sandbox: ${e.message}`));
   const server = await startUiServer({ host, port, allowRemote, feed });
   log.info(`topology page on ${server.url} (read-only, updates every second; Ctrl-C stops it)`);

@@ -50,6 +50,13 @@ describe('picture', () => {
     assert.doesNotMatch(svg, /NaN|undefined/);
   });
 
+  it('leaves the verdict out when the page shows it itself', async () => {
+    const v = viewModel(smallObservation());
+    const svg = renderSvg(await layoutPicture(v), v, { header: false });
+    assert.doesNotMatch(svg, /class="verdict"/);
+    assert.match(svg, /data-server="c1-nats-0"/);
+  });
+
   it('writes panels as lines with a tone', () => {
     const v = viewModel(smallObservation(['c1', 'c2', 'c3'], ['c3']));
     assert.deepEqual(verdictPanel(v).lines[0], { text: v.verdict, tone: 'bad' });
