@@ -130,7 +130,8 @@ export function renderSvg(graph: PictureGraph, v: TopologyView, opts: { header?:
       '</g>';
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(width)}" height="${Math.ceil(height)}" viewBox="0 0 ${Math.ceil(width)} ${Math.ceil(height)}" ` +
-    `font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="${FONT_SIZE}">` +
+    `font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="${FONT_SIZE}" role="img">` +
+    `<title>${escapeXml(`NATS supercluster, ${v.servers.up}/${v.servers.total} servers answer: ${v.verdict}`)}</title>` +
     `<rect width="100%" height="100%" fill="#ffffff"/>${header}${parts.join('')}${edgeParts.join('')}</svg>\n`
   );
 }
