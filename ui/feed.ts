@@ -1,14 +1,22 @@
-// The live feed behind the event stream: observe, draw, send to every open page, again after a
-// pause; only while a page listens, so an idle server asks the supercluster nothing.
+// The live feed behind the event stream: observe, draw, send to every open page. A new frame is
+// started every interval even while earlier ones are still waiting for servers that do not
+// answer, so a change shows within one interval plus one observation; a frame that finishes after
+// a newer one is dropped. It runs only while a page listens: an idle server asks nothing.
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export type Send = (json: string) => void;
+
+/** Frames in flight at once, at most: enough to overlap a slow observation, no pile-up. */
+const MAX_IN_FLIGHT = 3;
 
 export class LiveFeed {
   private readonly subscribers = new Set<Send>();
   private latest: string | undefined;
   private running = false;
   private closed = false;
+  private started = 0;
+  private sent = 0;
+  private inFlight = 0;
 
   /** `next` makes one frame (any JSON-able value); `onError` hears why one could not be made. */
   constructor(
@@ -34,16 +42,26 @@ export class LiveFeed {
     this.running = true;
     try {
       while (!this.closed && this.subscribers.size > 0) {
-        try {
-          this.latest = JSON.stringify(await this.next());
-          for (const send of this.subscribers) send(this.latest);
-        } catch (e) {
-          this.onError(e as Error);
-        }
+        if (this.inFlight < MAX_IN_FLIGHT) void this.frame(++this.started);
         await sleep(this.intervalMs);
       }
     } finally {
       this.running = false;
+    }
+  }
+
+  private async frame(seq: number): Promise<void> {
+    this.inFlight++;
+    try {
+      const json = JSON.stringify(await this.next());
+      if (seq < this.sent || this.closed) return;
+      this.sent = seq;
+      this.latest = json;
+      for (const send of this.subscribers) send(json);
+    } catch (e) {
+      this.onError(e as Error);
+    } finally {
+      this.inFlight--;
     }
   }
 }

@@ -151,7 +151,7 @@ function requireSandbox(inv: Invocation) {
   return resolveLocal(inv);
 }
 
-async function observeSandbox(inv: Invocation) {
+async function observeSandbox(inv: Invocation, opts: { waitMs?: number } = {}) {
   if (!readLocalState(inv.settings.sandboxDir)) {
     // Nothing runs: every server is missing, and the report says why.
     const problem = `no local sandbox in ${inv.settings.sandboxDir}; install one first, e.g. npx zx scripts/install.mjs ${inv.names.join(' ') || 'c1 c2 c3'}`;
@@ -164,7 +164,7 @@ async function observeSandbox(inv: Invocation) {
   const { topo, state } = resolveLocal(inv);
   const credentials = loadCredentials(inv.settings.sandboxDir, inv.settings.env, false);
   const [live, services, extras] = await Promise.all([
-    observeLocal(topo, state, credentials).catch((e: Error) => {
+    observeLocal(topo, state, credentials, opts.waitMs).catch((e: Error) => {
       log.warn(`no server answered: ${e.message}`);
       return [];
     }),

@@ -12,8 +12,10 @@ import { frameOf } from '../../../ui/picture.js';
 import { startUiServer } from '../../../ui/server.js';
 
 export const DEFAULT_UI_PORT = 8090;
-/** How often the page is redrawn while someone watches (the page must show a change within 2 s). */
-const INTERVAL_MS = 700;
+/** How often a frame is started while someone watches: a change shows within this plus one observation. */
+const INTERVAL_MS = 500;
+/** How long an observation waits for servers that do not answer (status waits longer). */
+const OBSERVE_WAIT_MS = 800;
 
 export async function uiCommand(provider: Provider, inv: Invocation): Promise<number> {
   const flags = inv.args.flags;
@@ -40,10 +42,10 @@ export async function uiCommand(provider: Provider, inv: Invocation): Promise<nu
     return 0;
   }
 
-  const frame = async () => frameOf(await provider.observe(inv), { header: false });
+  const frame = async () => frameOf(await provider.observe(inv, { waitMs: OBSERVE_WAIT_MS }), { header: false });
   const feed = new LiveFeed(frame, INTERVAL_MS, (e) => log.warn(`could not observe the sandbox: ${e.message}`));
   const server = await startUiServer({ host, port, allowRemote, feed });
-  log.info(`topology page on ${server.url} (read-only, updates every second; Ctrl-C stops it)`);
+  log.info(`topology page on ${server.url} (read-only, redrawn about twice a second; Ctrl-C stops it)`);
   if (flags.open === true) openBrowser(server.url);
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
