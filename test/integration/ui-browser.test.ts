@@ -151,7 +151,14 @@ describe('topology page in a browser', { skip }, () => {
     assert.match(text, new RegExp(`meta leader: ${leaders[0]}`));
     assert.match(text, /answers R3 \[xr-js dc:xr\] leader c\d-xr-js-nats-0/);
     assert.match(text, /KV sandbox-config R3/);
-    assert.match(text, /c1: \d+ instance\(s\) · \d+ requests · \d+ errors/);
+    // Requests served come from the services' own STATS: ask c1's services and watch the count rise.
+    const asked = await runScript('request', ['--from', 'c1', '--count', '3'], sandbox.env);
+    assert.equal(asked.code, 0, asked.stdout + asked.stderr);
+    await page.waitForFunction(
+      () => /c1: \d+ instance\(s\) · [1-9]\d* requests · \d+ errors/.test(document.querySelector('#picture')?.textContent ?? ''),
+      undefined,
+      { timeout: WAIT_MS },
+    );
     assert.equal(await page.$$eval('#picture .gateway[data-state="up"]', (els) => els.length), 6);
     // No credential of the sandbox reaches the browser.
     const secrets = JSON.parse(readFileSync(join(sandbox.dir, 'secrets.json'), 'utf8')) as Record<string, unknown>;
