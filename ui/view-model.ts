@@ -3,7 +3,7 @@
 // verdict. Pure: the page, the SVG export and the unit tests all start from this.
 import { expectedTopology } from '../nats/expected.js';
 import type { KvView, Observation } from '../nats/observation.js';
-import { verdictLine } from '../nats/report.js';
+import { headline } from '../nats/report.js';
 import { type Role, STRETCHED_CLUSTER } from '../nats/topology.js';
 
 export type Health = 'up' | 'degraded' | 'down';
@@ -79,7 +79,8 @@ export interface TopologyView {
   ok: boolean;
   /** The verdict line status prints (first line). */
   verdict: string;
-  problems: string[];
+  /** One line per cause, as status prints them, with the findings behind each. */
+  problems: { summary: string; details: string[] }[];
   servers: { up: number; total: number };
   regions: RegionView[];
   stretched: ClusterView;
@@ -97,26 +98,23 @@ export function partly(hs: Health[]): Health {
   return hs.some((h) => h !== 'up') ? 'degraded' : 'up';
 }
 
-/** A problem names a server when its name appears as a whole word. */
-function names(problem: string, server: string): boolean {
-  return new RegExp(`(^|[^\\w-])${server.replace(/[-]/g, '\\-')}($|[^\\w-])`).test(problem);
-}
-
 export function viewModel(o: Observation): TopologyView {
   const expected = expectedTopology(o.topology);
   const liveByName = new Map(o.live.map((s) => [s.name, s]));
   const metaLeader = o.verdict.metaLeader;
-  // A server is degraded by problems of its own, not by a peer or cluster that is down.
-  const down = [
-    ...o.topology.servers.filter((s) => !liveByName.has(s.name)).map((s) => s.name),
-    ...o.topology.clusters.filter((c) => c.servers.every((n) => !liveByName.has(n))).map((c) => c.name),
-  ];
-  const ownProblems = o.problems.filter((p) => !down.some((d) => names(p, d)));
+  // A server is degraded by findings about itself, not by peers or clusters that are down.
+  const wholeClusterDown = new Set(o.topology.clusters.filter((c) => c.servers.every((n) => !liveByName.has(n))).map((c) => c.name));
+  const isDown = (name: string) => wholeClusterDown.has(name) || (o.topology.servers.some((s) => s.name === name) && !liveByName.has(name));
+  const findingsAbout = (server: string) =>
+    o.verdict.findings
+      .filter((f) => f.subject === server || (!f.subject && f.involves.includes(server)))
+      .filter((f) => !(f.involves.length && f.involves.every(isDown)))
+      .map((f) => f.text);
 
   const servers = new Map(
     o.topology.servers.map((spec): [string, ServerView] => {
       const live = liveByName.get(spec.name);
-      const why = ownProblems.filter((p) => names(p, spec.name));
+      const why = findingsAbout(spec.name);
       return [
         spec.name,
         {
@@ -185,7 +183,7 @@ export function viewModel(o: Observation): TopologyView {
     at: o.at,
     ok: o.ok,
     verdict: verdictText(o),
-    problems: o.problems,
+    problems: o.causes.map((c) => ({ summary: c.summary, details: c.details })),
     servers: { up: o.topology.servers.filter((s) => liveByName.has(s.name)).length, total: o.topology.servers.length },
     regions,
     stretched,
@@ -209,9 +207,9 @@ export function viewModel(o: Observation): TopologyView {
   };
 }
 
-/** The first line of what status prints, counting the sections' problems too. */
+/** The first line of what status prints (its headline), without the colon before the causes. */
 function verdictText(o: Observation): string {
-  return o.ok ? verdictLine(o.verdict, o.live) : `NOT OK: ${o.problems.length} problem(s)`;
+  return headline(o).split('\n')[0]!.replace(/:$/, '');
 }
 
 /**

@@ -6,8 +6,9 @@ import { type ServiceCounts, serviceStats } from '../../nats/live/discovery.js';
 import { observeJetStream } from '../../nats/live/jetstream-observe.js';
 import type { JetStreamView } from '../../nats/observation.js';
 import type { Credentials } from '../../nats/server-config.js';
+import type { Topology } from '../../nats/topology.js';
 import type { LocalState } from './state.js';
-import { clientUrls } from './supercluster.js';
+import { regionClientUrls } from './supercluster.js';
 
 export interface LocalExtras {
   jetstream?: JetStreamView;
@@ -16,9 +17,16 @@ export interface LocalExtras {
 }
 
 /** Nothing when no server takes the connection (the whole sandbox is down): the rest of status still reports. */
-export async function observeExtras(state: LocalState, credentials: Credentials, waitMs = 1000): Promise<LocalExtras> {
+export async function observeExtras(topo: Topology, state: LocalState, credentials: Credentials, waitMs = 1000): Promise<LocalExtras> {
   const nc = await connect({
-    ...connectionFromEnv(clientEnvFor(credentials, 'admin', clientUrls(state)), 'sandbox-observe'),
+    ...connectionFromEnv(
+      clientEnvFor(
+        credentials,
+        'admin',
+        topo.names.flatMap((dc) => regionClientUrls(topo, state, dc)),
+      ),
+      'sandbox-observe',
+    ),
     timeout: 2000,
     maxReconnectAttempts: 0,
   }).catch(() => undefined);

@@ -170,7 +170,7 @@ async function observeSandbox(inv: Invocation, opts: { waitMs?: number } = {}) {
     }),
     servicesSection(inv.settings.sandboxDir, topo, state, credentials),
     // JetStream view and service stats for the topology page (issue 11)
-    observeExtras(state, credentials),
+    observeExtras(topo, state, credentials),
   ]);
   const recording = await recordingSection(inv.settings.sandboxDir, inv.settings.env, topo, state, credentials);
   return observation({

@@ -11,7 +11,24 @@ function show(frame) {
   list.replaceChildren(
     ...view.problems.map((p) => {
       const li = document.createElement('li');
-      li.textContent = p;
+      if (!p.details.length) {
+        li.textContent = p.summary;
+        return li;
+      }
+      // The findings behind a cause, folded (status shows them with --verbose).
+      const details = document.createElement('details');
+      const summary = document.createElement('summary');
+      summary.textContent = p.summary;
+      const more = document.createElement('ul');
+      more.append(
+        ...p.details.map((d) => {
+          const item = document.createElement('li');
+          item.textContent = d;
+          return item;
+        }),
+      );
+      details.append(summary, more);
+      li.append(details);
       return li;
     }),
   );

@@ -30,7 +30,7 @@ export async function uiCommand(provider: Provider, inv: Invocation): Promise<nu
   } else {
     checkBind(host, allowRemote);
   }
-  if (!inv.saved) {
+  if (!inv.saved()) {
     throw new UsageError(
       `no ${provider.name} sandbox in ${inv.settings.sandboxDir}: install one first, e.g. npx zx scripts/install.mjs ${inv.names.join(' ') || 'c1 c2 c3'}`,
     );

@@ -43,7 +43,7 @@ describe('picture', () => {
     assert.match(svg, /class="gateway" data-link="c1\|c3" data-state="down"/);
     assert.match(svg, /class="stretched-route" data-link="c1\|c2" data-state="up"/);
     assert.match(svg, /NOT OK: \d+ problem\(s\)/);
-    assert.match(svg, /4 server\(s\) did not answer/);
+    assert.match(svg, /- region c3 is down: none of its 4 servers answer/);
     assert.match(svg, /data-panel="jetstream"/);
     assert.match(svg, /data-panel="services"/);
     // every drawn coordinate is a number ELK gave
