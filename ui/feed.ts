@@ -4,7 +4,7 @@
 // a newer one is dropped. It runs only while a page listens: an idle server asks nothing.
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export type Send = (json: string) => void;
+type Send = (json: string) => void;
 
 /** Frames in flight at once, at most: enough to overlap a slow observation, no pile-up. */
 const MAX_IN_FLIGHT = 3;

@@ -4,7 +4,7 @@ import type { TopologyView } from './view-model.js';
 
 export type Tone = 'ok' | 'bad' | 'warn' | 'muted' | 'normal';
 
-export interface PanelLine {
+interface PanelLine {
   text: string;
   tone: Tone;
 }

@@ -26,7 +26,7 @@ const HEADERS = {
   'Cache-Control': 'no-store',
 };
 
-export interface UiServerOptions {
+interface UiServerOptions {
   host: string;
   port: number;
   allowRemote: boolean;
@@ -39,7 +39,7 @@ export interface UiServer {
 }
 
 /** `allowedHosts` gives the Host headers to answer (undefined: any). */
-export function uiApp(feed: LiveFeed, allowedHosts: () => Set<string> | undefined): Hono {
+function uiApp(feed: LiveFeed, allowedHosts: () => Set<string> | undefined): Hono {
   const app = new Hono();
   // A loopback server answers only to its own names: a web page elsewhere cannot rebind DNS to read it.
   app.use('*', async (c, next) => {

@@ -8,7 +8,7 @@ import { type Role, STRETCHED_CLUSTER } from '../nats/topology.js';
 
 export type Health = 'up' | 'degraded' | 'down';
 /** How a role is labelled on the page: the stretched servers are the xr-js ones. */
-export type RoleLabel = 'seed' | 'js' | 'gw' | 'xr-js';
+type RoleLabel = 'seed' | 'js' | 'gw' | 'xr-js';
 
 export interface ServerView {
   name: string;
@@ -22,12 +22,12 @@ export interface ServerView {
   version?: string;
 }
 
-export interface RouteHealth {
+interface RouteHealth {
   present: number;
   expected: number;
 }
 
-export interface ClusterView {
+interface ClusterView {
   name: string;
   kind: 'regional' | 'stretched';
   health: Health;
@@ -35,7 +35,7 @@ export interface ClusterView {
   servers: ServerView[];
 }
 
-export interface RegionServices {
+interface RegionServices {
   instances: number;
   requests: number;
   errors: number;
@@ -43,7 +43,7 @@ export interface RegionServices {
   names: string[];
 }
 
-export interface RegionView {
+interface RegionView {
   name: string;
   health: Health;
   /** The region's own NATS cluster. */
@@ -53,16 +53,16 @@ export interface RegionView {
   services: RegionServices;
 }
 
-export type LinkState = 'up' | 'partial' | 'down';
+type LinkState = 'up' | 'partial' | 'down';
 
 /** Both directions of the gateway connections between two NATS clusters. */
-export interface GatewayLink {
+interface GatewayLink {
   a: string;
   b: string;
   state: LinkState;
 }
 
-export interface StreamRow {
+interface StreamRow {
   name: string;
   cluster?: string;
   tags: string[];
@@ -93,7 +93,7 @@ export interface TopologyView {
 const ROLE_LABEL: Record<Role, RoleLabel> = { seed: 'seed', js: 'js', gw: 'gw', xr: 'xr-js' };
 
 /** A group is down only when all of it is; partly down is degraded. */
-export function partly(hs: Health[]): Health {
+function partly(hs: Health[]): Health {
   if (hs.length && hs.every((h) => h === 'down')) return 'down';
   return hs.some((h) => h !== 'up') ? 'degraded' : 'up';
 }

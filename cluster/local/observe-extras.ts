@@ -10,7 +10,7 @@ import type { Topology } from '../../nats/topology.js';
 import type { LocalState } from './state.js';
 import { regionClientUrls } from './supercluster.js';
 
-export interface LocalExtras {
+interface LocalExtras {
   jetstream?: JetStreamView;
   /** Requests and errors by services framework id. */
   stats: Map<string, ServiceCounts>;

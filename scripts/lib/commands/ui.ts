@@ -11,7 +11,7 @@ import { LiveFeed } from '../../../ui/feed.js';
 import { frameOf } from '../../../ui/picture.js';
 import { startUiServer } from '../../../ui/server.js';
 
-export const DEFAULT_UI_PORT = 8090;
+const DEFAULT_UI_PORT = 8090;
 /** How often a frame is started while someone watches: a change shows within this plus one observation. */
 const INTERVAL_MS = 500;
 /** How long an observation waits for servers that do not answer (status waits longer). */
