@@ -51,8 +51,11 @@ export interface Provider {
   preflight?(inv: Invocation): Promise<void>;
   /** Take the named regions down (all their processes or nodes) or bring them back. */
   region?(inv: Invocation, action: 'down' | 'up'): Promise<void>;
-  /** The live sandbox compared with its topology (what status prints and the page draws). */
-  observe(inv: Invocation): Promise<Observation>;
+  /**
+   * The live sandbox compared with its topology (what status prints and the page draws).
+   * `waitMs`: how long to wait for servers that do not answer (the live page asks for less).
+   */
+  observe(inv: Invocation, opts?: { waitMs?: number }): Promise<Observation>;
   /** Where a client reaches each cluster from this machine, when the provider knows it. */
   clientUrl?(inv: Invocation): (cluster: string) => string;
   delete(inv: Invocation): Promise<void>;

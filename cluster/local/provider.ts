@@ -15,6 +15,7 @@ import type { Invocation, Provider } from '../provider.js';
 import { jetstreamStage } from './jetstream.js';
 import { checkPrivateMysqlPort, findMysqlServer } from './mysql.js';
 import { findNatsServer } from './nats-server-bin.js';
+import { observeExtras } from './observe-extras.js';
 import { allPorts } from './ports.js';
 import { ourPid, pidFilesUnder, processesUnder, stopProcess } from './processes.js';
 import { applyProcesses, planProcesses, processesOnDisk, runningPid, summary } from './reconciler.js';
@@ -150,7 +151,7 @@ function requireSandbox(inv: Invocation) {
   return resolveLocal(inv);
 }
 
-async function observeSandbox(inv: Invocation) {
+async function observeSandbox(inv: Invocation, opts: { waitMs?: number } = {}) {
   if (!readLocalState(inv.settings.sandboxDir)) {
     // Nothing runs: every server is missing, and the report says why.
     const problem = `no local sandbox in ${inv.settings.sandboxDir}; install one first, e.g. npx zx scripts/install.mjs ${inv.names.join(' ') || 'c1 c2 c3'}`;
@@ -162,18 +163,21 @@ async function observeSandbox(inv: Invocation) {
   }
   const { topo, state } = resolveLocal(inv);
   const credentials = loadCredentials(inv.settings.sandboxDir, inv.settings.env, false);
-  const [live, services] = await Promise.all([
-    observeLocal(topo, state, credentials).catch((e: Error) => {
+  const [live, services, extras] = await Promise.all([
+    observeLocal(topo, state, credentials, opts.waitMs).catch((e: Error) => {
       log.warn(`no server answered: ${e.message}`);
       return [];
     }),
     servicesSection(inv.settings.sandboxDir, topo, state, credentials),
+    // JetStream view and service stats for the topology page (issue 11)
+    observeExtras(topo, state, credentials),
   ]);
   const recording = await recordingSection(inv.settings.sandboxDir, inv.settings.env, topo, state, credentials);
   return observation({
     topology: topo,
     live,
-    services: services.found.map((f) => ({ region: f.region, name: f.name, instance: f.instance })),
+    services: services.found.map((f) => ({ region: f.region, name: f.name, instance: f.instance, ...extras.stats.get(f.id) })),
+    ...(extras.jetstream ? { jetstream: extras.jetstream } : {}),
     sections: [services.section, ...(recording ? [recording] : [])],
   });
 }

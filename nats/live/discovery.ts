@@ -36,3 +36,23 @@ export function byRegion(found: FoundService[]): Record<string, FoundService[]> 
   }
   return out;
 }
+
+/** Requests served and errors raised by one service instance (summed over its endpoints). */
+export interface ServiceCounts {
+  requests: number;
+  errors: number;
+}
+
+/** Every answering service instance's STATS, by its services framework id. */
+export async function serviceStats(nc: NatsConnection, maxWaitMs = 1500): Promise<Map<string, ServiceCounts>> {
+  const stats = await svcm(nc).client({ strategy: 'stall', maxWait: maxWaitMs }).stats();
+  const out = new Map<string, ServiceCounts>();
+  for await (const s of stats) {
+    const endpoints = s.endpoints ?? [];
+    out.set(s.id, {
+      requests: endpoints.reduce((n, e) => n + e.num_requests, 0),
+      errors: endpoints.reduce((n, e) => n + e.num_errors, 0),
+    });
+  }
+  return out;
+}

@@ -43,10 +43,10 @@ async function dispatch(command: string, argv: string[]): Promise<number> {
   }
 }
 
-const READ_ONLY = new Set(['status', 'contexts']);
+const READ_ONLY = new Set(['status', 'contexts', 'ui']);
 
 /** Commands whose names pick regions of the sandbox that exists, rather than define a topology. */
-const PARTS = new Set(['status', 'contexts', 'region', 'delete']);
+const PARTS = new Set(['status', 'contexts', 'region', 'delete', 'ui']);
 
 /**
  * The names that define the run's topology for a command on part of a sandbox: none (the saved
@@ -76,6 +76,8 @@ async function act(command: string, provider: Provider, inv: Invocation): Promis
       return 0;
     case 'status':
       return status(provider, inv);
+    case 'ui':
+      return (await import('./commands/ui.js')).uiCommand(provider, inv);
     case 'contexts':
       writeContexts(provider, inv, args.flags.write === true, args.flags.server as string | undefined);
       return 0;

@@ -34,6 +34,19 @@ export const COMMANDS: Record<string, CommandSpec> = {
       },
     },
   },
+  ui: {
+    name: 'ui',
+    summary:
+      'Serve a live page of the supercluster (regions, servers by role and health, gateways, JetStream, services, the verdict) on 127.0.0.1, or write it as SVG with --snapshot.',
+    namesRequired: false,
+    flags: {
+      port: { type: 'string', placeholder: 'N', description: 'port to serve the page on (default 8090)' },
+      host: { type: 'string', placeholder: 'ADDRESS', description: 'address to listen on (default 127.0.0.1; others need --allow-remote)' },
+      'allow-remote': { type: 'boolean', description: 'allow a non-loopback --host: anyone who reaches it sees the topology' },
+      open: { type: 'boolean', description: 'open the page in the desktop browser' },
+      snapshot: { type: 'string', placeholder: 'FILE.svg', description: 'write the picture once as an SVG file and exit, serving nothing' },
+    },
+  },
   contexts: {
     name: 'contexts',
     summary: 'Print the `nats context add` commands for the system and admin users of every cluster (mTLS); --write creates the contexts.',

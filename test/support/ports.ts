@@ -12,6 +12,7 @@ const BASES = {
   servicesMath: 29000,
   servicesRecorder: 30000,
   jetstreamApply: 31000,
+  ui: 27000,
 } as const;
 
 export type TestPorts = keyof typeof BASES;
