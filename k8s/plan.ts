@@ -30,6 +30,7 @@ import { type NatsValuesInput, natsReleaseValues } from './nats-values.js';
 import { type K8sObject, plain } from './objects.js';
 import { clientSecretName, renderServices, SERVICE_IDENTITIES, type ServicesObject, serviceIdentities } from './services.js';
 import { type KubeProvider, type KubeTarget, pendingIngressHost } from './targets.js';
+import { haproxyPin } from './upstream.js';
 
 export interface ManifestFile {
   /** File name under <cluster>/manifests/. */
@@ -221,7 +222,7 @@ function clusterPlan(input: PlanInput, target: KubeTarget, services: ServicesObj
     supercluster: {
       namespace: file('nats-namespace.yaml', [natsNamespace()]),
       nats: nats.map((r) => release(CHARTS.nats, NAMESPACES.nats, r.release.name, r.values as unknown as Record<string, unknown>)),
-      tcpRoutes: file('nats-haproxy-tcp.yaml', haproxyTcpRoutes(target.name)),
+      tcpRoutes: file('nats-haproxy-tcp.yaml', haproxyTcpRoutes(target.name, haproxyPin(input.settings))),
       xrJsService: file('nats-xr-js-service.yaml', [xrJsLocalService(target.name)]),
     },
     ...(target.name === input.targets[0]!.name

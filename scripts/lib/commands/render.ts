@@ -11,6 +11,7 @@ import { readKubeSettings } from '../../../core/settings.js';
 import { kubePlan, planManifests } from '../../../k8s/plan.js';
 import { renderPlan, writeFiles } from '../../../k8s/render.js';
 import { type KubeProvider, kubeTargets, pendingIngressHost } from '../../../k8s/targets.js';
+import { upstreamCrds } from '../../../k8s/upstream.js';
 import { validateObjects } from '../../../k8s/validate.js';
 import { k3dIngressHost } from '../../../nats/addressing.js';
 import { resolveTopology } from '../../../nats/topology.js';
@@ -56,7 +57,13 @@ export function renderCommand(args: ParsedArgs, settings: Settings): number {
     credentials: loadCredentials(settings.sandboxDir, settings.env, false),
     ingressHost: provider === 'k3d' ? k3dIngressHost : pendingIngressHost,
   });
-  const problems = plans.flatMap((p) => validateObjects(planManifests(p).flatMap((m) => m.objects)));
+  const crds = upstreamCrds(kubeSettings);
+  const problems = plans.flatMap((p) =>
+    validateObjects(
+      planManifests(p).flatMap((m) => m.objects),
+      crds,
+    ),
+  );
   if (problems.length) throw new SandboxError(`the rendered objects are not valid:\n  - ${problems.join('\n  - ')}`);
   const dir = resolve(out);
   const files = renderPlan(plans);
