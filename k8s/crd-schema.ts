@@ -57,7 +57,7 @@ export function crdVersions(yamlText: string, source: string): CrdVersion[] {
         versions: { name: string; served: boolean; schema?: { openAPIV3Schema: Schema } }[];
       };
     } | null;
-    if (!crd || crd.kind !== 'CustomResourceDefinition' || !crd.spec) continue;
+    if (crd?.kind !== 'CustomResourceDefinition' || !crd.spec) continue;
     for (const v of crd.spec.versions) {
       if (!v.served) continue;
       if (!v.schema) throw new Error(`${source}: ${crd.spec.names.kind} ${v.name} has no openAPIV3Schema`);

@@ -7,8 +7,9 @@
 import { isIP } from 'node:net';
 import { Certificate, Issuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1';
 import { IDENTITIES, type Identity } from '../nats/accounts.js';
+import { kubernetesAddressing } from '../nats/addressing.js';
 import { LEAF_DAYS, PKI_ORGANIZATION, RENEW_BEFORE_DAYS } from '../nats/pki.js';
-import { ROLES, releaseName, STRETCHED_CLUSTER } from '../nats/topology.js';
+import { ROLES, releaseName, STRETCHED_CLUSTER, type Topology } from '../nats/topology.js';
 import { NAMESPACES, natsFullname } from './names.js';
 import { type K8sObject, plain } from './objects.js';
 import { clientSecretName } from './services.js';
@@ -20,27 +21,40 @@ export const NATS_SERVER_TLS_SECRET = 'nats-server-tls';
 const hours = (days: number) => `${days * 24}h0m0s`;
 
 /**
- * DNS names a NATS server of `datacenter` may be reached by: each release's client service and
- * headless pod names (short and fully qualified), the mirrored xr-js headless services of the other
- * datacenters, and the external address other clusters dial.
+ * DNS names a NATS server of `datacenter` is dialled by: each release's client service and headless
+ * pod names (short and fully qualified); the names the other datacenters reach this one's xr-js
+ * servers by, which linkerd mirrors there as `xr-js-nats-headless-<datacenter>` (route URLs in
+ * nats/addressing.ts) and `xr-js-nats-<datacenter>`, the same name this cluster gives its own
+ * (nats-manifests.ts); the external address other clusters dial; and localhost (port-forwards and,
+ * on k3d, the port mapped to the host). Every route host is also listed exactly, not only under a
+ * wildcard: a wildcard over two labels (`*.c1-nats-headless`) is valid for Go but not for every
+ * TLS client (node refuses `*.<tld>`-shaped ones), and the exact names cost nothing.
  */
-export function natsServerDnsNames(datacenter: string, allDatacenters: readonly string[], externalAddresses: readonly string[]): string[] {
+export function natsServerDnsNames(topo: Topology, datacenter: string, externalAddresses: readonly string[]): string[] {
   const ns = NAMESPACES.nats;
   const names = new Set<string>();
+  const service = (base: string) => {
+    names.add(base);
+    names.add(`${base}.${ns}`);
+    names.add(`${base}.${ns}.svc`);
+    names.add(`${base}.${ns}.svc.cluster.local`);
+  };
   for (const role of ROLES) {
     const svc = natsFullname(releaseName(datacenter, role));
-    for (const base of [svc, `${svc}-headless`]) {
-      names.add(base);
-      names.add(`${base}.${ns}`);
-      names.add(`${base}.${ns}.svc`);
-      names.add(`${base}.${ns}.svc.cluster.local`);
-    }
+    service(svc);
+    service(`${svc}-headless`);
     names.add(`*.${svc}-headless`);
     names.add(`*.${svc}-headless.${ns}.svc.cluster.local`);
   }
-  for (const other of allDatacenters.filter((d) => d !== datacenter)) {
-    names.add(`*.${natsFullname(STRETCHED_CLUSTER)}-headless-${other}`);
-    names.add(`*.${natsFullname(STRETCHED_CLUSTER)}-headless-${other}.${ns}.svc.cluster.local`);
+  const xr = natsFullname(STRETCHED_CLUSTER);
+  service(`${xr}-${datacenter}`);
+  names.add(`*.${xr}-headless-${datacenter}`);
+  names.add(`*.${xr}-headless-${datacenter}.${ns}`);
+  names.add(`*.${xr}-headless-${datacenter}.${ns}.svc.cluster.local`);
+  // The route hosts peers dial, as seen from every datacenter (the ingress plays no part in routes).
+  for (const view of topo.names) {
+    const addressing = kubernetesAddressing(view, () => 'unused');
+    for (const server of topo.servers.filter((s) => s.datacenter === datacenter)) names.add(new URL(addressing.routeUrl(server)).hostname);
   }
   for (const a of externalAddresses) if (!isIP(a)) names.add(a);
   names.add('localhost');
@@ -53,11 +67,7 @@ export function natsCaIssuer(): K8sObject {
   );
 }
 
-export function natsServerCertificate(
-  datacenter: string,
-  allDatacenters: readonly string[],
-  externalAddresses: readonly string[],
-): K8sObject {
+export function natsServerCertificate(topo: Topology, datacenter: string, externalAddresses: readonly string[]): K8sObject {
   return plain(
     new Certificate({
       metadata: { name: NATS_SERVER_TLS_SECRET, namespace: NAMESPACES.nats },
@@ -66,7 +76,7 @@ export function natsServerCertificate(
         secretName: NATS_SERVER_TLS_SECRET,
         commonName: 'nats-server',
         subject: { organizations: [PKI_ORGANIZATION] },
-        dnsNames: natsServerDnsNames(datacenter, allDatacenters, externalAddresses),
+        dnsNames: natsServerDnsNames(topo, datacenter, externalAddresses),
         // A LoadBalancer given as an IP is verified against the IP SANs, never the DNS ones.
         ipAddresses: [...new Set(['127.0.0.1', ...externalAddresses.filter((a) => isIP(a))])],
         duration: hours(LEAF_DAYS),
@@ -98,8 +108,8 @@ export function natsClientCertificate(identity: Identity): K8sObject {
 }
 
 /** Everything stage 02 applies for NATS in one cluster, after the CA secret exists there. */
-export function natsPkiObjects(datacenter: string, allDatacenters: readonly string[], externalAddresses: readonly string[]): K8sObject[] {
-  return [natsCaIssuer(), natsServerCertificate(datacenter, allDatacenters, externalAddresses), ...IDENTITIES.map(natsClientCertificate)];
+export function natsPkiObjects(topo: Topology, datacenter: string, externalAddresses: readonly string[]): K8sObject[] {
+  return [natsCaIssuer(), natsServerCertificate(topo, datacenter, externalAddresses), ...IDENTITIES.map(natsClientCertificate)];
 }
 
 /**

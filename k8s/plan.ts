@@ -154,8 +154,8 @@ function clusterPlan(input: PlanInput, target: KubeTarget, services: ServicesObj
       natsPki: file(
         'nats-pki.yaml',
         natsPkiObjects(
+          input.topo,
           target.name,
-          input.targets.map((t) => t.name),
           [knownIngressHost(input, target.name)].filter((h): h is string => !!h),
         ),
       ),
