@@ -61,10 +61,9 @@ export function natsServerDnsNames(topo: Topology, datacenter: string, externalA
   return [...names];
 }
 
-export function natsCaIssuer(): K8sObject {
-  return plain(
-    new Issuer({ metadata: { name: NATS_CA_ISSUER, namespace: NAMESPACES.nats }, spec: { ca: { secretName: NATS_CA_SECRET } } }),
-  );
+/** A CA Issuer of the sandbox CA in `namespace` (its Secret is stored there by caSecretCommands). */
+export function natsCaIssuer(namespace: string = NAMESPACES.nats): K8sObject {
+  return plain(new Issuer({ metadata: { name: NATS_CA_ISSUER, namespace }, spec: { ca: { secretName: NATS_CA_SECRET } } }));
 }
 
 export function natsServerCertificate(topo: Topology, datacenter: string, externalAddresses: readonly string[]): K8sObject {
@@ -88,11 +87,14 @@ export function natsServerCertificate(topo: Topology, datacenter: string, extern
   );
 }
 
-/** Subject O=NATS Sandbox, CN=<identity>: verify_and_map sees "CN=<identity>,O=NATS Sandbox". */
-export function natsClientCertificate(identity: Identity): K8sObject {
+/**
+ * Subject O=NATS Sandbox, CN=<identity>: verify_and_map sees "CN=<identity>,O=NATS Sandbox". Issued
+ * where it is used (a Secret cannot be mounted across namespaces), so cert-manager renews it there.
+ */
+export function natsClientCertificate(identity: Identity, namespace: string = NAMESPACES.nats): K8sObject {
   return plain(
     new Certificate({
-      metadata: { name: clientSecretName(identity), namespace: NAMESPACES.nats },
+      metadata: { name: clientSecretName(identity), namespace },
       spec: {
         issuerRef: { kind: 'Issuer', name: NATS_CA_ISSUER },
         secretName: clientSecretName(identity),
@@ -109,14 +111,23 @@ export function natsClientCertificate(identity: Identity): K8sObject {
 
 /** Everything stage 02 applies for NATS in one cluster, after the CA secret exists there. */
 export function natsPkiObjects(topo: Topology, datacenter: string, externalAddresses: readonly string[]): K8sObject[] {
-  return [natsCaIssuer(), natsServerCertificate(topo, datacenter, externalAddresses), ...IDENTITIES.map(natsClientCertificate)];
+  return [natsCaIssuer(), natsServerCertificate(topo, datacenter, externalAddresses), ...IDENTITIES.map((id) => natsClientCertificate(id))];
+}
+
+/** The services' CA Issuer and client Certificates, in their own namespace, from the same CA. */
+export function servicesPkiObjects(identities: readonly Identity[], namespace: string): K8sObject[] {
+  return [natsCaIssuer(namespace), ...identities.map((id) => natsClientCertificate(id, namespace))];
 }
 
 /**
  * The command that stores the sandbox CA (made once, locally) as the Issuer's secret, idempotently:
  * render with --dry-run=client and apply, so the key never lands in a rendered file.
  */
-export function caSecretCommands(caCertFile: string, caKeyFile: string): { create: string[]; apply: string[] } {
+export function caSecretCommands(
+  caCertFile: string,
+  caKeyFile: string,
+  namespace: string = NAMESPACES.nats,
+): { create: string[]; apply: string[] } {
   return {
     create: [
       'kubectl',
@@ -125,7 +136,7 @@ export function caSecretCommands(caCertFile: string, caKeyFile: string): { creat
       'tls',
       NATS_CA_SECRET,
       '--namespace',
-      NAMESPACES.nats,
+      namespace,
       '--cert',
       caCertFile,
       '--key',

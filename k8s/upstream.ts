@@ -60,6 +60,29 @@ export const KUBE_PROMETHEUS_STACK_PINS: Record<string, { operator: string; crds
   },
 };
 
+export interface LinkerdPin {
+  /** The linkerd CLI release whose `multicluster link-gen` matches these charts. */
+  cli: string;
+  /**
+   * proxy.opaquePorts of linkerd-control-plane's values.yaml: the control plane's default opaque
+   * ports, used for every destination without its own annotation (linkerd's per-pod mirrors of a
+   * headless service have none: multicluster/service-mirror/cluster_watcher_headless.go,
+   * createEndpointMirrorService) and for addresses outside the cluster (a gateway dialled at a node).
+   */
+  defaultOpaquePorts: string;
+  /** Flags of `linkerd multicluster link-gen` (multicluster/cmd/link.go) the stages pass. */
+  linkGenFlags: readonly string[];
+}
+
+/** linkerd/linkerd2 at tag edge-<pin as yy.m.d>: charts/linkerd-control-plane/values.yaml, multicluster/cmd/link.go. */
+export const LINKERD_PINS: Record<string, LinkerdPin> = {
+  '2026.8.3': {
+    cli: 'edge-26.8.3',
+    defaultOpaquePorts: '25,587,3306,4444,5432,6379,9300,11211',
+    linkGenFlags: ['--cluster-name', '--api-server-address', '--gateway-addresses'],
+  },
+};
+
 function pinned<T>(table: Record<string, T>, setting: ChartVersionSetting, settings: Pick<KubeSettings, 'chartVersions'>): T {
   const version = settings.chartVersions[setting];
   const known = table[version];
@@ -73,6 +96,23 @@ function pinned<T>(table: Record<string, T>, setting: ChartVersionSetting, setti
 
 export function haproxyPin(settings: Pick<KubeSettings, 'chartVersions'>): HaproxyPin {
   return pinned(HAPROXY_PINS, 'HAPROXY_INGRESS_CHART_VERSION', settings);
+}
+
+export function linkerdPin(settings: Pick<KubeSettings, 'chartVersions'>): LinkerdPin {
+  return pinned(LINKERD_PINS, 'LINKERD_CHART_VERSION', settings);
+}
+
+/**
+ * `linkerd multicluster link-gen` for the link to `cluster`, with only flags the pinned CLI has.
+ * `where`: the API server and gateway address the other clusters reach it at, when the defaults
+ * (from the kubeconfig and the gateway's LoadBalancer) do not reach (k3d).
+ */
+export function linkGenCommand(pin: LinkerdPin, cluster: string, where?: { apiServer: string; gateway: string }): string[] {
+  const flags: [string, string][] = [['--cluster-name', cluster]];
+  if (where) flags.push(['--api-server-address', where.apiServer], ['--gateway-addresses', where.gateway]);
+  for (const [flag] of flags)
+    if (!pin.linkGenFlags.includes(flag)) throw new Error(`linkerd ${pin.cli} multicluster link-gen has no ${flag} flag`);
+  return ['linkerd', 'multicluster', 'link-gen', ...flags.flat()];
 }
 
 /** Every upstream CRD file the rendered custom resources are checked against, for these pins. */

@@ -182,8 +182,8 @@ describe('render folder', () => {
     const manifests = [...files.keys()].filter((f) => /^c\d\/manifests\/.+\.yaml$/.test(f));
     assert.equal(
       manifests.length,
-      3 * 15 + 1,
-      "12 per cluster, the services namespace, workloads and requester Job, and stage 07's Job in the first",
+      3 * 16 + 1,
+      "12 per cluster, the services namespace, PKI, workloads and requester Job, and stage 07's Job in the first",
     );
     for (const f of manifests) {
       const objects = YAML.parseAllDocuments(files.get(f)!).map((d) => d.toJS() as K8sObject);
