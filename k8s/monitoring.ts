@@ -13,7 +13,8 @@ export interface PodMonitor extends K8sObject {
   spec: {
     namespaceSelector: { any?: boolean; matchNames?: string[] };
     selector: { matchLabels?: Record<string, string> };
-    podMetricsEndpoints: { port: string; path?: string; interval?: string; relabelings?: Relabeling[] }[];
+    /** No port: every container port is a target, and the relabelings choose. */
+    podMetricsEndpoints: { port?: string; path?: string; interval?: string; relabelings?: Relabeling[] }[];
   };
 }
 
@@ -28,21 +29,26 @@ export interface Relabeling {
 function podMonitor(
   name: string,
   namespaceSelector: PodMonitor['spec']['namespaceSelector'],
-  port: string,
+  port: string | undefined,
   relabelings: Relabeling[],
 ): PodMonitor {
   return {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PodMonitor',
     metadata: { name, namespace: NAMESPACES.prometheus, labels: { app: 'linkerd', release: PROMETHEUS_RELEASE } },
-    spec: { namespaceSelector, selector: {}, podMetricsEndpoints: [{ port, relabelings }] },
+    spec: { namespaceSelector, selector: {}, podMetricsEndpoints: [{ ...(port ? { port } : {}), relabelings }] },
   };
 }
 
 export function linkerdPodMonitors(): PodMonitor[] {
   return [
-    // Control plane and extension components serve their metrics on admin-http.
-    podMonitor('linkerd-controller', { matchNames: [NAMESPACES.linkerd, NAMESPACES.viz, NAMESPACES.multicluster] }, 'admin-http', [
+    // Control plane and extension components serve their metrics on ports named *-admin
+    // (dest-admin, ident-admin, ctrl-admin for the multicluster controllers, ...): linkerd-viz's own
+    // scrape config (linkerd/linkerd2 edge-26.8.3 viz/charts/linkerd-viz/templates/prometheus.yaml,
+    // jobs linkerd-controller and linkerd-multicluster-controller) keeps .*admin$ but linkerd-admin.
+    podMonitor('linkerd-controller', { matchNames: [NAMESPACES.linkerd, NAMESPACES.viz, NAMESPACES.multicluster] }, undefined, [
+      { action: 'keep', sourceLabels: ['__meta_kubernetes_pod_container_port_name'], regex: '.*admin$' },
+      { action: 'drop', sourceLabels: ['__meta_kubernetes_pod_container_port_name'], regex: 'linkerd-admin' },
       { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_container_name'], targetLabel: 'component' },
     ]),
     // Every meshed pod's proxy, labelled the way linkerd-viz queries it.

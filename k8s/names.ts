@@ -21,6 +21,13 @@ export const GRAFANA_SERVICE = `${PROMETHEUS_RELEASE}-grafana`;
 export const GRAFANA_ADMIN_SECRET = 'grafana-admin';
 
 export const HAPROXY_RELEASE = 'haproxy-ingress';
+/** The IngressClass the haproxy chart makes (controller.ingressClassResource.name, its default). */
+export const HAPROXY_INGRESS_CLASS = 'haproxy';
+
+/** The host name Grafana's Ingress answers to in a cluster. */
+export function grafanaHost(cluster: string): string {
+  return `grafana.${cluster}.local`;
+}
 /** The chart's fullname: release name + chart name. */
 export const HAPROXY_SERVICE = `${HAPROXY_RELEASE}-kubernetes-ingress`;
 

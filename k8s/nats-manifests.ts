@@ -6,34 +6,41 @@ import { KUBERNETES_PORTS } from '../nats/addressing.js';
 import { releaseName, STRETCHED_CLUSTER } from '../nats/topology.js';
 import { NAMESPACES, NATS_OPAQUE_PORTS, NATS_SECRET, natsFullname } from './names.js';
 import { base64Data, type K8sObject, plain } from './objects.js';
+import type { HaproxyPin } from './upstream.js';
 
-/** haproxy kubernetes-ingress TCP custom resource (ingress.v1.haproxy.org/v1, kind TCP). */
+/**
+ * haproxy kubernetes-ingress TCP custom resource as controller 3.x installs it
+ * (ingress.v3.haproxy.org/v3, kind TCP; crs/definition/ingress.v3.haproxy.org_tcps.yaml):
+ * `binds` is a map from bind name to bind.
+ */
 export interface HaproxyTcp extends K8sObject {
-  apiVersion: 'ingress.v1.haproxy.org/v1';
+  apiVersion: HaproxyPin['tcpApiVersion'];
   kind: 'TCP';
   spec: {
     name: string;
-    frontend: { name: string; tcplog?: boolean; binds: { name: string; port: number }[] };
+    frontend: { name: string; tcplog?: boolean; binds: Record<string, { name: string; port: number }> };
     service: { name: string; port: number };
   }[];
 }
 
-function tcpRoute(name: string, port: number, service: string): HaproxyTcp {
+function tcpRoute(pin: HaproxyPin, name: string, port: number, service: string): HaproxyTcp {
+  const bind = `${name}-bind`;
   return {
-    apiVersion: 'ingress.v1.haproxy.org/v1',
+    apiVersion: pin.tcpApiVersion,
     kind: 'TCP',
     metadata: { name, namespace: NAMESPACES.nats, annotations: { 'ingress.class': 'haproxy' } },
-    spec: [{ name, frontend: { name, tcplog: true, binds: [{ name: `${name}-bind`, port }] }, service: { name: service, port } }],
+    spec: [{ name, frontend: { name, tcplog: true, binds: { [bind]: { name: bind, port } } }, service: { name: service, port } }],
   };
 }
 
 /** Ports haproxy listens on for NATS (and exposes on its LoadBalancer service). */
 export const INGRESS_TCP_PORTS = { gateway: KUBERNETES_PORTS.gateway, client: KUBERNETES_PORTS.client } as const;
 
-export function haproxyTcpRoutes(datacenter: string): HaproxyTcp[] {
+/** The TCP routes of a datacenter, in the format of the pinned chart's controller (`pin`: see haproxyPin). */
+export function haproxyTcpRoutes(datacenter: string, pin: HaproxyPin): HaproxyTcp[] {
   return [
-    tcpRoute('nats-gateway', INGRESS_TCP_PORTS.gateway, natsFullname(releaseName(datacenter, 'gw'))),
-    tcpRoute('nats-client', INGRESS_TCP_PORTS.client, natsFullname(releaseName(datacenter, 'seed'))),
+    tcpRoute(pin, 'nats-gateway', INGRESS_TCP_PORTS.gateway, natsFullname(releaseName(datacenter, 'gw'))),
+    tcpRoute(pin, 'nats-client', INGRESS_TCP_PORTS.client, natsFullname(releaseName(datacenter, 'seed'))),
   ];
 }
 

@@ -236,6 +236,16 @@ function chartConfig(server: ServerSpec, config: Conf, tlsSecret?: string): { co
   };
 }
 
+/**
+ * The JetStream volume: max_file_store plus a quarter (at least 256 MiB) for the filesystem's own
+ * overhead, the server's meta and raft logs, and compaction, so the store reaches its limit before
+ * the volume is full (a full volume makes the server stop JetStream).
+ */
+export function jetstreamVolumeSize(maxFileBytes: number): string {
+  const mib = Math.ceil(maxFileBytes / 1024 ** 2);
+  return `${mib + Math.max(256, Math.ceil(mib / 4))}Mi`;
+}
+
 export interface NatsValuesInput {
   topo: Topology;
   datacenter: string;
@@ -317,7 +327,7 @@ export function natsReleaseValues(input: NatsValuesInput): { release: ReleaseSpe
     const config = first.config;
     config.cluster.replicas = servers.length;
     if (config.jetstream.enabled) {
-      config.jetstream.fileStore.pvc.size = `${Math.ceil(input.jsLimits.maxFileBytes / 1024 ** 2)}Mi`;
+      config.jetstream.fileStore.pvc.size = jetstreamVolumeSize(input.jsLimits.maxFileBytes);
       if (input.storageClass) config.jetstream.fileStore.pvc.storageClassName = input.storageClass;
     }
     const secretRef = (key: string) => ({ valueFrom: { secretKeyRef: { name: input.secretName, key } } });

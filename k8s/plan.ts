@@ -16,6 +16,8 @@ import { linkerdPodMonitors, natsDashboardsConfigMap } from './monitoring.js';
 import {
   GRAFANA_ADMIN_SECRET,
   GRAFANA_SERVICE,
+  grafanaHost,
+  HAPROXY_INGRESS_CLASS,
   HAPROXY_RELEASE,
   NAMESPACES,
   NATS_OPAQUE_PORTS,
@@ -25,11 +27,12 @@ import {
 } from './names.js';
 import { ingressNamespace, linkerdNamespace, natsNamespace, prometheusNamespace } from './namespaces.js';
 import { haproxyTcpRoutes, INGRESS_TCP_PORTS, xrJsLocalService } from './nats-manifests.js';
-import { NATS_SERVER_TLS_SECRET, natsPkiObjects } from './nats-pki.js';
+import { NATS_SERVER_TLS_SECRET, natsPkiObjects, servicesPkiObjects } from './nats-pki.js';
 import { type NatsValuesInput, natsReleaseValues } from './nats-values.js';
 import { type K8sObject, plain } from './objects.js';
 import { clientSecretName, renderServices, SERVICE_IDENTITIES, type ServicesObject, serviceIdentities } from './services.js';
 import { type KubeProvider, type KubeTarget, pendingIngressHost } from './targets.js';
+import { haproxyPin, linkerdPin } from './upstream.js';
 
 export interface ManifestFile {
   /** File name under <cluster>/manifests/. */
@@ -62,6 +65,8 @@ export interface ClusterPlan {
    */
   services: {
     namespace: ManifestFile;
+    /** The CA Issuer and the client Certificates of the cluster's service identities, in their namespace. */
+    pki: ManifestFile;
     workloads: ManifestFile;
     requester: ManifestFile;
     identities: readonly Identity[];
@@ -84,6 +89,11 @@ export interface PlanInput {
 }
 
 const OPAQUE = { 'config.linkerd.io/opaque-ports': NATS_OPAQUE_PORTS };
+
+/** linkerd's default opaque ports plus the NATS ones, each once, in order. */
+export function opaquePortsWithNats(defaults: string): string {
+  return [...new Set([...defaults.split(','), ...NATS_OPAQUE_PORTS.split(',')])].join(',');
+}
 
 /** What the NATS values and the NATS Secret of a cluster are made from (the same for both). */
 export function natsValuesInput(input: PlanInput, target: KubeTarget): NatsValuesInput {
@@ -153,8 +163,8 @@ function clusterPlan(input: PlanInput, target: KubeTarget, services: ServicesObj
       natsPki: file(
         'nats-pki.yaml',
         natsPkiObjects(
+          input.topo,
           target.name,
-          input.targets.map((t) => t.name),
           [knownIngressHost(input, target.name)].filter((h): h is string => !!h),
         ),
       ),
@@ -172,6 +182,9 @@ function clusterPlan(input: PlanInput, target: KubeTarget, services: ServicesObj
       crds: release(CHARTS.linkerdCrds, NAMESPACES.linkerd, 'linkerd-crds', { installGatewayAPI: true }),
       controlPlane: release(CHARTS.linkerdControlPlane, NAMESPACES.linkerd, 'linkerd-control-plane', {
         identity: { externalCA: true, issuer: { scheme: 'kubernetes.io/tls' } },
+        // NATS servers speak first: protocol detection would stall every connection ~10 s. The
+        // default covers destinations without their own annotation (per-pod mirrors, node addresses).
+        proxy: { opaquePorts: opaquePortsWithNats(linkerdPin(input.settings).defaultOpaquePorts) },
         prometheusUrl: PROMETHEUS_URL,
         disableHeartBeat: true,
       }),
@@ -186,6 +199,8 @@ function clusterPlan(input: PlanInput, target: KubeTarget, services: ServicesObj
       stack: release(CHARTS.kubePrometheusStack, NAMESPACES.prometheus, PROMETHEUS_RELEASE, {
         grafana: {
           admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: 'admin-user', passwordKey: 'admin-password' },
+          // Through the haproxy ingress (on k3d: the http port mapped to this machine).
+          ingress: { enabled: true, ingressClassName: HAPROXY_INGRESS_CLASS, hosts: [grafanaHost(target.name)], path: '/' },
           sidecar: { dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL' } },
         },
         // Pick up every PodMonitor/ServiceMonitor, not only the stack's own.
@@ -206,9 +221,14 @@ function clusterPlan(input: PlanInput, target: KubeTarget, services: ServicesObj
           // Only in a cluster of our own: on someone's kube cluster the default class stays theirs.
           ingressClassResource: { default: input.provider === 'k3d' },
           podAnnotations: OPAQUE,
+          // Its debug endpoints are nobody's business outside the pod.
+          pprof: { enabled: false },
           service: {
             type: 'LoadBalancer',
             annotations: OPAQUE,
+            // A LoadBalancer is public on a cloud: no stats page (1024) or pprof (6060) on it. The
+            // PodMonitor below scrapes the stat port on the pod itself. http (80) stays for Grafana.
+            enablePorts: { http: true, https: true, quic: false, stat: false, admin: false },
             tcpPorts: [
               { name: 'nats-gateway', port: INGRESS_TCP_PORTS.gateway, targetPort: INGRESS_TCP_PORTS.gateway },
               { name: 'nats-client', port: INGRESS_TCP_PORTS.client, targetPort: INGRESS_TCP_PORTS.client },
@@ -221,7 +241,7 @@ function clusterPlan(input: PlanInput, target: KubeTarget, services: ServicesObj
     supercluster: {
       namespace: file('nats-namespace.yaml', [natsNamespace()]),
       nats: nats.map((r) => release(CHARTS.nats, NAMESPACES.nats, r.release.name, r.values as unknown as Record<string, unknown>)),
-      tcpRoutes: file('nats-haproxy-tcp.yaml', haproxyTcpRoutes(target.name)),
+      tcpRoutes: file('nats-haproxy-tcp.yaml', haproxyTcpRoutes(target.name, haproxyPin(input.settings))),
       xrJsService: file('nats-xr-js-service.yaml', [xrJsLocalService(target.name)]),
     },
     ...(target.name === input.targets[0]!.name
@@ -240,6 +260,7 @@ function clusterPlan(input: PlanInput, target: KubeTarget, services: ServicesObj
       : {}),
     services: {
       namespace: file('services-namespace.yaml', services.filter((o) => o.kind === 'Namespace').map(plain)),
+      pki: file('services-pki.yaml', servicesPkiObjects(serviceIdentities(target.name, recorderClusterOf(input)), NAMESPACES.services)),
       workloads: file('services.yaml', services.filter((o) => o.kind !== 'Job' && o.kind !== 'Namespace').map(plain)),
       requester: file('requester-job.yaml', services.filter((o) => o.kind === 'Job').map(plain)),
       identities: serviceIdentities(target.name, recorderClusterOf(input)),
@@ -289,6 +310,7 @@ export function planManifests(plan: ClusterPlan): ManifestFile[] {
     s.xrJsService,
     ...(plan.jetstream ? [plan.jetstream.job] : []),
     plan.services.namespace,
+    plan.services.pki,
     plan.services.workloads,
     plan.services.requester,
   ];

@@ -41,13 +41,23 @@ export function clusterFiles(cluster: string, releases: readonly HelmRelease[], 
   return files;
 }
 
-/** Everything render.mjs writes, as relative path -> content. Pure. */
-export function renderPlan(plans: readonly ClusterPlan[]): Map<string, string> {
+/** Where render.mjs shows the route lists a cluster's NATS Secret carries (passwords replaced). */
+export function routesPath(cluster: string): string {
+  return `${cluster}/nats-routes.json`;
+}
+
+/**
+ * Everything render.mjs writes, as relative path -> content. Pure. `routes`: per cluster, the route
+ * list of each release as the credentials Secret carries it, with a placeholder for the password.
+ */
+export function renderPlan(plans: readonly ClusterPlan[], routes: Record<string, Record<string, string[]>> = {}): Map<string, string> {
   const files = new Map<string, string>();
   const releases: ReleaseEntry[] = [];
   for (const plan of plans) {
     for (const [p, c] of clusterFiles(plan.target.name, planReleases(plan), planManifests(plan))) files.set(p, c);
     releases.push(...planReleases(plan).map(releaseEntry));
+    const lists = routes[plan.target.name];
+    if (lists) files.set(routesPath(plan.target.name), `${JSON.stringify(lists, null, 2)}\n`);
   }
   files.set('releases.json', `${JSON.stringify(releases, null, 2)}\n`);
   return files;

@@ -261,26 +261,3 @@ export function renderServices(input: ServicesManifestInput): Record<string, Ser
   }
   return out;
 }
-
-const TLS_KEYS = ['ca.crt', 'tls.crt', 'tls.key'] as const;
-
-/**
- * The services namespace's copy of a client certificate Secret that cert-manager keeps in the nats
- * namespace (a pod mounts Secrets of its own namespace only). Stage 08 refreshes it on every run.
- */
-export function clientSecretCopy(source: { data?: Record<string, string> }, identity: Identity): Secret {
-  const missing = TLS_KEYS.filter((k) => !source.data?.[k]);
-  if (missing.length)
-    throw new Error(
-      `secret ${NAMESPACES.nats}/${clientSecretName(identity)} has no ${missing.join(', ')}: is its Certificate Ready? (stage 02)`,
-    );
-  return new Secret({
-    metadata: {
-      name: clientSecretName(identity),
-      namespace: SERVICES_NAMESPACE,
-      labels: { 'app.kubernetes.io/part-of': 'nats-sandbox', 'nats-sandbox/copy-of': `${NAMESPACES.nats}.${clientSecretName(identity)}` },
-    },
-    type: 'kubernetes.io/tls',
-    data: Object.fromEntries(TLS_KEYS.map((k) => [k, source.data![k]!])),
-  });
-}

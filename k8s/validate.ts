@@ -1,15 +1,17 @@
 // Check rendered Kubernetes objects before anything applies them: objects with a model against
-// kubernetes-models / @kubernetes-models/cert-manager (the API's OpenAPI schemas), the custom
-// resources without one against the fields of their CRDs that the renderers use, strictly (no
-// unknown fields), and every object's name, namespace and labels against Kubernetes' rules.
+// kubernetes-models / @kubernetes-models/cert-manager (the API's OpenAPI schemas), the other custom
+// resources against the upstream CRDs of the pinned versions (k8s/upstream.ts), strictly (no unknown
+// fields), and every object's name, namespace and labels against Kubernetes' rules.
 import { Certificate, ClusterIssuer, Issuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1';
 import { Bundle } from '@kubernetes-models/cert-manager/trust.cert-manager.io/v1alpha1';
-import { Ajv, type ValidateFunction } from 'ajv';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { Job } from 'kubernetes-models/batch/v1';
 import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { CHART_VERSION_DEFAULTS } from '../core/settings.js';
+import type { CrdVersion } from './crd-schema.js';
 import { describe, type K8sObject } from './objects.js';
+import { upstreamCrds } from './upstream.js';
 
 interface Model {
   validate(): void;
@@ -35,138 +37,21 @@ const MODELS: Record<string, ModelClass> = {
 
 const CLUSTER_SCOPED = new Set(['v1/Namespace', 'cert-manager.io/v1/ClusterIssuer', 'trust.cert-manager.io/v1alpha1/Bundle']);
 
-const str = { type: 'string', minLength: 1 } as const;
-const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
-const port = { type: 'integer', minimum: 1, maximum: 65535 } as const;
-const metadata = {
-  type: 'object',
-  required: ['name'],
-  additionalProperties: false,
-  properties: { name: str, namespace: str, labels: stringMap, annotations: stringMap },
-} as const;
-
-/** A custom resource: apiVersion, kind, metadata and this spec, nothing else. */
-function customResource(spec: object): object {
-  return {
-    type: 'object',
-    required: ['apiVersion', 'kind', 'metadata', 'spec'],
-    additionalProperties: false,
-    properties: { apiVersion: str, kind: str, metadata, spec },
-  };
-}
-
-/** The CRD fields the renderers use, from the CRDs of the pinned charts; anything else is an error. */
-const CRD_SCHEMAS: Record<string, object> = {
-  // haproxytech kubernetes-ingress: crs/definition/ingress.v1.haproxy.org_tcps.yaml
-  'ingress.v1.haproxy.org/v1/TCP': customResource({
-    type: 'array',
-    minItems: 1,
-    items: {
-      type: 'object',
-      required: ['name', 'frontend', 'service'],
-      additionalProperties: false,
-      properties: {
-        name: str,
-        frontend: {
-          type: 'object',
-          required: ['name', 'binds'],
-          additionalProperties: false,
-          properties: {
-            name: str,
-            tcplog: { type: 'boolean' },
-            binds: {
-              type: 'array',
-              minItems: 1,
-              items: {
-                type: 'object',
-                required: ['port'],
-                additionalProperties: false,
-                properties: { name: { type: 'string', pattern: '^[^\\s]+$' }, port },
-              },
-            },
-          },
-        },
-        service: { type: 'object', required: ['name', 'port'], additionalProperties: false, properties: { name: str, port } },
-      },
-    },
-  }),
-  // prometheus-operator monitoring.coreos.com/v1 PodMonitor
-  'monitoring.coreos.com/v1/PodMonitor': customResource({
-    type: 'object',
-    required: ['selector', 'podMetricsEndpoints'],
-    additionalProperties: false,
-    properties: {
-      namespaceSelector: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { any: { type: 'boolean' }, matchNames: { type: 'array', items: str } },
-      },
-      selector: { type: 'object', additionalProperties: false, properties: { matchLabels: stringMap } },
-      podMetricsEndpoints: {
-        type: 'array',
-        minItems: 1,
-        items: {
-          type: 'object',
-          required: ['port'],
-          additionalProperties: false,
-          properties: {
-            port: str,
-            path: str,
-            interval: { type: 'string', pattern: '^(0|(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$' },
-            relabelings: {
-              type: 'array',
-              items: {
-                type: 'object',
-                additionalProperties: false,
-                properties: {
-                  action: {
-                    enum: [
-                      'replace',
-                      'keep',
-                      'drop',
-                      'hashmod',
-                      'labelmap',
-                      'labeldrop',
-                      'labelkeep',
-                      'lowercase',
-                      'uppercase',
-                      'keepequal',
-                      'dropequal',
-                    ],
-                  },
-                  sourceLabels: { type: 'array', items: { type: 'string', pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' } },
-                  regex: { type: 'string' },
-                  targetLabel: { type: 'string' },
-                  replacement: { type: 'string' },
-                  separator: { type: 'string' },
-                },
-              },
-            },
-          },
-        },
-      },
-    },
-  }),
-};
-
-const ajv = new Ajv({ allErrors: true, strict: true });
-const compiled = new Map<string, ValidateFunction>(Object.entries(CRD_SCHEMAS).map(([k, s]) => [k, ajv.compile(s)]));
-
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
-function metadataProblems(obj: K8sObject, key: string): string[] {
+function metadataProblems(obj: K8sObject, clusterScoped: boolean): string[] {
   const p: string[] = [];
   const { name, namespace, labels = {}, annotations = {} } = obj.metadata ?? ({} as K8sObject['metadata']);
   if (!name || name.length > 253 || !DNS_SUBDOMAIN.test(name)) p.push(`name '${name}' is not a DNS-1123 subdomain`);
   // Services and namespaces are DNS labels (they become host names).
   if ((obj.kind === 'Service' || obj.kind === 'Namespace') && (name.length > 63 || !DNS_LABEL.test(name)))
     p.push(`name '${name}' is not a DNS-1123 label`);
-  if (CLUSTER_SCOPED.has(key) && namespace) p.push('is cluster-scoped but has a namespace');
-  if (!CLUSTER_SCOPED.has(key) && !namespace) p.push('is namespaced but has no namespace');
+  if (clusterScoped && namespace) p.push('is cluster-scoped but has a namespace');
+  if (!clusterScoped && !namespace) p.push('is namespaced but has no namespace');
   if (namespace && !DNS_LABEL.test(namespace)) p.push(`namespace '${namespace}' is not a DNS-1123 label`);
   for (const [k, v] of Object.entries(labels)) {
     if (!LABEL_NAME.test(k)) p.push(`label key '${k}' is invalid`);
@@ -185,12 +70,17 @@ function metadataProblems(obj: K8sObject, key: string): string[] {
   return p;
 }
 
-/** Problems with one object (empty: valid). */
-export function validateObject(obj: K8sObject): string[] {
+/** The upstream CRDs of the default pins (what the tests and a default render check against). */
+export function defaultCrds(): CrdVersion[] {
+  return upstreamCrds({ chartVersions: { ...CHART_VERSION_DEFAULTS } });
+}
+
+/** Problems with one object (empty: valid), custom resources checked against `crds`. */
+export function validateObject(obj: K8sObject, crds: readonly CrdVersion[] = defaultCrds()): string[] {
   const key = `${obj.apiVersion}/${obj.kind}`;
-  const problems = metadataProblems(obj, key);
   const Model = MODELS[key];
-  const crd = compiled.get(key);
+  const crd = crds.find((c) => c.key === key);
+  const problems = metadataProblems(obj, crd ? !crd.namespaced : CLUSTER_SCOPED.has(key));
   if (Model) {
     try {
       new Model(obj as never).validate();
@@ -198,25 +88,25 @@ export function validateObject(obj: K8sObject): string[] {
       problems.push((e as Error).message);
     }
   } else if (crd) {
-    if (!crd(obj))
+    if (!crd.validate(obj))
       problems.push(
-        ...(crd.errors ?? []).map(
+        ...(crd.validate.errors ?? []).map(
           (e) =>
             `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
         ),
       );
   } else {
-    problems.push(`no schema for ${key}: add a model or a CRD schema to k8s/validate.ts`);
+    problems.push(`no schema for ${key}: neither a model in k8s/validate.ts nor an upstream CRD of the pinned versions (k8s/upstream.ts)`);
   }
   return problems.map((m) => `${describe(obj)}: ${m}`);
 }
 
 /** Problems with a set of objects, including two objects of the same kind and name. */
-export function validateObjects(objects: readonly K8sObject[]): string[] {
+export function validateObjects(objects: readonly K8sObject[], crds: readonly CrdVersion[] = defaultCrds()): string[] {
   const seen = new Set<string>();
   const problems: string[] = [];
   for (const o of objects) {
-    problems.push(...validateObject(o));
+    problems.push(...validateObject(o, crds));
     const id = `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
     if (seen.has(id)) problems.push(`${describe(o)} is rendered twice`);
     seen.add(id);

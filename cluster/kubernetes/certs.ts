@@ -13,25 +13,25 @@ import { ingressHosts } from './ingress-address.js';
 import { addHelmRepos, applyFile, helmUpgrade, waitFor } from './ops.js';
 import { eachCluster, type KubeRun, planOf } from './run.js';
 
-/** The sandbox CA as the Issuer's Secret: rendered by kubectl (client side) and applied from stdin. */
-async function storeCa(k: KubeRun, p: ClusterPlan): Promise<void> {
+/** The sandbox CA as an Issuer's Secret in `namespace`: rendered by kubectl (client side) and applied from stdin. */
+export async function storeCa(k: KubeRun, p: ClusterPlan, namespace: string = NAMESPACES.nats): Promise<void> {
   const t = p.target;
   const paths = pkiPaths(k.sandboxDir);
-  const { create, apply } = caSecretCommands(paths.caCert, paths.caKey);
+  const { create, apply } = caSecretCommands(paths.caCert, paths.caKey, namespace);
   const rendered = await k.runner.run(create, {
     cluster: t.name,
     context: t.context,
     read: true,
     silent: true,
-    assume: `<Secret ${NAMESPACES.nats}/${NATS_CA_SECRET} from ${paths.caCert}>`,
+    assume: `<Secret ${namespace}/${NATS_CA_SECRET} from ${paths.caCert}>`,
     fix: `the sandbox CA under ${paths.root} is unreadable: delete that folder and run stage 02 again (every cluster gets the new CA)`,
   });
-  log.cluster(t.name, `stdin: Secret ${NAMESPACES.nats}/${NATS_CA_SECRET} (the sandbox CA)`);
+  log.cluster(t.name, `stdin: Secret ${namespace}/${NATS_CA_SECRET} (the sandbox CA)`);
   await k.runner.run(apply, {
     cluster: t.name,
     context: t.context,
     input: rendered.stdout,
-    fix: `could not store the sandbox CA as ${NAMESPACES.nats}/${NATS_CA_SECRET}`,
+    fix: `could not store the sandbox CA as ${namespace}/${NATS_CA_SECRET}`,
   });
 }
 

@@ -5,9 +5,10 @@ import YAML from 'yaml';
 import { CommandError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import type { KubeTarget } from '../../k8s/targets.js';
+import { assignHostPorts, hostClientUrl, hostPortFlags } from './host-ports.js';
 import { waitFor } from './ops.js';
 import { eachCluster, type KubeRun } from './run.js';
-import { forgetClusters, rememberClusters } from './state.js';
+import { forgetClusters, readState, rememberClusters } from './state.js';
 
 /** One entry of `k3d cluster list -o json`. */
 interface K3dCluster {
@@ -103,16 +104,45 @@ export async function k3dClustersStage(k: KubeRun): Promise<void> {
   const stopped = k.targets.filter((t) => existing.has(t.name) && !running(existing.get(t.name)!));
   for (const t of k.targets.filter((t) => existing.has(t.name) && !stopped.includes(t)))
     log.cluster(t.name, 'k3d cluster exists and runs: left as it is');
+  const ports = assignHostPorts(k.names, readState(k.sandboxDir, 'k3d')?.hostPorts);
+  // Made in parallel without touching ~/.kube/config (k3d rewrites it without a lock, so clusters
+  // made at once can lose each other's contexts), then merged into it one at a time.
   await eachCluster(create, (t) =>
-    k.runner.run(['k3d', 'cluster', 'create', t.name, '--config', k.settings.k3dConfig], {
-      cluster: t.name,
-      fix: `see what is left with: k3d cluster list; remove a half-made cluster with: k3d cluster delete ${t.name}`,
-    }),
+    k.runner.run(
+      [
+        'k3d',
+        'cluster',
+        'create',
+        t.name,
+        '--config',
+        k.settings.k3dConfig,
+        '--kubeconfig-update-default=false',
+        ...hostPortFlags(ports[t.name]!),
+      ],
+      {
+        cluster: t.name,
+        fix: `see what is left with: k3d cluster list; remove a half-made cluster with: k3d cluster delete ${t.name}; a port already allocated is one of ${hostPortFlags(
+          ports[t.name]!,
+        )
+          .filter((f) => f !== '--port')
+          .join(', ')}: free it`,
+      },
+    ),
   );
+  for (const t of k.targets)
+    await k.runner.run(['k3d', 'kubeconfig', 'merge', t.name, '--kubeconfig-merge-default', '--kubeconfig-switch-context=false'], {
+      cluster: t.name,
+      fix: `check the cluster with: k3d cluster list ${t.name}`,
+    });
   // One at a time: a laptop starting several clusters at once is what leaves pods behind.
   for (const t of stopped) await startCluster(k, t);
   await eachCluster(k.targets, (t) => waitFor(k, t, ['nodes', '--all'], undefined, 'condition=Ready'));
-  if (!k.dryRun) rememberClusters(k.sandboxDir, 'k3d', k.names, {}, k.topo.options.replicas);
+  if (!k.dryRun) rememberClusters(k.sandboxDir, 'k3d', k.names, {}, k.topo.options.replicas, ports);
+  for (const t of k.targets)
+    log.cluster(
+      t.name,
+      `from this machine: NATS at ${hostClientUrl(ports[t.name]!)}, Grafana at http://grafana.${t.name}.local:${ports[t.name]!.http}`,
+    );
 }
 
 /** start helper: start stopped clusters one after another and heal their pods. */

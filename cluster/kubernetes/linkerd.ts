@@ -2,12 +2,14 @@
 // anchors between all of them, the control plane with its external CA, the multicluster extension
 // with one service mirror per other cluster, and the links themselves.
 
+import { MissingToolError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import { REPOS } from '../../k8s/charts.js';
 import { importedAnchorSecret, previousAnchorSecret } from '../../k8s/linkerd-pki.js';
 import { LINKERD, NAMESPACES } from '../../k8s/names.js';
 import type { ClusterPlan } from '../../k8s/plan.js';
 import type { KubeTarget } from '../../k8s/targets.js';
+import { linkerdPin, linkGenCommand } from '../../k8s/upstream.js';
 import { addHelmRepos, applyFile, applyObjects, exists, helmUpgrade, readSecretKey, waitFor } from './ops.js';
 import { eachCluster, type KubeRun, planOf } from './run.js';
 
@@ -52,8 +54,8 @@ async function link(k: KubeRun, plans: ClusterPlan[]): Promise<void> {
     await eachCluster(plans, async (p) => {
       const name = p.target.name;
       const k3dNode = `k3d-${name}-server-0`;
-      const where = k.provider === 'k3d' ? ['--api-server-address', `https://${k3dNode}:6443`, '--gateway-addresses', k3dNode] : [];
-      const generated = await k.runner.run(['linkerd', 'multicluster', 'link-gen', '--cluster-name', name, ...where], {
+      const where = k.provider === 'k3d' ? { apiServer: `https://${k3dNode}:6443`, gateway: k3dNode } : undefined;
+      const generated = await k.runner.run(linkGenCommand(linkerdPin(k.settings), name, where), {
         cluster: name,
         context: p.target.context,
         fix: `check the multicluster extension with: linkerd --context ${p.target.context} multicluster check`,
@@ -74,8 +76,21 @@ async function link(k: KubeRun, plans: ClusterPlan[]): Promise<void> {
   });
 }
 
+/** link-gen writes Links for its own release: a CLI of another release makes Links the charts do not read. */
+export async function checkLinkerdCli(k: KubeRun): Promise<void> {
+  const pin = linkerdPin(k.settings);
+  const out = await k.runner.run(['linkerd', 'version', '--client', '--short'], { read: true, assume: pin.cli, silent: true });
+  const found = out.stdout.trim();
+  if (found !== pin.cli)
+    throw new MissingToolError(
+      `the linkerd CLI is ${found || 'of an unknown version'}, but LINKERD_CHART_VERSION=${k.settings.chartVersions.LINKERD_CHART_VERSION} needs ${pin.cli}: ` +
+        `install it with: curl -sL https://run.linkerd.io/install-edge | LINKERD2_VERSION=${pin.cli} sh`,
+    );
+}
+
 export async function linkerdStage(k: KubeRun): Promise<void> {
   const plans = planOf(k);
+  if (plans.length > 1) await checkLinkerdCli(k);
   await eachCluster(plans, (p) => pki(k, p));
   await exchangeAnchors(k, plans);
   await addHelmRepos(k, [REPOS.linkerdEdge]);

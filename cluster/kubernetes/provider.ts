@@ -7,6 +7,7 @@ import type { KubeProvider } from '../../k8s/targets.js';
 import { observation } from '../../nats/observation.js';
 import type { Invocation, Provider, StageFn } from '../provider.js';
 import { certsStage } from './certs.js';
+import { hostClientUrl } from './host-ports.js';
 import { requireServicesImage } from './image.js';
 import { ingressStage } from './ingress.js';
 import { jetstreamStage } from './jetstream.js';
@@ -66,6 +67,21 @@ function kubernetesProvider(provider: KubeProvider): Provider {
       const k = selected(kubeRun(inv, provider), inv.args.names);
       await (action === 'down' ? stopClusters(k) : startClusters(k));
     },
+    ...(provider === 'k3d'
+      ? {
+          clientUrl(inv: Invocation) {
+            const ports = readState(inv.settings.sandboxDir, provider)?.hostPorts ?? {};
+            return (cluster: string) => {
+              const p = ports[cluster];
+              if (!p)
+                throw new UsageError(
+                  `no host port is known for k3d cluster ${cluster}: make it with npx zx scripts/01-clusters.mjs ${cluster}`,
+                );
+              return hostClientUrl(p);
+            };
+          },
+        }
+      : {}),
     async observe(inv: Invocation) {
       checkTools(provider, inv.settings.env, inv.dryRun);
       const k = kubeRun(inv, provider);

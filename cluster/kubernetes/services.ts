@@ -1,38 +1,23 @@
 // Stage 08 on Kubernetes: the services image in every cluster, then per cluster the services
-// namespace, the client certificates of its identities (copied from the nats namespace), MySQL's
+// namespace, the client certificates of its identities (issued there from the sandbox CA), MySQL's
 // generated passwords (recorder cluster only), the math services (and MySQL and the recorder),
 // their rollouts, and the requester Job, whose summary is printed.
-import { NAMESPACES } from '../../k8s/names.js';
 import { plain } from '../../k8s/objects.js';
 import type { ClusterPlan } from '../../k8s/plan.js';
-import { clientSecretCopy, clientSecretName, mysqlSecret, SERVICES_NAMESPACE } from '../../k8s/services.js';
+import { mysqlSecret, SERVICES_NAMESPACE } from '../../k8s/services.js';
+import { storeCa } from './certs.js';
 import { ensureServicesImage, requireServicesImage } from './image.js';
 import { applyJob, awaitJob } from './jobs.js';
 import { type MysqlPasswords, mysqlCredentials } from './mysql-credentials.js';
-import { applyFile, applyObjects } from './ops.js';
+import { applyFile, applyObjects, waitFor } from './ops.js';
 import { eachCluster, type KubeRun, planOf } from './run.js';
 
-/** The client certificates of the cluster's services, read from nats (never logged) and applied through stdin. */
-async function copyClientSecrets(k: KubeRun, p: ClusterPlan): Promise<void> {
-  const t = p.target;
-  const copies = [];
-  // One after the other: a handful of reads, in an order the log and the tests can follow.
-  for (const id of p.services.identities) {
-    const out = await k.runner.run(['kubectl', 'get', 'secret', clientSecretName(id), '--namespace', NAMESPACES.nats, '-o', 'json'], {
-      cluster: t.name,
-      context: t.context,
-      read: true,
-      silent: true,
-      assume: '{}',
-      fix: 'run stage 02-certs for this cluster first',
-    });
-    copies.push(
-      k.dryRun
-        ? { apiVersion: 'v1', kind: 'Secret', metadata: { name: clientSecretName(id), namespace: SERVICES_NAMESPACE } }
-        : plain(clientSecretCopy(JSON.parse(out.stdout) as { data?: Record<string, string> }, id)),
-    );
-  }
-  await applyObjects(k, t, copies);
+/** The client certificates of the cluster's services, issued in their namespace from the same CA (renewed there). */
+async function clientCertificates(k: KubeRun, p: ClusterPlan): Promise<void> {
+  await storeCa(k, p, SERVICES_NAMESPACE);
+  await applyFile(k, p.target, p.services.pki);
+  const certificates = p.services.pki.objects.filter((o) => o.kind === 'Certificate').map((o) => `certificate/${o.metadata.name}`);
+  await waitFor(k, p.target, certificates, SERVICES_NAMESPACE, 'condition=Ready');
 }
 
 async function rollouts(k: KubeRun, p: ClusterPlan): Promise<void> {
@@ -60,7 +45,7 @@ async function rollouts(k: KubeRun, p: ClusterPlan): Promise<void> {
 async function servicesIn(k: KubeRun, p: ClusterPlan, mysql: MysqlPasswords): Promise<void> {
   const t = p.target;
   await applyFile(k, t, p.services.namespace);
-  await copyClientSecrets(k, p);
+  await clientCertificates(k, p);
   if (p.services.recorder) await applyObjects(k, t, [plain(mysqlSecret(mysql, t.name))]);
   await applyFile(k, t, p.services.workloads);
   await rollouts(k, p);

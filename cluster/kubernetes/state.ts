@@ -3,12 +3,15 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 import type { KubeProvider } from '../../k8s/targets.js';
 import type { Role } from '../../nats/topology.js';
+import type { HostPorts } from './host-ports.js';
 
 export interface KubeState {
   names: string[];
   contexts: Record<string, string>;
   /** Servers per role the clusters were made with; later commands keep them unless told otherwise. */
   replicas?: Record<Role, number>;
+  /** k3d: the ports of this machine each cluster's ingress is mapped to (fixed at creation). */
+  hostPorts?: Record<string, HostPorts>;
 }
 
 export function stateFile(sandboxDir: string, provider: KubeProvider): string {
@@ -32,9 +35,16 @@ export function rememberClusters(
   names: string[],
   contexts: Record<string, string>,
   replicas: Record<Role, number>,
+  hostPorts: Record<string, HostPorts> = {},
 ): void {
   const old = readState(sandboxDir, provider) ?? { names: [], contexts: {} };
-  const state: KubeState = { names: [...new Set([...old.names, ...names])], contexts: { ...old.contexts, ...contexts }, replicas };
+  const ports = { ...old.hostPorts, ...hostPorts };
+  const state: KubeState = {
+    names: [...new Set([...old.names, ...names])],
+    contexts: { ...old.contexts, ...contexts },
+    replicas,
+    ...(Object.keys(ports).length ? { hostPorts: ports } : {}),
+  };
   const file = stateFile(sandboxDir, provider);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`);
@@ -50,5 +60,6 @@ export function forgetClusters(sandboxDir: string, provider: KubeProvider, names
     return;
   }
   const contexts = Object.fromEntries(Object.entries(old.contexts).filter(([n]) => left.includes(n)));
-  writeFileSync(stateFile(sandboxDir, provider), `${JSON.stringify({ ...old, names: left, contexts }, null, 2)}\n`);
+  const hostPorts = Object.fromEntries(Object.entries(old.hostPorts ?? {}).filter(([n]) => left.includes(n)));
+  writeFileSync(stateFile(sandboxDir, provider), `${JSON.stringify({ ...old, names: left, contexts, hostPorts }, null, 2)}\n`);
 }

@@ -103,10 +103,11 @@ function expectedFor(c: string) {
       : [],
     '08-services': [
       apply(c, 'services-namespace.yaml'),
-      ...['math', 'requester', ...(recorder ? ['recorder'] : [])].map(
-        (id) => `kubectl get secret nats-client-${id} --namespace nats -o json`,
-      ),
+      // The client certificates are issued in math from the same CA (not copied from nats): renewed there.
+      'kubectl create secret tls nats-sandbox-ca --namespace math --cert $SANDBOX/pki/ca/ca.crt --key $SANDBOX/pki/ca/ca.key --dry-run=client -o yaml',
       STDIN,
+      apply(c, 'services-pki.yaml'),
+      `kubectl wait ${['math', 'requester', ...(recorder ? ['recorder'] : [])].map((id) => `certificate/nats-client-${id}`).join(' ')} --namespace math --for=condition=Ready --timeout=3s`,
       ...(recorder ? [STDIN] : []),
       apply(c, 'services.yaml'),
       ...SERVICES.map((d) => `kubectl rollout status deployment/${d} --namespace math --timeout=3s`),
@@ -131,12 +132,15 @@ const GLOBAL = {
     'docker info --format {{.ServerVersion}}',
     'docker network create nats-sandbox',
     'docker network ls --filter name=^nats-sandbox$ --format {{.Name}}',
-    'k3d cluster create c1 --config $ROOT/cluster/k3d-cluster.yaml',
-    'k3d cluster create c2 --config $ROOT/cluster/k3d-cluster.yaml',
+    // Made without touching the kubeconfig, each with its own host ports, then merged one at a time.
+    'k3d cluster create c1 --config $ROOT/cluster/k3d-cluster.yaml --kubeconfig-update-default=false --port 24222:4222@loadbalancer --port 28080:80@loadbalancer',
+    'k3d cluster create c2 --config $ROOT/cluster/k3d-cluster.yaml --kubeconfig-update-default=false --port 24223:4222@loadbalancer --port 28081:80@loadbalancer',
     'k3d cluster list -o json',
+    'k3d kubeconfig merge c1 --kubeconfig-merge-default --kubeconfig-switch-context=false',
+    'k3d kubeconfig merge c2 --kubeconfig-merge-default --kubeconfig-switch-context=false',
   ],
   '02-certs': ['helm repo add jetstack https://charts.jetstack.io --force-update'],
-  '03-linkerd': ['helm repo add linkerd-edge https://helm.linkerd.io/edge --force-update'],
+  '03-linkerd': ['helm repo add linkerd-edge https://helm.linkerd.io/edge --force-update', 'linkerd version --client --short'],
   '04-observability': [
     'helm repo add linkerd-edge https://helm.linkerd.io/edge --force-update',
     'helm repo add prometheus-community https://prometheus-community.github.io/helm-charts --force-update',

@@ -8,9 +8,11 @@ import { log } from '../../../core/log.js';
 import { loadCredentials } from '../../../core/secrets.js';
 import type { Settings } from '../../../core/settings.js';
 import { readKubeSettings } from '../../../core/settings.js';
-import { kubePlan, planManifests } from '../../../k8s/plan.js';
+import { routeLists } from '../../../k8s/dials.js';
+import { kubePlan, type PlanInput, planManifests } from '../../../k8s/plan.js';
 import { renderPlan, writeFiles } from '../../../k8s/render.js';
 import { type KubeProvider, kubeTargets, pendingIngressHost } from '../../../k8s/targets.js';
+import { upstreamCrds } from '../../../k8s/upstream.js';
 import { validateObjects } from '../../../k8s/validate.js';
 import { k3dIngressHost } from '../../../nats/addressing.js';
 import { resolveTopology } from '../../../nats/topology.js';
@@ -22,7 +24,7 @@ const MADE_AT_INSTALL = [
   "cert-manager/linkerd-trust-anchor-<other cluster> (the other clusters' anchors)",
   'linkerd-multicluster links (linkerd multicluster link-gen)',
   'prometheus/grafana-admin (generated password)',
-  'nats/nats-credentials (route and gateway passwords, route lists)',
+  'nats/nats-credentials (route and gateway passwords, and the route lists shown in <cluster>/nats-routes.json with the password replaced)',
   'nats/nats-sandbox-ca (the one sandbox CA, made under <sandbox>/pki/ca; its key is never written here)',
   'math/nats-client-{math,requester,recorder} (copies of the client certificates stage 02 issued in nats)',
   'math/mysql-credentials (generated MySQL passwords, in the recorder cluster)',
@@ -46,7 +48,7 @@ export function renderCommand(args: ParsedArgs, settings: Settings): number {
   });
   const kubeSettings = readKubeSettings(settings.env);
   const servicesImage = servicesImageOf(provider, kubeSettings.servicesImage);
-  const plans = kubePlan({
+  const input: PlanInput = {
     provider,
     topo,
     targets: kubeTargets(provider, args.names, args.contexts),
@@ -55,11 +57,18 @@ export function renderCommand(args: ParsedArgs, settings: Settings): number {
     jsLimits: settings.jsLimits,
     credentials: loadCredentials(settings.sandboxDir, settings.env, false),
     ingressHost: provider === 'k3d' ? k3dIngressHost : pendingIngressHost,
-  });
-  const problems = plans.flatMap((p) => validateObjects(planManifests(p).flatMap((m) => m.objects)));
+  };
+  const plans = kubePlan(input);
+  const crds = upstreamCrds(kubeSettings);
+  const problems = plans.flatMap((p) =>
+    validateObjects(
+      planManifests(p).flatMap((m) => m.objects),
+      crds,
+    ),
+  );
   if (problems.length) throw new SandboxError(`the rendered objects are not valid:\n  - ${problems.join('\n  - ')}`);
   const dir = resolve(out);
-  const files = renderPlan(plans);
+  const files = renderPlan(plans, Object.fromEntries(plans.map((p) => [p.target.name, routeLists(input, p.target.name)])));
   writeFiles(dir, files);
   const count = (re: RegExp) => [...files.keys()].filter((f) => re.test(f)).length;
   log.info(

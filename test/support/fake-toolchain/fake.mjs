@@ -78,15 +78,18 @@ const CRD_CHART = {
   'cert-manager.io': 'jetstack/cert-manager',
   'trust.cert-manager.io': 'jetstack/trust-manager',
   'monitoring.coreos.com': 'prometheus-community/kube-prometheus-stack',
-  'ingress.v1.haproxy.org': 'haproxytech/kubernetes-ingress',
+  // Controller 3.x of the pinned chart installs only the v3 group (crs/definition/embed.go).
+  'ingress.v3.haproxy.org': 'haproxytech/kubernetes-ingress',
   'multicluster.linkerd.io': 'linkerd-edge/linkerd-crds',
 };
+/** API groups every cluster serves; any other group needs a CRD, which only CRD_CHART's charts bring. */
+const BUILT_IN = new Set(['', 'apps', 'batch', 'rbac.authorization.k8s.io', 'networking.k8s.io', 'policy', 'apiextensions.k8s.io']);
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterIssuer', 'Bundle', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding']);
 
 function cluster(s) {
   if (!context) fail('error: no context given; the fake wants one on every cluster command');
   const c = s.contexts[context];
-  if (!c) fail(`error: context "${context}" does not exist`);
+  if (!c || c.inKubeconfig === false) fail(`error: context "${context}" does not exist`);
   if (c.unreachable) fail(`Unable to connect to the server: dial tcp: lookup ${context}: no such host`);
   return c;
 }
@@ -144,6 +147,12 @@ function k3d(s) {
     s.k3d[target].images = [...new Set([...(s.k3d[target].images ?? []), name])];
     return out(`INFO[0000] Successfully imported 1 image(s) into 1 cluster(s)`);
   }
+  if (a === 'kubeconfig' && b === 'merge') {
+    if (!s.k3d[name] || !s.contexts[`k3d-${name}`]) fail(`FATA[0000] Failed to get cluster '${name}'`);
+    if (!args.includes('--kubeconfig-merge-default')) fail('fake k3d: merge only into the default kubeconfig is supported');
+    s.contexts[`k3d-${name}`].inKubeconfig = true;
+    return out(`${process.env.HOME}/.kube/config`);
+  }
   if (a !== 'cluster') fail(`fake k3d: unsupported: ${args.join(' ')}`);
   if (b === 'list') {
     return out(
@@ -164,8 +173,13 @@ function k3d(s) {
     if (config.apiVersion !== 'k3d.io/v1alpha5' || config.kind !== 'Simple')
       fail('FATA[0000] config is not a k3d.io/v1alpha5 Simple config');
     if (!s.networks.includes(config.network)) s.networks.push(config.network);
-    s.k3d[name] = { name, network: config.network, running: true, agents: config.agents };
-    s.contexts[`k3d-${name}`] = newCluster();
+    // --port <host>:<port>@loadbalancer: a host port one cluster already holds is refused, as Docker does.
+    const ports = args.flatMap((a, i) => (args[i - 1] === '--port' ? [a.split(':')[0]] : []));
+    const held = Object.values(s.k3d).flatMap((c) => c.ports ?? []);
+    for (const p of ports) if (held.includes(p)) fail(`FATA[0000] Bind for 0.0.0.0:${p} failed: port is already allocated`);
+    s.k3d[name] = { name, network: config.network, running: true, agents: config.agents, ports };
+    // Like k3d: the context goes into the kubeconfig at creation unless told not to; then `kubeconfig merge` adds it.
+    s.contexts[`k3d-${name}`] = { ...newCluster(), inKubeconfig: !args.includes('--kubeconfig-update-default=false') };
     return out(`INFO[0000] Cluster '${name}' created successfully!`);
   }
   if (!s.k3d[name]) fail(`FATA[0000] No nodes found for given cluster: '${name}'`);
@@ -193,7 +207,7 @@ function apply(s, c, objects) {
   for (const o of objects) {
     const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
     const chart = CRD_CHART[group];
-    if (chart && !hasChart(c, chart))
+    if (!BUILT_IN.has(group) && (!chart || !hasChart(c, chart)))
       fail(
         `error: resource mapping not found for name: "${o.metadata.name}": no matches for kind "${o.kind}" in version "${o.apiVersion}"\nensure CRDs are installed first`,
       );
@@ -486,6 +500,8 @@ function helm(s) {
 
 // --- linkerd --------------------------------------------------------------------------------------
 function linkerd(s) {
+  // The CLI's own release ($FAKE_LINKERD_VERSION, else the pinned edge-26.8.3).
+  if (args[0] === 'version') return out(process.env.FAKE_LINKERD_VERSION ?? 'edge-26.8.3');
   const c = cluster(s);
   if (args[0] === 'multicluster' && args[1] === 'link-gen') {
     if (!hasChart(c, 'linkerd-edge/linkerd-multicluster')) fail('error: the multicluster extension is not installed');

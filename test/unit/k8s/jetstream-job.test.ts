@@ -15,7 +15,6 @@ import {
 import { readKubeSettings } from '../../../core/settings.js';
 import { jetstreamApplyJob, jetstreamJobArgs } from '../../../k8s/jetstream-job.js';
 import { kubePlan, recorderClusterOf } from '../../../k8s/plan.js';
-import { clientSecretCopy } from '../../../k8s/services.js';
 import { kubeTargets } from '../../../k8s/targets.js';
 import { validateObjects } from '../../../k8s/validate.js';
 import { k3dIngressHost } from '../../../nats/addressing.js';
@@ -148,14 +147,17 @@ describe('stage 08 in the plan', () => {
     assert.equal(recorderClusterOf({ settings: readKubeSettings({}), targets: kubeTargets('k3d', ['eu', 'us']) }), 'eu');
   });
 
-  it('copies a client certificate into the services namespace with exactly its three keys', () => {
-    const copy = clientSecretCopy(
-      { data: { 'ca.crt': 'Y2E=', 'tls.crt': 'Y3J0', 'tls.key': 'a2V5', extra: 'eA==' } },
-      'math',
-    ).toJSON() as any;
-    assert.deepEqual(copy.metadata.namespace, 'math');
-    assert.deepEqual(copy.data, { 'ca.crt': 'Y2E=', 'tls.crt': 'Y3J0', 'tls.key': 'a2V5' });
-    assert.equal(copy.type, 'kubernetes.io/tls');
-    assert.throws(() => clientSecretCopy({ data: { 'tls.crt': 'x' } }, 'requester'), /nats\/nats-client-requester has no ca.crt, tls.key/);
+  it("issues the services' client certificates in their own namespace from the sandbox CA, so cert-manager renews them there", () => {
+    const pki = plan().find((p) => p.target.name === 'c1')!.services.pki.objects as any[];
+    const issuer = pki.find((o) => o.kind === 'Issuer');
+    assert.deepEqual([issuer.metadata.namespace, issuer.spec.ca.secretName], ['math', 'nats-sandbox-ca']);
+    const certs = pki.filter((o) => o.kind === 'Certificate');
+    assert.deepEqual(certs.map((c) => c.metadata.name).sort(), ['nats-client-math', 'nats-client-recorder', 'nats-client-requester']);
+    for (const c of certs) {
+      assert.equal(c.metadata.namespace, 'math');
+      assert.deepEqual(c.spec.issuerRef, { kind: 'Issuer', name: issuer.metadata.name });
+      assert.ok(c.spec.renewBefore, 'renewed before it expires');
+    }
+    assert.deepEqual(validateObjects(pki), []);
   });
 });

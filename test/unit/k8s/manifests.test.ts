@@ -114,26 +114,6 @@ describe('rendered Kubernetes objects', () => {
     );
   });
 
-  it('route haproxy TCP 7222 to the gw servers and 4222 to the seed servers of the same cluster', () => {
-    const [, c2] = plansFor('k3d');
-    const routes = c2!.supercluster.tcpRoutes.objects as (K8sObject & {
-      spec: { frontend: { binds: { port: number }[] }; service: { name: string; port: number } }[];
-    })[];
-    assert.deepEqual(
-      routes.map((r) => [r.spec[0]!.frontend.binds[0]!.port, r.spec[0]!.service.name, r.spec[0]!.service.port]),
-      [
-        [7222, 'c2-gw-nats', 7222],
-        [4222, 'c2-nats', 4222],
-      ],
-    );
-    const haproxy = c2!.ingress.haproxy.values as { controller: { service: { type: string; tcpPorts: { port: number }[] } } };
-    assert.equal(haproxy.controller.service.type, 'LoadBalancer');
-    assert.deepEqual(
-      haproxy.controller.service.tcpPorts.map((p) => p.port),
-      [7222, 4222],
-    );
-  });
-
   it("configure one linkerd link controller per other cluster and the seed's chart options", () => {
     const [c1] = plansFor('k3d');
     assert.deepEqual(c1!.linkerd.multicluster.values, {
@@ -202,8 +182,8 @@ describe('render folder', () => {
     const manifests = [...files.keys()].filter((f) => /^c\d\/manifests\/.+\.yaml$/.test(f));
     assert.equal(
       manifests.length,
-      3 * 15 + 1,
-      "12 per cluster, the services namespace, workloads and requester Job, and stage 07's Job in the first",
+      3 * 16 + 1,
+      "12 per cluster, the services namespace, PKI, workloads and requester Job, and stage 07's Job in the first",
     );
     for (const f of manifests) {
       const objects = YAML.parseAllDocuments(files.get(f)!).map((d) => d.toJS() as K8sObject);

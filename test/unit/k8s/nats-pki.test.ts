@@ -4,10 +4,11 @@ import { caSecretCommands, NATS_CA_SECRET, natsPkiObjects, natsServerDnsNames } 
 import { validateObjects } from '../../../k8s/validate.js';
 import { IDENTITIES } from '../../../nats/accounts.js';
 import { clientUserName } from '../../../nats/pki.js';
+import { buildTopology } from '../../../nats/topology.js';
 import { PRIVATE_KEY_LABEL } from '../../support/secret-scan.js';
 
 describe('NATS PKI manifests for cert-manager', () => {
-  const objects = natsPkiObjects('c1', ['c1', 'c2', 'c3'], ['k3d-c1-agent-0']);
+  const objects = natsPkiObjects(buildTopology(['c1', 'c2', 'c3']), 'c1', ['k3d-c1-agent-0']);
 
   it('validate against the cert-manager models', () => {
     assert.deepEqual(validateObjects(objects), []);
@@ -34,25 +35,31 @@ describe('NATS PKI manifests for cert-manager', () => {
     }
   });
 
-  it('cover every NATS service name, the mirrored xr-js services and the external address in the server certificate', () => {
-    const names = natsServerDnsNames('c1', ['c1', 'c2', 'c3'], ['k3d-c1-agent-0']);
+  it('cover every NATS service name, the names the other clusters reach its xr-js servers by, and the external address', () => {
+    const names = natsServerDnsNames(buildTopology(['c1', 'c2', 'c3']), 'c1', ['k3d-c1-agent-0']);
     for (const n of [
       'c1-nats',
       'c1-js-nats-headless.nats.svc.cluster.local',
       '*.c1-gw-nats-headless',
       'xr-js-nats',
-      '*.xr-js-nats-headless-c2',
-      '*.xr-js-nats-headless-c3',
+      // Peers in c2 and c3 dial xr-js-nats-<i>.xr-js-nats-headless-c1 (nats/addressing.ts routeUrl).
+      '*.xr-js-nats-headless-c1',
+      'xr-js-nats-2.xr-js-nats-headless-c1',
+      'c1-gw-nats-2.c1-gw-nats-headless',
+      'xr-js-nats-c1',
       'k3d-c1-agent-0',
+      'localhost',
     ]) {
       assert.ok(names.includes(n), n);
     }
-    assert.ok(!names.includes('*.xr-js-nats-headless-c1'), 'no mirror of its own datacenter');
+    assert.ok(!names.includes('*.xr-js-nats-headless-c2'), "another cluster's mirror never lands on c1's servers");
     assert.equal(new Set(names).size, names.length);
   });
 
   it('put an external address that is an IP among the IP SANs', () => {
-    const cert = natsPkiObjects('east', ['east', 'west'], ['203.0.113.10']).find((o) => o.metadata.name === 'nats-server-tls') as any;
+    const cert = natsPkiObjects(buildTopology(['east', 'west']), 'east', ['203.0.113.10']).find(
+      (o) => o.metadata.name === 'nats-server-tls',
+    ) as any;
     assert.deepEqual(cert.spec.ipAddresses, ['127.0.0.1', '203.0.113.10']);
     assert.ok(!cert.spec.dnsNames.includes('203.0.113.10'));
   });

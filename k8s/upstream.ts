@@ -1,0 +1,137 @@
+// What the pinned chart versions decide, read from their upstream sources and written down once:
+// the API group of haproxy's TCP resource, and which upstream CRD files (stored as test fixtures,
+// with their provenance; test/support/refresh-upstream.ts downloads them) describe the custom resources we
+// render. A pin the code does not know fails loudly, naming the pin and the versions it knows: a
+// new chart version may change a format, and nobody has checked it yet.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '../core/errors.js';
+import type { ChartVersionSetting, KubeSettings } from '../core/settings.js';
+import { type CrdVersion, crdVersions } from './crd-schema.js';
+
+/** Where the upstream CRDs are kept (relative to the repository root). */
+export const UPSTREAM_DIR = 'test/fixtures/upstream';
+
+export interface UpstreamFile {
+  /** Path under UPSTREAM_DIR. */
+  file: string;
+  repository: string;
+  tag: string;
+  path: string;
+}
+
+export interface HaproxyPin {
+  /** appVersion of the chart: the controller that installs its own CRDs (the chart has no crds/). */
+  controller: string;
+  /** The only TCP API the controller installs (crs/definition/embed.go): v3, where `binds` is a map. */
+  tcpApiVersion: 'ingress.v3.haproxy.org/v3';
+  crds: UpstreamFile[];
+}
+
+/** haproxytech/helm-charts kubernetes-ingress/Chart.yaml at tag kubernetes-ingress-<pin>. */
+export const HAPROXY_PINS: Record<string, HaproxyPin> = {
+  '1.52.1': {
+    controller: '3.2.12',
+    tcpApiVersion: 'ingress.v3.haproxy.org/v3',
+    // v3.2.12 is not tagged in the source snapshot we read; the file is the same from v3.2.11 to
+    // the head of the v3.2 branch, which is after 3.2.12.
+    crds: [
+      {
+        file: 'haproxytech-kubernetes-ingress/v3.2.11/ingress.v3.haproxy.org_tcps.yaml',
+        repository: 'haproxytech/kubernetes-ingress',
+        tag: 'v3.2.11',
+        path: 'crs/definition/ingress.v3.haproxy.org_tcps.yaml',
+      },
+    ],
+  },
+};
+
+/** kube-prometheus-stack installs prometheus-operator's CRDs from its crds subchart. */
+export const KUBE_PROMETHEUS_STACK_PINS: Record<string, { operator: string; crds: UpstreamFile[] }> = {
+  '88.5.3': {
+    operator: 'v0.93.1',
+    crds: ['podmonitors', 'servicemonitors'].map((kind) => ({
+      file: `kube-prometheus-stack/88.5.3/crd-${kind}.yaml`,
+      repository: 'prometheus-community/helm-charts',
+      tag: 'kube-prometheus-stack-88.5.3',
+      path: `charts/kube-prometheus-stack/charts/crds/crds/crd-${kind}.yaml`,
+    })),
+  },
+};
+
+export interface LinkerdPin {
+  /** The linkerd CLI release whose `multicluster link-gen` matches these charts. */
+  cli: string;
+  /**
+   * proxy.opaquePorts of linkerd-control-plane's values.yaml: the control plane's default opaque
+   * ports, used for every destination without its own annotation (linkerd's per-pod mirrors of a
+   * headless service have none: multicluster/service-mirror/cluster_watcher_headless.go,
+   * createEndpointMirrorService) and for addresses outside the cluster (a gateway dialled at a node).
+   */
+  defaultOpaquePorts: string;
+  /** Flags of `linkerd multicluster link-gen` (multicluster/cmd/link.go) the stages pass. */
+  linkGenFlags: readonly string[];
+}
+
+/** linkerd/linkerd2 at tag edge-<pin as yy.m.d>: charts/linkerd-control-plane/values.yaml, multicluster/cmd/link.go. */
+export const LINKERD_PINS: Record<string, LinkerdPin> = {
+  '2026.8.3': {
+    cli: 'edge-26.8.3',
+    defaultOpaquePorts: '25,587,3306,4444,5432,6379,9300,11211',
+    linkGenFlags: ['--cluster-name', '--api-server-address', '--gateway-addresses'],
+  },
+};
+
+function pinned<T>(table: Record<string, T>, setting: ChartVersionSetting, settings: Pick<KubeSettings, 'chartVersions'>): T {
+  const version = settings.chartVersions[setting];
+  const known = table[version];
+  if (!known)
+    throw new UsageError(
+      `${setting}=${version} is a version this code has not been checked against; it knows ${Object.keys(table).join(', ')}. ` +
+        "Set one of those, or check the new version's upstream formats and add it to k8s/upstream.ts.",
+    );
+  return known;
+}
+
+export function haproxyPin(settings: Pick<KubeSettings, 'chartVersions'>): HaproxyPin {
+  return pinned(HAPROXY_PINS, 'HAPROXY_INGRESS_CHART_VERSION', settings);
+}
+
+export function linkerdPin(settings: Pick<KubeSettings, 'chartVersions'>): LinkerdPin {
+  return pinned(LINKERD_PINS, 'LINKERD_CHART_VERSION', settings);
+}
+
+/**
+ * `linkerd multicluster link-gen` for the link to `cluster`, with only flags the pinned CLI has.
+ * `where`: the API server and gateway address the other clusters reach it at, when the defaults
+ * (from the kubeconfig and the gateway's LoadBalancer) do not reach (k3d).
+ */
+export function linkGenCommand(pin: LinkerdPin, cluster: string, where?: { apiServer: string; gateway: string }): string[] {
+  const flags: [string, string][] = [['--cluster-name', cluster]];
+  if (where) flags.push(['--api-server-address', where.apiServer], ['--gateway-addresses', where.gateway]);
+  for (const [flag] of flags)
+    if (!pin.linkGenFlags.includes(flag)) throw new Error(`linkerd ${pin.cli} multicluster link-gen has no ${flag} flag`);
+  return ['linkerd', 'multicluster', 'link-gen', ...flags.flat()];
+}
+
+/** Every upstream CRD file the rendered custom resources are checked against, for these pins. */
+export function upstreamCrdFiles(settings: Pick<KubeSettings, 'chartVersions'>): UpstreamFile[] {
+  return [...haproxyPin(settings).crds, ...pinned(KUBE_PROMETHEUS_STACK_PINS, 'KUBE_PROMETHEUS_STACK_CHART_VERSION', settings).crds];
+}
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const loaded = new Map<string, CrdVersion[]>();
+
+/** The CRD versions of these pins, read from the stored upstream files (once per process). */
+export function upstreamCrds(settings: Pick<KubeSettings, 'chartVersions'>): CrdVersion[] {
+  return upstreamCrdFiles(settings).flatMap((f) => {
+    let versions = loaded.get(f.file);
+    if (!versions) {
+      const source = `${f.repository}@${f.tag}:${f.path}`;
+      versions = crdVersions(readFileSync(join(ROOT, UPSTREAM_DIR, f.file), 'utf8'), source);
+      loaded.set(f.file, versions);
+    }
+    return versions;
+  });
+}

@@ -1,0 +1,55 @@
+// What the plan asks of the charts, checked against their upstream values: haproxytech/helm-charts
+// kubernetes-ingress-1.52.1 kubernetes-ingress/values.yaml (controller.service.enablePorts,
+// controller.pprof, ingressClassResource.name "haproxy"), prometheus-community/helm-charts
+// kube-prometheus-stack-88.5.3 values.yaml (grafana.ingress), nats chart (config.jetstream.fileStore.pvc).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readKubeSettings } from '../../../core/settings.js';
+import { jetstreamVolumeSize } from '../../../k8s/nats-values.js';
+import { kubePlan } from '../../../k8s/plan.js';
+import { kubeTargets, pendingIngressHost } from '../../../k8s/targets.js';
+import { DEFAULT_JS_LIMITS } from '../../../nats/server-config.js';
+import { buildTopology } from '../../../nats/topology.js';
+
+const names = ['c1', 'c2'];
+const [c1] = kubePlan({
+  provider: 'kube',
+  topo: buildTopology(names),
+  targets: kubeTargets('kube', names),
+  settings: readKubeSettings({}),
+  jsLimits: DEFAULT_JS_LIMITS,
+  credentials: {
+    sys: 's',
+    admin: 'a',
+    math: 'm',
+    requester: 'r',
+    recorder: 'rr',
+    gateway: { user: 'gateway', password: 'g' },
+    route: { user: 'route', password: 'r' },
+  },
+  ingressHost: pendingIngressHost,
+  servicesImage: 'registry.example.com/nats-sandbox-services:1',
+});
+
+describe('the plan', () => {
+  it("keeps haproxy's stats page and pprof off its public LoadBalancer, and pprof off", () => {
+    const controller = (c1!.ingress.haproxy.values as { controller: Record<string, any> }).controller;
+    assert.equal(controller.service.enablePorts.stat, false);
+    assert.equal(controller.service.enablePorts.admin, false);
+    assert.equal(controller.pprof.enabled, false);
+    assert.equal(controller.podMonitor.enabled, true, 'metrics still scraped, from the pod');
+  });
+
+  it('puts Grafana behind the haproxy ingress at grafana.<cluster>.local', () => {
+    const grafana = (c1!.observability.stack.values as { grafana: { ingress: Record<string, unknown> } }).grafana;
+    assert.deepEqual(grafana.ingress, { enabled: true, ingressClassName: 'haproxy', hosts: ['grafana.c1.local'], path: '/' });
+  });
+
+  it('gives the JetStream volume headroom over max_file_store', () => {
+    assert.equal(jetstreamVolumeSize(4096 * 1024 ** 2), '5120Mi');
+    assert.equal(jetstreamVolumeSize(256 * 1024 ** 2), '512Mi');
+    const js = c1!.supercluster.nats.find((r) => r.release === 'c1-js')!.values as any;
+    const maxFile = js.config.jetstream.merge.max_file_store as number;
+    assert.ok(Number.parseInt(js.config.jetstream.fileStore.pvc.size, 10) * 1024 ** 2 > maxFile);
+  });
+});

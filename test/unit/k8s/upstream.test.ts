@@ -1,0 +1,48 @@
+// What the pins decide, from their upstream sources: linkerd/linkerd2 edge-26.8.3
+// (multicluster/cmd/link.go flags, charts/linkerd-control-plane/values.yaml proxy.opaquePorts).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { UsageError } from '../../../core/errors.js';
+import { readKubeSettings } from '../../../core/settings.js';
+import { linkerdPin, linkGenCommand, upstreamCrdFiles } from '../../../k8s/upstream.js';
+
+describe('the pins', () => {
+  const pin = linkerdPin(readKubeSettings({}));
+
+  it('make link-gen commands of flags the pinned linkerd CLI has', () => {
+    assert.equal(pin.cli, 'edge-26.8.3');
+    assert.deepEqual(linkGenCommand(pin, 'c2', { apiServer: 'https://k3d-c2-server-0:6443', gateway: 'k3d-c2-server-0' }), [
+      'linkerd',
+      'multicluster',
+      'link-gen',
+      '--cluster-name',
+      'c2',
+      '--api-server-address',
+      'https://k3d-c2-server-0:6443',
+      '--gateway-addresses',
+      'k3d-c2-server-0',
+    ]);
+    assert.throws(
+      () => linkGenCommand({ ...pin, linkGenFlags: ['--cluster-name'] }, 'c2', { apiServer: 'x', gateway: 'y' }),
+      /no --api-server-address flag/,
+    );
+  });
+
+  it('refuse a linkerd or kube-prometheus-stack pin the code does not know, naming the pin and the known versions', () => {
+    assert.throws(
+      () => linkerdPin(readKubeSettings({ LINKERD_CHART_VERSION: '2025.1.1' })),
+      (e: Error) => e instanceof UsageError && /LINKERD_CHART_VERSION=2025\.1\.1/.test(e.message) && /2026\.8\.3/.test(e.message),
+    );
+    assert.throws(
+      () => upstreamCrdFiles(readKubeSettings({ KUBE_PROMETHEUS_STACK_CHART_VERSION: '70.0.0' })),
+      /KUBE_PROMETHEUS_STACK_CHART_VERSION=70\.0\.0 .* knows 88\.5\.3/,
+    );
+  });
+
+  it('name the repository, tag and path of every stored upstream CRD', () => {
+    for (const f of upstreamCrdFiles(readKubeSettings({}))) {
+      assert.match(f.repository, /^[\w-]+\/[\w.-]+$/);
+      assert.ok(f.tag && f.path.endsWith('.yaml'), f.file);
+    }
+  });
+});
