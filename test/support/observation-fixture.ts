@@ -1,52 +1,10 @@
-// Observations for view-model and picture tests: a healthy small supercluster as the servers
-// would report it, and the same with regions down. No server runs.
+// Observations for the view-model and picture tests: a small supercluster as its servers would
+// report it (test/support/live.ts), with regions down, JetStream and services. No server runs.
 import { type JetStreamView, type Observation, observation, type ServiceView } from '../../nats/observation.js';
-import { buildTopology, type Topology } from '../../nats/topology.js';
-import type { LiveServer } from '../../nats/verify.js';
+import { buildTopology } from '../../nats/topology.js';
+import { healthyLive } from './live.js';
 
 export const SMALL = { replicas: { seed: 1, js: 1, gw: 1, xr: 1 } };
-
-/** Every server answering with every route and gateway; inbound gateways land on gw servers. */
-export function healthyLive(topo: Topology, metaLeader = `${topo.names[0]}-xr-js-nats-0`): LiveServer[] {
-  const live = topo.servers.map(
-    (s): LiveServer => ({
-      name: s.name,
-      id: `ID-${s.name}`,
-      cluster: s.cluster,
-      version: '2.9.10',
-      jetstream: s.jetstream,
-      tags: s.tags,
-      connections: 0,
-      routes: 0,
-      routePeers: topo.servers.filter((p) => p.cluster === s.cluster && p.name !== s.name).map((p) => p.name),
-      outboundGateways: topo.clusters.filter((c) => c.name !== s.cluster).map((c) => c.name),
-      inboundGateways: {},
-      memBytes: 10 * 1024 ** 2,
-      uptime: '1m',
-      ...(s.jetstream ? { metaLeader, metaClusterSize: topo.servers.filter((x) => x.jetstream).length } : {}),
-    }),
-  );
-  for (const from of live) {
-    for (const target of from.outboundGateways) {
-      const gw = live.find((x) => x.cluster === target && (target === 'xr-js' || x.name.includes('-gw-')))!;
-      gw.inboundGateways[from.cluster] = (gw.inboundGateways[from.cluster] ?? 0) + 1;
-    }
-  }
-  for (const s of live) s.routes = s.routePeers.length;
-  return live;
-}
-
-/** Live servers with every server of `regions` gone, and the others' routes and gateways to them too. */
-export function withRegionsDown(topo: Topology, live: LiveServer[], regions: string[]): LiveServer[] {
-  const gone = new Set(topo.servers.filter((s) => regions.includes(s.datacenter)).map((s) => s.name));
-  return live
-    .filter((s) => !gone.has(s.name))
-    .map((s) => ({
-      ...s,
-      routePeers: s.routePeers.filter((p) => !gone.has(p)),
-      outboundGateways: s.outboundGateways.filter((g) => !regions.includes(g)),
-    }));
-}
 
 export const JETSTREAM: JetStreamView = {
   streams: [
@@ -76,7 +34,7 @@ export const SERVICES: ServiceView[] = [
 
 export function smallObservation(names = ['c1', 'c2', 'c3'], down: string[] = []): Observation {
   const topology = buildTopology(names, SMALL);
-  const live = withRegionsDown(topology, healthyLive(topology), down);
+  const live = healthyLive(topology, (dc) => !down.includes(dc));
   return observation({
     topology,
     live,

@@ -39,7 +39,7 @@ describe('picture', () => {
       assert.match(svg, new RegExp(`data-server="${s.name}" data-role="${s.role}" data-health="${s.health}"`));
     }
     assert.match(svg, /data-server="c3-js-nats-0" data-role="js" data-health="down"/);
-    assert.match(svg, /data-server="c1-xr-js-nats-0" data-role="xr-js" data-health="up" data-meta-leader="true"/);
+    assert.match(svg, /data-server="c1-js-nats-0" data-role="js" data-health="up" data-meta-leader="true"/);
     assert.match(svg, /class="gateway" data-link="c1\|c3" data-state="down"/);
     assert.match(svg, /class="stretched-route" data-link="c1\|c2" data-state="up"/);
     assert.match(svg, /NOT OK: \d+ problem\(s\)/);
@@ -61,7 +61,7 @@ describe('picture', () => {
     const v = viewModel(smallObservation(['c1', 'c2', 'c3'], ['c3']));
     assert.deepEqual(verdictPanel(v).lines[0], { text: v.verdict, tone: 'bad' });
     const js = jetstreamPanel(v).lines.map((l) => l.text);
-    assert.deepEqual(js.slice(0, 2), ['meta leader: c1-xr-js-nats-0', 'answers R3 [xr-js dc:xr] leader c1-xr-js-nats-0 · 42 msgs']);
+    assert.deepEqual(js.slice(0, 2), ['meta leader: c1-js-nats-0', 'answers R3 [xr-js dc:xr] leader c1-xr-js-nats-0 · 42 msgs']);
     assert.ok(js.includes('    c3-xr-js-nats-0: behind, lag 7'));
     assert.ok(js.includes('KV sandbox-config R3 [xr-js] · 3 values'));
     assert.deepEqual(servicesPanel(v).lines, [

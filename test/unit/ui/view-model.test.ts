@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { observation } from '../../../nats/observation.js';
 import { gatewayLinks, stretchedRoutes, viewModel } from '../../../ui/view-model.js';
+import { META_LEADER } from '../../support/live.js';
 import { smallObservation } from '../../support/observation-fixture.js';
 
 describe('view model', () => {
@@ -34,13 +35,13 @@ describe('view model', () => {
 
   it('marks the meta leader, and shows streams with their placement, leader, lag and the KV bucket', () => {
     const v = viewModel(smallObservation());
-    assert.equal(v.jetstream.metaLeader, 'c1-xr-js-nats-0');
+    assert.equal(v.jetstream.metaLeader, META_LEADER);
     assert.deepEqual(
       v.regions
-        .flatMap((r) => r.stretched)
+        .flatMap((r) => [...r.cluster.servers, ...r.stretched])
         .filter((s) => s.metaLeader)
         .map((s) => s.name),
-      ['c1-xr-js-nats-0'],
+      [META_LEADER],
     );
     const answers = v.jetstream.streams[0]!;
     assert.deepEqual(
