@@ -55,7 +55,7 @@ export async function servicesStage(inv: Invocation, topo: Topology, state: Loca
   const desired = desiredServices(context, processes);
   const group = serviceGroup(sandboxDir);
   const plan = planProcesses(group, desired);
-  log.info(`  ${processes.length} service processes: ${summary(plan)}`);
+  log.info(`  ${processes.length} service processes (${processes.reduce((n, p) => n + p.roles.length, 0)} services): ${summary(plan)}`);
   if (inv.dryRun) {
     for (const [name, a] of plan.actions) if (a !== 'unchanged') log.cluster(name, `would ${a}`);
     return;
@@ -66,7 +66,7 @@ export async function servicesStage(inv: Invocation, topo: Topology, state: Loca
     topo,
     state,
     credentials,
-    processes.map((p) => p.name),
+    processes.flatMap((p) => p.instances.map((instance) => ({ instance, process: p.name }))),
     s.discoveryTimeoutMs,
   );
   log.info(`  ${servicesLine(found)}`);
@@ -88,29 +88,30 @@ export async function discoverLocal(
   }
 }
 
-/** Wait until every planned process answers discovery; name the ones that do not, with their log. */
+/** Wait until every planned service instance answers discovery; name the ones that do not, with their process's log. */
 async function waitDiscovered(
   sandboxDir: string,
   topo: Topology,
   state: LocalState,
   credentials: Credentials,
-  names: string[],
+  expected: { instance: string; process: string }[],
   timeoutMs: number,
 ): Promise<FoundService[]> {
-  let missing = names;
+  let missing = expected;
   const result = await poll({
     timeoutMs,
     intervalMs: 500,
     attempt: async () => {
       const found = await discoverLocal(topo, state, credentials);
       const seen = new Set(found.map((f) => f.instance));
-      missing = names.filter((n) => !seen.has(n));
+      missing = expected.filter((e) => !seen.has(e.instance));
       return missing.length ? undefined : found;
     },
   });
   if (result.value) return result.value;
   const group = serviceGroup(sandboxDir);
-  const details = missing
+  const hosts = [...new Set(missing.map((m) => m.process))];
+  const details = hosts
     .slice(0, 3)
     .map((n) => {
       const log = processPaths(group, n).log;
@@ -118,7 +119,7 @@ async function waitDiscovered(
     })
     .join('\n');
   throw new SandboxError(
-    `${missing.length} service process(es) did not show up in the services discovery within ${Math.round(timeoutMs / 1000)}s:\n${details}`,
+    `${missing.length} service(s) did not show up in the services discovery within ${Math.round(timeoutMs / 1000)}s (${missing.map((m) => m.instance).join(', ')}):\n${details}`,
   );
 }
 
@@ -150,7 +151,7 @@ export async function servicesSection(
   credentials: Credentials,
 ): Promise<{ found: FoundService[]; section: ObservationSection }> {
   const found = await discoverLocal(topo, state, credentials).catch(() => []);
-  const seen = new Set(found.map((f) => f.instance));
+  const seen = new Set(found.map((f) => f.process));
   const group = serviceGroup(sandboxDir);
   const missing = processesOnDisk(group).filter((n) => !seen.has(n));
   const regions = byRegion(found);
