@@ -54,7 +54,8 @@ export class AnswersDb {
   /** Connect, creating the database and table when missing. */
   async open(): Promise<Pool> {
     if (this.pool) return this.pool;
-    const pool = createPool({ ...this.settings, connectionLimit: 2, connectTimeout: 5000, enableKeepAlive: true });
+    // -FOUND_ROWS: affectedRows counts only new rows, so duplicates are told apart from inserts.
+    const pool = createPool({ ...this.settings, connectionLimit: 2, connectTimeout: 5000, enableKeepAlive: true, flags: ['-FOUND_ROWS'] });
     try {
       await this.prepare(pool);
     } catch (e) {

@@ -71,6 +71,47 @@ function split(batch: JsMsg[], stats: RecorderStats, log: (l: string) => void): 
   return { rows, good };
 }
 
+/** Consumer notifications after which this consume() will not deliver again: start over with the consumer as it is now. */
+const LOST = new Set(['consumer_deleted', 'consumer_not_found', 'stream_not_found']);
+
+/**
+ * Keep a consume() of answers-consumer pushing into `batches` until stopped. When the consumer or
+ * its stream goes away (deleted and made again by stage 07), start over with the new one.
+ */
+async function feed(opts: RecorderOptions, batches: Batcher<JsMsg>, batchSize: number): Promise<void> {
+  let announced = false;
+  while (!opts.signal.aborted) {
+    const consumer = await getConsumer(opts.nc, opts.log, opts.signal);
+    if (!consumer) return;
+    let messages: ConsumerMessages;
+    try {
+      // Two batches on their way: the next one arrives while one is being written. Pulls expire
+      // after 5s (heartbeats every 2.5s), so a consumer made again under the same name is found
+      // within seconds, not after the default 30s.
+      messages = await consumer.consume({ max_messages: batchSize * 2, expires: 5000, callback: (m) => batches.push(m) });
+    } catch (e) {
+      opts.log(`consume failed (${(e as Error).message}); starting over`);
+      await sleep(500, undefined, { signal: opts.signal }).catch(() => undefined);
+      continue;
+    }
+    if (!announced) opts.log(`consuming ${ANSWERS_STREAM}/${ANSWERS_CONSUMER} in batches of up to ${batchSize}`);
+    announced = true;
+    const stop = () => messages.stop();
+    opts.signal.addEventListener('abort', stop, { once: true });
+    void (async () => {
+      for await (const s of messages.status()) {
+        if (LOST.has(s.type)) {
+          opts.log(`${s.type}: reading ${ANSWERS_STREAM}/${ANSWERS_CONSUMER} afresh`);
+          messages.stop();
+        }
+      }
+    })().catch(() => undefined);
+    await messages.closed().catch((e) => opts.log(`consume ended (${(e as Error).message}); starting over`));
+    opts.signal.removeEventListener('abort', stop);
+    if (!opts.signal.aborted) await sleep(250, undefined, { signal: opts.signal }).catch(() => undefined);
+  }
+}
+
 export async function runRecorder(opts: RecorderOptions): Promise<RecorderStats> {
   const stats: RecorderStats = { inserted: 0, duplicates: 0, terminated: 0, failedBatches: 0 };
   const db = new AnswersDb(opts.mysql);
@@ -83,19 +124,9 @@ export async function runRecorder(opts: RecorderOptions): Promise<RecorderStats>
     opts.log(`database not reachable yet (${(e as Error).message}); will retry with every batch`);
     await db.reset();
   }
-  const consumer = await getConsumer(opts.nc, opts.log, opts.signal);
-  if (!consumer) return stats;
-  // Two batches in flight from the server: one being written, the next arriving meanwhile.
-  let messages: ConsumerMessages | undefined = await consumer.consume({
-    max_messages: batchSize * 2,
-    callback: (m) => batches.push(m),
-  });
-  const stop = () => {
-    batches.close();
-    messages?.stop();
-  };
-  opts.signal.addEventListener('abort', stop, { once: true });
-  opts.log(`consuming ${ANSWERS_STREAM}/${ANSWERS_CONSUMER} in batches of up to ${batchSize}`);
+  // Stopping ends the wait for the next batch too.
+  opts.signal.addEventListener('abort', () => batches.close(), { once: true });
+  const feeding = feed(opts, batches, batchSize);
   let backoff = 0;
   try {
     while (!opts.signal.aborted) {
@@ -120,11 +151,10 @@ export async function runRecorder(opts: RecorderOptions): Promise<RecorderStats>
       }
     }
   } finally {
-    opts.signal.removeEventListener('abort', stop);
-    stop();
+    batches.close();
+    await feeding;
     // Whatever was received but not written goes back at once, not after the ack wait.
     for (const m of batches.drain()) m.nak();
-    messages = undefined;
     await db.close();
   }
   return stats;
