@@ -77,12 +77,15 @@ async function host(argv: string[], region: string, processName: string): Promis
   const conns: NatsConnection[] = [];
   // One connection per role: the server lets a connection answer each discovery request once
   // (allow_responses), so services sharing a connection would hide each other from discovery.
-  for (const role of math) {
-    const instance = roleInstance(region, role, index);
-    const nc = await connectForever(`${processName}-${role}`);
-    conns.push(nc);
-    services.push(await startMathService(nc, operationByService(role), { region, instance }, processName));
-  }
+  await Promise.all(
+    math.map(async (role) => {
+      const nc = await connectForever(`${processName}-${role}`);
+      conns.push(nc);
+      services.push(
+        await startMathService(nc, operationByService(role), { region, instance: roleInstance(region, role, index) }, processName),
+      );
+    }),
+  );
   if (math.length) say(`${math.join(', ')} ready in ${region} (process ${processName})`);
   const stopping = new AbortController();
   let recording: Promise<unknown> = Promise.resolve();
