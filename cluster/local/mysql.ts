@@ -193,6 +193,14 @@ export async function ensurePrivateMysql(opts: PrivateMysqlOptions): Promise<str
       `--socket=${p.socket}`,
       `--pid-file=${p.serverPid}`,
       '--skip-name-resolve',
+      // A sandbox holds a few MB of answers: small caches keep the server near 50 MiB instead of
+      // 100+ (the whole local sandbox aims at <= 1 GiB), and batched inserts do not need more.
+      '--innodb-buffer-pool-size=16M',
+      '--innodb-log-buffer-size=4M',
+      '--key-buffer-size=1M',
+      '--aria-pagecache-buffer-size=1M',
+      '--table-open-cache=64',
+      '--performance-schema=OFF',
       `--log-error=${p.log}`,
       ...asRoot,
     ],

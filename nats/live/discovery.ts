@@ -8,6 +8,8 @@ export interface FoundService {
   version: string;
   region: string;
   instance: string;
+  /** The process it runs in: a host of several services names itself in metadata.process. */
+  process: string;
   endpoints: { name: string; subject: string; queue?: string }[];
 }
 
@@ -21,6 +23,7 @@ export async function discoverServices(nc: NatsConnection, maxWaitMs = 1500): Pr
       version: i.version,
       region: i.metadata?.region ?? '?',
       instance: i.metadata?.instance ?? i.id,
+      process: i.metadata?.process ?? i.metadata?.instance ?? i.id,
       endpoints: (i.endpoints ?? []).map((e) => ({ name: e.name, subject: e.subject, ...(e.queue_group ? { queue: e.queue_group } : {}) })),
     });
   }

@@ -53,3 +53,11 @@ describe('.env.example', () => {
     assert.deepEqual(missing, []);
   });
 });
+
+describe('services settings', () => {
+  it('reads its settings with defaults and checks them', () => {
+    assert.deepEqual(readServicesSettings({}, 14222), { instances: 1, mysqlPort: 14221, discoveryTimeoutMs: 90_000 });
+    assert.equal(readServicesSettings({ MYSQL_URL: 'mysql://a:b@h/answers' }, 14222).mysqlUrl, 'mysql://a:b@h/answers');
+    assert.throws(() => readServicesSettings({ SERVICE_INSTANCES: '0' }, 14222), /SERVICE_INSTANCES/);
+  });
+});
