@@ -83,13 +83,13 @@ describe('reliability of the local sandbox', () => {
   });
 
   it('refuses a wrong MYSQL_URL before stopping anything, and a malformed one before anything runs', async () => {
-    const recorder = servicePid(sandbox.dir, 'c1-recorder-0');
+    const recorder = servicePid(sandbox.dir, 'c1-services-0');
     assert.ok(recorder);
     const port = portBase('reliability') - 1;
     const wrong = await runScript('08-services', NAMES, { ...sandbox.env, MYSQL_URL: `mysql://answers:wrong@127.0.0.1:${port}/answers` });
     assert.equal(wrong.code, 1);
     assert.match(wrong.stderr, /MYSQL_URL: MySQL at 127\.0\.0\.1:\d+ refuses user 'answers' \(wrong password\?\)/);
-    assert.equal(servicePid(sandbox.dir, 'c1-recorder-0'), recorder, 'the recorder was not touched');
+    assert.equal(servicePid(sandbox.dir, 'c1-services-0'), recorder, 'the services host with the recorder was not touched');
     const malformed = await runScript('install', NAMES, { ...sandbox.env, MYSQL_URL: 'postgres://x@y/z' });
     assert.equal(malformed.code, 2);
     assert.match(malformed.stderr, /MYSQL_URL must start with mysql:\/\//);
