@@ -1,8 +1,8 @@
 // The recorder for real: every significant answer the requester published lands in MySQL exactly
 // once: also over a table made by an earlier version (keyed on the stream sequence), when the
-// answers stream is deleted and made again, when a publish is retried with the same id, when every
-// services host is killed mid-run, when MySQL is down for a while, and when bad payloads sit in
-// the stream. The requester exits 1 when the run's answers are not all recorded in time.
+// answers stream is deleted and made again, when a publish is retried with the same id, when the
+// publish window is full, when every services host is killed mid-run, when MySQL is down for a
+// while, and when bad payloads sit in the stream. The requester exits 1 when the run's answers are not all recorded in time.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -162,6 +162,16 @@ describe('recorder into MySQL', { timeout: 900_000 }, () => {
     });
     assert.deepEqual(result.failures, {});
     assert.equal(duplicates, 40, 'every retry was recognised by the stream as a duplicate');
+    expected += result.summary.published.significant;
+    await exactlyOnce();
+  });
+
+  it('makes the askers wait while the publish window is full, and loses nothing', async () => {
+    const nc = await fx.connectAs('requester');
+    const result = await runRequester(nc, { count: 30, concurrency: 8, window: 2 });
+    assert.deepEqual(result.failures, {});
+    assert.ok(result.peakWindow <= 2, `at most 2 publishes awaited their ack at once (saw ${result.peakWindow})`);
+    assert.equal(result.summary.published.significant + result.summary.published.throwaway, 120);
     expected += result.summary.published.significant;
     await exactlyOnce();
   });
