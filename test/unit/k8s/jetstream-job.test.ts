@@ -5,6 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { FLAVORS } from '../../../cluster/kubernetes/flavor.js';
 import {
   DOCKERFILE,
   dockerCopySources,
@@ -15,7 +16,7 @@ import {
 import { readKubeSettings } from '../../../core/settings.js';
 import { jetstreamApplyJob, jetstreamJobArgs } from '../../../k8s/jetstream-job.js';
 import { kubePlan, recorderClusterOf } from '../../../k8s/plan.js';
-import { kubeTargets } from '../../../k8s/targets.js';
+
 import { validateObjects } from '../../../k8s/validate.js';
 import { k3dIngressHost } from '../../../nats/addressing.js';
 import { type Credentials, DEFAULT_JS_LIMITS } from '../../../nats/server-config.js';
@@ -51,15 +52,15 @@ describe('the services image', () => {
       assert.equal(sourceHash(copy), a, 'a file the Dockerfile does not copy changes nothing');
       writeFileSync(join(copy, 'nats', 'client.ts'), '// changed\n', { flag: 'a' });
       assert.notEqual(sourceHash(copy), a);
-      assert.match(servicesImageOf('k3d', undefined, copy), /^nats-sandbox-services:src-[0-9a-f]{12}$/);
+      assert.match(servicesImageOf(false, undefined, copy), /^nats-sandbox-services:src-[0-9a-f]{12}$/);
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
   });
 
   it('is SERVICES_IMAGE for kube, a placeholder until it is given', () => {
-    assert.equal(servicesImageOf('kube', 'ghcr.io/me/svc:1'), 'ghcr.io/me/svc:1');
-    assert.equal(servicesImageOf('kube', undefined), PENDING_SERVICES_IMAGE);
+    assert.equal(servicesImageOf(true, 'ghcr.io/me/svc:1'), 'ghcr.io/me/svc:1');
+    assert.equal(servicesImageOf(true, undefined), PENDING_SERVICES_IMAGE);
     assert.equal(
       readKubeSettings({ SERVICES_IMAGE: `localhost:5000/svc@sha256:${'a'.repeat(64)}` }).servicesImage,
       `localhost:5000/svc@sha256:${'a'.repeat(64)}`,
@@ -101,9 +102,9 @@ describe("stage 07's Job", () => {
 describe('stage 08 in the plan', () => {
   const plan = (env: NodeJS.ProcessEnv = {}) =>
     kubePlan({
-      provider: 'k3d',
+      sharedCluster: false,
       topo: buildTopology(['c1', 'c2', 'c3']),
-      targets: kubeTargets('k3d', ['c1', 'c2', 'c3']),
+      targets: FLAVORS.k3d.targets(['c1', 'c2', 'c3'], {}),
       settings: readKubeSettings(env),
       jsLimits: DEFAULT_JS_LIMITS,
       credentials: creds,
@@ -144,7 +145,7 @@ describe('stage 08 in the plan', () => {
 
   it('refuses a RECORDER_CLUSTER that is not one of the names, before anything runs', () => {
     assert.throws(() => plan({ RECORDER_CLUSTER: 'c9' }), /RECORDER_CLUSTER is c9, which is not one of the cluster names c1, c2, c3/);
-    assert.equal(recorderClusterOf({ settings: readKubeSettings({}), targets: kubeTargets('k3d', ['eu', 'us']) }), 'eu');
+    assert.equal(recorderClusterOf({ settings: readKubeSettings({}), targets: FLAVORS.k3d.targets(['eu', 'us'], {}) }), 'eu');
   });
 
   it("issues the services' client certificates in their own namespace from the sandbox CA, so cert-manager renews them there", () => {

@@ -4,14 +4,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import YAML from 'yaml';
+import { FLAVORS } from '../../../cluster/kubernetes/flavor.js';
 import { CHART_VERSION_DEFAULTS, KUBE_DEFAULTS, readKubeSettings } from '../../../core/settings.js';
-import { importedAnchorSecret, previousAnchorSecret, trustBundle } from '../../../k8s/linkerd-pki.js';
 import { grafanaAdminSecret } from '../../../k8s/monitoring.js';
 import { natsCredentialsSecret } from '../../../k8s/nats-manifests.js';
 import type { K8sObject } from '../../../k8s/objects.js';
 import { type ClusterPlan, kubePlan, planManifests, planReleases } from '../../../k8s/plan.js';
 import { type ReleaseEntry, renderPlan } from '../../../k8s/render.js';
-import { type KubeProvider, kubeTargets, pendingIngressHost } from '../../../k8s/targets.js';
+import { type KubeProvider, pendingIngressHost } from '../../../k8s/targets.js';
 import { validateObject, validateObjects } from '../../../k8s/validate.js';
 import { k3dIngressHost } from '../../../nats/addressing.js';
 import { type Credentials, DEFAULT_JS_LIMITS } from '../../../nats/server-config.js';
@@ -41,9 +41,9 @@ const otherCreds: Credentials = {
 function plansFor(provider: KubeProvider, names = ['c1', 'c2', 'c3'], credentials = creds): ClusterPlan[] {
   const topo = buildTopology(names);
   return kubePlan({
-    provider,
+    sharedCluster: FLAVORS[provider].sharedCluster,
     topo,
-    targets: kubeTargets(provider, names, { c2: 'my-eks' }),
+    targets: FLAVORS[provider].targets(names, { c2: 'my-eks' }),
     settings: readKubeSettings({}),
     jsLimits: DEFAULT_JS_LIMITS,
     credentials,
@@ -65,8 +65,6 @@ describe('rendered Kubernetes objects', () => {
 
   it('include the objects made at install time, which are valid too', () => {
     const made: K8sObject[] = [
-      previousAnchorSecret('pem of the first trust anchor'),
-      importedAnchorSecret('c2', 'pem'),
       grafanaAdminSecret('pw'),
       natsCredentialsSecret({ NATS_SYS_PASSWORD: '"x"', 'routes.c1-js': '["nats://route:x@c1-js-nats-0.c1-js-nats-headless:6222"]' }),
     ];
@@ -84,7 +82,7 @@ describe('rendered Kubernetes objects', () => {
     const svc = structuredClone(plan!.supercluster.xrJsService.objects[0]!) as K8sObject & { spec: { ports: { port: unknown }[] } };
     svc.spec.ports[0]!.port = '4222';
     assert.match(validateObject(svc).join(), /port must be integer/);
-    const cert = structuredClone(plan!.linkerd.issuers.objects[1]!) as K8sObject & { spec: { privateKey: { algorithm: string } } };
+    const cert = structuredClone(plan!.linkerd.identityIssuer.objects[0]!) as K8sObject & { spec: { privateKey: { algorithm: string } } };
     cert.spec.privateKey.algorithm = 'DSA';
     assert.match(validateObject(cert).join(), /algorithm must be equal to one of the allowed values/);
     const ns = structuredClone(plan!.supercluster.namespace.objects[0]!);
@@ -96,21 +94,6 @@ describe('rendered Kubernetes objects', () => {
     assert.match(
       validateObject({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 'a', namespace: 'b' } }).join(),
       /no schema/,
-    );
-  });
-
-  it("give each cluster a trust bundle with its own anchors and every other cluster's, once each", () => {
-    const bundle = trustBundle('c2', ['c1', 'c2', 'c3', 'c1']) as K8sObject & { spec: { sources: { secret: { name: string } }[] } };
-    assert.deepEqual(
-      bundle.spec.sources.map((s) => s.secret.name),
-      ['linkerd-trust-anchor', 'linkerd-previous-anchor', 'linkerd-trust-anchor-c1', 'linkerd-trust-anchor-c3'],
-    );
-    const plans = plansFor('k3d');
-    const again = plansFor('k3d');
-    assert.deepEqual(
-      plans.map((p) => p.linkerd.trustBundle),
-      again.map((p) => p.linkerd.trustBundle),
-      'the same bundle every run',
     );
   });
 
@@ -228,9 +211,9 @@ describe('render folder', () => {
   it('changes with the pinned versions from the environment', () => {
     const topo = buildTopology(['c1']);
     const plans = kubePlan({
-      provider: 'k3d',
+      sharedCluster: false,
       topo,
-      targets: kubeTargets('k3d', ['c1']),
+      targets: FLAVORS.k3d.targets(['c1'], {}),
       settings: readKubeSettings({ NATS_CHART_VERSION: '2.12.6' }),
       jsLimits: DEFAULT_JS_LIMITS,
       credentials: creds,
