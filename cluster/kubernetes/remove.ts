@@ -8,7 +8,7 @@ import { LINKERD, NAMESPACES } from '../../k8s/names.js';
 import { planReleases } from '../../k8s/plan.js';
 import { helmUninstall } from './ops.js';
 import { eachCluster, type KubeRun, planOf } from './run.js';
-import { installedReleases } from './shared.js';
+import { certManagerNamespace, installedReleases } from './shared.js';
 import { forgetClusters } from './state.js';
 
 export async function deleteKubeReleases(k: KubeRun): Promise<void> {
@@ -17,26 +17,32 @@ export async function deleteKubeReleases(k: KubeRun): Promise<void> {
     const t = p.target;
     const mine = installedReleases(k, t.name);
     const releases = planReleases(p).reverse();
+    // Ours whoever's cert-manager and trust-manager they live in; their kinds go with those: first.
+    const warn = (e: Error) => log.warn(`${t.name}: ${e.message.split('\n')[0]} (continuing)`);
+    await k.runner
+      .run(
+        [
+          'kubectl',
+          'delete',
+          `bundles.trust.cert-manager.io/${LINKERD.trustBundle}`,
+          `clusterissuers.cert-manager.io/${LINKERD.identityIssuer}`,
+          '--ignore-not-found',
+        ],
+        { cluster: t.name, context: t.context },
+      )
+      .catch(warn);
+    const anchorNamespace = await certManagerNamespace(k, t);
+    await k.runner
+      .run(['kubectl', 'delete', 'secret', LINKERD.trustAnchor, '--namespace', anchorNamespace, '--ignore-not-found'], {
+        cluster: t.name,
+        context: t.context,
+      })
+      .catch(warn);
     for (const r of releases) {
       const id = `${r.namespace}/${r.release}`;
       if (!mine.has(id) && !k.dryRun) {
         left.add(`${t.name}: ${id}`);
         continue;
-      }
-      if (r.release === 'trust-manager') {
-        // Their kinds go with trust-manager and cert-manager: remove them first.
-        await k.runner
-          .run(
-            [
-              'kubectl',
-              'delete',
-              `bundles.trust.cert-manager.io/${LINKERD.trustBundle}`,
-              `clusterissuers.cert-manager.io/${LINKERD.identityIssuer}`,
-              '--ignore-not-found',
-            ],
-            { cluster: t.name, context: t.context },
-          )
-          .catch((e: Error) => log.warn(`${t.name}: ${e.message.split('\n')[0]} (continuing)`));
       }
       await helmUninstall(k, t, r.namespace, r.release);
     }

@@ -465,6 +465,12 @@ function kubectl(s) {
     }
     return out('namespaces deleted');
   }
+  if (verb === 'delete' && what === 'secret') {
+    const k = key('Secret', ns, name);
+    if (!c.objects[k] && !args.includes('--ignore-not-found')) fail(`Error from server (NotFound): secrets "${name}" not found`);
+    delete c.objects[k];
+    return out(`secret "${name}" deleted`);
+  }
   if (verb === 'delete') {
     for (const ref of args.slice(1).filter((a) => a.includes('/'))) {
       const [resource, objName] = ref.split('/');

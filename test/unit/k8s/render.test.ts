@@ -1,22 +1,17 @@
-// Every Kubernetes object the stages apply is valid, and the render folder is what the stages use.
+// The render folder: releases.json, values and manifests, and what the stages apply is what it holds.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import YAML from 'yaml';
 import { FLAVORS } from '../../../cluster/kubernetes/flavor.js';
-import { CHART_VERSION_DEFAULTS, KUBE_DEFAULTS, readKubeSettings } from '../../../core/settings.js';
-import { grafanaAdminSecret } from '../../../k8s/monitoring.js';
-import { natsCredentialsSecret } from '../../../k8s/nats-manifests.js';
+import { readKubeSettings } from '../../../core/settings.js';
 import type { K8sObject } from '../../../k8s/objects.js';
-import { type ClusterPlan, kubePlan, planManifests, planReleases } from '../../../k8s/plan.js';
+import { type ClusterPlan, kubePlan, planReleases } from '../../../k8s/plan.js';
 import { type ReleaseEntry, renderPlan } from '../../../k8s/render.js';
 import { type KubeProvider, pendingIngressHost } from '../../../k8s/targets.js';
-import { validateObject, validateObjects } from '../../../k8s/validate.js';
+import { validateObjects } from '../../../k8s/validate.js';
 import { k3dIngressHost } from '../../../nats/addressing.js';
 import { type Credentials, DEFAULT_JS_LIMITS } from '../../../nats/server-config.js';
 import { buildTopology } from '../../../nats/topology.js';
-import { ROOT } from '../../support/helpers.js';
 import { PRIVATE_KEY_LABEL } from '../../support/secret-scan.js';
 
 const creds: Credentials = {
@@ -51,85 +46,6 @@ function plansFor(provider: KubeProvider, names = ['c1', 'c2', 'c3'], credential
     servicesImage: 'nats-sandbox-services:test',
   });
 }
-
-describe('rendered Kubernetes objects', () => {
-  for (const provider of ['k3d', 'kube'] as const) {
-    it(`are all valid for ${provider} (models, CRD schemas, names), per cluster`, () => {
-      for (const plan of plansFor(provider)) {
-        const objects = planManifests(plan).flatMap((m) => m.objects);
-        assert.ok(objects.length >= 14, `${plan.target.name}: ${objects.length} objects`);
-        assert.deepEqual(validateObjects(objects), [], plan.target.name);
-      }
-    });
-  }
-
-  it('include the objects made at install time, which are valid too', () => {
-    const made: K8sObject[] = [
-      grafanaAdminSecret('pw'),
-      natsCredentialsSecret({ NATS_SYS_PASSWORD: '"x"', 'routes.c1-js': '["nats://route:x@c1-js-nats-0.c1-js-nats-headless:6222"]' }),
-    ];
-    assert.deepEqual(validateObjects(made), []);
-  });
-
-  it('are checked for real: broken objects are reported', () => {
-    const [plan] = plansFor('k3d');
-    const tcp = structuredClone(plan!.supercluster.tcpRoutes.objects[0]!) as K8sObject & { spec: { service: { port: unknown } }[] };
-    tcp.spec[0]!.service.port = 'seven';
-    assert.match(validateObject(tcp).join(), /port must be integer/);
-    const typo = structuredClone(plan!.supercluster.tcpRoutes.objects[0]!) as K8sObject & { spec: Record<string, unknown>[] };
-    typo.spec[0]!.backend = { name: 'x' };
-    assert.match(validateObject(typo).join(), /additional properties \(backend\)/);
-    const svc = structuredClone(plan!.supercluster.xrJsService.objects[0]!) as K8sObject & { spec: { ports: { port: unknown }[] } };
-    svc.spec.ports[0]!.port = '4222';
-    assert.match(validateObject(svc).join(), /port must be integer/);
-    const cert = structuredClone(plan!.linkerd.identityIssuer.objects[0]!) as K8sObject & { spec: { privateKey: { algorithm: string } } };
-    cert.spec.privateKey.algorithm = 'DSA';
-    assert.match(validateObject(cert).join(), /algorithm must be equal to one of the allowed values/);
-    const ns = structuredClone(plan!.supercluster.namespace.objects[0]!);
-    ns.metadata.name = 'NATS_ns';
-    assert.match(validateObject(ns).join(), /not a DNS-1123/);
-    const monitor = structuredClone(plan!.observability.monitors.objects[0]!);
-    delete monitor.metadata.namespace;
-    assert.match(validateObject(monitor).join(), /namespaced but has no namespace/);
-    assert.match(
-      validateObject({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 'a', namespace: 'b' } }).join(),
-      /no schema/,
-    );
-  });
-
-  it("configure one linkerd link controller per other cluster and the seed's chart options", () => {
-    const [c1] = plansFor('k3d');
-    assert.deepEqual(c1!.linkerd.multicluster.values, {
-      controllers: [{ link: { ref: { name: 'c2' } } }, { link: { ref: { name: 'c3' } } }],
-      controllerDefaults: { enableHeadlessServices: true },
-    });
-    assert.deepEqual((c1!.linkerd.controlPlane.values as { identity: unknown }).identity, {
-      externalCA: true,
-      issuer: { scheme: 'kubernetes.io/tls' },
-    });
-    assert.deepEqual(c1!.linkerd.crds.values, { installGatewayAPI: true });
-    assert.deepEqual(c1!.certs.certManager.values, { crds: { enabled: true } });
-    assert.deepEqual(c1!.certs.trustManager.values, { app: { trust: { namespace: 'cert-manager' } } });
-  });
-
-  it('make haproxy the default ingress class only in clusters of our own (k3d)', () => {
-    const klass = (p: ClusterPlan) =>
-      (p.ingress.haproxy.values as { controller: { ingressClassResource: { default: boolean } } }).controller.ingressClassResource.default;
-    assert.equal(klass(plansFor('k3d')[0]!), true);
-    assert.equal(klass(plansFor('kube')[0]!), false);
-  });
-
-  it('use the kube context given for a name, k3d-<name> for k3d', () => {
-    assert.deepEqual(
-      plansFor('kube').map((p) => p.target.context),
-      ['c1', 'my-eks', 'c3'],
-    );
-    assert.deepEqual(
-      plansFor('k3d').map((p) => p.target.context),
-      ['k3d-c1', 'k3d-c2', 'k3d-c3'],
-    );
-  });
-});
 
 describe('render folder', () => {
   it('lists every release with chart, pinned version and a values file that exists', () => {
@@ -228,24 +144,5 @@ describe('render folder', () => {
     );
     assert.throws(() => readKubeSettings({ NATS_CHART_VERSION: 'latest' }), /NATS_CHART_VERSION must be a chart version/);
     assert.throws(() => readKubeSettings({ HELM_TIMEOUT: '10 minutes' }), /HELM_TIMEOUT/);
-  });
-});
-
-describe('.env.example', () => {
-  it('documents the pinned chart versions and Kubernetes settings the code defaults to', () => {
-    const text = readFileSync(join(ROOT, '.env.example'), 'utf8');
-    const values = Object.fromEntries([...text.matchAll(/^([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
-    for (const [k, v] of Object.entries({ ...CHART_VERSION_DEFAULTS, ...KUBE_DEFAULTS }))
-      assert.equal(values[k], v, `${k} in .env.example`);
-  });
-
-  it('names a k3d config that exists: 2 agents, one shared network, traefik off', () => {
-    const config = YAML.parse(readFileSync(join(ROOT, KUBE_DEFAULTS.K3D_CONFIG), 'utf8'));
-    assert.equal(config.apiVersion, 'k3d.io/v1alpha5');
-    assert.equal(config.kind, 'Simple');
-    assert.equal(config.agents, 2);
-    assert.equal(typeof config.network, 'string');
-    assert.ok(config.options.k3s.extraArgs.some((a: { arg: string }) => a.arg === '--disable=traefik'));
-    assert.equal(config.metadata, undefined, 'the name comes from the command line');
   });
 });
