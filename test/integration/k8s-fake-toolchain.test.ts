@@ -343,6 +343,18 @@ describe('k3d provider against the fake toolchain', () => {
     assert.ok(!fake.calls().some((c) => c.args.join(' ').includes(mysql.password)));
   });
 
+  it('refuses a linkerd CLI of another release than the pinned charts before making links (link-gen must match)', async () => {
+    fake.mark();
+    const r = await cli('03-linkerd', [...NAMES, '--provider', 'k3d', ...SMALL], { ...fake.env, FAKE_LINKERD_VERSION: 'edge-25.1.1' });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /the linkerd CLI is edge-25\.1\.1, but LINKERD_CHART_VERSION=2026\.8\.3 needs edge-26\.8\.3/);
+    assert.deepEqual(
+      fake.since().map((c) => line(c, fake)),
+      ['linkerd version --client --short'],
+      'nothing else ran',
+    );
+  });
+
   it('names the cluster and prints the log when a Job fails', async () => {
     const js = await cli('07-jetstream', [...NAMES, '--provider', 'k3d', ...SMALL], {
       ...fake.env,
