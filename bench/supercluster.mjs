@@ -1,81 +1,117 @@
 #!/usr/bin/env zx
-import { spawnSync } from 'node:child_process';
-// Benchmark of the local supercluster: cold install (stages 01 + 06) to a converged supercluster,
-// the servers' total resident memory, and a warm re-run. Prints a table and JSON; compares with a
-// saved baseline when given one.
+// Benchmark of the local supercluster in a sandbox of its own (medians over --runs, spread in
+// brackets): a cold install to a verified supercluster (stages 01 + 02 + 06) with where its time
+// goes (Node start of each stage, PKI, configs and process start, convergence polling), a warm
+// re-run of 06, stages 07 and 08 (MariaDB start, service discovery), the full install.mjs on a
+// fresh sandbox, and the resident memory of everything the sandbox runs (servers, services hosts,
+// MariaDB). The stages' own output gives the inner timings. Compares with a saved baseline.
 //
-//   npx zx bench/supercluster.mjs [--names c1,c2,c3] [--runs 3] [--save bench/baseline.json] [--baseline bench/baseline.json]
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+//   npx zx bench/supercluster.mjs [--names c1,c2,c3] [--runs 3] [--port-base 12500]
+//        [--save bench/baseline-supercluster.json] [--baseline bench/baseline-supercluster.json]
+import { benchSandbox, compareAndSave, median, sandboxRssMiB, spread } from './lib.mjs';
 
 const names = String(argv.names ?? 'c1,c2,c3').split(',');
 const runs = Number(argv.runs ?? 3);
-const root = new URL('..', import.meta.url).pathname;
-const sandbox = join(mkdtempSync(join(tmpdir(), 'nats-bench-')), 'state');
-const env = {
-  ...process.env,
-  PROVIDER: 'local',
-  SANDBOX_DIR: sandbox,
-  LOCAL_PORT_BASE: String(argv['port-base'] ?? 26000),
-  FORCE_COLOR: '0',
+const sb = benchSandbox('supercluster', Number(argv['port-base'] ?? 12500));
+
+/** Seconds a stage's output says something took: "converged in 5.0s", "ready in 1.2s". */
+function said(stdout, pattern) {
+  const m = pattern.exec(stdout);
+  return m ? Number(m[1]) : Number.NaN;
+}
+
+// A stage run that does nothing measures what every stage pays first: Node, zx, TypeScript loading.
+const idle = () => sb.script('06-supercluster', '--help').seconds;
+
+const t = {
+  nodeStart: [],
+  stage01: [],
+  pki: [],
+  stage06: [],
+  converge: [],
+  cold: [],
+  warm: [],
+  stage07: [],
+  stage08: [],
+  mariadb: [],
+  discovery: [],
+  full: [],
+  serversRss: [],
+  totalRss: [],
+  servicesRss: [],
+  mysqlRss: [],
 };
-
-function script(name, ...args) {
-  const t = performance.now();
-  const r = spawnSync(process.execPath, [join(root, 'scripts', `${name}.mjs`), ...args], { env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${name} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
-  return (performance.now() - t) / 1000;
-}
-
-function serversRssMiB() {
-  const dir = join(sandbox, 'local', 'servers');
-  let kib = 0;
-  for (const s of readdirSync(dir)) {
-    const pid = readFileSync(join(dir, s, 'pid'), 'utf8').trim();
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    kib += Number(m?.[1] ?? 0);
-  }
-  return kib / 1024;
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const cold = [],
-  warm = [],
-  rss = [];
 try {
   for (let i = 0; i < runs; i++) {
-    script('delete');
-    cold.push(script('01-clusters', ...names) + script('06-supercluster', ...names));
-    rss.push(serversRssMiB());
-    warm.push(script('06-supercluster', ...names));
+    sb.script('delete');
+    t.nodeStart.push(idle());
+    const s01 = sb.script('01-clusters', ...names);
+    const s02 = sb.script('02-certs', ...names);
+    const s06 = sb.script('06-supercluster', ...names);
+    t.stage01.push(s01.seconds);
+    t.pki.push(s02.seconds);
+    t.stage06.push(s06.seconds);
+    t.converge.push(said(s06.stdout, /converged in ([\d.]+)s/));
+    t.cold.push(s01.seconds + s02.seconds + s06.seconds);
+    t.serversRss.push(sandboxRssMiB(sb.dir).servers);
+    t.warm.push(sb.script('06-supercluster', ...names).seconds);
+    t.stage07.push(sb.script('07-jetstream', ...names).seconds);
+    const s08 = sb.script('08-services', ...names);
+    t.stage08.push(s08.seconds);
+    t.mariadb.push(said(s08.stdout, /private \w+ ready in ([\d.]+)s/));
+    t.discovery.push(said(s08.stdout, /discovered in ([\d.]+)s/));
+    await sleep(3000); // let the services settle before counting their memory
+    const rss = sandboxRssMiB(sb.dir);
+    t.totalRss.push(rss.total);
+    t.servicesRss.push(rss.services);
+    t.mysqlRss.push(rss.mysql);
+    sb.script('delete');
+    t.full.push(sb.script('install', ...names).seconds);
   }
 } finally {
-  script('delete');
-  rmSync(join(sandbox, '..'), { recursive: true, force: true });
+  sb.remove();
 }
 
+const r2 = (x) => Number(x.toFixed(2));
 const result = {
   names: names.length,
   servers: names.length * 12,
   runs,
-  coldInstallSeconds: Number(median(cold).toFixed(2)),
-  warmRerunSeconds: Number(median(warm).toFixed(2)),
-  serversRssMiB: Math.round(median(rss)),
+  coldInstallSeconds: r2(median(t.cold)),
+  warmRerunSeconds: r2(median(t.warm)),
+  fullInstallSeconds: r2(median(t.full)),
+  convergeSeconds: r2(median(t.converge)),
+  nodeStartSeconds: r2(median(t.nodeStart)),
+  serversRssMiB: Math.round(median(t.serversRss)),
+  sandboxRssMiB: Math.round(median(t.totalRss)),
   machine: `${os.cpus().length} cpu, node ${process.version}`,
 };
-console.log(`supercluster bench (${result.servers} servers, median of ${runs})`);
-console.log(`  cold install (01+06) to converged: ${result.coldInstallSeconds}s   [${cold.map((x) => x.toFixed(2)).join(', ')}]`);
-console.log(`  warm re-run of 06:                 ${result.warmRerunSeconds}s   [${warm.map((x) => x.toFixed(2)).join(', ')}]`);
-console.log(`  resident memory of the servers:    ${result.serversRssMiB} MiB`);
-if (argv.baseline && existsSync(argv.baseline)) {
-  const base = JSON.parse(readFileSync(argv.baseline, 'utf8'));
-  for (const k of ['coldInstallSeconds', 'warmRerunSeconds', 'serversRssMiB']) {
-    const change = ((result[k] - base[k]) / base[k]) * 100;
-    console.log(
-      `  ${k.padEnd(20)} ${String(base[k]).padStart(8)} -> ${String(result[k]).padStart(8)}  (${change >= 0 ? '+' : ''}${change.toFixed(1)}%)`,
-    );
-  }
-}
-if (argv.save) writeFileSync(argv.save, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`supercluster bench (${result.servers} servers; median [min–max] of ${runs} runs)`);
+console.log(`  cold install (01+02+06) to verified: ${spread(t.cold, 2)}s   (goal <= 5s)`);
+console.log(`    node + zx + TypeScript per stage:  ${spread(t.nodeStart, 2)}s   (paid by each of the 3 stages)`);
+console.log(`    01 port plan and tool check:       ${spread(t.stage01, 2)}s`);
+console.log(`    02 PKI:                            ${spread(t.pki, 2)}s`);
+console.log(
+  `    06 configs and process start:      ${spread(
+    t.stage06.map((x, i) => x - t.converge[i]),
+    2,
+  )}s`,
+);
+console.log(`    06 convergence polling:            ${spread(t.converge, 2)}s`);
+console.log(`  warm re-run of 06:                   ${spread(t.warm, 2)}s   (goal <= 1s)`);
+console.log(`  07 JetStream:                        ${spread(t.stage07, 2)}s`);
+console.log(`  08 services:                         ${spread(t.stage08, 2)}s`);
+console.log(`    MariaDB start (first time):        ${spread(t.mariadb, 2)}s`);
+console.log(`    service discovery:                 ${spread(t.discovery, 2)}s`);
+console.log(`  full install.mjs on a fresh sandbox: ${spread(t.full, 2)}s   (goal <= 10s)`);
+console.log(`  resident memory, servers:            ${spread(t.serversRss)} MiB`);
+console.log(`  resident memory, services hosts:     ${spread(t.servicesRss)} MiB`);
+console.log(`  resident memory, MariaDB:            ${spread(t.mysqlRss)} MiB`);
+console.log(`  resident memory, everything:         ${spread(t.totalRss)} MiB   (goal <= 1024)`);
+compareAndSave(
+  result,
+  ['coldInstallSeconds', 'warmRerunSeconds', 'fullInstallSeconds', 'convergeSeconds', 'serversRssMiB', 'sandboxRssMiB'],
+  argv.baseline,
+  argv.save,
+);
 console.log(JSON.stringify(result));

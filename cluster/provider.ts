@@ -26,14 +26,14 @@ export type ConcreteProvider = Exclude<ProviderName, 'auto'>;
 /** One command run: what it was asked, with what settings, against which saved sandbox. */
 export interface Invocation {
   /** The names given, else the ones the sandbox saved. */
-  names: string[];
+  readonly names: string[];
   args: ParsedArgs;
   settings: Settings;
   provider: ConcreteProvider;
   runner: Runner;
   dryRun: boolean;
-  /** What this sandbox saved for this provider, if it exists. */
-  saved: SavedTopology | undefined;
+  /** What this sandbox saved for this provider, if it exists (read when first asked: delete must work on unreadable state). */
+  saved(): SavedTopology | undefined;
   /** The topology of this run (see resolveTopology), computed once. */
   topology(): Topology;
 }
@@ -51,8 +51,11 @@ export interface Provider {
   preflight?(inv: Invocation): Promise<void>;
   /** Take the named regions down (all their processes or nodes) or bring them back. */
   region?(inv: Invocation, action: 'down' | 'up'): Promise<void>;
-  /** The live sandbox compared with its topology (what status prints and the page draws). */
-  observe(inv: Invocation): Promise<Observation>;
+  /**
+   * The live sandbox compared with its topology (what status prints and the page draws).
+   * `waitMs`: how long to wait for servers that do not answer (the live page asks for less).
+   */
+  observe(inv: Invocation, opts?: { waitMs?: number }): Promise<Observation>;
   /** Where a client reaches each cluster from this machine, when the provider knows it. */
   clientUrl?(inv: Invocation): (cluster: string) => string;
   delete(inv: Invocation): Promise<void>;
@@ -66,31 +69,42 @@ export const PROVIDERS: Record<ConcreteProvider, () => Promise<Provider>> = {
 };
 
 export function createInvocation(args: ParsedArgs, settings: Settings, provider: Provider, names: string[] = args.names): Invocation {
-  const saved = provider.saved(settings);
+  let saved: { value: SavedTopology | undefined } | undefined;
   let topology: Topology | undefined;
-  return {
-    names: names.length ? names : [...(saved?.names ?? [])],
+  const inv: Invocation = {
+    get names() {
+      return names.length ? names : [...(inv.saved()?.names ?? [])];
+    },
     args,
     settings,
     provider: provider.name,
     runner: createRunner(args.dryRun),
     dryRun: args.dryRun,
-    saved,
+    saved() {
+      saved ??= { value: provider.saved(settings) };
+      return saved.value;
+    },
     topology() {
-      topology ??= resolveTopology({ names, flags: args.replicas, saved, env: settings.replicas });
+      topology ??= resolveTopology({ names, flags: args.replicas, saved: inv.saved(), env: settings.replicas });
       return topology;
     },
   };
+  return inv;
 }
 
 /** The same run for other names (region --up reconciles the whole sandbox). */
 export function withNames(inv: Invocation, names: string[]): Invocation {
   let topology: Topology | undefined;
   return {
-    ...inv,
     names,
+    args: inv.args,
+    settings: inv.settings,
+    provider: inv.provider,
+    runner: inv.runner,
+    dryRun: inv.dryRun,
+    saved: inv.saved,
     topology() {
-      topology ??= resolveTopology({ names, flags: inv.args.replicas, saved: inv.saved, env: inv.settings.replicas });
+      topology ??= resolveTopology({ names, flags: inv.args.replicas, saved: inv.saved(), env: inv.settings.replicas });
       return topology;
     },
   };
@@ -110,7 +124,7 @@ export interface Detection {
 }
 
 /** k3d when a Docker engine answers and k3d is installed, otherwise local. */
-export async function detectProvider(): Promise<Detection> {
+async function detectProvider(): Promise<Detection> {
   const [engine, k3d] = await Promise.all([
     answers('docker', ['info', '--format', '{{.ServerVersion}}'], 5000),
     answers('k3d', ['version'], 5000),

@@ -45,7 +45,7 @@ export function exitCode(e: unknown): 1 | 2 {
 }
 
 /** Whether this is one of ours (its message is written for the user) rather than a bug. */
-export function isKnownError(e: unknown): e is Error {
+function isKnownError(e: unknown): e is Error {
   return KNOWN.some((k) => e instanceof k);
 }
 

@@ -47,6 +47,9 @@ export function validateNames(names: string[]): void {
   }
 }
 
+/** Servers per role per cluster: a sandbox on one machine, not a fleet. */
+const MAX_REPLICAS = 15;
+
 export function parseReplicas(value: string): Partial<Record<Role, number>> {
   const out: Partial<Record<Role, number>> = {};
   for (const part of value
@@ -59,6 +62,10 @@ export function parseReplicas(value: string): Partial<Record<Role, number>> {
       throw new UsageError(
         `--replicas takes role=n pairs with roles ${ROLES.join(', ')} and n >= 1, e.g. --replicas seed=1,js=3; got '${part}'`,
       );
+    }
+    if (out[role] !== undefined) throw new UsageError(`--replicas names ${role} twice ('${value}'); give each role once`);
+    if (Number(m[2]) > MAX_REPLICAS) {
+      throw new UsageError(`--replicas ${part}: at most ${MAX_REPLICAS} servers per role in a cluster (one machine runs them all)`);
     }
     out[role] = Number(m[2]);
   }

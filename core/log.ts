@@ -9,7 +9,7 @@ export function addSecret(value: string): void {
   if (value.length >= 6) secrets.add(value);
 }
 
-export function redact(text: string): string {
+function redact(text: string): string {
   let out = text;
   for (const s of secrets) out = out.split(s).join(`${s.slice(0, 2)}…`);
   return out;

@@ -1,8 +1,8 @@
 // The local provider's PKI: the sandbox CA and certificates as files, made with openssl through
 // the command runner, reused on re-run, renewed when close to expiry or when the CA changed.
 // Layout per certificate directory: ca.crt, tls.crt, tls.key (what a cert-manager Secret mounts).
-import { randomBytes, X509Certificate } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, createPublicKey, type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Identity } from '../nats/accounts.js';
 import {
@@ -43,8 +43,18 @@ export function tlsFiles(dir: string): TlsFiles {
 
 const DAY_MS = 24 * 3600 * 1000;
 
+/** Whether a private key (PEM) is the one a certificate was issued for. */
+export function keyMatches(cert: X509Certificate, keyPem: string): boolean {
+  try {
+    const spki = (k: KeyObject) => k.export({ type: 'spki', format: 'der' }).toString('base64');
+    return spki(createPublicKey(createPrivateKey(keyPem))) === spki(cert.publicKey);
+  } catch {
+    return false;
+  }
+}
+
 /** Why a certificate must be (re)issued, or undefined when it is fine to keep. */
-export function renewalReason(certPem: string | undefined, caPem: string, now = Date.now()): string | undefined {
+export function renewalReason(certPem: string | undefined, caPem: string, now = Date.now(), keyPem?: string): string | undefined {
   if (!certPem) return 'missing';
   let cert: X509Certificate;
   try {
@@ -54,6 +64,8 @@ export function renewalReason(certPem: string | undefined, caPem: string, now = 
   }
   const ca = new X509Certificate(caPem);
   if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) return 'not issued by the current CA';
+  // Two runs at once, or a crash between two writes, can leave a key of another certificate.
+  if (keyPem !== undefined && !keyMatches(cert, keyPem)) return 'its key does not match it';
   if (Date.parse(cert.validTo) - now < RENEW_BEFORE_DAYS * DAY_MS) return `expires ${cert.validTo}`;
   return undefined;
 }
@@ -73,9 +85,9 @@ async function issueCa(runner: Runner, paths: ReturnType<typeof pkiPaths>): Prom
       '-x509',
       ...EC_KEY,
       '-keyout',
-      paths.caKey,
+      `${paths.caKey}.new`,
       '-out',
-      paths.caCert,
+      `${paths.caCert}.new`,
       '-days',
       String(CA_DAYS),
       '-subj',
@@ -87,26 +99,34 @@ async function issueCa(runner: Runner, paths: ReturnType<typeof pkiPaths>): Prom
     ],
     { silent: true, fix: 'install openssl' },
   );
-  if (!runner.dryRun) chmodSync(paths.caKey, 0o600);
+  if (!runner.dryRun) {
+    chmodSync(`${paths.caKey}.new`, 0o600);
+    renameSync(`${paths.caKey}.new`, paths.caKey);
+    renameSync(`${paths.caCert}.new`, paths.caCert);
+  }
 }
 
+/**
+ * Issue a leaf into a folder of its own first, then move key, certificate and CA into place: a
+ * reader never sees half a file, and a pair left mismatched by a crash is found (renewalReason).
+ */
 async function issueLeaf(runner: Runner, paths: ReturnType<typeof pkiPaths>, spec: CertSpec, dir: string): Promise<void> {
   const f = tlsFiles(dir);
-  const csr = join(dir, 'tls.csr');
-  const ext = join(dir, 'ext.cnf');
+  const work = join(dir, `.issue-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const w = { key: join(work, 'tls.key'), cert: join(work, 'tls.crt'), csr: join(work, 'tls.csr'), ext: join(work, 'ext.cnf') };
   if (!runner.dryRun) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileSync(ext, extensionsFor(spec));
+    mkdirSync(work, { recursive: true, mode: 0o700 });
+    writeFileSync(w.ext, extensionsFor(spec));
   }
   try {
-    await runner.run(['openssl', 'req', ...EC_KEY, '-keyout', f.keyFile, '-out', csr, '-subj', spec.subject], { silent: true });
+    await runner.run(['openssl', 'req', ...EC_KEY, '-keyout', w.key, '-out', w.csr, '-subj', spec.subject], { silent: true });
     await runner.run(
       [
         'openssl',
         'x509',
         '-req',
         '-in',
-        csr,
+        w.csr,
         '-CA',
         paths.caCert,
         '-CAkey',
@@ -116,21 +136,21 @@ async function issueLeaf(runner: Runner, paths: ReturnType<typeof pkiPaths>, spe
         '-days',
         String(LEAF_DAYS),
         '-out',
-        f.certFile,
+        w.cert,
         '-extfile',
-        ext,
+        w.ext,
       ],
       { silent: true },
     );
-  } finally {
     if (!runner.dryRun) {
-      rmSync(csr, { force: true });
-      rmSync(ext, { force: true });
+      chmodSync(w.key, 0o600);
+      copyFileSync(paths.caCert, join(work, 'ca.crt'));
+      renameSync(join(work, 'ca.crt'), f.caFile);
+      renameSync(w.key, f.keyFile);
+      renameSync(w.cert, f.certFile);
     }
-  }
-  if (!runner.dryRun) {
-    chmodSync(f.keyFile, 0o600);
-    copyFileSync(paths.caCert, f.caFile);
+  } finally {
+    if (!runner.dryRun) rmSync(work, { recursive: true, force: true });
   }
 }
 
@@ -154,13 +174,15 @@ export async function ensureLocalPki(runner: Runner, sandboxDir: string): Promis
   } else {
     kept.push('ca');
   }
-  const currentCa = runner.dryRun ? undefined : read(paths.caCert);
+  // Reading is no side effect: a dry run reports what a real run would re-issue.
+  const currentCa = issued.includes('ca') ? undefined : read(paths.caCert);
   const leaves: [CertSpec, string][] = [
     [serverCertSpec(['localhost'], ['127.0.0.1']), paths.server],
     ...clientCertSpecs().map((s): [CertSpec, string] => [s, paths.client(s.identity!)]),
   ];
   for (const [spec, dir] of leaves) {
-    const reason = currentCa ? renewalReason(read(tlsFiles(dir).certFile), currentCa) : 'missing';
+    const files = tlsFiles(dir);
+    const reason = currentCa ? renewalReason(read(files.certFile), currentCa, Date.now(), read(files.keyFile) ?? '') : 'missing';
     if (reason) {
       await issueLeaf(runner, paths, spec, dir);
       issued.push(spec.name);

@@ -8,7 +8,7 @@ import type { Credentials } from '../nats/server-config.js';
 import { addSecret } from './log.js';
 import { pkiPaths } from './pki.js';
 
-export const SECRETS_FILE = 'secrets.json';
+const SECRETS_FILE = 'secrets.json';
 
 const GENERATED = {
   sys: 'NATS_SYS_PASSWORD',
@@ -26,7 +26,7 @@ export function generatePassword(): string {
   return randomBytes(24).toString('base64url');
 }
 
-export function secretsPath(sandboxDir: string): string {
+function secretsPath(sandboxDir: string): string {
   return join(sandboxDir, SECRETS_FILE);
 }
 

@@ -53,14 +53,19 @@ export interface Settings {
 }
 
 let dotenvLoaded = false;
-/** Load .env once; variables already in the environment win over it. */
-export function loadEnvFile(): void {
+/**
+ * Load .env once; variables already in the environment win over it. ENV_FILE names another file,
+ * or none when empty (the tests run with ENV_FILE= so a developer's .env cannot change them).
+ */
+export function loadEnvFile(env: Env = process.env): void {
   if (dotenvLoaded) return;
   dotenvLoaded = true;
-  loadDotenv({ path: resolve(PROJECT_ROOT, '.env'), quiet: true } as never);
+  const file = env.ENV_FILE ?? resolve(PROJECT_ROOT, '.env');
+  if (file === '') return;
+  loadDotenv({ path: isAbsolute(file) ? file : resolve(PROJECT_ROOT, file), quiet: true } as never);
 }
 
-export const ENV_REPLICAS: Record<Role, string> = { seed: 'SEED_REPLICAS', js: 'JS_REPLICAS', gw: 'GW_REPLICAS', xr: 'XR_REPLICAS' };
+const ENV_REPLICAS: Record<Role, string> = { seed: 'SEED_REPLICAS', js: 'JS_REPLICAS', gw: 'GW_REPLICAS', xr: 'XR_REPLICAS' };
 
 const MIB = 1024 ** 2;
 

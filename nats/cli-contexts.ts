@@ -1,9 +1,10 @@
 // NATS CLI contexts for the sandbox: system and admin user per cluster, each with its own client
 // certificate. Pure: the caller decides whether to print the commands or write the files.
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Identity } from './accounts.js';
 
-export const CONTEXT_IDENTITIES: readonly Identity[] = ['sys', 'admin'];
+const CONTEXT_IDENTITIES: readonly Identity[] = ['sys', 'admin'];
 
 export interface NatsContext {
   name: string;
@@ -14,7 +15,16 @@ export interface NatsContext {
   key: string;
 }
 
+/**
+ * Context names carry a short id of the sandbox (its folder), so two sandboxes on one machine
+ * (two checkouts, two SANDBOX_DIRs) never overwrite each other's contexts.
+ */
+export function contextPrefix(sandboxDir: string): string {
+  return `sandbox-${createHash('sha256').update(sandboxDir).digest('hex').slice(0, 4)}`;
+}
+
 export function sandboxContexts(
+  prefix: string,
   names: string[],
   urlOf: (cluster: string) => string,
   certDirOf: (identity: Identity) => string,
@@ -23,7 +33,7 @@ export function sandboxContexts(
     CONTEXT_IDENTITIES.map((identity) => {
       const dir = certDirOf(identity);
       return {
-        name: `sandbox-${cluster}-${identity}`,
+        name: `${prefix}-${cluster}-${identity}`,
         description: `NATS sandbox ${cluster}, ${identity === 'sys' ? 'system account' : 'application account admin'} (mTLS)`,
         url: urlOf(cluster),
         ca: join(dir, 'ca.crt'),

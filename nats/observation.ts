@@ -1,6 +1,7 @@
 // One observation of the live sandbox: what `status` prints, `status --json` writes and the
 // topology page draws. Built from what the servers report (never from the model's own answer),
 // compared with the expected topology. Pure.
+import { type Cause, diagnose, type SectionProblem } from './diagnose.js';
 import { expectedTopology } from './expected.js';
 import type { Topology } from './topology.js';
 import { type LiveServer, type Verdict, verify } from './verify.js';
@@ -57,7 +58,7 @@ export interface ObservationSection {
   /** Short name: services, recorder, jetstream. */
   name: string;
   /** Differences from what should run; any makes status fail. */
-  problems: string[];
+  problems: SectionProblem[];
   /** Fields added to the --json output. */
   json: Record<string, unknown>;
   /** Lines printed after the verdict. */
@@ -75,6 +76,8 @@ export interface Observation {
   sections: ObservationSection[];
   /** Every problem: the verdict's and the sections'. */
   problems: string[];
+  /** The problems grouped by cause, one line each (a region down is one cause). */
+  causes: Cause[];
   ok: boolean;
 }
 
@@ -90,7 +93,9 @@ export interface ObservationParts {
 export function observation(parts: ObservationParts): Observation {
   const verdict = verify(expectedTopology(parts.topology), parts.live);
   const sections = parts.sections ?? [];
-  const problems = [...verdict.problems, ...sections.flatMap((s) => s.problems)];
+  const others = sections.flatMap((s) => s.problems);
+  const problems = [...verdict.problems, ...others.map((p) => p.text)];
+  const causes = diagnose(parts.topology, verdict, others);
   return {
     at: (parts.at ?? new Date()).toISOString(),
     topology: parts.topology,
@@ -100,6 +105,7 @@ export function observation(parts: ObservationParts): Observation {
     ...(parts.services ? { services: parts.services } : {}),
     sections,
     problems,
+    causes,
     ok: problems.length === 0,
   };
 }

@@ -7,7 +7,7 @@ export const PKI_ORGANIZATION = 'NATS Sandbox';
 export const CA_COMMON_NAME = 'NATS Sandbox CA';
 
 /** Subject of a client certificate, as openssl's -subj wants it. */
-export function clientSubject(identity: Identity): string {
+function clientSubject(identity: Identity): string {
   return `/O=${PKI_ORGANIZATION}/CN=${identity}`;
 }
 

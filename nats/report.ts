@@ -1,4 +1,5 @@
 // Text and JSON views of a status observation. Pure.
+import type { Observation } from './observation.js';
 import { type ClusterRow, type LiveServer, sum, type Verdict } from './verify.js';
 
 export type Align = 'left' | 'right';
@@ -25,7 +26,7 @@ export function renderTable(title: string, headers: string[], rows: string[][], 
   return out.join('\n');
 }
 
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`;
   if (n >= 1024 ** 2) return `${Math.round(n / 1024 ** 2)} MiB`;
   if (n >= 1024) return `${Math.round(n / 1024)} KiB`;
@@ -100,6 +101,19 @@ export function verdictLine(verdict: Verdict, live: LiveServer[]): string {
     return `OK: ${live.length} servers in ${clusters} NATS clusters, ${js} with JetStream (meta leader ${verdict.metaLeader ?? 'n/a'}), full gateway mesh`;
   }
   return `NOT OK: ${verdict.problems.length} problem(s):\n${verdict.problems.map((p) => `  - ${p}`).join('\n')}`;
+}
+
+/**
+ * The headline of a whole observation and one line per cause: OK only when nothing at all is
+ * wrong (the supercluster and every section), so the headline never disagrees with the exit code.
+ */
+export function headline(o: Observation, verbose = false): string {
+  if (o.ok) return verdictLine(o.verdict, o.live);
+  const lines = o.causes.flatMap((c) => [`  - ${c.summary}`, ...(verbose ? c.details.map((d) => `      ${d}`) : [])]);
+  const hidden = !verbose && o.causes.some((c) => c.details.length) ? ['  (--verbose lists what follows from each cause)'] : [];
+  return [`NOT OK: ${o.causes.length} problem(s)${o.verdict.ok ? ' (the supercluster itself is healthy)' : ''}:`, ...lines, ...hidden].join(
+    '\n',
+  );
 }
 
 export interface StatusJson {

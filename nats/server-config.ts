@@ -70,7 +70,7 @@ function permissionsConfig(p: Permissions): Record<string, ConfValue> {
  * Accounts and their users. With mTLS every user is a certificate subject (verify_and_map) and
  * has no password; without it (no PKI yet) each user logs in with its generated password.
  */
-export function accountsConfig(credentials: Credentials, mtls = false): Record<string, ConfValue> {
+function accountsConfig(credentials: Credentials, mtls = false): Record<string, ConfValue> {
   const usersOf = (account: string) =>
     USERS.filter((u) => u.account === account).map((u) => ({
       ...(mtls ? { user: clientUserName(u.identity) } : { user: u.identity, password: credentials[u.identity] }),
@@ -82,7 +82,7 @@ export function accountsConfig(credentials: Credentials, mtls = false): Record<s
   };
 }
 
-export function clusterConfig(input: ServerConfigInput): Record<string, ConfValue> {
+function clusterConfig(input: ServerConfigInput): Record<string, ConfValue> {
   const { topo, server, addressing, credentials } = input;
   const ports = addressing.ports(server);
   const { user, password } = credentials.route;
@@ -95,7 +95,7 @@ export function clusterConfig(input: ServerConfigInput): Record<string, ConfValu
   };
 }
 
-export function gatewayConfig(input: ServerConfigInput): Record<string, ConfValue> {
+function gatewayConfig(input: ServerConfigInput): Record<string, ConfValue> {
   const { topo, server, addressing, credentials } = input;
   const ports = addressing.ports(server);
   const { user, password } = credentials.gateway;
@@ -116,7 +116,7 @@ export function gatewayConfig(input: ServerConfigInput): Record<string, ConfValu
   };
 }
 
-export function jetstreamConfig(input: ServerConfigInput): Record<string, ConfValue> | undefined {
+function jetstreamConfig(input: ServerConfigInput): Record<string, ConfValue> | undefined {
   const { topo, server } = input;
   if (!server.jetstream) return undefined;
   const limits = input.jsLimits ?? DEFAULT_JS_LIMITS;

@@ -14,7 +14,7 @@ export interface TopologyOptions {
   replicas: Record<Role, number>;
 }
 
-export const DEFAULT_REPLICAS: Readonly<Record<Role, number>> = { seed: 3, js: 3, gw: 3, xr: 3 };
+const DEFAULT_REPLICAS: Readonly<Record<Role, number>> = { seed: 3, js: 3, gw: 3, xr: 3 };
 
 export function defaultOptions(): TopologyOptions {
   return { replicas: { ...DEFAULT_REPLICAS } };
@@ -124,7 +124,7 @@ export function releaseName(datacenter: string, role: Role): string {
 }
 
 /** server_name: the release's pod name, prefixed with the datacenter for xr-js. */
-export function serverName(datacenter: string, role: Role, index: number): string {
+function serverName(datacenter: string, role: Role, index: number): string {
   const release = releaseName(datacenter, role);
   return role === 'xr' ? `${datacenter}-${release}-nats-${index}` : `${release}-nats-${index}`;
 }

@@ -40,9 +40,22 @@ export interface ClusterRow {
   jetstreamServers: number;
 }
 
+/**
+ * One difference from the expected topology, with the servers it is about: `subject` (the server
+ * or cluster reporting it) and `involves` (the servers or clusters it names). diagnose.ts groups
+ * findings by cause from these.
+ */
+export interface Finding {
+  kind: 'missing' | 'unexpected' | 'cluster' | 'jetstream-flag' | 'tags' | 'no-route' | 'no-gateway' | 'gateway-count' | 'meta';
+  text: string;
+  subject?: string;
+  involves: string[];
+}
+
 export interface Verdict {
   ok: boolean;
   problems: string[];
+  findings: Finding[];
   clusters: ClusterRow[];
   metaLeader?: string;
   /** Offline meta group peers that are no server of the topology (removed servers): safe to remove. */
@@ -56,30 +69,39 @@ function listOf(names: string[], max = 5): string {
 }
 
 export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict {
-  const problems: string[] = [];
+  const findings: Finding[] = [];
+  const add = (kind: Finding['kind'], text: string, involves: string[] = [], subject?: string) =>
+    findings.push({ kind, text, involves, ...(subject ? { subject } : {}) });
   const byName = new Map(live.map((s) => [s.name, s]));
   const expectedNames = new Set(expected.servers.map((s) => s.name));
 
   const missing = expected.servers.filter((s) => !byName.has(s.name)).map((s) => s.name);
-  if (missing.length) problems.push(`${missing.length} server(s) did not answer: ${listOf(missing)}`);
+  if (missing.length) add('missing', `${missing.length} server(s) did not answer: ${listOf(missing)}`, missing);
   const unexpected = live.filter((s) => !expectedNames.has(s.name)).map((s) => s.name);
-  if (unexpected.length) problems.push(`${unexpected.length} unexpected server(s) in the supercluster: ${listOf(unexpected)}`);
+  if (unexpected.length)
+    add('unexpected', `${unexpected.length} unexpected server(s) in the supercluster: ${listOf(unexpected)}`, unexpected);
 
   for (const want of expected.servers) {
     const got = byName.get(want.name);
     if (!got) continue;
-    if (got.cluster !== want.cluster) problems.push(`${want.name} is in NATS cluster '${got.cluster}', expected '${want.cluster}'`);
+    if (got.cluster !== want.cluster)
+      add('cluster', `${want.name} is in NATS cluster '${got.cluster}', expected '${want.cluster}'`, [], want.name);
     if (got.jetstream !== want.jetstream)
-      problems.push(`${want.name} has JetStream ${got.jetstream ? 'on' : 'off'}, expected ${want.jetstream ? 'on' : 'off'}`);
+      add(
+        'jetstream-flag',
+        `${want.name} has JetStream ${got.jetstream ? 'on' : 'off'}, expected ${want.jetstream ? 'on' : 'off'}`,
+        [],
+        want.name,
+      );
     const tags = [...got.tags].sort();
     if (tags.join(',') !== want.tags.join(','))
-      problems.push(`${want.name} has tags [${tags.join(', ')}], expected [${want.tags.join(', ')}]`);
+      add('tags', `${want.name} has tags [${tags.join(', ')}], expected [${want.tags.join(', ')}]`, [], want.name);
     const peers = new Set(got.routePeers);
     const noRoute = want.routePeers.filter((p) => !peers.has(p));
-    if (noRoute.length) problems.push(`${want.name} has no route to ${listOf(noRoute)}`);
+    if (noRoute.length) add('no-route', `${want.name} has no route to ${listOf(noRoute)}`, noRoute, want.name);
     const gws = new Set(got.outboundGateways);
     const noGw = want.outboundGateways.filter((g) => !gws.has(g));
-    if (noGw.length) problems.push(`${want.name} has no outbound gateway to ${listOf(noGw)}`);
+    if (noGw.length) add('no-gateway', `${want.name} has no outbound gateway to ${listOf(noGw)}`, noGw, want.name);
   }
 
   const clusters: ClusterRow[] = expected.clusters.map((c) => {
@@ -88,9 +110,9 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
     const outgoing = sum(members.map((s) => s.outboundGateways.length));
     if (members.length === c.nodes && missing.length === 0) {
       if (outgoing !== c.outgoingGateways)
-        problems.push(`cluster ${c.name} has ${outgoing} outgoing gateway connections, expected ${c.outgoingGateways}`);
+        add('gateway-count', `cluster ${c.name} has ${outgoing} outgoing gateway connections, expected ${c.outgoingGateways}`, [], c.name);
       if (incoming !== c.incomingGateways)
-        problems.push(`cluster ${c.name} has ${incoming} incoming gateway connections, expected ${c.incomingGateways}`);
+        add('gateway-count', `cluster ${c.name} has ${incoming} incoming gateway connections, expected ${c.incomingGateways}`, [], c.name);
     }
     return {
       name: c.name,
@@ -111,15 +133,16 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
   const stalePeers: { name: string; peer: string }[] = [];
   if (expected.jetstreamServers > 0) {
     const leaderless = jsServers.filter((s) => !s.metaLeader).map((s) => s.name);
-    if (leaders.length === 0) problems.push('JetStream has no meta leader');
-    else if (leaders.length > 1) problems.push(`JetStream servers disagree on the meta leader: ${listOf(leaders)}`);
+    if (leaders.length === 0) add('meta', 'JetStream has no meta leader');
+    else if (leaders.length > 1) add('meta', `JetStream servers disagree on the meta leader: ${listOf(leaders)}`, leaders);
     else metaLeader = leaders[0];
     if (leaders.length > 0 && leaderless.length)
-      problems.push(`${leaderless.length} JetStream server(s) see no meta leader: ${listOf(leaderless)}`);
+      add('meta', `${leaderless.length} JetStream server(s) see no meta leader: ${listOf(leaderless)}`, leaderless);
     // The leader's view is the one that counts: a follower that just restarted may report a stale size.
     const leader = metaLeader ? jsServers.find((s) => s.name === metaLeader) : undefined;
     if (leader?.metaClusterSize !== undefined && leader.metaClusterSize !== expected.jetstreamServers) {
-      problems.push(
+      add(
+        'meta',
         `the JetStream meta group has ${leader.metaClusterSize} peers (as its leader ${leader.name} sees it), expected ${expected.jetstreamServers}`,
       );
     }
@@ -132,11 +155,14 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
     if (allOurs)
       for (const p of peers) if (p.offline && p.peer && !expectedNames.has(p.name)) stalePeers.push({ name: p.name, peer: p.peer });
     if (stalePeers.length)
-      problems.push(
+      add(
+        'meta',
         `the JetStream meta group still counts ${stalePeers.length} removed server(s): ${listOf(stalePeers.map((p) => p.name))}`,
+        stalePeers.map((p) => p.name),
       );
     const behind = peers.filter((p) => (p.offline || !p.current) && !stalePeers.some((s) => s.peer === p.peer)).map((p) => p.name);
-    if (behind.length) problems.push(`JetStream meta peer(s) offline or not current: ${listOf(behind)}`);
+    if (behind.length) add('meta', `JetStream meta peer(s) offline or not current: ${listOf(behind)}`, behind);
   }
-  return { ok: problems.length === 0, problems, clusters, stalePeers, ...(metaLeader ? { metaLeader } : {}) };
+  const problems = findings.map((f) => f.text);
+  return { ok: problems.length === 0, problems, findings, clusters, stalePeers, ...(metaLeader ? { metaLeader } : {}) };
 }

@@ -1,13 +1,20 @@
 // Entry point of every service process, local or in a pod:
 //   node --import tsx services/main.ts <adder|subtractor|multiplier|divider|recorder> [--state-dir DIR]
+//   node services/host.cjs host --roles adder,subtractor,multiplier,divider,recorder [--state-dir DIR]
+//     (several roles in one process, as the local sandbox runs them: one per region)
 //   node --import tsx services/main.ts requester --from c1 --count 100 [--json]
 //   node --import tsx services/main.ts jetstream-apply --names c1,c2,c3 [--replicas ...]  (stage 07's Job)
-// Connection from NATS_URL/NATS_USER/NATS_PASSWORD/NATS_TLS_DIR; REGION and INSTANCE name it;
-// the recorder reads MYSQL_URL. --state-dir only marks the process as the sandbox's.
+// Connection from NATS_URL/NATS_USER/NATS_PASSWORD/NATS_TLS_DIR (in a host, the recorder's from
+// RECORDER_NATS_*); REGION and INSTANCE name it (in a host INSTANCE names the process and each
+// role is <region>-<role>-<SERVICE_INDEX>); the recorder reads MYSQL_URL. --state-dir only marks
+// the process as the sandbox's.
 
 import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { Service } from '@nats-io/services';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { connectionFromEnv } from '../nats/live/client.js';
+import { connectionFromEnv, scopedClientEnv } from '../nats/live/client.js';
+import { HOSTABLE_ROLES, parseRoles, RolesError, roleInstance, rolePrefix } from './host.js';
 import { operationByService, SERVICE_NAMES } from './math/operations.js';
 import { startMathService } from './math/service.js';
 import { startRecorderService } from './recorder/service.js';
@@ -17,10 +24,11 @@ function say(line: string): void {
   process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 }
 
-async function connectForever(name: string): Promise<NatsConnection> {
+async function connectForever(name: string, prefix?: string): Promise<NatsConnection> {
   // Services outlive server restarts: reconnect without limit.
+  const env = prefix ? scopedClientEnv(process.env, prefix) : process.env;
   const nc = await connect({
-    ...connectionFromEnv(process.env, name),
+    ...connectionFromEnv(env, name),
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     waitOnFirstConnect: true,
@@ -50,6 +58,62 @@ function onStop(fn: () => Promise<void>): void {
   process.on('SIGINT', () => handler('SIGINT'));
 }
 
+/** Several roles in one process, every role with its own connection and instance name. */
+async function host(argv: string[], region: string, processName: string): Promise<number> {
+  let roles: string[];
+  let index: number;
+  try {
+    const { values } = parseArgs({ args: argv, options: { roles: { type: 'string' }, 'state-dir': { type: 'string' } }, strict: true });
+    roles = parseRoles(values.roles);
+    index = Number(process.env.SERVICE_INDEX ?? '0');
+    if (!Number.isInteger(index) || index < 0)
+      throw new RolesError(`SERVICE_INDEX must be a whole number; got '${process.env.SERVICE_INDEX}'`);
+  } catch (e) {
+    process.stderr.write(`host: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const math = roles.filter((r) => SERVICE_NAMES.includes(r));
+  const services: Service[] = [];
+  const conns: NatsConnection[] = [];
+  // One connection per role: the server lets a connection answer each discovery request once
+  // (allow_responses), so services sharing a connection would hide each other from discovery.
+  await Promise.all(
+    math.map(async (role) => {
+      const nc = await connectForever(`${processName}-${role}`);
+      conns.push(nc);
+      services.push(
+        await startMathService(nc, operationByService(role), { region, instance: roleInstance(region, role, index) }, processName),
+      );
+    }),
+  );
+  if (math.length) say(`${math.join(', ')} ready in ${region} (process ${processName})`);
+  const stopping = new AbortController();
+  let recording: Promise<unknown> = Promise.resolve();
+  if (roles.includes('recorder')) {
+    const nc = await connectForever(`${processName}-recorder`, rolePrefix('recorder'));
+    conns.push(nc);
+    const instance = roleInstance(region, 'recorder', index);
+    recording = startRecorderService(nc, {
+      region,
+      instance,
+      process: processName,
+      mysqlUrl: process.env.MYSQL_URL ?? '',
+      signal: stopping.signal,
+      log: (l) => say(`recorder: ${l}`),
+    });
+  }
+  onStop(async () => {
+    stopping.abort();
+    await Promise.all(services.map((s) => s.stop().catch(() => undefined)));
+    await recording;
+    await Promise.all(conns.map((c) => c.drain().catch(() => undefined)));
+  });
+  // The recorder ends only when stopped, or when it cannot run at all: then the whole host fails
+  // loudly rather than keep answering math without recording.
+  await recording;
+  return new Promise<number>(() => undefined);
+}
+
 async function main(argv: string[]): Promise<number> {
   const [role, ...rest] = argv;
   if (role === 'requester') return requestMain(rest);
@@ -57,6 +121,7 @@ async function main(argv: string[]): Promise<number> {
   if (role === 'jetstream-apply') return (await import('./jetstream-apply.js')).jetstreamApplyMain(rest, say);
   const region = process.env.REGION ?? 'unknown';
   const instance = process.env.INSTANCE || hostname();
+  if (role === 'host') return host(rest, region, instance);
   if (role && SERVICE_NAMES.includes(role)) {
     const op = operationByService(role);
     const nc = await connectForever(`${role}-${instance}`);
@@ -81,7 +146,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   process.stderr.write(
-    `usage: services/main.ts <${[...SERVICE_NAMES, 'recorder', 'requester', 'jetstream-apply'].join('|')}> [--state-dir DIR]\n`,
+    `usage: services/main.ts <${[...SERVICE_NAMES, 'recorder', 'requester', 'jetstream-apply'].join('|')}> [--state-dir DIR]\n` +
+      `       services/main.ts host --roles <${HOSTABLE_ROLES.join(',')}> [--state-dir DIR]\n`,
   );
   return 2;
 }

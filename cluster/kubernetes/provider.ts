@@ -30,6 +30,12 @@ function runOf(inv: Invocation, flavor: KubeFlavor): KubeRun {
   return k;
 }
 
+/** The run narrowed to the named clusters (all when none are named): region and delete act on part of a sandbox. */
+function selected(k: KubeRun, names: string[]): KubeRun {
+  if (!names.length) return k;
+  return { ...k, names: k.names.filter((n) => names.includes(n)), targets: k.targets.filter((t) => names.includes(t.name)) };
+}
+
 export function kubernetesProvider(flavor: KubeFlavor): Provider {
   const stage =
     (fn: (k: KubeRun) => Promise<void>): StageFn =>
@@ -66,7 +72,7 @@ export function kubernetesProvider(flavor: KubeFlavor): Provider {
         );
       checkTools(flavor, inv.settings.env, inv.dryRun, flavor.regionTools[action]);
       // The run's own names, contexts and replicas: nothing is turned back into arguments.
-      await flavor.region(runOf(inv, flavor), action);
+      await flavor.region(selected(runOf(inv, flavor), inv.args.names), action);
     },
     ...(clientUrl ? { clientUrl: (inv: Invocation) => clientUrl(inv.settings.sandboxDir) } : {}),
     async observe(inv: Invocation) {
@@ -76,7 +82,7 @@ export function kubernetesProvider(flavor: KubeFlavor): Provider {
     },
     async delete(inv: Invocation) {
       checkTools(flavor, inv.settings.env, inv.dryRun);
-      await flavor.remove(runOf(inv, flavor));
+      await flavor.remove(selected(runOf(inv, flavor), inv.args.names));
     },
   };
 }

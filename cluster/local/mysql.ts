@@ -4,14 +4,15 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { delimiter, dirname, join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import type { Runner } from '../../core/command.js';
 import { SandboxError } from '../../core/errors.js';
 import { addSecret } from '../../core/log.js';
+import { poll } from '../../core/poll.js';
 import { generatePassword } from '../../core/secrets.js';
-import { DEFAULT_DATABASE, mysqlUrl } from '../../services/recorder/mysql-url.js';
+import { DEFAULT_DATABASE, mysqlUrl, parseMysqlUrl } from '../../services/recorder/mysql-url.js';
+import { TABLE } from '../../services/recorder/rows.js';
 import { findBusyPorts } from './port-check.js';
 import { logTail, ourPid, removePidFile, startDetached, stopProcess } from './processes.js';
 
@@ -77,10 +78,36 @@ interface StoredCredentials {
 
 function readCredentials(file: string): StoredCredentials | undefined {
   if (!existsSync(file)) return undefined;
-  const c = JSON.parse(readFileSync(file, 'utf8')) as StoredCredentials;
+  let c: StoredCredentials;
+  try {
+    c = JSON.parse(readFileSync(file, 'utf8')) as StoredCredentials;
+    if (!c.password || !c.rootPassword || !Number.isInteger(c.port)) throw new Error('fields missing');
+  } catch (e) {
+    throw new SandboxError(
+      `${file} cannot be read (${(e as Error).message})\nfix: delete the sandbox (npx zx scripts/delete.mjs) or remove ${dirname(file)} and run stage 08 again (the private database starts empty)`,
+    );
+  }
   addSecret(c.password);
   addSecret(c.rootPassword);
   return c;
+}
+
+/** The port the private server uses: the one it was made with, else `fallback` (LOCAL_MYSQL_PORT). */
+function privateMysqlPort(sandboxDir: string, fallback: number): number {
+  return readCredentials(mysqlPaths(sandboxDir).credentials)?.port ?? fallback;
+}
+
+/** Before anything starts: the private server's port must be free unless our server holds it. */
+export async function checkPrivateMysqlPort(sandboxDir: string, fallback: number): Promise<void> {
+  if (privateMysqlPid(sandboxDir)) return;
+  const port = privateMysqlPort(sandboxDir, fallback);
+  const busy = await findBusyPorts([{ port, owner: 'private MySQL' }]);
+  if (busy.length) {
+    const who = busy[0]!.holder ? ` by pid ${busy[0]!.holder.pid} (${busy[0]!.holder.command.slice(0, 100)})` : '';
+    throw new SandboxError(
+      `port ${port} for the private MySQL server is taken${who}\nfix: set LOCAL_MYSQL_PORT to a free port, or MYSQL_URL to a server of your own`,
+    );
+  }
 }
 
 export function privateMysqlPid(sandboxDir: string): number | undefined {
@@ -95,22 +122,23 @@ export function privateMysqlUrl(sandboxDir: string): string | undefined {
 }
 
 async function waitSocket(socketPath: string, password: string | undefined, timeoutMs: number, logFile: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
-      const c = await createConnection({ socketPath, user: 'root', ...(password ? { password } : {}), connectTimeout: 2000 });
-      await c.end();
-      return;
-    } catch (e) {
-      last = (e as Error).message;
-      // A root password set earlier: the server is up, the caller retries with it.
-      if ((e as { code?: string }).code === 'ER_ACCESS_DENIED_ERROR') return;
-      await sleep(250);
-    }
-  }
+  const result = await poll({
+    timeoutMs,
+    intervalMs: 250,
+    attempt: async () => {
+      try {
+        const c = await createConnection({ socketPath, user: 'root', ...(password ? { password } : {}), connectTimeout: 2000 });
+        await c.end();
+      } catch (e) {
+        // A root password set earlier: the server is up, the caller retries with it.
+        if ((e as { code?: string }).code !== 'ER_ACCESS_DENIED_ERROR') throw e;
+      }
+      return true;
+    },
+  });
+  if (result.value) return;
   throw new SandboxError(
-    `the private MySQL server did not accept connections within ${Math.round(timeoutMs / 1000)}s (${last})\n${logTail(logFile, 8)}\nfix: look at ${logFile}`,
+    `the private MySQL server did not accept connections within ${Math.round(timeoutMs / 1000)}s (${result.lastError ?? 'no answer'})\n${logTail(logFile, 8)}\nfix: look at ${logFile}`,
   );
 }
 
@@ -165,6 +193,14 @@ export async function ensurePrivateMysql(opts: PrivateMysqlOptions): Promise<str
       `--socket=${p.socket}`,
       `--pid-file=${p.serverPid}`,
       '--skip-name-resolve',
+      // A sandbox holds a few MB of answers: small caches keep the server near 50 MiB instead of
+      // 100+ (the whole local sandbox aims at <= 1 GiB), and batched inserts do not need more.
+      '--innodb-buffer-pool-size=16M',
+      '--innodb-log-buffer-size=4M',
+      '--key-buffer-size=1M',
+      '--aria-pagecache-buffer-size=1M',
+      '--table-open-cache=64',
+      '--performance-schema=OFF',
       `--log-error=${p.log}`,
       ...asRoot,
     ],
@@ -206,4 +242,47 @@ export async function stopPrivateMysql(sandboxDir: string): Promise<boolean> {
   if (!pid) return false;
   await stopProcess(pid, 20_000);
   return true;
+}
+
+/** What a MySQL server says when we connect, in words a user can act on. */
+function describeMysqlError(e: unknown, where: string, user: string): string {
+  const code = (e as { code?: string }).code;
+  if (code === 'ER_ACCESS_DENIED_ERROR') return `MySQL at ${where} refuses user '${user}' (wrong password?)`;
+  if (code === 'ECONNREFUSED') return `nothing listens at ${where}`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host of ${where} does not resolve`;
+  if (code === 'ETIMEDOUT') return `${where} does not answer`;
+  return `MySQL at ${where}: ${(e as Error).message}`;
+}
+
+/** Connect once as the recorder would; undefined when that works, else why not. */
+export async function mysqlProblem(url: string, timeoutMs = 3000): Promise<string | undefined> {
+  const m = parseMysqlUrl(url);
+  try {
+    const c = await createConnection({ host: m.host, port: m.port, user: m.user, password: m.password, connectTimeout: timeoutMs });
+    await c.end();
+    return undefined;
+  } catch (e) {
+    return describeMysqlError(e, `${m.host}:${m.port}`, m.user);
+  }
+}
+
+export interface RecordedRows {
+  rows: number;
+  lastWrite?: string;
+}
+
+/** Rows the recorder wrote and when it last did (the table may not exist yet: 0 rows). */
+export async function recordedRows(url: string, timeoutMs = 3000): Promise<RecordedRows> {
+  const m = parseMysqlUrl(url);
+  const c = await createConnection({ ...m, connectTimeout: timeoutMs });
+  try {
+    const [rows] = await c.query(`SELECT COUNT(*) AS n, MAX(recorded_at) AS last FROM \`${TABLE}\``);
+    const r = (rows as { n: number; last: Date | null }[])[0]!;
+    return { rows: Number(r.n), ...(r.last ? { lastWrite: new Date(r.last).toISOString() } : {}) };
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ER_NO_SUCH_TABLE') return { rows: 0 };
+    throw e;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
 }

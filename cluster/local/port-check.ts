@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = createServer();
     srv.once('error', () => resolve(false));
@@ -35,7 +35,7 @@ function listeningInode(port: number): string | undefined {
 }
 
 /** Best effort: the process listening on `port`, when this OS lets us see it. */
-export function whoHolds(port: number): PortHolder | undefined {
+function whoHolds(port: number): PortHolder | undefined {
   const inode = listeningInode(port);
   if (!inode || inode === '0') return undefined;
   const target = `socket:[${inode}]`;
@@ -90,7 +90,7 @@ export async function findBusyPorts(ports: { port: number; owner: string }[]): P
 }
 
 /** The kernel's range for the local ends of outgoing connections (Linux), if known. */
-export function ephemeralRange(): [number, number] | undefined {
+function ephemeralRange(): [number, number] | undefined {
   try {
     const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
     return lo && hi ? [lo, hi] : undefined;

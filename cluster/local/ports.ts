@@ -1,8 +1,9 @@
 // Port plan of the local provider: four loopback ports per server, in slots of four from a base.
 // Pure. A server keeps its slot across runs, so adding a cluster never moves running servers.
+import { UsageError } from '../../core/errors.js';
 import type { ListenPorts } from '../../nats/addressing.js';
 
-export const PORTS_PER_SERVER = 4;
+const PORTS_PER_SERVER = 4;
 
 export type PortMap = Record<string, ListenPorts>;
 
@@ -18,9 +19,11 @@ function slotPorts(base: number, slot: number): ListenPorts {
 export function assignPorts(servers: readonly string[], base: number, previous: PortMap = {}): PortMap {
   const highestBase = 65535 - servers.length * PORTS_PER_SERVER;
   if (!Number.isInteger(base) || base < 1024 || base > highestBase) {
-    throw new Error(
-      `port base ${base} does not fit ${servers.length} servers (4 ports each): pick a whole number between 1024 and ${highestBase}`,
-    );
+    const why =
+      highestBase < 1024
+        ? `${servers.length} servers need ${servers.length * PORTS_PER_SERVER} ports, more than there are above 1024: use fewer replicas or names`
+        : `port base ${base} does not fit ${servers.length} servers (4 ports each): set LOCAL_PORT_BASE between 1024 and ${highestBase}`;
+    throw new UsageError(why);
   }
   const plan: PortMap = {};
   const used = new Set<number>();
@@ -41,7 +44,7 @@ export function assignPorts(servers: readonly string[], base: number, previous: 
     used.add(next);
   }
   const highest = Math.max(...allPorts(plan));
-  if (highest > 65535) throw new Error(`the port plan from base ${base} reaches ${highest}; pick a lower LOCAL_PORT_BASE`);
+  if (highest > 65535) throw new UsageError(`the port plan from base ${base} reaches ${highest}; pick a lower LOCAL_PORT_BASE`);
   return plan;
 }
 

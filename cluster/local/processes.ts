@@ -107,3 +107,21 @@ export function logTail(logFile: string, lines = 8): string {
     return '';
   }
 }
+
+/** Every process whose command line names a path under `dir` (not this process or its parent). */
+export function processesUnder(dir: string): { pid: number; command: string }[] {
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return []; // no /proc (macOS): the pid files are all there is
+  }
+  const skip = new Set([process.pid, process.ppid]);
+  return pids.flatMap((p) => {
+    const pid = Number(p);
+    if (skip.has(pid)) return [];
+    const command = commandOf(pid);
+    return command?.includes(prefix) ? [{ pid, command }] : [];
+  });
+}

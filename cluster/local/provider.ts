@@ -1,23 +1,29 @@
 // The local provider: the same NATS topology as real nats-server processes under the sandbox.
 import { rmSync } from 'node:fs';
-import { UsageError } from '../../core/errors.js';
+import { SandboxError, UsageError } from '../../core/errors.js';
 import { formatDuration, log, step } from '../../core/log.js';
 import { ensureLocalPki, pkiPaths } from '../../core/pki.js';
 import { loadCredentials } from '../../core/secrets.js';
+import { readServicesSettings } from '../../core/settings.js';
 import { jetstreamSpec } from '../../nats/jetstream/spec.js';
 import { removeMetaPeers } from '../../nats/live/observe.js';
 import { observation } from '../../nats/observation.js';
 import { verdictLine } from '../../nats/report.js';
+import { parseMysqlUrl } from '../../services/recorder/mysql-url.js';
 import { waitConverged } from '../converge.js';
 import type { Invocation, Provider } from '../provider.js';
 import { jetstreamStage } from './jetstream.js';
+import { checkPrivateMysqlPort, findMysqlServer } from './mysql.js';
 import { findNatsServer } from './nats-server-bin.js';
+import { observeExtras } from './observe-extras.js';
 import { allPorts } from './ports.js';
-import { ourPid, pidFilesUnder, stopProcess } from './processes.js';
+import { ourPid, pidFilesUnder, processesUnder, stopProcess } from './processes.js';
 import { applyProcesses, planProcesses, processesOnDisk, runningPid, summary } from './reconciler.js';
+import { recordingSection } from './recording.js';
 import { regionLocal, regionServers, regionServices, stopRegions } from './region.js';
+import { serviceDir } from './service-processes.js';
 import { servicesSection, servicesStage } from './services.js';
-import { localPaths, readLocalState, resolveLocal, serverGroup, serviceGroup, writeLocalState } from './state.js';
+import { type LocalState, localPaths, readLocalState, resolveLocal, serverGroup, serviceGroup, writeLocalState } from './state.js';
 import { checkPorts, observeLocal, regionClientUrls, renderLocalConfigs, serverProcesses, systemConnection } from './supercluster.js';
 
 async function clustersStage(inv: Invocation): Promise<void> {
@@ -100,6 +106,14 @@ async function superclusterStage(inv: Invocation): Promise<void> {
   log.info(`converged in ${formatDuration(elapsedMs)}: ${verdictLine(verdict, live)}`);
 }
 
+/** What install checks before its first stage: the port plan, MYSQL_URL, the private MySQL's port. */
+async function preflightLocal(inv: Invocation): Promise<void> {
+  const { state } = resolveLocal(inv);
+  const s = readServicesSettings(inv.settings.env, state.portBase);
+  if (s.mysqlUrl) parseMysqlUrl(s.mysqlUrl);
+  else if (findMysqlServer(inv.settings.env)) await checkPrivateMysqlPort(inv.settings.sandboxDir, s.mysqlPort);
+}
+
 /** The state stage 06 saved: later stages act on running servers. */
 function requireRunning(inv: Invocation) {
   if (!readLocalState(inv.settings.sandboxDir)) {
@@ -137,69 +151,112 @@ function requireSandbox(inv: Invocation) {
   return resolveLocal(inv);
 }
 
-async function observeSandbox(inv: Invocation) {
+async function observeSandbox(inv: Invocation, opts: { waitMs?: number } = {}) {
   if (!readLocalState(inv.settings.sandboxDir)) {
     // Nothing runs: every server is missing, and the report says why.
     const problem = `no local sandbox in ${inv.settings.sandboxDir}; install one first, e.g. npx zx scripts/install.mjs ${inv.names.join(' ') || 'c1 c2 c3'}`;
-    return observation({ topology: inv.topology(), live: [], sections: [{ name: 'sandbox', problems: [problem], json: {}, text: [] }] });
+    return observation({
+      topology: inv.topology(),
+      live: [],
+      sections: [{ name: 'sandbox', problems: [{ text: problem }], json: {}, text: [] }],
+    });
   }
   const { topo, state } = resolveLocal(inv);
   const credentials = loadCredentials(inv.settings.sandboxDir, inv.settings.env, false);
-  const [live, services] = await Promise.all([
-    observeLocal(topo, state, credentials).catch((e: Error) => {
+  const [live, services, extras] = await Promise.all([
+    observeLocal(topo, state, credentials, opts.waitMs).catch((e: Error) => {
       log.warn(`no server answered: ${e.message}`);
       return [];
     }),
     servicesSection(inv.settings.sandboxDir, topo, state, credentials),
+    // JetStream view and service stats for the topology page (issue 11)
+    observeExtras(topo, state, credentials),
   ]);
+  const recording = await recordingSection(inv.settings.sandboxDir, inv.settings.env, topo, state, credentials);
   return observation({
     topology: topo,
     live,
-    services: services.found.map((f) => ({ region: f.region, name: f.name, instance: f.instance })),
-    sections: [services.section],
+    services: services.found.map((f) => ({ region: f.region, name: f.name, instance: f.instance, ...extras.stats.get(f.id) })),
+    ...(extras.jetstream ? { jetstream: extras.jetstream } : {}),
+    sections: [services.section, ...(recording ? [recording] : [])],
   });
 }
 
-/** Stop every process a pid file under the sandbox names, when it still runs something of this sandbox. */
-export async function stopEverything(sandboxDir: string): Promise<number> {
-  const pids = pidFilesUnder(sandboxDir)
-    .map((f) => ourPid(f, sandboxDir))
-    .filter((p): p is number => p !== undefined);
-  await Promise.all(pids.map((p) => stopProcess(p)));
-  return pids.length;
+/**
+ * Every process of this sandbox: those its pid files name (still running our command) and any
+ * whose command line names a path inside it (a pid file lost or never written).
+ */
+function sandboxProcesses(dir: string): { pid: number; command: string }[] {
+  const byPid = new Map(processesUnder(dir).map((p) => [p.pid, p]));
+  for (const f of pidFilesUnder(dir)) {
+    const pid = ourPid(f, dir);
+    if (pid && !byPid.has(pid)) byPid.set(pid, { pid, command: f });
+  }
+  return [...byPid.values()];
+}
+
+/** Stop them all, then make sure none is left: state is never removed from under a running process. */
+async function stopAll(dir: string, what: string): Promise<number> {
+  const found = sandboxProcesses(dir);
+  await Promise.all(found.map((p) => stopProcess(p.pid)));
+  const left = sandboxProcesses(dir);
+  if (left.length) {
+    throw new SandboxError(
+      `${left.length} process(es) of ${what} still run after SIGTERM and SIGKILL, so nothing was removed:\n${left
+        .slice(0, 5)
+        .map((p) => `  - pid ${p.pid}: ${p.command.slice(0, 160)}`)
+        .join('\n')}\nfix: stop them (kill -9 <pid>), then run delete again`,
+    );
+  }
+  return found.length;
+}
+
+/** Read the saved state, or say why it cannot be read (delete must work either way). */
+function tryState(sandboxDir: string): { state?: LocalState; unreadable?: string } {
+  try {
+    const state = readLocalState(sandboxDir);
+    return state ? { state } : {};
+  } catch (e) {
+    return { unreadable: (e as Error).message.split('\n')[0] };
+  }
 }
 
 async function deleteLocal(inv: Invocation): Promise<void> {
   const sandboxDir = inv.settings.sandboxDir;
-  const state = readLocalState(sandboxDir);
+  const { state, unreadable } = tryState(sandboxDir);
   const given = inv.args.names;
+  if (unreadable && given.length) {
+    throw new UsageError(`${unreadable}\nfix: delete without names removes the whole sandbox: npx zx scripts/delete.mjs`);
+  }
+  if (unreadable) log.warn(`${unreadable}: removing the whole sandbox, finding its processes by their command lines`);
   const all = !given.length || !state || state.names.every((n) => given.includes(n));
   if (all) {
     if (inv.dryRun) {
-      log.info(`would stop every process of ${sandboxDir} and remove it`);
+      log.info(`would stop every process of ${sandboxDir} (${sandboxProcesses(sandboxDir).length} running) and remove it`);
       return;
     }
-    const stopped = await stopEverything(sandboxDir);
+    const stopped = await stopAll(sandboxDir, sandboxDir);
     rmSync(sandboxDir, { recursive: true, force: true });
     log.info(`stopped ${stopped} process(es) and removed ${sandboxDir}`);
     return;
   }
   const unknown = given.filter((n) => !state.names.includes(n));
   if (unknown.length) log.warn(`not in this sandbox: ${unknown.join(', ')}`);
+  const servers = regionServers(state, given);
+  const services = regionServices(sandboxDir, given);
   if (inv.dryRun) {
-    log.info(
-      `would stop and remove ${regionServers(state, given).length} servers and ${regionServices(sandboxDir, given).length} services of ${given.join(', ')}`,
-    );
+    log.info(`would stop and remove ${servers.length} servers and ${services.length} services of ${given.join(', ')}`);
     return;
   }
-  const { servers: gone, services } = await stopRegions(sandboxDir, state, given);
-  for (const name of gone) rmSync(localPaths(sandboxDir).serverDir(name), { recursive: true, force: true });
-  for (const name of services) rmSync(`${serviceGroup(sandboxDir).root}/${name}`, { recursive: true, force: true });
+  await stopRegions(sandboxDir, state, given);
+  const dirs = [...servers.map((n) => localPaths(sandboxDir).serverDir(n)), ...services.map((n) => serviceDir(sandboxDir, n))];
+  for (const dir of dirs) await stopAll(dir, dir);
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   const remaining = state.names.filter((n) => !given.includes(n));
-  const ports = Object.fromEntries(Object.entries(state.ports).filter(([n]) => !gone.includes(n)));
+  const ports = Object.fromEntries(Object.entries(state.ports).filter(([n]) => !servers.includes(n)));
   writeLocalState(sandboxDir, { ...state, names: remaining, ports });
   log.info(
-    `stopped and removed ${gone.length} servers of ${given.join(', ')}; run install ${remaining.join(' ')} to re-form the supercluster without them`,
+    `stopped and removed ${servers.length} servers of ${given.join(', ')}; run install ${remaining.join(' ')} to re-form the supercluster without them`,
   );
 }
 
@@ -218,6 +275,7 @@ export const localProvider: Provider = {
     '05-ingress': "no ingress locally: regional servers advertise their gw servers' gateway addresses, as the haproxy ingress would",
   },
   saved: (settings) => readLocalState(settings.sandboxDir),
+  preflight: preflightLocal,
   observe: observeSandbox,
   clientUrl(inv) {
     const { topo, state } = requireSandbox(inv);

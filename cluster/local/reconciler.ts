@@ -49,7 +49,7 @@ export const processPaths = (group: ProcessGroup, name: string) => {
 };
 
 /** What makes a restart: any change of command, arguments, environment or files. */
-export function fingerprint(p: DesiredProcess): string {
+function fingerprint(p: DesiredProcess): string {
   return createHash('sha256')
     .update(JSON.stringify({ command: p.command, args: p.args, env: p.env ?? {}, files: p.files ?? {} }))
     .digest('hex');

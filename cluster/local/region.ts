@@ -41,19 +41,20 @@ export async function stopRegions(
 export async function regionLocal(inv: Invocation, action: RegionAction, reconcile: (inv: Invocation) => Promise<void>): Promise<void> {
   const state = readLocalState(inv.settings.sandboxDir);
   if (!state) throw new UsageError(`no local sandbox in ${inv.settings.sandboxDir}; run install first`);
-  const unknown = inv.names.filter((n) => !state.names.includes(n));
-  if (unknown.length) throw new UsageError(`not clusters of this sandbox: ${unknown.join(', ')} (it has ${state.names.join(', ')})`);
+  const regions = inv.args.names;
+  const unknown = regions.filter((n) => !state.names.includes(n));
+  if (unknown.length) throw new UsageError(`not a cluster of this sandbox: ${unknown.join(', ')} (it has ${state.names.join(', ')})`);
   if (action === 'up') {
     await reconcile(withNames(inv, state.names));
     return;
   }
   if (inv.dryRun) {
-    log.info(`would stop ${regionServers(state, inv.names).length} servers and the services of ${inv.names.join(', ')}`);
+    log.info(`would stop ${regionServers(state, regions).length} servers and the services of ${regions.join(', ')}`);
     return;
   }
-  const { stopped, stoppedServices } = await stopRegions(inv.settings.sandboxDir, state, inv.names);
+  const { stopped, stoppedServices } = await stopRegions(inv.settings.sandboxDir, state, regions);
   log.info(
-    `region ${inv.names.join(', ')} is down: stopped ${stopped} servers and ${stoppedServices} service processes; ` +
-      `bring it back with: npx zx scripts/region.mjs ${inv.names.join(' ')} --up`,
+    `region ${regions.join(', ')} is down: stopped ${stopped} servers and ${stoppedServices} service processes; ` +
+      `bring it back with: npx zx scripts/region.mjs ${regions.join(' ')} --up`,
   );
 }

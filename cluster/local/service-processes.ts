@@ -1,11 +1,12 @@
-// Which service processes the local sandbox runs (the math services and the recorder in every
-// region) and how each is started: its region's servers, its own user, nothing it does not need.
+// Which service processes the local sandbox runs (one host per region with the math services and
+// the recorder) and how each is started: its region's servers, its users, nothing it does not need.
 // Pure, but for reading the environment it passes on (PATH, HOME).
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../core/settings.js';
-import type { Identity } from '../../nats/accounts.js';
+import { prefixedClientEnv } from '../../nats/live/client.js';
 import type { Credentials } from '../../nats/server-config.js';
 import type { Topology } from '../../nats/topology.js';
+import { hostName, roleInstance, rolePrefix } from '../../services/host.js';
 import { SERVICE_NAMES } from '../../services/math/operations.js';
 import { ourPid } from './processes.js';
 import type { DesiredProcess } from './reconciler.js';
@@ -21,26 +22,31 @@ export interface ServicePlan {
   recorder: boolean;
 }
 
+/**
+ * One Node process per region and instance index hosts that region's math services (and the
+ * region's recorder in the first one): one runtime instead of five. Each role keeps the instance
+ * name a process of its own had (c1-adder-0), so the services discovery shows every service per
+ * region, and names the process it runs in (c1-services-0).
+ */
 export interface ServiceProcess {
-  /** Process name, also its INSTANCE: c1-adder-0. */
+  /** Process name: c1-services-0. */
   name: string;
-  role: ServiceRole;
   region: string;
+  index: number;
+  roles: ServiceRole[];
+  /** The instance name of each role, in the order of roles. */
+  instances: string[];
 }
 
 export function serviceProcesses(topo: Topology, plan: ServicePlan): ServiceProcess[] {
   const out: ServiceProcess[] = [];
   for (const region of topo.names) {
-    for (const role of SERVICE_NAMES) {
-      for (let i = 0; i < plan.instances; i++) out.push({ name: `${region}-${role}-${i}`, role: role as ServiceRole, region });
+    for (let i = 0; i < plan.instances; i++) {
+      const roles: ServiceRole[] = [...(SERVICE_NAMES as ServiceRole[]), ...(plan.recorder && i === 0 ? (['recorder'] as const) : [])];
+      out.push({ name: hostName(region, i), region, index: i, roles, instances: roles.map((r) => roleInstance(region, r, i)) });
     }
-    if (plan.recorder) out.push({ name: `${region}-recorder-0`, role: 'recorder', region });
   }
   return out;
-}
-
-function identityOf(role: ServiceRole): Identity {
-  return role === 'recorder' ? 'recorder' : 'math';
 }
 
 export interface ServiceContext {
@@ -51,17 +57,27 @@ export interface ServiceContext {
   mysqlUrl?: string;
 }
 
-/** The environment of one process: its region's servers, its user, and nothing of ours it does not need. */
+const defined = (env: object): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+
+/**
+ * The environment of one process: its region's servers, and for each identity it hosts that
+ * identity's connection (math as NATS_*, the recorder as RECORDER_NATS_*), nothing else of ours.
+ */
 export function serviceEnv(c: ServiceContext, p: ServiceProcess): Record<string, string> {
-  const client = localClientEnv(c.topo, c.state, c.credentials, identityOf(p.role), p.region);
+  const recorder = p.roles.includes('recorder');
+  const math = localClientEnv(c.topo, c.state, c.credentials, 'math', p.region);
+  const prefix = rolePrefix('recorder')!;
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     ...(process.env.HOME ? { HOME: process.env.HOME } : {}),
     // Whatever the connection needs (password, or the identity's certificate directory).
-    ...Object.fromEntries(Object.entries(client).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    ...defined(math),
+    ...(recorder ? prefixedClientEnv(prefix, localClientEnv(c.topo, c.state, c.credentials, 'recorder', p.region)) : {}),
     REGION: p.region,
     INSTANCE: p.name,
-    ...(p.role === 'recorder' && c.mysqlUrl ? { MYSQL_URL: c.mysqlUrl } : {}),
+    SERVICE_INDEX: String(p.index),
+    ...(recorder && c.mysqlUrl ? { MYSQL_URL: c.mysqlUrl } : {}),
   };
 }
 
@@ -76,7 +92,17 @@ export function desiredServices(c: ServiceContext, processes: readonly ServicePr
     return {
       name: p.name,
       command: process.execPath,
-      args: ['--import', 'tsx', join(PROJECT_ROOT, 'services', 'main.ts'), p.role, '--state-dir', dir],
+      // host.cjs compiles in this thread (tsx's require hook): no loader thread, less memory; a
+      // small young generation trims a few more MiB per process at no cost a sandbox notices.
+      args: [
+        '--max-semi-space-size=1',
+        join(PROJECT_ROOT, 'services', 'host.cjs'),
+        'host',
+        '--roles',
+        p.roles.join(','),
+        '--state-dir',
+        dir,
+      ],
       env: serviceEnv(c, p),
       cwd: PROJECT_ROOT,
       marker: dir,

@@ -12,8 +12,9 @@ import type { ObservationSection } from '../../nats/observation.js';
 import { renderTable } from '../../nats/report.js';
 import type { Credentials } from '../../nats/server-config.js';
 import type { Topology } from '../../nats/topology.js';
+import { parseMysqlUrl } from '../../services/recorder/mysql-url.js';
 import type { Invocation } from '../provider.js';
-import { ensurePrivateMysql, findMysqlServer, mysqlPaths } from './mysql.js';
+import { ensurePrivateMysql, findMysqlServer, mysqlPaths, mysqlProblem } from './mysql.js';
 import { logTail } from './processes.js';
 import { applyProcesses, planProcesses, processesOnDisk, processPaths, summary } from './reconciler.js';
 import { desiredServices, type ServiceContext, serviceProcesses } from './service-processes.js';
@@ -23,6 +24,13 @@ import { localClientEnv } from './supercluster.js';
 /** MYSQL_URL, else a private server under the sandbox, else undefined (recorder skipped, said why). */
 async function resolveMysql(inv: Invocation, s: ServicesSettings): Promise<string | undefined> {
   if (s.mysqlUrl) {
+    parseMysqlUrl(s.mysqlUrl);
+    // Before any recorder is stopped: a wrong password or host fails here, and nothing changes.
+    const why = inv.dryRun ? undefined : await mysqlProblem(s.mysqlUrl);
+    if (why)
+      throw new SandboxError(
+        `MYSQL_URL: ${why}\nfix: correct MYSQL_URL; nothing was changed, the running recorders keep writing where they did`,
+      );
     log.info('  recorder database: MYSQL_URL');
     return s.mysqlUrl;
   }
@@ -37,13 +45,16 @@ async function resolveMysql(inv: Invocation, s: ServicesSettings): Promise<strin
     log.info(`  would start a private ${binaries.flavor} server on 127.0.0.1:${s.mysqlPort} in ${mysqlPaths(inv.settings.sandboxDir).dir}`);
     return 'mysql://dry-run';
   }
-  return ensurePrivateMysql({
+  const started = performance.now();
+  const url = await ensurePrivateMysql({
     sandboxDir: inv.settings.sandboxDir,
     port: s.mysqlPort,
     binaries,
     runner: inv.runner,
     say: (l) => log.info(`  ${l}`),
   });
+  log.info(`  private ${binaries.flavor} ready in ${seconds(started)}`);
+  return url;
 }
 
 export async function servicesStage(inv: Invocation, topo: Topology, state: LocalState, credentials: Credentials): Promise<void> {
@@ -55,30 +66,31 @@ export async function servicesStage(inv: Invocation, topo: Topology, state: Loca
   const desired = desiredServices(context, processes);
   const group = serviceGroup(sandboxDir);
   const plan = planProcesses(group, desired);
-  log.info(`  ${processes.length} service processes: ${summary(plan)}`);
+  log.info(`  ${processes.length} service processes (${processes.reduce((n, p) => n + p.roles.length, 0)} services): ${summary(plan)}`);
   if (inv.dryRun) {
     for (const [name, a] of plan.actions) if (a !== 'unchanged') log.cluster(name, `would ${a}`);
     return;
   }
   await applyProcesses(group, desired, plan, { say: (name, what) => log.cluster(name, what) });
+  const discovering = performance.now();
   const found = await waitDiscovered(
     sandboxDir,
     topo,
     state,
     credentials,
-    processes.map((p) => p.name),
+    processes.flatMap((p) => p.instances.map((instance) => ({ instance, process: p.name }))),
     s.discoveryTimeoutMs,
   );
-  log.info(`  ${servicesLine(found)}`);
+  log.info(`  ${servicesLine(found)} (discovered in ${seconds(discovering)})`);
+}
+
+/** Seconds since `t0` for a progress line: where the time of a stage goes (the supercluster bench reads these). */
+function seconds(t0: number): string {
+  return `${((performance.now() - t0) / 1000).toFixed(1)}s`;
 }
 
 /** Discover the services through one region's servers as the admin user. */
-export async function discoverLocal(
-  topo: Topology,
-  state: LocalState,
-  credentials: Credentials,
-  maxWaitMs = 1500,
-): Promise<FoundService[]> {
+async function discoverLocal(topo: Topology, state: LocalState, credentials: Credentials, maxWaitMs = 1500): Promise<FoundService[]> {
   const env = localClientEnv(topo, state, credentials, 'admin', topo.names[0]!);
   const nc = await connect({ ...connectionFromEnv({ ...env }, 'sandbox-discovery'), timeout: 5000 });
   try {
@@ -88,29 +100,32 @@ export async function discoverLocal(
   }
 }
 
-/** Wait until every planned process answers discovery; name the ones that do not, with their log. */
+/** Wait until every planned service instance answers discovery; name the ones that do not, with their process's log. */
 async function waitDiscovered(
   sandboxDir: string,
   topo: Topology,
   state: LocalState,
   credentials: Credentials,
-  names: string[],
+  expected: { instance: string; process: string }[],
   timeoutMs: number,
 ): Promise<FoundService[]> {
-  let missing = names;
+  let missing = expected;
   const result = await poll({
     timeoutMs,
-    intervalMs: 500,
+    intervalMs: 250,
     attempt: async () => {
-      const found = await discoverLocal(topo, state, credentials);
+      // On loopback every running service answers within milliseconds: a short wait per try, and
+      // one that missed an answer is simply tried again, instead of 1.5s per try.
+      const found = await discoverLocal(topo, state, credentials, 500);
       const seen = new Set(found.map((f) => f.instance));
-      missing = names.filter((n) => !seen.has(n));
+      missing = expected.filter((e) => !seen.has(e.instance));
       return missing.length ? undefined : found;
     },
   });
   if (result.value) return result.value;
   const group = serviceGroup(sandboxDir);
-  const details = missing
+  const hosts = [...new Set(missing.map((m) => m.process))];
+  const details = hosts
     .slice(0, 3)
     .map((n) => {
       const log = processPaths(group, n).log;
@@ -118,11 +133,11 @@ async function waitDiscovered(
     })
     .join('\n');
   throw new SandboxError(
-    `${missing.length} service process(es) did not show up in the services discovery within ${Math.round(timeoutMs / 1000)}s:\n${details}`,
+    `${missing.length} service(s) did not show up in the services discovery within ${Math.round(timeoutMs / 1000)}s (${missing.map((m) => m.instance).join(', ')}):\n${details}`,
   );
 }
 
-export function servicesLine(found: FoundService[]): string {
+function servicesLine(found: FoundService[]): string {
   const regions = byRegion(found);
   return `services found: ${
     Object.entries(regions)
@@ -131,7 +146,7 @@ export function servicesLine(found: FoundService[]): string {
   }`;
 }
 
-export function servicesTable(found: FoundService[]): string {
+function servicesTable(found: FoundService[]): string {
   const rows = found.map((f) => [
     f.region,
     f.name,
@@ -150,7 +165,7 @@ export async function servicesSection(
   credentials: Credentials,
 ): Promise<{ found: FoundService[]; section: ObservationSection }> {
   const found = await discoverLocal(topo, state, credentials).catch(() => []);
-  const seen = new Set(found.map((f) => f.instance));
+  const seen = new Set(found.map((f) => f.process));
   const group = serviceGroup(sandboxDir);
   const missing = processesOnDisk(group).filter((n) => !seen.has(n));
   const regions = byRegion(found);
@@ -158,10 +173,11 @@ export async function servicesSection(
     found,
     section: {
       name: 'services',
-      problems: missing.map(
-        (n) =>
-          `service process ${n} does not answer the services discovery (log: ${processPaths(group, n).log}; run stage 08 to restart it)`,
-      ),
+      problems: missing.map((n) => ({
+        text: `service process ${n} does not answer the services discovery (log: ${processPaths(group, n).log}; run stage 08 to restart it)`,
+        // processes are named <region>-<role>-<i>
+        region: topo.names.find((r) => n.startsWith(`${r}-`)),
+      })),
       json: { services: regions },
       text: [
         ...(found.length ? [`\n${servicesTable(found)}`] : []),

@@ -48,7 +48,7 @@ export function renderLocalConfigs(
   return out;
 }
 
-export const CONFIG_FILE = 'nats-server.conf';
+const CONFIG_FILE = 'nats-server.conf';
 
 /** One nats-server process per config; its config path is what proves a pid is ours. */
 export function serverProcesses(sandboxDir: string, bin: string, configs: Map<string, string>): DesiredProcess[] {
@@ -83,7 +83,7 @@ export async function checkPorts(
   if (busy.length) throw new SandboxError(describeBusyPorts(busy));
 }
 
-export function clientUrls(state: LocalState, names?: string[]): string[] {
+function clientUrls(state: LocalState, names?: string[]): string[] {
   return Object.entries(state.ports)
     .filter(([n]) => !names || names.includes(n))
     .map(([, p]) => `nats://127.0.0.1:${p.client}`);

@@ -50,24 +50,24 @@ export interface JetStreamSpec {
   kv: KvSpec[];
 }
 
-export const DAY_SECONDS = 24 * 60 * 60;
+const DAY_SECONDS = 24 * 60 * 60;
 export const SIGNIFICANT_SUBJECT = `${ANSWERS_STREAM}.significant`;
 export const THROWAWAY_SUBJECT = `${ANSWERS_STREAM}.throwaway`;
 /** Per-region event streams and the stretched stream that sources them. */
-export const REGIONAL_PREFIX = 'events';
-export const AGGREGATE_STREAM = 'events-all';
-export const KV_BUCKET = 'sandbox-config';
+const REGIONAL_PREFIX = 'events';
+const AGGREGATE_STREAM = 'events-all';
+const KV_BUCKET = 'sandbox-config';
 
-export function regionalStream(datacenter: string): string {
+function regionalStream(datacenter: string): string {
   return `${REGIONAL_PREFIX}-${datacenter}`;
 }
 
-export function regionalSubject(datacenter: string): string {
+function regionalSubject(datacenter: string): string {
   return `${REGIONAL_PREFIX}.${datacenter}.>`;
 }
 
 /** The most replicas a placement can hold, capped at 3: R3 in the full sandbox, fewer in small test topologies. */
-export function replicasFor(available: number): number {
+function replicasFor(available: number): number {
   return Math.max(1, Math.min(3, available));
 }
 

@@ -26,7 +26,7 @@ export function mergeDocuments(docs: HclDocument[]): HclDocument {
   return out;
 }
 
-export function variableDefaults(doc: HclDocument, overrides: Record<string, Json> = {}): Record<string, Json> {
+function variableDefaults(doc: HclDocument, overrides: Record<string, Json> = {}): Record<string, Json> {
   const vars: Record<string, Json> = {};
   for (const [name, [block]] of Object.entries(doc.variable ?? {})) if (block && 'default' in block) vars[name] = block.default!;
   return { ...vars, ...overrides };

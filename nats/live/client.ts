@@ -44,3 +44,22 @@ export function connectionFromEnv(env: Readonly<Partial<ClientEnv>>, name?: stri
     ...(tlsDir ? { tls: { caFile: join(tlsDir, 'ca.crt'), certFile: join(tlsDir, 'tls.crt'), keyFile: join(tlsDir, 'tls.key') } } : {}),
   };
 }
+
+const CLIENT_KEYS = ['NATS_URL', 'NATS_USER', 'NATS_PASSWORD', 'NATS_TLS_DIR'] as const;
+
+/**
+ * A process that hosts roles of several identities (the local services host: math and recorder)
+ * gets each identity's connection under its own prefix: RECORDER_NATS_TLS_DIR and so on.
+ */
+export function prefixedClientEnv(prefix: string, env: ClientEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of CLIENT_KEYS) if (env[k] !== undefined) out[`${prefix}_${k}`] = env[k];
+  return out;
+}
+
+/** The connection of the identity under `prefix` when the environment has one, else the plain NATS_* one. */
+export function scopedClientEnv(env: Readonly<Record<string, string | undefined>>, prefix: string): Partial<ClientEnv> {
+  if (!env[`${prefix}_NATS_URL`])
+    return { NATS_URL: env.NATS_URL, NATS_USER: env.NATS_USER, NATS_PASSWORD: env.NATS_PASSWORD, NATS_TLS_DIR: env.NATS_TLS_DIR };
+  return Object.fromEntries(CLIENT_KEYS.map((k) => [k, env[`${prefix}_${k}`]]));
+}

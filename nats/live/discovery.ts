@@ -8,6 +8,8 @@ export interface FoundService {
   version: string;
   region: string;
   instance: string;
+  /** The process it runs in: a host of several services names itself in metadata.process. */
+  process: string;
   endpoints: { name: string; subject: string; queue?: string }[];
 }
 
@@ -21,6 +23,7 @@ export async function discoverServices(nc: NatsConnection, maxWaitMs = 1500): Pr
       version: i.version,
       region: i.metadata?.region ?? '?',
       instance: i.metadata?.instance ?? i.id,
+      process: i.metadata?.process ?? i.metadata?.instance ?? i.id,
       endpoints: (i.endpoints ?? []).map((e) => ({ name: e.name, subject: e.subject, ...(e.queue_group ? { queue: e.queue_group } : {}) })),
     });
   }
@@ -33,6 +36,26 @@ export function byRegion(found: FoundService[]): Record<string, FoundService[]> 
   for (const s of found) {
     out[s.region] ??= [];
     out[s.region]!.push(s);
+  }
+  return out;
+}
+
+/** Requests served and errors raised by one service instance (summed over its endpoints). */
+export interface ServiceCounts {
+  requests: number;
+  errors: number;
+}
+
+/** Every answering service instance's STATS, by its services framework id. */
+export async function serviceStats(nc: NatsConnection, maxWaitMs = 1500): Promise<Map<string, ServiceCounts>> {
+  const stats = await svcm(nc).client({ strategy: 'stall', maxWait: maxWaitMs }).stats();
+  const out = new Map<string, ServiceCounts>();
+  for await (const s of stats) {
+    const endpoints = s.endpoints ?? [];
+    out.set(s.id, {
+      requests: endpoints.reduce((n, e) => n + e.num_requests, 0),
+      errors: endpoints.reduce((n, e) => n + e.num_errors, 0),
+    });
   }
   return out;
 }

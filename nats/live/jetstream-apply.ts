@@ -110,7 +110,7 @@ export function consumerDiff(want: ConsumerSpec, have: Partial<ConsumerConfig>):
   return out;
 }
 
-export function kvStreamName(bucket: string): string {
+function kvStreamName(bucket: string): string {
   return `KV_${bucket}`;
 }
 
@@ -301,7 +301,7 @@ async function waitJetStream(nc: NatsConnection, deadline: number): Promise<stri
   return last;
 }
 
-export function describeResults(results: ApplyResult[]): string[] {
+function describeResults(results: ApplyResult[]): string[] {
   return results.map((r) => `${r.kind} ${r.name}: ${r.action}${r.detail ? ` (${r.detail})` : ''}`);
 }
 

@@ -32,7 +32,7 @@ async function ping<T>(nc: NatsConnection, what: string, expected: number, waitM
   return out;
 }
 
-export async function withConnection<T>(opts: ConnectionOptions, fn: (nc: NatsConnection) => Promise<T>): Promise<T> {
+async function withConnection<T>(opts: ConnectionOptions, fn: (nc: NatsConnection) => Promise<T>): Promise<T> {
   const nc = await connect({ timeout: 3000, maxReconnectAttempts: 2, reconnectTimeWait: 200, ...opts });
   try {
     return await fn(nc);

@@ -22,7 +22,7 @@ export interface FlagSpec {
   placeholder?: string;
 }
 
-export const COMMON_FLAGS: Record<string, FlagSpec> = {
+const COMMON_FLAGS: Record<string, FlagSpec> = {
   provider: {
     type: 'string',
     placeholder: 'auto|local|k3d|kube',
@@ -58,11 +58,16 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): ParsedArgs 
   );
   let parsed: ReturnType<typeof nodeParseArgs>;
   try {
-    parsed = nodeParseArgs({ args: argv, options: options as never, allowPositionals: true, strict: true });
+    parsed = nodeParseArgs({ args: argv, options: options as never, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
     const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '');
     throw new UsageError(`${msg}\nrun '${spec.name} --help' for the flags it takes`);
   }
+  // A flag given twice would silently keep the last value: say so instead.
+  const seen = new Map<string, number>();
+  for (const t of parsed.tokens ?? []) if (t.kind === 'option') seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
+  const repeated = [...seen].filter(([name, n]) => n > 1 && !flags[name]?.multiple).map(([name]) => `--${name}`);
+  if (repeated.length) throw new UsageError(`${repeated.join(', ')} given more than once; give each flag once`);
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const help = values.help === true;
   const names = parsed.positionals;

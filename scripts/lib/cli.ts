@@ -1,9 +1,10 @@
 // Command dispatch for every script: parse and validate first, then choose the provider, build
 // the run's invocation once, then act. One place turns an error into its message and exit code.
-import { chooseProvider, createInvocation, PROVIDERS, type StageId } from '../../cluster/provider.js';
+import { chooseProvider, createInvocation, type Invocation, PROVIDERS, type Provider, type StageId } from '../../cluster/provider.js';
 import { errorText, exitCode, UsageError } from '../../core/errors.js';
+import { lockSandbox } from '../../core/lock.js';
 import { log, setQuiet } from '../../core/log.js';
-import { loadEnvFile, readSettings } from '../../core/settings.js';
+import { loadEnvFile, readSettings, type Settings } from '../../core/settings.js';
 import { helpText, parseCommandArgs } from './args.js';
 import { writeContexts } from './commands/contexts.js';
 import { install, region, remove, runStage } from './commands/stages.js';
@@ -22,7 +23,8 @@ async function dispatch(command: string, argv: string[]): Promise<number> {
   }
   loadEnvFile();
   const settings = readSettings();
-  setQuiet(args.flags.json === true);
+  // Machine-readable output keeps stdout to itself: --json, and contexts' commands (for `| sh`).
+  setQuiet(args.flags.json === true || command === 'contexts');
   if (command === 'render') return (await import('./commands/render.js')).renderCommand(args, settings);
   if (command === 'k3d-start' || command === 'k3d-stop') {
     return (await import('./commands/k3d-lifecycle.js')).lifecycle(command === 'k3d-start' ? 'start' : 'stop', args, settings);
@@ -30,13 +32,52 @@ async function dispatch(command: string, argv: string[]): Promise<number> {
   const detection = await chooseProvider(args.provider, settings.provider);
   log.info(`provider: ${detection.provider} (${detection.reason})${args.dryRun ? ' — dry run: nothing is changed' : ''}`);
   const provider = await PROVIDERS[detection.provider]();
-  const inv = createInvocation(args, settings, provider);
+  const inv = createInvocation(args, settings, provider, PARTS.has(command) ? partOf(command, provider, settings, args.names) : args.names);
+  // One command that changes the sandbox at a time; looking at it needs no lock.
+  const release =
+    READ_ONLY.has(command) || args.dryRun ? () => undefined : lockSandbox(settings.sandboxDir, `${command} ${argv.join(' ')}`.trim());
+  try {
+    return await act(command, provider, inv);
+  } finally {
+    release();
+  }
+}
+
+const READ_ONLY = new Set(['status', 'contexts', 'ui']);
+
+/** Commands whose names pick regions of the sandbox that exists, rather than define a topology. */
+const PARTS = new Set(['status', 'contexts', 'region', 'delete', 'ui']);
+
+/**
+ * The names that define the run's topology for a command on part of a sandbox: none (the saved
+ * sandbox, whole) when it exists; the names given are then the selection (inv.args.names).
+ */
+function partOf(command: string, provider: Provider, settings: Settings, names: string[]): string[] {
+  let saved: ReturnType<Provider['saved']>;
+  try {
+    saved = provider.saved(settings);
+  } catch (e) {
+    if (command === 'delete') return names; // delete works on unreadable state too
+    throw e;
+  }
+  if (!saved) return names;
+  const unknown = names.filter((n) => !saved.names.includes(n));
+  if (unknown.length) {
+    throw new UsageError(`not a cluster of this sandbox: ${unknown.join(', ')} (it has ${saved.names.join(', ')})`);
+  }
+  return [];
+}
+
+async function act(command: string, provider: Provider, inv: Invocation): Promise<number> {
+  const args = inv.args;
   switch (command) {
     case 'install':
       await install(provider, inv);
       return 0;
     case 'status':
       return status(provider, inv);
+    case 'ui':
+      return (await import('./commands/ui.js')).uiCommand(provider, inv);
     case 'contexts':
       writeContexts(provider, inv, args.flags.write === true, args.flags.server as string | undefined);
       return 0;

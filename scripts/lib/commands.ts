@@ -25,12 +25,26 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'Ask the live supercluster for its servers, clusters, gateways and JetStream, and compare with the expected topology. Exits 1 when they differ.',
     namesRequired: false,
     flags: {
-      json: { type: 'boolean', description: 'print { servers, clusters, ok, problems } as JSON' },
+      json: { type: 'boolean', description: 'print { servers, clusters, ok, problems, causes } as JSON' },
+      verbose: { type: 'boolean', description: 'list under each problem what follows from it (e.g. every route to a region that is down)' },
       server: {
         type: 'string',
         placeholder: 'nats://host:port',
         description: "ask this server instead of the provider's own (system account credentials from the sandbox or .env)",
       },
+    },
+  },
+  ui: {
+    name: 'ui',
+    summary:
+      'Serve a live page of the supercluster (regions, servers by role and health, gateways, JetStream, services, the verdict) on 127.0.0.1, or write it as SVG with --snapshot.',
+    namesRequired: false,
+    flags: {
+      port: { type: 'string', placeholder: 'N', description: 'port to serve the page on (default 8090)' },
+      host: { type: 'string', placeholder: 'ADDRESS', description: 'address to listen on (default 127.0.0.1; others need --allow-remote)' },
+      'allow-remote': { type: 'boolean', description: 'allow a non-loopback --host: anyone who reaches it sees the topology' },
+      open: { type: 'boolean', description: 'open the page in the desktop browser' },
+      snapshot: { type: 'string', placeholder: 'FILE.svg', description: 'write the picture once as an SVG file and exit, serving nothing' },
     },
   },
   contexts: {

@@ -12,12 +12,19 @@ export function serviceName(op: Operation, region: string): string {
   return `${op.service}-${region}`;
 }
 
-export async function startMathService(nc: NatsConnection, op: Operation, origin: Origin): Promise<Service> {
+/** `process`: the name of the process hosting it, when that is not the instance itself (the local services host). */
+export async function startMathService(nc: NatsConnection, op: Operation, origin: Origin, process?: string): Promise<Service> {
   const service = await svcm(nc).add({
     name: serviceName(op, origin.region),
     version: SERVICE_VERSION,
     description: `${op.description} (region ${origin.region})`,
-    metadata: { region: origin.region, instance: origin.instance, operation: op.name, service: op.service },
+    metadata: {
+      region: origin.region,
+      instance: origin.instance,
+      operation: op.name,
+      service: op.service,
+      ...(process ? { process } : {}),
+    },
     queue: MATH_QUEUE,
   });
   const requestSchema = op.name === 'divide' ? DIVIDE_REQUEST_SCHEMA : MATH_REQUEST_SCHEMA;

@@ -1,10 +1,12 @@
-// The answers database: schema on first use, batched inserts in one transaction, and a fresh
-// pool after a failure (the server may have restarted).
+// The answers database: schema on first use (and an older table brought up to date), one
+// multi-row insert per batch, and a fresh pool after a failure (the server may have restarted).
 import { createConnection, createPool, type Pool, type ResultSetHeader } from 'mysql2/promise';
 import type { MysqlSettings } from './mysql-url.js';
-import { createTableSql, insertSql, type Row, TABLE } from './rows.js';
+import { createTableSql, insertSql, migrationSql, type Row, TABLE, type TableShape } from './rows.js';
 
 const BAD_DB = 'ER_BAD_DB_ERROR';
+/** Several recorders start at once: one of them migrates, the others wait for it. */
+const SCHEMA_LOCK = 'answers_recorder_schema';
 
 export class AnswersDb {
   private pool: Pool | undefined;
@@ -21,12 +23,41 @@ export class AnswersDb {
     }
   }
 
+  private async shape(pool: Pool): Promise<TableShape> {
+    const [cols] = await pool.query(
+      'SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
+      [TABLE],
+    );
+    const [idx] = await pool.query(
+      'SELECT DISTINCT INDEX_NAME AS i FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND NON_UNIQUE = 0',
+      [TABLE],
+    );
+    return { columns: (cols as { c: string }[]).map((r) => r.c), uniqueIndexes: (idx as { i: string }[]).map((r) => r.i) };
+  }
+
+  /** Create the table when missing and migrate an older one, under a lock shared by every recorder. */
+  private async prepare(pool: Pool): Promise<void> {
+    const conn = await pool.getConnection();
+    try {
+      await conn.query('SELECT GET_LOCK(?, 60)', [SCHEMA_LOCK]);
+      try {
+        await conn.query(createTableSql());
+        for (const step of migrationSql(await this.shape(pool))) await conn.query(step);
+      } finally {
+        await conn.query('SELECT RELEASE_LOCK(?)', [SCHEMA_LOCK]).catch(() => undefined);
+      }
+    } finally {
+      conn.release();
+    }
+  }
+
   /** Connect, creating the database and table when missing. */
   async open(): Promise<Pool> {
     if (this.pool) return this.pool;
-    const pool = createPool({ ...this.settings, connectionLimit: 2, connectTimeout: 5000, enableKeepAlive: true });
+    // -FOUND_ROWS: affectedRows counts only new rows, so duplicates are told apart from inserts.
+    const pool = createPool({ ...this.settings, connectionLimit: 2, connectTimeout: 5000, enableKeepAlive: true, flags: ['-FOUND_ROWS'] });
     try {
-      await pool.query(createTableSql());
+      await this.prepare(pool);
     } catch (e) {
       await pool.end().catch(() => undefined);
       if ((e as { code?: string }).code !== BAD_DB) throw e;
@@ -37,21 +68,11 @@ export class AnswersDb {
     return pool;
   }
 
-  /** Insert rows in one transaction; returns how many were new. */
+  /** Insert rows in one statement (atomic on its own: committed when it returns); returns how many were new. */
   async insert(rows: Row[]): Promise<number> {
     const pool = await this.open();
-    const conn = await pool.getConnection();
-    try {
-      await conn.beginTransaction();
-      const [res] = await conn.query<ResultSetHeader>(insertSql(), [rows]);
-      await conn.commit();
-      return res.affectedRows;
-    } catch (e) {
-      await conn.rollback().catch(() => undefined);
-      throw e;
-    } finally {
-      conn.release();
-    }
+    const [res] = await pool.query<ResultSetHeader>(insertSql(), [rows]);
+    return res.affectedRows;
   }
 
   /** Forget the pool after a failure; the next call reconnects. */
@@ -64,14 +85,19 @@ export class AnswersDb {
   /** Rows stored, in all and of the message ids starting with `msgIdPrefix`. */
   async count(msgIdPrefix: string): Promise<{ all: number; matching: number }> {
     const pool = await this.open();
-    const [rows] = await pool.query(`SELECT COUNT(*) AS \`all\`, COALESCE(SUM(msg_id LIKE ?), 0) AS matching FROM \`${TABLE}\``, [
-      `${msgIdPrefix}%`,
-    ]);
-    const r = (rows as { all: number | string; matching: number | string }[])[0]!;
-    return { all: Number(r.all), matching: Number(r.matching) };
+    const [all] = await pool.query(`SELECT COUNT(*) AS n FROM \`${TABLE}\``);
+    // A range scan of the unique key: cheap even with millions of rows.
+    const [mine] = await pool.query(`SELECT COUNT(*) AS n FROM \`${TABLE}\` WHERE answer_key LIKE ?`, [`${likePrefix(msgIdPrefix)}%`]);
+    const n = (r: unknown) => Number((r as { n: number | string }[])[0]!.n);
+    return { all: n(all), matching: n(mine) };
   }
 
   async close(): Promise<void> {
     await this.reset();
   }
+}
+
+/** A LIKE pattern that matches `prefix` literally. */
+export function likePrefix(prefix: string): string {
+  return prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -1,11 +1,13 @@
-// The recorder: reads answers-consumer in batches, writes them to MySQL in one transaction and
-// acknowledges only after the commit. Bad payloads are terminated; a database that is down means
-// nak with backoff and a new connection, never a lost answer.
+// The recorder: consumes answers-consumer continuously (the client keeps pulling while a batch is
+// being written), cuts batches by count and time, writes each batch with one multi-row insert and
+// acknowledges only after it is committed. Bad payloads are terminated; a database that is down
+// means nak with backoff and a fresh pool, never a lost answer.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Consumer, type JsMsg, jetstream } from '@nats-io/jetstream';
+import { type Consumer, type ConsumerMessages, type JsMsg, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ANSWERS_CONSUMER, ANSWERS_STREAM } from '../../nats/accounts.js';
+import { Batcher } from './batcher.js';
 import { AnswersDb } from './db.js';
 import type { MysqlSettings } from './mysql-url.js';
 import { type Row, toRow } from './rows.js';
@@ -13,9 +15,10 @@ import { type Row, toRow } from './rows.js';
 export interface RecorderOptions {
   nc: NatsConnection;
   mysql: MysqlSettings;
+  /** Most rows in one insert. */
   batchSize?: number;
-  /** How long one pull waits for a full batch. */
-  expiresMs?: number;
+  /** Longest an answer waits for its batch to fill before the batch is written anyway. */
+  batchWaitMs?: number;
   log: (line: string) => void;
   signal: AbortSignal;
 }
@@ -26,6 +29,9 @@ export interface RecorderStats {
   terminated: number;
   failedBatches: number;
 }
+
+export const DEFAULT_BATCH_SIZE = 500;
+export const DEFAULT_BATCH_WAIT_MS = 20;
 
 /** Exponential backoff for a database that does not answer: 250ms doubling to 5s. */
 export function nextBackoff(previousMs: number): number {
@@ -41,17 +47,76 @@ async function getConsumer(nc: NatsConnection, log: (l: string) => void, signal:
     } catch (e) {
       backoff = nextBackoff(backoff);
       log(`consumer ${ANSWERS_STREAM}/${ANSWERS_CONSUMER} not available (${(e as Error).message}); retrying in ${backoff}ms`);
-      await sleep(backoff).catch(() => undefined);
+      await sleep(backoff, undefined, { signal }).catch(() => undefined);
     }
   }
   return undefined;
 }
 
+/** Rows of the storable messages; the others are terminated (redelivering them forever would block the consumer). */
+function split(batch: JsMsg[], stats: RecorderStats, log: (l: string) => void): { rows: Row[]; good: JsMsg[] } {
+  const rows: Row[] = [];
+  const good: JsMsg[] = [];
+  for (const m of batch) {
+    const parsed = toRow(m.data, { seq: m.seq, msgId: m.headers?.get('Nats-Msg-Id') || undefined, storedNanos: m.info.timestampNanos });
+    if (parsed.ok) {
+      rows.push(parsed.row);
+      good.push(m);
+    } else {
+      m.term();
+      stats.terminated++;
+      log(`terminated stream sequence ${m.seq}: ${parsed.reason}`);
+    }
+  }
+  return { rows, good };
+}
+
+/** Consumer notifications after which this consume() will not deliver again: start over with the consumer as it is now. */
+const LOST = new Set(['consumer_deleted', 'consumer_not_found', 'stream_not_found']);
+
+/**
+ * Keep a consume() of answers-consumer pushing into `batches` until stopped. When the consumer or
+ * its stream goes away (deleted and made again by stage 07), start over with the new one.
+ */
+async function feed(opts: RecorderOptions, batches: Batcher<JsMsg>, batchSize: number): Promise<void> {
+  let announced = false;
+  while (!opts.signal.aborted) {
+    const consumer = await getConsumer(opts.nc, opts.log, opts.signal);
+    if (!consumer) return;
+    let messages: ConsumerMessages;
+    try {
+      // Two batches on their way: the next one arrives while one is being written. Pulls expire
+      // after 5s (heartbeats every 2.5s), so a consumer made again under the same name is found
+      // within seconds, not after the default 30s.
+      messages = await consumer.consume({ max_messages: batchSize * 2, expires: 5000, callback: (m) => batches.push(m) });
+    } catch (e) {
+      opts.log(`consume failed (${(e as Error).message}); starting over`);
+      await sleep(500, undefined, { signal: opts.signal }).catch(() => undefined);
+      continue;
+    }
+    if (!announced) opts.log(`consuming ${ANSWERS_STREAM}/${ANSWERS_CONSUMER} in batches of up to ${batchSize}`);
+    announced = true;
+    const stop = () => messages.stop();
+    opts.signal.addEventListener('abort', stop, { once: true });
+    void (async () => {
+      for await (const s of messages.status()) {
+        if (LOST.has(s.type)) {
+          opts.log(`${s.type}: reading ${ANSWERS_STREAM}/${ANSWERS_CONSUMER} afresh`);
+          messages.stop();
+        }
+      }
+    })().catch(() => undefined);
+    await messages.closed().catch((e) => opts.log(`consume ended (${(e as Error).message}); starting over`));
+    opts.signal.removeEventListener('abort', stop);
+    if (!opts.signal.aborted) await sleep(250, undefined, { signal: opts.signal }).catch(() => undefined);
+  }
+}
+
 export async function runRecorder(opts: RecorderOptions): Promise<RecorderStats> {
   const stats: RecorderStats = { inserted: 0, duplicates: 0, terminated: 0, failedBatches: 0 };
   const db = new AnswersDb(opts.mysql);
-  const batchSize = opts.batchSize ?? 200;
-  const expires = opts.expiresMs ?? 1000;
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+  const batches = new Batcher<JsMsg>(batchSize, opts.batchWaitMs ?? DEFAULT_BATCH_WAIT_MS);
   try {
     await db.open();
     opts.log(`database ${opts.mysql.database} on ${opts.mysql.host}:${opts.mysql.port} ready`);
@@ -59,53 +124,38 @@ export async function runRecorder(opts: RecorderOptions): Promise<RecorderStats>
     opts.log(`database not reachable yet (${(e as Error).message}); will retry with every batch`);
     await db.reset();
   }
-  const consumer = await getConsumer(opts.nc, opts.log, opts.signal);
-  if (!consumer) return stats;
-  opts.log(`reading ${ANSWERS_STREAM}/${ANSWERS_CONSUMER} in batches of ${batchSize}`);
+  // Stopping ends the wait for the next batch too.
+  opts.signal.addEventListener('abort', () => batches.close(), { once: true });
+  const feeding = feed(opts, batches, batchSize);
   let backoff = 0;
-  while (!opts.signal.aborted) {
-    const batch: JsMsg[] = [];
-    try {
-      const iter = await consumer.fetch({ max_messages: batchSize, expires });
-      for await (const m of iter) batch.push(m);
-    } catch (e) {
-      backoff = nextBackoff(backoff);
-      opts.log(`fetch failed (${(e as Error).message}); retrying in ${backoff}ms`);
-      await sleep(backoff);
-      continue;
-    }
-    if (!batch.length) continue;
-    const rows: Row[] = [];
-    const good: JsMsg[] = [];
-    for (const m of batch) {
-      const parsed = toRow(m.data, m.seq, m.headers?.get('Nats-Msg-Id') || undefined);
-      if (parsed.ok) {
-        rows.push(parsed.row);
-        good.push(m);
-      } else {
-        // It will never be storable: redelivering it forever would only block the consumer.
-        m.term();
-        stats.terminated++;
-        opts.log(`terminated stream sequence ${m.seq}: ${parsed.reason}`);
+  try {
+    while (!opts.signal.aborted) {
+      const batch = await batches.take();
+      if (!batch.length) continue;
+      const { rows, good } = split(batch, stats, opts.log);
+      if (!rows.length) continue;
+      try {
+        const inserted = await db.insert(rows);
+        // Committed: only now may the stream forget them.
+        for (const m of good) m.ack();
+        stats.inserted += inserted;
+        stats.duplicates += rows.length - inserted;
+        backoff = 0;
+      } catch (e) {
+        backoff = nextBackoff(backoff);
+        stats.failedBatches++;
+        for (const m of good) m.nak(backoff);
+        opts.log(`database write failed (${(e as Error).message}); ${good.length} answer(s) handed back for redelivery in ${backoff}ms`);
+        await db.reset();
+        await sleep(backoff, undefined, { signal: opts.signal }).catch(() => undefined);
       }
     }
-    if (!rows.length) continue;
-    try {
-      const inserted = await db.insert(rows);
-      for (const m of good) m.ack();
-      await opts.nc.flush();
-      stats.inserted += inserted;
-      stats.duplicates += rows.length - inserted;
-      backoff = 0;
-    } catch (e) {
-      backoff = nextBackoff(backoff);
-      stats.failedBatches++;
-      for (const m of good) m.nak(backoff);
-      opts.log(`database write failed (${(e as Error).message}); ${good.length} answer(s) handed back for redelivery in ${backoff}ms`);
-      await db.reset();
-      await sleep(backoff);
-    }
+  } finally {
+    batches.close();
+    await feeding;
+    // Whatever was received but not written goes back at once, not after the ack wait.
+    for (const m of batches.drain()) m.nak();
+    await db.close();
   }
-  await db.close();
   return stats;
 }

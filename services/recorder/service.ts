@@ -8,6 +8,8 @@ import { type RecorderStats, runRecorder } from './recorder.js';
 export interface RecorderServiceOptions {
   region: string;
   instance: string;
+  /** The process hosting it, when that is not the instance itself (the local services host). */
+  process?: string;
   mysqlUrl: string;
   signal: AbortSignal;
   log: (line: string) => void;
@@ -20,7 +22,12 @@ export async function startRecorderService(nc: NatsConnection, opts: RecorderSer
     name: `recorder-${opts.region}`,
     version: '1.0.0',
     description: `answers-consumer into MySQL ${mysql.database}.significant (region ${opts.region})`,
-    metadata: { region: opts.region, instance: opts.instance, database: `${mysql.host}:${mysql.port}/${mysql.database}` },
+    metadata: {
+      region: opts.region,
+      instance: opts.instance,
+      database: `${mysql.host}:${mysql.port}/${mysql.database}`,
+      ...(opts.process ? { process: opts.process } : {}),
+    },
   });
   try {
     const stats = await runRecorder({ nc, mysql, log: opts.log, signal: opts.signal });

@@ -10,7 +10,9 @@ import { connectionFromEnv } from '../../nats/live/client.js';
 import { AnswersDb } from '../recorder/db.js';
 import { parseMysqlUrl } from '../recorder/mysql-url.js';
 import { TABLE } from '../recorder/rows.js';
-import { type RunResult, runRequester } from './run.js';
+import { DEFAULT_WINDOW, type RunResult, runRequester } from './run.js';
+
+export const DEFAULT_RECORD_WAIT_S = 15;
 
 export const REQUEST_HELP = `Ask the math services from one region and publish every answer into JetStream.
 
@@ -19,13 +21,20 @@ usage: npx zx scripts/request.mjs --from <cluster> [--count 100] [--concurrency 
   --from <cluster>      region to ask from (its seed servers; local sandbox), required
   --count <n>           rounds; every round asks all four operations (default 100)
   --concurrency <n>     requests in flight (default 8)
+  --window <n>          publishes awaiting their JetStream ack at once (default ${DEFAULT_WINDOW});
+                        asking goes on meanwhile and waits only while the window is full
   --seed <n>            seed for the random numbers (default: random)
   --timeout-ms <n>      time limit per request attempt (default 2000)
-  --json                print { requests, ok, errors, byRegion, latencyMs, published } only
+  --record-wait <s>     seconds to wait for the recorder to store every significant answer of
+                        the run in MySQL (default ${DEFAULT_RECORD_WAIT_S}; 0: do not check). Checked when the
+                        sandbox has a recorder database (MYSQL_URL or the private MariaDB)
+  --json                print { requests, ok, errors, byRegion, latencyMs, published, failures,
+                        recorded? } only
 
 Connects as the requester user of the local sandbox (SANDBOX_DIR), or to NATS_URL with
 NATS_USER/NATS_PASSWORD/NATS_TLS_DIR when NATS_URL is set (the Kubernetes Job).
-Exit code 1 when any request or publish failed.`;
+Exit code 1 when any request or publish failed, or when the significant answers of the run
+are not all recorded within --record-wait.`;
 
 /** Bad requester input: exit 2. */
 export class RequestUsageError extends UsageError {}
@@ -34,8 +43,11 @@ export interface RequestArgs {
   from: string;
   count: number;
   concurrency: number;
+  window: number;
   seed?: number;
   timeoutMs: number;
+  /** Seconds to wait for the run's answers in MySQL; 0: do not check. */
+  recordWaitS: number;
   json: boolean;
   help: boolean;
 }
@@ -53,6 +65,8 @@ export function parseRequestArgs(argv: string[]): RequestArgs {
     from: { type: 'string' },
     count: { type: 'string' },
     concurrency: { type: 'string' },
+    window: { type: 'string' },
+    'record-wait': { type: 'string' },
     seed: { type: 'string' },
     'timeout-ms': { type: 'string' },
     json: { type: 'boolean' },
@@ -76,8 +90,10 @@ export function parseRequestArgs(argv: string[]): RequestArgs {
     from: values.from ?? '',
     count: whole('count', values.count, 100, 1),
     concurrency: whole('concurrency', values.concurrency, 8, 1),
+    window: whole('window', values.window, DEFAULT_WINDOW, 1),
     ...(seed !== undefined ? { seed } : {}),
     timeoutMs: whole('timeout-ms', values['timeout-ms'], 2000, 1),
+    recordWaitS: whole('record-wait', values['record-wait'], DEFAULT_RECORD_WAIT_S, 0),
     json: values.json === true,
     help,
   };
@@ -116,25 +132,41 @@ export function summaryText(r: RunResult): string {
   ].join('\n');
 }
 
+/** How many of the run's significant answers MySQL holds once the recorder caught up (or the wait ran out). */
+export interface Recorded {
+  expected: number;
+  stored: number;
+  complete: boolean;
+  /** Why the table could not be read. */
+  error?: string;
+}
+
 /**
- * What the recorder stored of this run, once it has caught up (or after a while): the proof that
+ * What the recorder stored of this run, once it has caught up (or after `waitMs`): the proof that
  * every significant answer reached MySQL exactly once.
  */
-async function recordedText(url: string, runId: string, published: number, waitMs = 15_000): Promise<string> {
+async function waitRecorded(url: string, runId: string, expected: number, waitMs: number): Promise<Recorded> {
   const db = new AnswersDb(parseMysqlUrl(url));
   try {
     const deadline = Date.now() + waitMs;
     let n = await db.count(`${runId}.`);
-    while (n.matching < published && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 250));
+    while (n.matching < expected && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
       n = await db.count(`${runId}.`);
     }
-    return `recorded in MySQL ${parseMysqlUrl(url).database}.${TABLE}: ${n.matching} of this run's ${published} significant answers (${n.all} rows in all)`;
+    return { expected, stored: n.matching, complete: n.matching === expected };
   } catch (e) {
-    return `recorded in MySQL: could not read the table (${(e as Error).message})`;
+    return { expected, stored: 0, complete: false, error: (e as Error).message };
   } finally {
     await db.close();
   }
+}
+
+export function recordedText(r: Recorded, database: string, waitS: number): string {
+  if (r.error) return `recorded in MySQL: could not read ${database}.${TABLE} (${r.error})`;
+  const line = `recorded in MySQL ${database}.${TABLE}: ${r.stored} of this run's ${r.expected} significant answers`;
+  if (r.complete) return line;
+  return `${line} within ${waitS}s: ${r.expected - r.stored} not stored (is the recorder running? \`npx zx scripts/status.mjs\` names it; a longer --record-wait gives it more time)`;
 }
 
 export async function requestMain(argv: string[], env: NodeJS.ProcessEnv = process.env, local?: LocalTarget): Promise<number> {
@@ -154,6 +186,7 @@ export async function requestMain(argv: string[], env: NodeJS.ProcessEnv = proce
         runId,
         count: args.count,
         concurrency: args.concurrency,
+        window: args.window,
         timeoutMs: args.timeoutMs,
         ...(args.seed !== undefined ? { seed: args.seed } : {}),
         onError: (what) => log.warn(what),
@@ -161,13 +194,19 @@ export async function requestMain(argv: string[], env: NodeJS.ProcessEnv = proce
     } finally {
       await nc.drain().catch(() => undefined);
     }
-    if (args.json) process.stdout.write(`${JSON.stringify(result.summary)}\n`);
-    else {
-      log.info(summaryText(result));
-      if (target.mysqlUrl) log.info(await recordedText(target.mysqlUrl, runId, result.summary.published.significant));
+    if (!args.json) log.info(summaryText(result));
+    const check = target.mysqlUrl && args.recordWaitS > 0;
+    const recorded = check
+      ? await waitRecorded(target.mysqlUrl!, runId, result.summary.published.significant, args.recordWaitS * 1000)
+      : undefined;
+    if (args.json) process.stdout.write(`${JSON.stringify({ ...result.summary, ...(recorded ? { recorded } : {}) })}\n`);
+    if (recorded) {
+      const text = recordedText(recorded, parseMysqlUrl(target.mysqlUrl!).database, args.recordWaitS);
+      if (recorded.complete) log.info(text);
+      else log.error(text);
     }
     const publishFailures = result.failures.publish ?? 0;
-    return result.summary.errors || publishFailures ? 1 : 0;
+    return result.summary.errors || publishFailures || (recorded && !recorded.complete) ? 1 : 0;
   } catch (e) {
     log.error(errorText(e));
     return exitCode(e);

@@ -1,14 +1,20 @@
 // The requester: every round sends two random numbers to all four operations and publishes each
-// answer into JetStream with a message id, so a retried publish is stored once.
+// answer into JetStream with a message id, so a retried publish is stored once. Asking and
+// publishing overlap: askers hand answers to a bounded window of publishes awaiting their ack
+// and ask the next question at once; a full window makes them wait. Questions are made as they
+// are asked, so a run of any length fits in memory.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type JetStreamClient, jetstream } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import { nuid } from '@nats-io/transport-node';
 import { SIGNIFICANT_SUBJECT, THROWAWAY_SUBJECT } from '../../nats/jetstream/spec.js';
 import { OPERATIONS, subjectOf } from '../math/operations.js';
 import { type MathResponse, type OperationName, validators } from '../schemas.js';
-import { isSignificant, latencySummary, type Summary, seededRandom } from './stats.js';
+import { type PublishFn, PublishWindow } from './publish-window.js';
+import { isSignificant, LatencySample, latencySummary, type Summary, seededRandom } from './stats.js';
+
+export const DEFAULT_WINDOW = 256;
 
 export interface RequesterOptions {
   count: number;
@@ -18,8 +24,14 @@ export interface RequesterOptions {
   timeoutMs?: number;
   /** Attempts per request when nobody answers in time (the operations are idempotent). */
   attempts?: number;
-  /** Distinguishes this run's message ids from earlier runs' inside the duplicate window. */
+  /** Distinguishes this run's message ids from earlier runs'. */
   runId?: string;
+  /** Most publishes awaiting their ack at once (default 256). */
+  window?: number;
+  /** Tries per publish, all with the same message id (default 5). */
+  publishAttempts?: number;
+  /** Publishes one answer; js.publish with the message id unless a test says otherwise. */
+  publish?: PublishFn;
   onError?: (what: string) => void;
 }
 
@@ -28,25 +40,35 @@ export interface RunResult {
   /** Failures by code: service error codes, 'timeout', 'no-responders', 'publish'. */
   failures: Record<string, number>;
   elapsedMs: number;
+  /** Most publishes that awaited their ack at once. */
+  peakWindow: number;
 }
 
-interface Task {
+export interface Task {
   round: number;
   op: OperationName;
   first: number;
   second: number;
 }
 
-export function plannedTasks(count: number, seed: number): Task[] {
+/** The questions of a run, made one at a time as they are asked. */
+export function* questions(count: number, seed: number): Generator<Task> {
   const random = seededRandom(seed);
-  const tasks: Task[] = [];
   for (let round = 0; round < count; round++) {
     // Whole numbers 1..100: readable answers, never a 0 divisor (bad input is tested on its own).
     const first = 1 + Math.floor(random() * 100);
     const second = 1 + Math.floor(random() * 100);
-    for (const op of OPERATIONS) tasks.push({ round, op: op.name, first, second });
+    for (const op of OPERATIONS) yield { round, op: op.name, first, second };
   }
-  return tasks;
+}
+
+export function plannedTasks(count: number, seed: number): Task[] {
+  return [...questions(count, seed)];
+}
+
+/** The message id of an answer: unique per run, the same for every retry of its publish. */
+export function answerMsgId(runId: string, t: Task): string {
+  return `${runId}.${t.round}.${t.op}`;
 }
 
 class RetryableError extends Error {}
@@ -86,14 +108,10 @@ async function ask(
   throw new RetryableError(lastCode);
 }
 
-async function publishAnswer(js: JetStreamClient, answer: MathResponse, msgID: string): Promise<'significant' | 'throwaway'> {
-  const kind = isSignificant(answer.result) ? 'significant' : 'throwaway';
-  await js.publish(kind === 'significant' ? SIGNIFICANT_SUBJECT : THROWAWAY_SUBJECT, JSON.stringify(answer), {
-    msgID,
-    retries: 5,
-    timeout: 5000,
-  });
-  return kind;
+/** js.publish with the answer's message id; resolves on the stream's ack. */
+function jetstreamPublish(nc: NatsConnection): PublishFn {
+  const js = jetstream(nc);
+  return (m) => js.publish(m.subject, m.data, { msgID: m.msgID, retries: 5, timeout: 5000 });
 }
 
 export async function runRequester(nc: NatsConnection, opts: RequesterOptions): Promise<RunResult> {
@@ -101,9 +119,11 @@ export async function runRequester(nc: NatsConnection, opts: RequesterOptions): 
   const attempts = opts.attempts ?? 3;
   const runId = opts.runId ?? nuid.next();
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const tasks = plannedTasks(opts.count, seed);
-  const js = jetstream(nc);
-  const latencies: number[] = [];
+  const total = opts.count * OPERATIONS.length;
+  const tasks = questions(opts.count, seed);
+  const publish = opts.publish ?? jetstreamPublish(nc);
+  const window = new PublishWindow(publish, { size: opts.window ?? DEFAULT_WINDOW, attempts: opts.publishAttempts ?? 5 });
+  const latencies = new LatencySample();
   const byRegion: Record<string, number> = {};
   const failures: Record<string, number> = {};
   const published = { significant: 0, throwaway: 0 };
@@ -113,10 +133,9 @@ export async function runRequester(nc: NatsConnection, opts: RequesterOptions): 
     opts.onError?.(what);
   };
   const started = performance.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const t = tasks[next++]!;
+  const asker = async () => {
+    for (let next = tasks.next(); !next.done; next = tasks.next()) {
+      const t = next.value;
       const t0 = performance.now();
       let answer: MathResponse;
       try {
@@ -134,23 +153,30 @@ export async function runRequester(nc: NatsConnection, opts: RequesterOptions): 
         );
         continue;
       }
-      latencies.push(performance.now() - t0);
+      latencies.add(performance.now() - t0);
       ok++;
       byRegion[answer.region] = (byRegion[answer.region] ?? 0) + 1;
-      try {
-        published[await publishAnswer(js, answer, `${runId}.${t.round}.${t.op}`)]++;
-      } catch (e) {
-        fail('publish', `publish ${t.op} of round ${t.round}: ${(e as Error).message}`);
-      }
+      const kind = isSignificant(answer.result) ? 'significant' : 'throwaway';
+      const msgID = answerMsgId(runId, t);
+      // Waits only while the window is full; the ack is counted when it comes.
+      await window.send(
+        { subject: kind === 'significant' ? SIGNIFICANT_SUBJECT : THROWAWAY_SUBJECT, data: JSON.stringify(answer), msgID },
+        (o) => {
+          if (o.ok) published[kind]++;
+          else fail('publish', `publish ${t.op} of round ${t.round} (${msgID}) after ${o.attempts} attempts: ${o.error.message}`);
+        },
+      );
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, tasks.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, total)) }, asker));
+  await window.drain();
   const requestFailures = Object.entries(failures)
     .filter(([k]) => k !== 'publish')
     .reduce((a, [, n]) => a + n, 0);
   return {
-    summary: { requests: tasks.length, ok, errors: requestFailures, byRegion, latencyMs: latencySummary(latencies), published },
+    summary: { requests: total, ok, errors: requestFailures, byRegion, latencyMs: latencySummary(latencies.kept), published, failures },
     failures,
     elapsedMs: performance.now() - started,
+    peakWindow: window.peak,
   };
 }

@@ -23,10 +23,46 @@ export function percentile(values: readonly number[], p: number): number {
 export interface Summary {
   requests: number;
   ok: number;
+  /** Requests that got no answer (service errors, timeouts, no responders). */
   errors: number;
   byRegion: Record<string, number>;
+  /** Per request: from asking to the answer. */
   latencyMs: { p50: number; p90: number; p99: number };
+  /** Answers whose publish the stream acknowledged. */
   published: { significant: number; throwaway: number };
+  /** Failures by kind: service error codes, 'timeout', 'no-responders', 'request-failed', 'publish'. */
+  failures: Record<string, number>;
+}
+
+/**
+ * Latencies of a run of any length in bounded memory: every value while there are at most
+ * `capacity`, then a uniform random sample of them (reservoir sampling), so percentiles stay honest.
+ */
+export class LatencySample {
+  private readonly values: number[] = [];
+  private seen = 0;
+
+  constructor(
+    private readonly capacity = 100_000,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  add(ms: number): void {
+    this.seen++;
+    if (this.values.length < this.capacity) this.values.push(ms);
+    else {
+      const i = Math.floor(this.random() * this.seen);
+      if (i < this.capacity) this.values[i] = ms;
+    }
+  }
+
+  get count(): number {
+    return this.seen;
+  }
+
+  get kept(): readonly number[] {
+    return this.values;
+  }
 }
 
 export function latencySummary(latencies: readonly number[]): Summary['latencyMs'] {

@@ -115,6 +115,6 @@ describe('losing a region', () => {
     assert.match(both.stderr, /exactly one of --down or --up/);
     const unknown = await runScript('region', ['c9', '--down'], sandbox.env);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /not clusters of this sandbox: c9/);
+    assert.match(unknown.stderr, /not a cluster of this sandbox: c9 \(it has c1, c2, c3\)/);
   });
 });

@@ -14,6 +14,7 @@ import { pkiPaths, tlsFiles } from '../../core/pki.js';
 import { loadCredentials } from '../../core/secrets.js';
 import type { Identity } from '../../nats/accounts.js';
 import { localAddressing } from '../../nats/addressing.js';
+import { contextPrefix } from '../../nats/cli-contexts.js';
 import { toNatsConf } from '../../nats/conf.js';
 import { connectionFromEnv } from '../../nats/live/client.js';
 import { type Credentials, serverConfig } from '../../nats/server-config.js';
@@ -79,6 +80,19 @@ describe('security of the local supercluster', () => {
       const r = await runScript('status', [...NAMES, ...SMALL, '--server', url, '--json'], sandbox.env);
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.equal(JSON.parse(r.stdout).servers.length, 8);
+    });
+
+    it('status --server keeps the replicas saved at install, with or without names', async () => {
+      for (const args of [[...NAMES], []]) {
+        const r = await runScript('status', [...args, '--server', url, '--json'], sandbox.env);
+        assert.equal(r.code, 0, r.stdout + r.stderr);
+        const s = JSON.parse(r.stdout);
+        assert.equal(s.ok, true, s.problems.join('\n'));
+        assert.equal(
+          s.clusters.reduce((n: number, c: { expectedNodes: number }) => n + c.expectedNodes, 0),
+          8,
+        );
+      }
     });
 
     it('refuses TLS without a client certificate', async () => {
@@ -263,16 +277,29 @@ describe('security of the local supercluster', () => {
     it('prints nats context add commands for sys and admin per cluster, and --write makes working contexts', async () => {
       const printed = await runScript('contexts', NAMES, sandbox.env);
       assert.equal(printed.code, 0, printed.stderr);
+      // stdout is only commands and comments, so `contexts ... | sh` works
+      assert.deepEqual(
+        printed.stdout.split('\n').filter((l) => l && !l.startsWith('nats context add') && !l.startsWith('#')),
+        [],
+      );
+      assert.match(printed.stderr, /provider: local/);
+      const prefix = contextPrefix(sandbox.dir);
+      assert.match(prefix, /^sandbox-[0-9a-f]{4}$/);
+      assert.notEqual(contextPrefix(`${sandbox.dir}-other`), prefix, 'two sandboxes, two sets of names');
       const lines = printed.stdout.split('\n').filter((l) => l.startsWith('nats context add'));
       assert.deepEqual(
         lines.map((l) => l.split(' ')[3]),
-        ['sandbox-c1-sys', 'sandbox-c1-admin', 'sandbox-c2-sys', 'sandbox-c2-admin'],
+        [`${prefix}-c1-sys`, `${prefix}-c1-admin`, `${prefix}-c2-sys`, `${prefix}-c2-admin`],
       );
+      const unknown = await runScript('contexts', ['c9'], sandbox.env);
+      assert.equal(unknown.code, 2);
+      assert.match(unknown.stderr, /not a cluster of this sandbox: c9 \(it has c1, c2\)/);
+      assert.equal(unknown.stdout, '');
       assert.ok(lines.every((l) => l.includes('--tlscert') && l.includes('--tlskey') && l.includes('--tlsca')));
       const xdg = join(sandbox.dir, '..', 'xdg');
       const written = await runScript('contexts', [...NAMES, '--write'], { ...sandbox.env, XDG_CONFIG_HOME: xdg });
       assert.equal(written.code, 0, written.stderr);
-      const c = JSON.parse(readFileSync(join(xdg, 'nats', 'context', 'sandbox-c2-sys.json'), 'utf8')) as {
+      const c = JSON.parse(readFileSync(join(xdg, 'nats', 'context', `${prefix}-c2-sys.json`), 'utf8')) as {
         url: string;
         ca: string;
         cert: string;
@@ -287,7 +314,7 @@ describe('security of the local supercluster', () => {
         sandbox.env,
       );
       assert.equal(viaIngress.code, 0, viaIngress.stderr);
-      assert.match(viaIngress.stdout, /nats context add sandbox-c1-admin --server nats:\/\/lb\.example:4222 --tlsca /);
+      assert.match(viaIngress.stdout, /nats context add sandbox-[0-9a-f]{4}-c1-admin --server nats:\/\/lb\.example:4222 --tlsca /);
       const nc = await connect({
         servers: c.url.split(','),
         tls: { caFile: c.ca, certFile: c.cert, keyFile: c.key },

@@ -1,32 +1,43 @@
 // The recorder for real: every significant answer the requester published lands in MySQL exactly
-// once, also when every recorder is killed mid-run, when MySQL is down for a while, and when bad
-// payloads sit in the stream.
+// once: also over a table made by an earlier version (keyed on the stream sequence), when the
+// answers stream is deleted and made again, when a publish is retried with the same id, when every
+// services host is killed mid-run, when MySQL is down for a while, and when bad payloads sit in
+// the stream. The requester exits 1 when the run's answers are not all recorded in time.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { createConnection } from 'mysql2/promise';
 import { stopPrivateMysql } from '../../cluster/local/mysql.js';
 import { serviceFiles, servicePid } from '../../cluster/local/service-processes.js';
 import { ANSWERS_CONSUMER, ANSWERS_STREAM } from '../../nats/accounts.js';
+import { AnswersDb } from '../../services/recorder/db.js';
+import { parseMysqlUrl } from '../../services/recorder/mysql-url.js';
+import type { Recorded } from '../../services/requester/cli.js';
+import { runRequester } from '../../services/requester/run.js';
 import type { Summary } from '../../services/requester/stats.js';
 import { parseJson } from '../support/helpers.js';
 import { portBase } from '../support/ports.js';
 import { countRows, expectOk, type Fixture, makeFixture, mysqlEnv, NAMES, SMALL, waitFor } from '../support/services-fixture.js';
 
 const PORT_BASE = portBase('servicesRecorder');
-const RECORDERS = NAMES.map((n) => `${n}-recorder-0`);
+const HOSTS = NAMES.map((n) => `${n}-services-0`);
 
-describe('recorder into MySQL', { timeout: 600_000 }, () => {
+type RequestJson = Summary & { recorded?: Recorded };
+
+describe('recorder into MySQL', { timeout: 900_000 }, () => {
   const db = mysqlEnv('rec');
   let fx: Fixture;
   let url: string;
-  let published = 0;
+  /** Rows the table must hold: every significant answer published so far, plus rows put there by hand. */
+  let expected = 0;
 
-  async function request(rounds: number, extra: string[] = []): Promise<Summary> {
+  async function request(rounds: number, extra: string[] = []): Promise<RequestJson> {
     const r = await fx.run('request', ['--from', 'c1', '--count', String(rounds), '--json', ...extra]);
     expectOk(r, 'request');
-    const s = parseJson<Summary>(r.stdout);
-    published += s.published.significant;
+    const s = parseJson<RequestJson>(r.stdout);
+    expected += s.published.significant;
     return s;
   }
 
@@ -37,6 +48,26 @@ describe('recorder into MySQL', { timeout: 600_000 }, () => {
       (c) => c.rows >= n,
       timeoutMs,
     );
+
+  /** Exactly `expected` rows, each answer once (checked again after a pause: nothing late, nothing twice). */
+  async function exactlyOnce(): Promise<void> {
+    await rowsReach(expected);
+    await sleep(1000);
+    assert.deepEqual(await countRows(url), { rows: expected, keys: expected, ids: expected });
+  }
+
+  async function logs(): Promise<string> {
+    return HOSTS.map((n) => readFileSync(serviceFiles(fx.sandbox.dir, n).log, 'utf8')).join('\n');
+  }
+
+  async function killHosts(): Promise<void> {
+    for (const name of HOSTS) {
+      const pid = servicePid(fx.sandbox.dir, name);
+      assert.ok(pid, `${name} runs`);
+      process.kill(pid, 'SIGKILL');
+    }
+    await sleep(300);
+  }
 
   before(async () => {
     fx = makeFixture(PORT_BASE, db.env);
@@ -49,72 +80,144 @@ describe('recorder into MySQL', { timeout: 600_000 }, () => {
     await fx?.cleanup();
   });
 
-  it('stores exactly the significant answers of 100 rounds, none twice', async () => {
+  it('migrates a table keyed on the stream sequence in place: old rows stay, new answers with the same sequences are stored', async () => {
+    const c = await createConnection({ ...parseMysqlUrl(url), connectTimeout: 5000 });
+    try {
+      // The table as the previous version made it, with rows of an earlier stream at sequences 1..5.
+      await c.query('DROP TABLE IF EXISTS significant');
+      await c.query(`CREATE TABLE significant (
+        id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, stream_seq BIGINT UNSIGNED NOT NULL, msg_id VARCHAR(200) NULL,
+        \`first\` DOUBLE NOT NULL, \`second\` DOUBLE NOT NULL, operation VARCHAR(16) NOT NULL, result DOUBLE NOT NULL,
+        region VARCHAR(64) NOT NULL, instance VARCHAR(128) NOT NULL, recorded_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+        UNIQUE KEY uq_stream_seq (stream_seq))`);
+      for (let seq = 1; seq <= 5; seq++) {
+        await c.query(
+          "INSERT INTO significant (stream_seq, msg_id, `first`, `second`, operation, result, region, instance) VALUES (?, ?, 3, 1, 'add', 4, 'c1', 'old')",
+          [seq, `old.${seq}`],
+        );
+      }
+    } finally {
+      await c.end();
+    }
+    expected = 5;
+    await killHosts();
+    expectOk(await fx.run('08-services', NAMES), 'stage 08 restarts the hosts, whose recorders migrate the table');
     const s = await request(100);
     assert.equal(s.errors, 0);
-    assert.ok(s.published.significant > 0);
-    const c = await rowsReach(published);
-    await new Promise((r) => setTimeout(r, 1500));
-    assert.deepEqual(await countRows(url), { rows: published, seqs: published, ids: published });
-    assert.equal(c.rows, published);
+    assert.deepEqual(s.recorded, { expected: s.published.significant, stored: s.published.significant, complete: true });
+    await exactlyOnce();
   });
 
   it('tells the user, in text mode, that every significant answer of the run is in MySQL', async () => {
     const r = await fx.run('request', ['--from', 'c1', '--count', '20']);
     expectOk(r, 'request');
     const mine = Number(/published: significant (\d+)/.exec(r.stdout)?.[1]);
-    published += mine; // the later tests count every row
+    expected += mine;
     assert.ok(mine > 0, r.stdout);
     assert.match(r.stdout, new RegExp(`recorded in MySQL answers\\.significant: ${mine} of this run's ${mine} significant answers`));
   });
 
-  it('loses nothing and doubles nothing when every recorder is killed mid-run and restarted', async () => {
-    const running = fx.run('request', ['--from', 'c1', '--count', '150', '--concurrency', '2', '--json']);
+  it('records every answer of a new run once after the answers stream is deleted and made again', async () => {
+    const nc = await fx.connectAs('admin');
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.delete(ANSWERS_STREAM);
+    expectOk(await fx.run('07-jetstream', NAMES), 'stage 07 makes the stream and its consumer again');
+    assert.equal((await jsm.streams.info(ANSWERS_STREAM)).state.last_seq, 0, 'a new stream: sequences start again at 1');
+    const s = await request(60);
+    assert.equal(s.recorded?.complete, true, JSON.stringify(s.recorded));
+    await exactlyOnce();
+  });
+
+  it('stores a stored answer once when a batch is delivered again', async () => {
+    const answers = new AnswersDb(parseMysqlUrl(url));
+    try {
+      const rows = [1, 2, 3].map((i) => [900_000 + i, `again.${i}`, `again.${i}`, i, 1, 'add', i + 1, 'c1', 'test'] as const);
+      assert.equal(await answers.insert(rows.map((r) => [...r])), 3);
+      assert.equal(await answers.insert(rows.map((r) => [...r])), 0, 'the same batch again changes nothing');
+      expected += 3;
+    } finally {
+      await answers.close();
+    }
+    await exactlyOnce();
+  });
+
+  it('stores a publish retried with the same message id once (the stream deduplicates it)', async () => {
+    const nc = await fx.connectAs('requester');
+    const js = jetstream(nc);
+    const tried = new Set<string>();
+    let duplicates = 0;
+    const result = await runRequester(nc, {
+      count: 10,
+      concurrency: 2,
+      publish: async (m) => {
+        const ack = await js.publish(m.subject, m.data, { msgID: m.msgID });
+        if (ack.duplicate) duplicates++;
+        // Every first attempt is stored but its ack "lost": the requester publishes it again.
+        if (!tried.has(m.msgID)) {
+          tried.add(m.msgID);
+          throw new Error('ack lost');
+        }
+      },
+      publishAttempts: 3,
+    });
+    assert.deepEqual(result.failures, {});
+    assert.equal(duplicates, 40, 'every retry was recognised by the stream as a duplicate');
+    expected += result.summary.published.significant;
+    await exactlyOnce();
+  });
+
+  it('loses nothing and doubles nothing when every services host (recorders included) is killed mid-run', async () => {
+    const running = fx.run('request', ['--from', 'c1', '--count', '1000', '--concurrency', '16', '--record-wait', '0', '--json']);
     await waitFor(
       'rows from the new run',
       () => countRows(url),
-      (c) => c.rows > published,
+      (c) => c.rows > expected,
       30_000,
     );
-    const { setTimeout: sleep } = await import('node:timers/promises');
-    for (const name of RECORDERS) {
-      const pid = servicePid(fx.sandbox.dir, name);
-      assert.ok(pid, `${name} runs`);
-      process.kill(pid, 'SIGKILL');
-    }
-    await sleep(300);
+    await killHosts();
     const r = await running;
-    expectOk(r, 'request during the kill');
-    published += parseJson<Summary>(r.stdout).published.significant;
+    // With every math service gone the rest of the run fails (if it was not done yet); what was
+    // published must be recorded.
+    const s = parseJson<RequestJson>(r.stdout);
+    assert.equal(r.code, s.errors ? 1 : 0);
+    expected += s.published.significant;
     const before = await countRows(url);
-    assert.ok(before.rows < published, `the recorders were dead: ${before.rows} rows < ${published} published`);
+    assert.ok(before.rows <= expected);
 
     const heal = await fx.run('08-services', NAMES);
-    expectOk(heal, 'stage 08 restarts the recorders');
+    expectOk(heal, 'stage 08 restarts the hosts');
     assert.match(heal.stdout, /3 heal/);
-    await rowsReach(published);
-    await sleep(1500);
-    assert.deepEqual(await countRows(url), { rows: published, seqs: published, ids: published });
+    await exactlyOnce();
   });
 
-  it('naks with backoff while MySQL is down and stores everything once it is back', {
+  it('acks nothing while MySQL is down, says the run is not recorded (exit 1), and stores everything once it is back', {
     skip: db.external ? 'MYSQL_URL points at a shared server this test must not stop' : false,
   }, async () => {
     assert.ok(await stopPrivateMysql(fx.sandbox.dir), 'the private server was running');
-    const s = await request(40);
+    const r = await fx.run('request', ['--from', 'c1', '--count', '40', '--record-wait', '2', '--json']);
+    assert.equal(r.code, 1, 'answers not recorded in time: exit 1');
+    const s = parseJson<RequestJson>(r.stdout);
     assert.equal(s.errors, 0);
+    assert.equal(s.recorded?.complete, false);
+    assert.match(r.stderr, /recorded in MySQL/);
+    expected += s.published.significant;
     await waitFor(
       'a recorder noticing the database is gone',
-      async () => RECORDERS.map((n) => readFileSync(serviceFiles(fx.sandbox.dir, n).log, 'utf8')).join('\n'),
-      (logs) => /database write failed .* handed back for redelivery/.test(logs),
+      logs,
+      (l) => /database write failed .* handed back for redelivery/.test(l),
       30_000,
+    );
+    const nc = await fx.connectAs('admin');
+    const jsm = await jetstreamManager(nc);
+    const info = await jsm.consumers.info(ANSWERS_STREAM, ANSWERS_CONSUMER);
+    assert.ok(
+      info.num_pending + info.num_ack_pending >= s.published.significant,
+      `nothing of the run acknowledged while the database is down: ${info.num_pending} pending, ${info.num_ack_pending} awaiting ack`,
     );
     const restart = await fx.run('08-services', NAMES);
     expectOk(restart, 'stage 08 restarts the private MySQL');
     assert.match(restart.stdout, /private mariadb server started|private mysql server started/);
-    await rowsReach(published);
-    await new Promise((r) => setTimeout(r, 1500));
-    assert.deepEqual(await countRows(url), { rows: published, seqs: published, ids: published });
+    await exactlyOnce();
   });
 
   it('terminates payloads that can never be stored instead of redelivering them forever', async () => {
@@ -124,10 +227,10 @@ describe('recorder into MySQL', { timeout: 600_000 }, () => {
     const partial = await js.publish('answers.significant', JSON.stringify({ first: 1, second: 2, operation: 'add' }));
     await waitFor(
       'the bad payloads terminated',
-      async () => RECORDERS.map((n) => readFileSync(serviceFiles(fx.sandbox.dir, n).log, 'utf8')).join('\n'),
-      (logs) =>
-        logs.includes(`terminated stream sequence ${bad.seq}: payload is not JSON`) &&
-        logs.includes(`terminated stream sequence ${partial.seq}: payload is not an answer`),
+      logs,
+      (l) =>
+        l.includes(`terminated stream sequence ${bad.seq}: payload is not JSON`) &&
+        l.includes(`terminated stream sequence ${partial.seq}: payload is not an answer`),
       30_000,
     );
     const jsm = await jetstreamManager(nc);
@@ -137,6 +240,6 @@ describe('recorder into MySQL', { timeout: 600_000 }, () => {
       (i) => i.num_pending === 0 && i.num_ack_pending === 0,
       30_000,
     );
-    assert.deepEqual(await countRows(url), { rows: published, seqs: published, ids: published });
+    assert.deepEqual(await countRows(url), { rows: expected, keys: expected, ids: expected });
   });
 });

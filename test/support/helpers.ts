@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pidFilesUnder } from '../../cluster/local/processes.js';
 
+// A developer's .env must not change what the tests see (npm test sets this too).
+process.env.ENV_FILE ??= '';
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const ZX = join(ROOT, 'node_modules', '.bin', 'zx');
 
@@ -62,8 +64,15 @@ export function makeSandbox(portBase: number, extraEnv: NodeJS.ProcessEnv = {}):
   };
 }
 
-/** Last resort after a failed test: SIGKILL every process whose pid file is under `dir`. */
+/** Last resort after a failed test: SIGKILL every process of `dir` (pid files, command lines). */
 export function killAllUnder(dir: string): void {
+  for (const pid of processesMentioning(`${dir}/`)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
   for (const f of pidFilesUnder(dir)) {
     const pid = Number(readFileSync(f, 'utf8').trim());
     try {

@@ -8,9 +8,11 @@ const BASES = {
   security: 24000,
   regionLoss: 25000,
   k8sJetStreamJob: 26000,
+  reliability: 28000,
   servicesMath: 29000,
   servicesRecorder: 30000,
   jetstreamApply: 31000,
+  ui: 27000,
 } as const;
 
 export type TestPorts = keyof typeof BASES;

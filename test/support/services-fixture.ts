@@ -88,16 +88,16 @@ export function makeFixture(portBase: number, extraEnv: NodeJS.ProcessEnv = {}):
   return fixture;
 }
 
-/** Rows in answers.significant: total, distinct stream sequences, distinct message ids. */
-export async function countRows(url: string): Promise<{ rows: number; seqs: number; ids: number }> {
+/** Rows in answers.significant: total, distinct answer keys, distinct message ids. */
+export async function countRows(url: string): Promise<{ rows: number; keys: number; ids: number }> {
   const s = parseMysqlUrl(url);
   const c = await createConnection({ ...s, connectTimeout: 5000 });
   try {
-    const [r] = await c.query('SELECT COUNT(*) AS n, COUNT(DISTINCT stream_seq) AS s, COUNT(DISTINCT msg_id) AS i FROM significant');
-    const row = (r as { n: number; s: number; i: number }[])[0]!;
-    return { rows: Number(row.n), seqs: Number(row.s), ids: Number(row.i) };
+    const [r] = await c.query('SELECT COUNT(*) AS n, COUNT(DISTINCT answer_key) AS k, COUNT(DISTINCT msg_id) AS i FROM significant');
+    const row = (r as { n: number; k: number; i: number }[])[0]!;
+    return { rows: Number(row.n), keys: Number(row.k), ids: Number(row.i) };
   } catch (e) {
-    if ((e as { code?: string }).code === 'ER_NO_SUCH_TABLE') return { rows: 0, seqs: 0, ids: 0 };
+    if ((e as { code?: string }).code === 'ER_NO_SUCH_TABLE') return { rows: 0, keys: 0, ids: 0 };
     throw e;
   } finally {
     await c.end().catch(() => undefined);

@@ -8,7 +8,7 @@ import { commandLine } from '../../../core/command.js';
 import { UsageError } from '../../../core/errors.js';
 import { log } from '../../../core/log.js';
 import { pkiPaths } from '../../../core/pki.js';
-import { contextAddCommand, contextFile, sandboxContexts } from '../../../nats/cli-contexts.js';
+import { contextAddCommand, contextFile, contextPrefix, sandboxContexts } from '../../../nats/cli-contexts.js';
 
 function urls(provider: Provider, inv: Invocation, server: string | undefined): (cluster: string) => string {
   if (server) return () => server;
@@ -27,10 +27,14 @@ export function writeContexts(provider: Provider, inv: Invocation, write: boolea
   if (!existsSync(pkiPaths(sandboxDir).caCert)) {
     throw new UsageError(`no sandbox PKI in ${sandboxDir}; run stage 02 first: npx zx scripts/02-certs.mjs ${inv.names.join(' ')}`);
   }
-  const contexts = sandboxContexts(inv.names, urlOf, (id) => pkiPaths(sandboxDir).client(id));
+  const contexts = sandboxContexts(contextPrefix(sandboxDir), inv.args.names.length ? inv.args.names : inv.names, urlOf, (id) =>
+    pkiPaths(sandboxDir).client(id),
+  );
+  // The commands are the output (for `| sh`); everything else goes to stderr.
+  const out = (line: string) => process.stdout.write(`${line}\n`);
   for (const c of contexts) {
     if (!write) {
-      log.info(commandLine(contextAddCommand(c)));
+      out(commandLine(contextAddCommand(c)));
       continue;
     }
     const file = contextFile(c, inv.settings.env);
@@ -42,5 +46,5 @@ export function writeContexts(provider: Provider, inv: Invocation, write: boolea
     writeFileSync(file.path, file.json, { mode: 0o600 });
     log.info(`wrote ${file.path}`);
   }
-  if (!write) log.info(`# then e.g.: nats --context ${contexts[0]!.name} server list`);
+  if (!write) out(`# then e.g.: nats --context ${contexts[0]!.name} server list`);
 }

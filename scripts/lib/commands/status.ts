@@ -8,13 +8,13 @@ import { observe } from '../../../nats/live/observe.js';
 import { observation } from '../../../nats/observation.js';
 
 export async function status(provider: Provider, inv: Invocation): Promise<number> {
-  const json = inv.args.flags.json === true;
+  const opts = { json: inv.args.flags.json === true, verbose: inv.args.flags.verbose === true, regions: inv.args.names };
   const server = inv.args.flags.server as string | undefined;
-  if (!server) return reportStatus(await provider.observe(inv), json);
+  if (!server) return reportStatus(await provider.observe(inv), opts);
   // The topology the sandbox saved (names and replicas), whichever server is asked.
   const topology = inv.topology();
   const credentials = loadCredentials(inv.settings.sandboxDir, inv.settings.env, false);
   const connection = connectionFromEnv(clientEnvFor(credentials, 'sys', [server]));
   const live = await observe({ connection, expectedServers: topology.servers.length });
-  return reportStatus(observation({ topology, live }), json);
+  return reportStatus(observation({ topology, live }), opts);
 }

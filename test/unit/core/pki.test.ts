@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createRunner } from '../../../core/command.js';
-import { ensureLocalPki, pkiPaths, renewalReason, tlsFiles } from '../../../core/pki.js';
+import { ensureLocalPki, keyMatches, pkiPaths, renewalReason, tlsFiles } from '../../../core/pki.js';
 
 describe('local PKI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pki-test-'));
@@ -36,6 +36,22 @@ describe('local PKI', () => {
     const r = await ensureLocalPki(runner, dir);
     assert.deepEqual(r.issued, []);
     assert.equal(readFileSync(tlsFiles(paths.server).certFile, 'utf8'), before);
+  });
+
+  it('a dry run on a current PKI says it would issue nothing', async () => {
+    const r = await ensureLocalPki(createRunner(true), dir);
+    assert.deepEqual(r.issued, []);
+  });
+
+  it('re-issues a certificate whose key is not its own (two runs at once, a crash between writes)', async () => {
+    const recorder = tlsFiles(join(paths.root, 'clients', 'recorder'));
+    const requester = tlsFiles(join(paths.root, 'clients', 'requester'));
+    writeFileSync(recorder.keyFile, readFileSync(requester.keyFile));
+    const r = await ensureLocalPki(runner, dir);
+    assert.deepEqual(r.issued, ['recorder']);
+    const cert = new X509Certificate(readFileSync(recorder.certFile));
+    assert.equal(keyMatches(cert, readFileSync(recorder.keyFile, 'utf8')), true);
+    assert.deepEqual(readdirSync(join(paths.root, 'clients', 'recorder')).sort(), ['ca.crt', 'tls.crt', 'tls.key']);
   });
 
   it('says why a certificate must be renewed: missing, close to expiry, or from another CA', () => {

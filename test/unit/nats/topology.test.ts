@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { expectedTopology } from '../../../nats/expected.js';
-import { buildTopology, clusterByName, gatewayTargets, routePeers, STRETCHED_CLUSTER, serverByName } from '../../../nats/topology.js';
+import {
+  buildTopology,
+  clusterByName,
+  gatewayTargets,
+  resolveTopology,
+  routePeers,
+  STRETCHED_CLUSTER,
+  serverByName,
+  TopologyError,
+} from '../../../nats/topology.js';
 
 describe('topology model', () => {
   for (let n = 1; n <= 5; n++) {
@@ -116,5 +125,33 @@ describe('replica settings', () => {
     const { resolveReplicas } = await import('../../../nats/topology.js');
     assert.deepEqual(resolveReplicas({ seed: 1 }, { seed: 2, js: 2 }, { xr: 5 }), { seed: 1, js: 2, gw: 3, xr: 5 });
     assert.deepEqual(resolveReplicas(), { seed: 3, js: 3, gw: 3, xr: 3 });
+  });
+});
+
+describe('one topology per command (resolveTopology)', () => {
+  const saved = { names: ['c1', 'c2'], replicas: { seed: 1, js: 1, gw: 1, xr: 1 } };
+
+  it('takes the names given, else the ones the sandbox saved', () => {
+    assert.deepEqual(resolveTopology({ names: ['eu', 'us'] }).names, ['eu', 'us']);
+    assert.deepEqual(resolveTopology({ names: [], saved }).names, ['c1', 'c2']);
+  });
+
+  it('keeps the saved replicas over the environment; a flag changes them', () => {
+    const env = { seed: 3, js: 3, gw: 3, xr: 3 };
+    assert.deepEqual(resolveTopology({ names: [], saved, env }).options.replicas, saved.replicas);
+    assert.deepEqual(resolveTopology({ names: ['c1', 'c2'], saved, env, flags: { js: 2 } }).options.replicas, {
+      seed: 1,
+      js: 2,
+      gw: 1,
+      xr: 1,
+    });
+    assert.deepEqual(resolveTopology({ names: ['c1'], env: { gw: 2 } }).options.replicas, { seed: 3, js: 3, gw: 2, xr: 3 });
+  });
+
+  it('says so when there are no names and no sandbox', () => {
+    assert.throws(
+      () => resolveTopology({ names: [] }),
+      (e: Error) => e instanceof TopologyError && /no cluster names given/.test(e.message),
+    );
   });
 });

@@ -4,40 +4,13 @@ import { expectedTopology } from '../../../nats/expected.js';
 import { clusterTable, serverTable, statusJson } from '../../../nats/report.js';
 import { buildTopology } from '../../../nats/topology.js';
 import { type LiveServer, verify } from '../../../nats/verify.js';
+import { healthyLive } from '../../support/live.js';
 
 const topo = buildTopology(['c1', 'c2'], { replicas: { seed: 1, js: 1, gw: 1, xr: 1 } });
 const expected = expectedTopology(topo);
 
 /** What a healthy system reports: every route, every gateway, inbound ones landing on gateway servers. */
-function healthy(): LiveServer[] {
-  const live = topo.servers.map(
-    (s): LiveServer => ({
-      name: s.name,
-      id: `ID-${s.name}`,
-      cluster: s.cluster,
-      version: '2.9.10',
-      jetstream: s.jetstream,
-      tags: s.tags,
-      connections: 0,
-      routes: 0,
-      routePeers: topo.servers.filter((p) => p.cluster === s.cluster && p.name !== s.name).map((p) => p.name),
-      outboundGateways: topo.clusters.filter((c) => c.name !== s.cluster).map((c) => c.name),
-      inboundGateways: {},
-      memBytes: 10 * 1024 ** 2,
-      uptime: '1m',
-      ...(s.jetstream ? { metaLeader: 'c1-js-nats-0', metaClusterSize: 4 } : {}),
-    }),
-  );
-  // every server dials one gateway server of each other cluster
-  for (const from of live) {
-    for (const target of from.outboundGateways) {
-      const gwServer = live.find((x) => x.cluster === target && (target === 'xr-js' || x.name.includes('-gw-')))!;
-      gwServer.inboundGateways[from.cluster] = (gwServer.inboundGateways[from.cluster] ?? 0) + 1;
-    }
-  }
-  for (const s of live) s.routes = s.routePeers.length;
-  return live;
-}
+const healthy = () => healthyLive(topo);
 
 describe('verify live against expected', () => {
   it('passes a healthy supercluster', () => {

@@ -10,7 +10,7 @@ import { ROOT } from '../../support/helpers.js';
 describe('.env.example', () => {
   it('documents the pinned chart versions and Kubernetes settings the code defaults to', () => {
     const text = readFileSync(join(ROOT, '.env.example'), 'utf8');
-    const values = Object.fromEntries([...text.matchAll(/^([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    const values = Object.fromEntries([...text.matchAll(/^(?:# )?([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
     for (const [k, v] of Object.entries({ ...CHART_VERSION_DEFAULTS, ...KUBE_DEFAULTS }))
       assert.equal(values[k], v, `${k} in .env.example`);
   });

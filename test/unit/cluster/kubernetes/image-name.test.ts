@@ -17,14 +17,14 @@ import { ROOT } from '../../../support/helpers.js';
 describe('the services image', () => {
   it('is built from what services/Dockerfile copies', () => {
     const sources = dockerCopySources(readFileSync(join(ROOT, DOCKERFILE), 'utf8'));
-    assert.deepEqual(sources, ['cluster', 'nats', 'package-lock.json', 'package.json', 'scripts/lib', 'services', 'tsconfig.json']);
+    assert.deepEqual(sources, ['core', 'nats', 'package-lock.json', 'package.json', 'services', 'tsconfig.json']);
     assert.deepEqual(dockerCopySources('FROM x AS b\nCOPY --from=b /app /app\nCOPY --chown=1000 a b ./\n'), ['a', 'b']);
   });
 
   it('is tagged by a hash of those files: the same for the same sources, new when one changes', () => {
     const copy = mkdtempSync(join(tmpdir(), 'image-src-'));
     try {
-      for (const p of ['services', 'nats', 'scripts/lib', 'package.json', 'package-lock.json', 'tsconfig.json'])
+      for (const p of ['services', 'nats', 'core', 'package.json', 'package-lock.json', 'tsconfig.json'])
         cpSync(join(ROOT, p), join(copy, p), { recursive: true });
       const a = sourceHash(copy);
       assert.equal(sourceHash(copy), a);

@@ -57,4 +57,17 @@ describe('argument validation', () => {
     assert.throws(() => parseCommandArgs(spec, ['c1', '--context', 'c9=x']), /not in the list: c9/);
   });
   it('lets --help through without names', () => assert.equal(parseCommandArgs(spec, ['--help']).help, true));
+  it('rejects a role given twice in --replicas', () =>
+    assert.throws(() => parseCommandArgs(spec, ['c1', '--replicas', 'js=1,js=2']), /--replicas names js twice/));
+  it('rejects a flag given twice instead of keeping the last', () =>
+    assert.throws(() => parseCommandArgs(spec, ['c1', '--replicas', 'js=1', '--replicas', 'js=2']), /--replicas given more than once/));
+  it('accepts repeatable flags more than once', () =>
+    assert.deepEqual(parseCommandArgs(spec, ['c1', 'c2', '--context', 'c1=a', '--context', 'c2=b']).contexts, { c1: 'a', c2: 'b' }));
+  it('rejects more servers per role than one machine should run, before any port is looked at', () => {
+    for (const n of ['1000', '20000'])
+      assert.throws(
+        () => parseCommandArgs(spec, ['c1', '--replicas', `seed=${n}`]),
+        (e) => e instanceof UsageError && /at most 15 servers per role/.test(e.message),
+      );
+  });
 });

@@ -1,0 +1,74 @@
+// Is the recording path working? The recorder processes stage 08 started, the database they write
+// to (reachable as the recorder logs in, rows, last write), and the answers still waiting in the
+// durable consumer. A failure here is named in status, with the command that fixes it.
+import { existsSync } from 'node:fs';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { ANSWERS_CONSUMER, ANSWERS_STREAM } from '../../nats/accounts.js';
+import type { ObservationSection } from '../../nats/observation.js';
+import type { Credentials } from '../../nats/server-config.js';
+import type { Topology } from '../../nats/topology.js';
+import { connectAdmin } from './jetstream.js';
+import { mysqlPaths, mysqlProblem, privateMysqlPid, privateMysqlUrl, type RecordedRows, recordedRows } from './mysql.js';
+import { processesOnDisk } from './reconciler.js';
+import { type LocalState, serviceGroup } from './state.js';
+
+interface ConsumerState {
+  pending: number;
+  ackPending: number;
+  redelivered: number;
+}
+
+async function consumerState(topo: Topology, state: LocalState, credentials: Credentials): Promise<ConsumerState | string> {
+  const nc = await connectAdmin(topo, state, credentials).catch((e: Error) => e);
+  if (nc instanceof Error) return nc.message;
+  try {
+    const jsm = await jetstreamManager(nc, { timeout: 3000 });
+    const info = await jsm.consumers.info(ANSWERS_STREAM, ANSWERS_CONSUMER);
+    return { pending: info.num_pending, ackPending: info.num_ack_pending, redelivered: info.num_redelivered };
+  } catch (e) {
+    return (e as Error).message;
+  } finally {
+    await nc.close().catch(() => undefined);
+  }
+}
+
+export async function recordingSection(
+  sandboxDir: string,
+  env: NodeJS.ProcessEnv,
+  topo: Topology,
+  state: LocalState,
+  credentials: Credentials,
+): Promise<ObservationSection | undefined> {
+  // Stage 08 runs recorders when it has a database: MYSQL_URL, or the private one it made.
+  const services = processesOnDisk(serviceGroup(sandboxDir));
+  if (!services.length || !(env.MYSQL_URL || existsSync(mysqlPaths(sandboxDir).credentials))) return undefined;
+  const names = topo.names.join(' ');
+  const fix = `npx zx scripts/08-services.mjs ${names}`;
+  const problems: string[] = [];
+  const external = env.MYSQL_URL || undefined;
+  const url = external ?? privateMysqlUrl(sandboxDir);
+  let rows: RecordedRows | undefined;
+  if (!url) {
+    problems.push(`the recorders have no database: neither MYSQL_URL nor a private MariaDB under ${sandboxDir}; fix: ${fix}`);
+  } else if (!external && !privateMysqlPid(sandboxDir)) {
+    problems.push(`the private MariaDB is not running, so nothing is recorded; fix: ${fix} starts it again`);
+  } else {
+    const why = await mysqlProblem(url);
+    if (why) problems.push(`the recorders cannot write: ${why}; fix: ${external ? 'correct MYSQL_URL, then ' : ''}${fix}`);
+    else rows = await recordedRows(url).catch(() => undefined);
+  }
+  const consumer = await consumerState(topo, state, credentials);
+  const waiting = typeof consumer === 'string' ? undefined : consumer.pending + consumer.ackPending;
+  if (problems.length && waiting) problems[0] += ` (${waiting} answers wait in ${ANSWERS_STREAM}/${ANSWERS_CONSUMER})`;
+  const consumerText =
+    typeof consumer === 'string'
+      ? `consumer ${ANSWERS_CONSUMER}: not readable (${consumer})`
+      : `consumer ${ANSWERS_CONSUMER}: ${consumer.pending} pending, ${consumer.ackPending} awaiting ack, ${consumer.redelivered} redelivered`;
+  const dbText = rows ? `MySQL ${rows.rows} rows, last write ${rows.lastWrite ?? 'never'}` : 'MySQL not reachable';
+  return {
+    name: 'recording',
+    problems: problems.map((text) => ({ text })),
+    json: { recording: { mysql: rows ? { reachable: true, ...rows } : { reachable: false }, consumer } },
+    text: [`recording: ${dbText}; ${consumerText}`],
+  };
+}

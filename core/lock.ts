@@ -1,0 +1,56 @@
+// One mutating command per sandbox at a time: a lock file holding the pid and the command, made
+// with O_EXCL so two commands cannot both take it; a lock whose process is gone is stale and taken
+// over. Read-only commands (status, contexts, render, the page) take no lock.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SandboxError } from './errors.js';
+
+const LOCK_FILE = 'lock';
+
+interface LockInfo {
+  pid: number;
+  command: string;
+  since: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readLock(file: string): LockInfo | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as LockInfo;
+  } catch {
+    return undefined; // unreadable or half-written: stale
+  }
+}
+
+/** Take the sandbox's lock for `command`; returns the release. Fails naming who holds it. */
+export function lockSandbox(sandboxDir: string, command: string): () => void {
+  mkdirSync(sandboxDir, { recursive: true });
+  const file = join(sandboxDir, LOCK_FILE);
+  const mine: LockInfo = { pid: process.pid, command, since: new Date().toISOString() };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      writeFileSync(file, `${JSON.stringify(mine)}\n`, { flag: 'wx' });
+      return () => {
+        if (readLock(file)?.pid === process.pid) rmSync(file, { force: true });
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const held = readLock(file);
+    if (held && held.pid !== process.pid && alive(held.pid)) {
+      throw new SandboxError(
+        `another command is changing this sandbox: '${held.command}' (pid ${held.pid}, since ${held.since}); one at a time\nfix: wait for it to finish, or stop it (kill ${held.pid})`,
+      );
+    }
+    rmSync(file, { force: true }); // stale: its process is gone
+  }
+  throw new SandboxError(`could not take the lock ${file}; remove it if no command of this sandbox runs`);
+}

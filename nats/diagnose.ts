@@ -1,0 +1,65 @@
+// From the differences verify() finds to their causes, one line each: a region whose every
+// server is silent is one cause ("region c3 is down (12 servers)"), and every finding that only
+// follows from it (routes and gateways to its servers, its meta peers offline) is a detail of it,
+// not a problem of its own. Pure.
+import type { Topology } from './topology.js';
+import type { Finding, Verdict } from './verify.js';
+
+/** A problem reported beside the supercluster (a service, the recording path), maybe of one region. */
+export interface SectionProblem {
+  text: string;
+  region?: string;
+}
+
+export interface Cause {
+  /** One line for the user. */
+  summary: string;
+  /** The findings behind it (shown with --verbose). */
+  details: string[];
+}
+
+function listOf(names: string[], max = 5): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+/** Datacenters none of whose servers answered. */
+export function downRegions(topo: Topology, verdict: Verdict): string[] {
+  const missing = new Set(verdict.findings.filter((f) => f.kind === 'missing').flatMap((f) => f.involves));
+  return topo.names.filter((dc) => topo.servers.filter((s) => s.datacenter === dc).every((s) => missing.has(s.name)));
+}
+
+export function diagnose(topo: Topology, verdict: Verdict, others: readonly SectionProblem[] = []): Cause[] {
+  const down = new Set(downRegions(topo, verdict));
+  const dcOf = new Map(topo.servers.map((s) => [s.name, s.datacenter]));
+  // Things of a down region: its servers and its regional NATS cluster.
+  const isDown = (name: string) => down.has(dcOf.get(name) ?? '') || down.has(name);
+  const causes: Cause[] = [...down].map((dc) => ({
+    summary: `region ${dc} is down: none of its ${topo.servers.filter((s) => s.datacenter === dc).length} servers answer`,
+    details: [],
+  }));
+  const byRegion = new Map([...down].map((dc, i) => [dc, causes[i]!]));
+  const explainedBy = (f: Finding): Cause | undefined => {
+    if (!f.involves.length || !f.involves.every(isDown)) return undefined;
+    const dc = dcOf.get(f.involves[0]!) ?? f.involves[0]!;
+    return byRegion.get(dc);
+  };
+  for (const f of verdict.findings) {
+    if (f.kind === 'missing') {
+      const others = f.involves.filter((n) => !isDown(n));
+      for (const dc of down)
+        byRegion.get(dc)!.details.push(...f.involves.filter((n) => dcOf.get(n) === dc).map((n) => `${n} did not answer`));
+      if (others.length) causes.push({ summary: `${others.length} server(s) did not answer: ${listOf(others)}`, details: others });
+      continue;
+    }
+    const cause = explainedBy(f);
+    if (cause) cause.details.push(f.text);
+    else causes.push({ summary: f.text, details: [] });
+  }
+  // A service of a region that is down is down with it.
+  for (const p of others) {
+    const cause = p.region ? byRegion.get(p.region) : undefined;
+    if (cause) cause.details.push(p.text);
+    else causes.push({ summary: p.text, details: [] });
+  }
+  return causes;
+}

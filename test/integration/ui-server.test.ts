@@ -1,0 +1,157 @@
+// The topology page server: loopback only unless asked, nothing served but the page, its assets
+// and the event stream, and bad input to ui.mjs refused before anything starts.
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { UsageError } from '../../core/errors.js';
+import { checkBind, parsePort } from '../../ui/bind.js';
+import { LiveFeed } from '../../ui/feed.js';
+import { startUiServer, type UiServer } from '../../ui/server.js';
+import { makeSandbox, runScript, type Sandbox } from '../support/helpers.js';
+import { portBase } from '../support/ports.js';
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** One request; for an event stream, the body read until `until` matches. */
+function fetchRaw(url: string, opts: { method?: string; host?: string; until?: RegExp } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const req = request(
+      { host: u.hostname, port: u.port, path: u.pathname, method: opts.method ?? 'GET', headers: opts.host ? { host: opts.host } : {} },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => {
+          body += d;
+          if (opts.until?.test(body)) {
+            res.destroy();
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+          }
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('topology page server', () => {
+  let server: UiServer;
+  let frames = 0;
+  const feed = new LiveFeed(async () => ({ view: { verdict: 'OK: fake', n: ++frames }, svg: '<svg></svg>' }), 50);
+
+  before(async () => {
+    server = await startUiServer({ host: '127.0.0.1', port: 0, allowRemote: false, feed });
+  });
+  after(async () => {
+    await server?.close();
+  });
+
+  it('refuses a non-loopback address unless --allow-remote is given', async () => {
+    for (const host of ['0.0.0.0', '192.168.1.5', 'example.org', '::']) {
+      assert.throws(
+        () => checkBind(host, false),
+        (e: Error) => e instanceof UsageError && /only loopback addresses .* --allow-remote/.test(e.message),
+      );
+    }
+    for (const host of ['127.0.0.1', '127.0.0.2', '::1', 'localhost']) checkBind(host, false);
+    checkBind('0.0.0.0', true);
+    await assert.rejects(
+      startUiServer({ host: '0.0.0.0', port: 0, allowRemote: false, feed }),
+      /refusing to serve the topology page on 0\.0\.0\.0/,
+    );
+    assert.throws(() => parsePort('http', 1), /--port must be a number from 1 to 65535; got 'http'/);
+    assert.throws(() => parsePort('70000', 1), /--port must be a number/);
+    assert.equal(parsePort(undefined, 8090), 8090);
+  });
+
+  it('serves the page and its two assets, read-only, with a content security policy', async () => {
+    const page = await fetchRaw(server.url);
+    assert.equal(page.status, 200);
+    assert.match(String(page.headers['content-type']), /^text\/html/);
+    assert.match(String(page.headers['content-security-policy']), /default-src 'self'/);
+    assert.match(page.body, /<script src="\/assets\/page.js"/);
+    for (const [path, type] of [
+      ['assets/page.js', /^text\/javascript/],
+      ['assets/page.css', /^text\/css/],
+    ] as const) {
+      const r = await fetchRaw(new URL(path, server.url).href);
+      assert.equal(r.status, 200, path);
+      assert.match(String(r.headers['content-type']), type);
+    }
+  });
+
+  it('streams frames as server-sent events', async () => {
+    const r = await fetchRaw(new URL('events', server.url).href, { until: /data: .*"n":2/ });
+    assert.equal(r.status, 200);
+    assert.match(String(r.headers['content-type']), /^text\/event-stream/);
+    assert.match(r.body, /event: observation\ndata: \{"view":\{"verdict":"OK: fake","n":1\},"svg":"<svg><\/svg>"\}\nid: 1/);
+  });
+
+  it('serves nothing else: other paths, other methods and other Host names get 404', async () => {
+    for (const path of [
+      'package.json',
+      'ui/server.ts',
+      'assets/index.html',
+      'assets/../package.json',
+      'node_modules/hono/package.json',
+      '.sandbox/secrets.json',
+      'events/x',
+      'assets/',
+    ]) {
+      const r = await fetchRaw(new URL(path, server.url).href.replace('/assets/../', '/assets/%2e%2e/'));
+      assert.equal(r.status, 404, path);
+    }
+    for (const method of ['POST', 'PUT', 'DELETE']) {
+      assert.equal((await fetchRaw(server.url, { method })).status, 404, method);
+    }
+    assert.equal((await fetchRaw(server.url, { host: 'attacker.example:80' })).status, 404);
+  });
+
+  it('names a taken port', async () => {
+    const taken = await startUiServer({ host: '127.0.0.1', port: 0, allowRemote: false, feed: new LiveFeed(async () => ({}), 1000) });
+    try {
+      const port = Number(new URL(taken.url).port);
+      await assert.rejects(
+        startUiServer({ host: '127.0.0.1', port, allowRemote: false, feed }),
+        new RegExp(`port ${port} on 127.0.0.1 is taken by another program; choose another with --port`),
+      );
+    } finally {
+      await taken.close();
+    }
+  });
+});
+
+describe('ui.mjs bad input', () => {
+  let sandbox: Sandbox;
+  const uiPort = portBase('ui') + 990;
+  before(() => {
+    sandbox = makeSandbox(portBase('ui'));
+  });
+  after(async () => {
+    await sandbox.cleanup();
+  });
+
+  it('refuses a non-loopback host, a bad port and a snapshot that is not .svg, with exit 2', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--host', '0.0.0.0'], /refusing to serve the topology page on 0\.0\.0\.0: .* --allow-remote/],
+      [['--port', 'abc'], /--port must be a number from 1 to 65535; got 'abc'/],
+      [['--snapshot', 'picture.png'], /--snapshot writes an SVG file: give a name ending in \.svg/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runScript('ui', args, sandbox.env);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.stderr, message);
+    }
+  });
+
+  it('says to install first when there is no sandbox', async () => {
+    const r = await runScript('ui', ['--port', String(uiPort)], sandbox.env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no local sandbox in .*: install one first, e\.g\. npx zx scripts\/install\.mjs c1 c2 c3/);
+  });
+});

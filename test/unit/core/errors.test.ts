@@ -1,0 +1,31 @@
+// One rule from an error to an exit code: 2 for what the user can correct before anything runs,
+// 1 for what failed at run time; and what the user reads of each.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  ClientConfigError,
+  CommandError,
+  errorText,
+  exitCode,
+  MissingToolError,
+  SandboxError,
+  TopologyError,
+  UsageError,
+} from '../../../core/errors.js';
+
+describe('errors', () => {
+  it('exits 2 for usage errors, 1 for every runtime failure', () => {
+    for (const e of [new UsageError('x'), new TopologyError('x'), new ClientConfigError('x')]) assert.equal(exitCode(e), 2, e.name);
+    for (const e of [new CommandError('x'), new MissingToolError('x'), new SandboxError('x'), new Error('bug'), 'thrown string']) {
+      assert.equal(exitCode(e), 1, String(e));
+    }
+  });
+
+  it('shows our messages as they are, and a bug without its stack unless DEBUG is set', () => {
+    assert.equal(errorText(new CommandError('cluster c1: it failed\nfix: do this')), 'cluster c1: it failed\nfix: do this');
+    const bug = new TypeError('cannot read x of undefined');
+    assert.doesNotMatch(errorText(bug, {}), /at /);
+    assert.match(errorText(bug, {}), /cannot read x of undefined\n\(an unexpected error: run again with DEBUG=1/);
+    assert.match(errorText(bug, { DEBUG: '1' }), /TypeError: cannot read x of undefined\n\s+at /);
+  });
+});

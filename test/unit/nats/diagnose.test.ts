@@ -1,0 +1,52 @@
+// Problems grouped by cause: a region whose servers are all silent is one line, and the routes,
+// gateways and meta peers that fail because of it are its details, not problems of their own.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { diagnose, downRegions } from '../../../nats/diagnose.js';
+import { expectedTopology } from '../../../nats/expected.js';
+import { observation } from '../../../nats/observation.js';
+import { headline } from '../../../nats/report.js';
+import { buildTopology } from '../../../nats/topology.js';
+import { verify } from '../../../nats/verify.js';
+import { healthyLive } from '../../support/live.js';
+
+const topo = buildTopology(['c1', 'c2', 'c3'], { replicas: { seed: 1, js: 1, gw: 1, xr: 1 } });
+
+const liveOf = (up: (dc: string) => boolean) => healthyLive(topo, up);
+
+describe('diagnose', () => {
+  it('says a region is down in one line, and keeps what follows from it as details', () => {
+    const verdict = verify(
+      expectedTopology(topo),
+      liveOf((dc) => dc !== 'c3'),
+    );
+    assert.ok(verdict.problems.length > 5, 'verify names every consequence');
+    assert.deepEqual(downRegions(topo, verdict), ['c3']);
+    const causes = diagnose(topo, verdict);
+    assert.deepEqual(
+      causes.map((c) => c.summary),
+      ['region c3 is down: none of its 4 servers answer'],
+    );
+    assert.ok(causes[0]!.details.some((d) => /has no route to c3-xr-js-nats-0/.test(d)));
+    assert.ok(causes[0]!.details.some((d) => /has no outbound gateway to c3/.test(d)));
+    assert.ok(causes[0]!.details.some((d) => /meta peer\(s\) offline or not current: c3-js-nats-0, c3-xr-js-nats-0/.test(d)));
+  });
+
+  it('names single silent servers as they are, not as a region', () => {
+    const live = liveOf(() => true).filter((s) => s.name !== 'c2-gw-nats-0');
+    const causes = diagnose(topo, verify(expectedTopology(topo), live));
+    assert.equal(causes[0]!.summary, '1 server(s) did not answer: c2-gw-nats-0');
+    assert.ok(causes.every((c) => !/region/.test(c.summary)));
+  });
+
+  it('never prints an OK headline for an observation that is not ok', () => {
+    const o = observation({
+      topology: topo,
+      live: liveOf(() => true),
+      sections: [{ name: 'recording', problems: [{ text: 'the recorder cannot write to MySQL' }], json: {}, text: [] }],
+    });
+    assert.equal(o.verdict.ok, true);
+    assert.equal(o.ok, false);
+    assert.match(headline(o), /^NOT OK: 1 problem\(s\) \(the supercluster itself is healthy\):\n {2}- the recorder cannot write to MySQL$/);
+  });
+});

@@ -1,0 +1,42 @@
+// The requester's flags and the line that says whether the run's answers reached MySQL.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseRequestArgs, RequestUsageError, recordedText } from '../../../../services/requester/cli.js';
+
+describe('requester command line', () => {
+  it('validates flags before any connection', () => {
+    assert.deepEqual(parseRequestArgs(['--from', 'c1']), {
+      from: 'c1',
+      count: 100,
+      concurrency: 8,
+      window: 256,
+      timeoutMs: 2000,
+      recordWaitS: 15,
+      json: false,
+      help: false,
+    });
+    assert.equal(parseRequestArgs(['--from', 'c2', '--count', '5', '--seed', '42', '--json']).seed, 42);
+    assert.equal(parseRequestArgs(['--from', 'c2', '--window', '16', '--record-wait', '0']).window, 16);
+    assert.throws(() => parseRequestArgs([]), RequestUsageError);
+    assert.throws(() => parseRequestArgs(['--from', 'c1', '--count', '0']), /whole number >= 1/);
+    assert.throws(() => parseRequestArgs(['--from', 'c1', '--window', '0']), /--window takes a whole number >= 1/);
+    assert.throws(() => parseRequestArgs(['--from', 'c1', '--record-wait', 'soon']), /--record-wait takes a whole number >= 0/);
+    assert.throws(() => parseRequestArgs(['--from', 'c1', '--concurrency', '-3']), RequestUsageError);
+    assert.throws(() => parseRequestArgs(['--from', 'c1', '--bogus']), RequestUsageError);
+    assert.equal(parseRequestArgs(['--help']).help, true);
+  });
+
+  it('says how many answers are missing from MySQL, and what to look at', () => {
+    assert.equal(
+      recordedText({ expected: 5, stored: 5, complete: true }, 'answers', 15),
+      "recorded in MySQL answers.significant: 5 of this run's 5 significant answers",
+    );
+    const short = recordedText({ expected: 5, stored: 3, complete: false }, 'answers', 15);
+    assert.match(short, /3 of this run's 5 significant answers within 15s: 2 not stored/);
+    assert.match(short, /status/);
+    assert.match(
+      recordedText({ expected: 5, stored: 0, complete: false, error: 'ECONNREFUSED' }, 'answers', 15),
+      /could not read .*ECONNREFUSED/,
+    );
+  });
+});
