@@ -39,9 +39,14 @@ function hostPort(url: string, where: string): { host: string; port: number } {
   return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port) };
 }
 
-interface GatewayValues {
+interface ReleaseValues {
+  fullnameOverride: string;
   config: { gateway: { merge: { name: string; advertise?: string; gateways?: { name: string; urls: string[] }[] } } };
+  natsBox?: { enabled: boolean; contexts?: Record<string, unknown> };
 }
+
+/** nats-box's contexts dial the release's client service (files/nats-box/contexts-secret/context.yaml: url nats://<service>). */
+const NATS_BOX_PORT = 4222;
 
 /** NATS_URL of every container of these objects (Deployments, StatefulSets, Jobs). */
 function clientUrls(objects: readonly K8sObject[]): { name: string; url: string }[] {
@@ -69,7 +74,11 @@ export function natsDials(input: PlanInput, plans: readonly ClusterPlan[]): Dial
     for (const [release, urls] of Object.entries(routeLists(input, from)))
       for (const url of urls) dials.push({ from, by: `routes of ${release}`, ...hostPort(url, `routes of ${release}`) });
     for (const r of plan.supercluster.nats) {
-      const gateway = (r.values as unknown as GatewayValues).config.gateway.merge;
+      const values = r.values as unknown as ReleaseValues;
+      if (values.natsBox?.enabled)
+        for (const name of Object.keys(values.natsBox.contexts ?? {}))
+          dials.push({ from, by: `nats-box context ${name} of ${r.release}`, host: values.fullnameOverride, port: NATS_BOX_PORT });
+      const gateway = values.config.gateway.merge;
       for (const g of gateway.gateways ?? [])
         for (const url of g.urls) dials.push({ from, by: `gateway ${g.name} of ${r.release}`, ...hostPort(url, r.release) });
       if (gateway.advertise)

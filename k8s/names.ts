@@ -32,18 +32,11 @@ export function grafanaHost(cluster: string): string {
 export const HAPROXY_SERVICE = `${HAPROXY_RELEASE}-kubernetes-ingress`;
 
 export const LINKERD = {
-  rootIssuer: 'linkerd-trust-root-issuer',
   trustAnchor: 'linkerd-trust-anchor',
-  previousAnchor: 'linkerd-previous-anchor',
   identityIssuer: 'linkerd-identity-issuer',
   trustBundle: 'linkerd-identity-trust-roots',
   controlPlaneLabel: 'linkerd.io/is-control-plane',
 } as const;
-
-/** Another cluster's trust anchor, imported into this one (public certificate only). */
-export function importedAnchorName(cluster: string): string {
-  return `${LINKERD.trustAnchor}-${cluster}`;
-}
 
 /** NATS ports linkerd must treat as opaque TCP (client, route, gateway, monitor). */
 export const NATS_OPAQUE_PORTS = '4222,6222,7222,8222';

@@ -35,7 +35,7 @@ export interface NatsChartValues {
   podTemplate: { configChecksumAnnotation: boolean; merge: { metadata: { annotations: Record<string, string> } } };
   service: { ports: Record<'cluster' | 'gateway' | 'monitor', { enabled: boolean }>; merge: { metadata: ServiceMeta } };
   headlessService: { merge: { metadata: ServiceMeta } };
-  natsBox: { enabled: boolean };
+  natsBox: NatsBoxValues;
 }
 
 /**
@@ -48,6 +48,20 @@ export interface ChartTls {
   dir?: string;
   merge: Record<string, ConfValue>;
 }
+
+/**
+ * The chart's nats-box (natsBox.*, nats-io/k8s nats-2.14.2 values.yaml and
+ * files/nats-box/contexts-secret/context.yaml): one context per client certificate Secret, mounted at
+ * /etc/nats-certs/<context>, its URL the release's client service, `ca` added by merge.
+ */
+export type NatsBoxValues =
+  | { enabled: false }
+  | {
+      enabled: true;
+      defaultContextName: string;
+      contexts: Record<string, { tls: { secretName: string }; merge: { ca: string } }>;
+      podTemplate: { merge: { metadata: { annotations: Record<string, string> } } };
+    };
 
 interface ServiceMeta {
   annotations: Record<string, string>;
@@ -265,6 +279,8 @@ export interface NatsValuesInput {
    * certificate mapped to their user (no client passwords), routes and gateways use TLS too.
    */
   tlsSecret?: string;
+  /** nats-box with ready contexts in the seed release: context name -> client certificate Secret (mTLS). */
+  natsBox?: Record<string, string>;
 }
 
 function secretKeyOfRoutes(release: string): string {
@@ -354,10 +370,25 @@ export function natsReleaseValues(input: NatsValuesInput): { release: ReleaseSpe
         merge: { metadata: serviceMeta },
       },
       headlessService: { merge: { metadata: serviceMeta } },
-      natsBox: { enabled: false },
+      natsBox: natsBoxValues(input, release),
     };
     return { release, values };
   });
+}
+
+/** nats-box in the regional seed release only (one per cluster), with a context per identity given. */
+function natsBoxValues(input: NatsValuesInput, release: ReleaseSpec): NatsBoxValues {
+  const contexts = Object.entries(input.natsBox ?? {});
+  if (release.role !== 'seed' || !contexts.length || !input.tlsSecret) return { enabled: false };
+  return {
+    enabled: true,
+    defaultContextName: contexts[0]![0],
+    contexts: Object.fromEntries(
+      contexts.map(([name, secretName]) => [name, { tls: { secretName }, merge: { ca: `/etc/nats-certs/${name}/ca.crt` } }]),
+    ),
+    // Outside the mesh, like the other clients that only talk NATS over their own TLS.
+    podTemplate: { merge: { metadata: { annotations: { 'linkerd.io/inject': 'disabled' } } } },
+  };
 }
 
 /**

@@ -31,7 +31,7 @@ import { NATS_SERVER_TLS_SECRET, natsPkiObjects, servicesPkiObjects } from './na
 import { type NatsValuesInput, natsReleaseValues } from './nats-values.js';
 import { type K8sObject, plain } from './objects.js';
 import { clientSecretName, renderServices, SERVICE_IDENTITIES, type ServicesObject, serviceIdentities } from './services.js';
-import { type KubeProvider, type KubeTarget, pendingIngressHost } from './targets.js';
+import { type KubeTarget, pendingIngressHost } from './targets.js';
 import { haproxyPin, linkerdPin } from './upstream.js';
 
 export interface ManifestFile {
@@ -75,7 +75,8 @@ export interface ClusterPlan {
 }
 
 export interface PlanInput {
-  provider: KubeProvider;
+  /** A cluster others use (kube): its default ingress class stays theirs. */
+  sharedCluster: boolean;
   topo: Topology;
   targets: KubeTarget[];
   settings: KubeSettings;
@@ -107,6 +108,8 @@ export function natsValuesInput(input: PlanInput, target: KubeTarget): NatsValue
     opaquePorts: NATS_OPAQUE_PORTS,
     prometheusRelease: PROMETHEUS_RELEASE,
     tlsSecret: NATS_SERVER_TLS_SECRET,
+    // The admin first: nats-box's default context.
+    natsBox: { admin: clientSecretName('admin'), sys: clientSecretName('sys') },
     ...(input.settings.natsStorageClass ? { storageClass: input.settings.natsStorageClass } : {}),
   };
 }
@@ -173,12 +176,7 @@ function clusterPlan(input: PlanInput, target: KubeTarget, services: ServicesObj
       namespace: file('linkerd-namespace.yaml', [linkerdNamespace()]),
       issuers: file('linkerd-issuers.yaml', linkerdIssuers()),
       identityIssuer: file('linkerd-identity-issuer.yaml', [identityIssuerCertificate()]),
-      trustBundle: file('linkerd-trust-bundle.yaml', [
-        trustBundle(
-          target.name,
-          input.targets.map((t) => t.name),
-        ),
-      ]),
+      trustBundle: file('linkerd-trust-bundle.yaml', [trustBundle()]),
       crds: release(CHARTS.linkerdCrds, NAMESPACES.linkerd, 'linkerd-crds', { installGatewayAPI: true }),
       controlPlane: release(CHARTS.linkerdControlPlane, NAMESPACES.linkerd, 'linkerd-control-plane', {
         identity: { externalCA: true, issuer: { scheme: 'kubernetes.io/tls' } },
@@ -219,7 +217,7 @@ function clusterPlan(input: PlanInput, target: KubeTarget, services: ServicesObj
       haproxy: release(CHARTS.haproxyIngress, NAMESPACES.ingress, HAPROXY_RELEASE, {
         controller: {
           // Only in a cluster of our own: on someone's kube cluster the default class stays theirs.
-          ingressClassResource: { default: input.provider === 'k3d' },
+          ingressClassResource: { default: !input.sharedCluster },
           podAnnotations: OPAQUE,
           // Its debug endpoints are nobody's business outside the pod.
           pprof: { enabled: false },

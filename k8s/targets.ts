@@ -1,4 +1,5 @@
-// Which kubectl context each cluster name is, per provider.
+// The kubectl context of a cluster name (the flavors choose: cluster/kubernetes/flavor.ts), and the
+// stand-in for an ingress address not known yet.
 
 export type KubeProvider = 'k3d' | 'kube';
 
@@ -11,11 +12,6 @@ export interface KubeTarget {
 
 export function k3dContext(name: string): string {
   return `k3d-${name}`;
-}
-
-/** k3d: k3d-<name>; kube: the --context given for the name, else the name itself. */
-export function kubeTargets(provider: KubeProvider, names: readonly string[], contexts: Record<string, string> = {}): KubeTarget[] {
-  return names.map((name) => ({ name, context: provider === 'k3d' ? k3dContext(name) : (contexts[name] ?? name) }));
 }
 
 /**

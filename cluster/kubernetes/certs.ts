@@ -12,6 +12,7 @@ import type { ClusterPlan } from '../../k8s/plan.js';
 import { ingressHosts } from './ingress-address.js';
 import { addHelmRepos, applyFile, helmUpgrade, waitFor } from './ops.js';
 import { eachCluster, type KubeRun, planOf } from './run.js';
+import { installHere } from './shared.js';
 
 /** The sandbox CA as an Issuer's Secret in `namespace`: rendered by kubectl (client side) and applied from stdin. */
 export async function storeCa(k: KubeRun, p: ClusterPlan, namespace: string = NAMESPACES.nats): Promise<void> {
@@ -51,9 +52,10 @@ export async function certsStage(k: KubeRun): Promise<void> {
   const plans = planOf(k, await ingressHosts(k, false));
   await addHelmRepos(k, [REPOS.jetstack]);
   await eachCluster(plans, async (p) => {
-    await helmUpgrade(k, p.certs.certManager);
+    // kube: a cert-manager or trust-manager someone else installed is used as it is.
+    if (await installHere(k, p.certs.certManager)) await helmUpgrade(k, p.certs.certManager);
     // trust-manager's webhook certificate comes from cert-manager: after it.
-    await helmUpgrade(k, p.certs.trustManager);
+    if (await installHere(k, p.certs.trustManager)) await helmUpgrade(k, p.certs.trustManager);
     await applyFile(k, p.target, p.supercluster.namespace);
     await storeCa(k, p);
     await applyNatsPki(k, p);

@@ -5,7 +5,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PROJECT_ROOT } from '../../core/settings.js';
-import type { KubeProvider } from '../../k8s/targets.js';
 
 export const DOCKERFILE = 'services/Dockerfile';
 export const SERVICES_REPOSITORY = 'nats-sandbox-services';
@@ -47,8 +46,8 @@ export function sourceHash(root: string = PROJECT_ROOT): string {
 const hashes = new Map<string, string>();
 
 /** The image the Kubernetes objects name: k3d's own build, or SERVICES_IMAGE (a placeholder until given). */
-export function servicesImageOf(provider: KubeProvider, servicesImage: string | undefined, root: string = PROJECT_ROOT): string {
-  if (provider === 'kube') return servicesImage ?? PENDING_SERVICES_IMAGE;
+export function servicesImageOf(pulled: boolean, servicesImage: string | undefined, root: string = PROJECT_ROOT): string {
+  if (pulled) return servicesImage ?? PENDING_SERVICES_IMAGE;
   if (!hashes.has(root)) hashes.set(root, sourceHash(root));
   return `${SERVICES_REPOSITORY}:src-${hashes.get(root)!.slice(0, 12)}`;
 }

@@ -10,7 +10,7 @@ import { eachCluster, type KubeRun } from './run.js';
 
 /** kube: stages 07 and 08 need SERVICES_IMAGE; say so before anything runs. */
 export function requireServicesImage(k: KubeRun): void {
-  if (k.provider === 'kube' && !k.settings.servicesImage) {
+  if (k.flavor.pullsServicesImage && !k.settings.servicesImage) {
     throw new UsageError(
       `the kube provider runs stages 07 and 08 from an image your clusters can pull: set SERVICES_IMAGE (in .env or the environment)\nfix: docker build -f ${DOCKERFILE} -t <registry>/${SERVICES_REPOSITORY}:<tag> . && docker push <registry>/${SERVICES_REPOSITORY}:<tag>, then SERVICES_IMAGE=<registry>/${SERVICES_REPOSITORY}:<tag>`,
     );
@@ -26,8 +26,8 @@ const made = new WeakMap<object, Map<string, Promise<string>>>();
  */
 export function ensureServicesImage(k: KubeRun): Promise<string> {
   requireServicesImage(k);
-  const image = servicesImageOf(k.provider, k.settings.servicesImage);
-  if (k.provider === 'kube') return Promise.resolve(image);
+  const image = servicesImageOf(k.flavor.pullsServicesImage, k.settings.servicesImage);
+  if (k.flavor.pullsServicesImage) return Promise.resolve(image);
   if (k.settings.servicesImage) log.info(`SERVICES_IMAGE is for the kube provider; k3d builds and imports ${image}`);
   const key = `${image} ${k.names.join(',')}`;
   const mine = made.get(k.runner) ?? new Map<string, Promise<string>>();

@@ -48,7 +48,7 @@ export async function waitIngressAddress(k: KubeRun, t: KubeTarget): Promise<str
 
 /** Every kube cluster's address as an ingressHost function (pending where unknown); k3d knows its own. */
 export async function ingressHosts(k: KubeRun, wait: boolean): Promise<((cluster: string) => string) | undefined> {
-  if (k.provider !== 'kube') return undefined;
+  if (!k.flavor.findsIngressAddresses) return undefined;
   const found = await eachCluster(
     k.targets,
     async (t) => [t.name, wait ? await waitIngressAddress(k, t) : await readAddress(k, t, true, '')] as const,

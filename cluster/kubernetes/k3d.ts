@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { CommandError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
+import { grafanaHost } from '../../k8s/names.js';
 import type { KubeTarget } from '../../k8s/targets.js';
 import { assignHostPorts, hostClientUrl, hostPortFlags } from './host-ports.js';
 import { waitFor } from './ops.js';
@@ -137,11 +138,14 @@ export async function k3dClustersStage(k: KubeRun): Promise<void> {
   // One at a time: a laptop starting several clusters at once is what leaves pods behind.
   for (const t of stopped) await startCluster(k, t);
   await eachCluster(k.targets, (t) => waitFor(k, t, ['nodes', '--all'], undefined, 'condition=Ready'));
-  if (!k.dryRun) rememberClusters(k.sandboxDir, 'k3d', k.names, {}, k.topo.options.replicas, ports);
-  for (const t of k.targets)
+  // Only the ports of clusters made here are mapped (a cluster made before keeps what it had).
+  const saved = readState(k.sandboxDir, 'k3d')?.hostPorts ?? {};
+  const mapped = Object.fromEntries(k.targets.filter((t) => create.includes(t) || saved[t.name]).map((t) => [t.name, ports[t.name]!]));
+  if (!k.dryRun) rememberClusters(k.sandboxDir, 'k3d', k.names, {}, k.topo.options.replicas, mapped);
+  for (const [name, p] of Object.entries(mapped))
     log.cluster(
-      t.name,
-      `from this machine: NATS at ${hostClientUrl(ports[t.name]!)}, Grafana at http://grafana.${t.name}.local:${ports[t.name]!.http}`,
+      name,
+      `from this machine: NATS at ${hostClientUrl(p)}, Grafana at http://${grafanaHost(name)}:${p.http} (name it in /etc/hosts)`,
     );
 }
 

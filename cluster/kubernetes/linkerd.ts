@@ -1,48 +1,86 @@
-// Stage 03 on Kubernetes: linkerd's PKI through cert-manager in every cluster, the exchange of trust
-// anchors between all of them, the control plane with its external CA, the multicluster extension
-// with one service mirror per other cluster, and the links themselves.
+// Stage 03 on Kubernetes: linkerd's PKI through cert-manager in every cluster from one trust anchor
+// shared by all of them, the control plane with its external CA, the multicluster extension with
+// one service mirror per other cluster, and the links themselves.
 
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { MissingToolError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
+import { pkiPaths } from '../../core/pki.js';
 import { REPOS } from '../../k8s/charts.js';
-import { importedAnchorSecret, previousAnchorSecret } from '../../k8s/linkerd-pki.js';
+import { anchorSecretCommand, LINKERD_ANCHOR_DAYS, LINKERD_ANCHOR_SUBJECT } from '../../k8s/linkerd-pki.js';
 import { LINKERD, NAMESPACES } from '../../k8s/names.js';
 import type { ClusterPlan } from '../../k8s/plan.js';
-import type { KubeTarget } from '../../k8s/targets.js';
 import { linkerdPin, linkGenCommand } from '../../k8s/upstream.js';
-import { addHelmRepos, applyFile, applyObjects, exists, helmUpgrade, readSecretKey, waitFor } from './ops.js';
+import { addHelmRepos, applyFile, helmUpgrade, waitFor } from './ops.js';
 import { eachCluster, type KubeRun, planOf } from './run.js';
+import { certManagerNamespace, linkerdCrdsRelease } from './shared.js';
 
-const TLS_CRT = 'tls.crt';
-
-function readAnchor(k: KubeRun, t: KubeTarget): Promise<string> {
-  return readSecretKey(k, t, NAMESPACES.certManager, LINKERD.trustAnchor, TLS_CRT, `<trust anchor certificate of ${t.name}>`);
+/** The one trust anchor of every cluster, made once on this machine (key mode 0600), like the NATS CA. */
+export function anchorPaths(sandboxDir: string): { dir: string; cert: string; key: string } {
+  const dir = join(pkiPaths(sandboxDir).root, 'linkerd-anchor');
+  return { dir, cert: join(dir, 'ca.crt'), key: join(dir, 'ca.key') };
 }
 
-/** Issuers, the trust anchor and its one-time copy, the identity issuer. */
+async function ensureAnchor(k: KubeRun): Promise<void> {
+  const paths = anchorPaths(k.sandboxDir);
+  if (existsSync(paths.cert) && existsSync(paths.key)) {
+    log.info(`linkerd trust anchor: kept ${paths.cert} (one anchor for every cluster)`);
+    return;
+  }
+  if (!k.dryRun) mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+  await k.runner.run(
+    [
+      'openssl',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      paths.key,
+      '-out',
+      paths.cert,
+      '-days',
+      String(LINKERD_ANCHOR_DAYS),
+      '-subj',
+      LINKERD_ANCHOR_SUBJECT,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    { silent: true, fix: 'install openssl' },
+  );
+  if (!k.dryRun) chmodSync(paths.key, 0o600);
+  log.info(`linkerd trust anchor: ${k.dryRun ? 'would make' : 'made'} ${paths.cert} (one anchor for every cluster)`);
+}
+
+/** The shared anchor as cert-manager's Secret, the ClusterIssuer on it, the identity issuer, the trust bundle. */
 async function pki(k: KubeRun, p: ClusterPlan): Promise<void> {
   const t = p.target;
+  const paths = anchorPaths(k.sandboxDir);
   await applyFile(k, t, p.linkerd.namespace);
+  // Where cert-manager reads a ClusterIssuer's Secret from (kube: perhaps someone else's cert-manager).
+  const namespace = await certManagerNamespace(k, t);
+  const rendered = await k.runner.run(anchorSecretCommand(paths.cert, paths.key, namespace), {
+    cluster: t.name,
+    context: t.context,
+    read: true,
+    silent: true,
+    assume: `<Secret ${namespace}/${LINKERD.trustAnchor} from ${paths.cert}>`,
+    fix: `the linkerd trust anchor under ${paths.dir} is unreadable: delete that folder and run stage 03 again`,
+  });
+  log.cluster(t.name, `stdin: Secret ${namespace}/${LINKERD.trustAnchor} (the shared linkerd trust anchor)`);
+  await k.runner.run(['kubectl', 'apply', '-f', '-'], { cluster: t.name, context: t.context, input: rendered.stdout });
   await applyFile(k, t, p.linkerd.issuers);
-  await waitFor(k, t, `certificate/${LINKERD.trustAnchor}`, NAMESPACES.certManager, 'condition=Ready');
-  // Made once: later runs must keep the anchor that was trusted first.
-  if (!(await exists(k, t, 'secret', NAMESPACES.certManager, LINKERD.previousAnchor, false))) {
-    await applyObjects(k, t, [previousAnchorSecret(await readAnchor(k, t))]);
-  }
   await applyFile(k, t, p.linkerd.identityIssuer);
   await waitFor(k, t, `certificate/${LINKERD.identityIssuer}`, NAMESPACES.linkerd, 'condition=Ready');
-}
-
-/** Every cluster trusts every other cluster's anchor: imported Secrets, then the whole Bundle. */
-async function exchangeAnchors(k: KubeRun, plans: ClusterPlan[]): Promise<void> {
-  const anchors = new Map(await eachCluster(plans, async (p) => [p.target.name, await readAnchor(k, p.target)] as const));
-  await eachCluster(plans, async (p) => {
-    const imported = plans.filter((o) => o !== p).map((o) => importedAnchorSecret(o.target.name, anchors.get(o.target.name)!));
-    if (imported.length) await applyObjects(k, p.target, imported);
-    await applyFile(k, p.target, p.linkerd.trustBundle);
-    // The control plane starts from this ConfigMap, which trust-manager writes from the bundle.
-    await waitFor(k, p.target, `configmap/${LINKERD.trustBundle}`, NAMESPACES.linkerd, 'create');
-  });
+  await applyFile(k, t, p.linkerd.trustBundle);
+  // The control plane starts from this ConfigMap, which trust-manager writes from the bundle.
+  await waitFor(k, t, `configmap/${LINKERD.trustBundle}`, NAMESPACES.linkerd, 'create');
 }
 
 /**
@@ -53,9 +91,7 @@ async function link(k: KubeRun, plans: ClusterPlan[]): Promise<void> {
   const links = new Map(
     await eachCluster(plans, async (p) => {
       const name = p.target.name;
-      const k3dNode = `k3d-${name}-server-0`;
-      const where = k.provider === 'k3d' ? { apiServer: `https://${k3dNode}:6443`, gateway: k3dNode } : undefined;
-      const generated = await k.runner.run(linkGenCommand(linkerdPin(k.settings), name, where), {
+      const generated = await k.runner.run(linkGenCommand(linkerdPin(k.settings), name, k.flavor.linkAddresses(name)), {
         cluster: name,
         context: p.target.context,
         fix: `check the multicluster extension with: linkerd --context ${p.target.context} multicluster check`,
@@ -91,11 +127,11 @@ export async function checkLinkerdCli(k: KubeRun): Promise<void> {
 export async function linkerdStage(k: KubeRun): Promise<void> {
   const plans = planOf(k);
   if (plans.length > 1) await checkLinkerdCli(k);
+  await ensureAnchor(k);
   await eachCluster(plans, (p) => pki(k, p));
-  await exchangeAnchors(k, plans);
   await addHelmRepos(k, [REPOS.linkerdEdge]);
   await eachCluster(plans, async (p) => {
-    await helmUpgrade(k, p.linkerd.crds);
+    await helmUpgrade(k, await linkerdCrdsRelease(k, p.linkerd.crds));
     await helmUpgrade(k, p.linkerd.controlPlane);
     await helmUpgrade(k, p.linkerd.multicluster);
   });

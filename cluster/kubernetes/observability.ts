@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { log } from '../../core/log.js';
 import { REPOS } from '../../k8s/charts.js';
 import { grafanaAdminSecret } from '../../k8s/monitoring.js';
-import { GRAFANA_ADMIN_SECRET, GRAFANA_SERVICE, NAMESPACES } from '../../k8s/names.js';
+import { GRAFANA_ADMIN_SECRET, GRAFANA_SERVICE, grafanaHost, NAMESPACES } from '../../k8s/names.js';
 import { addHelmRepos, applyFile, applyObjects, exists, helmUpgrade } from './ops.js';
 import { eachCluster, type KubeRun, planOf } from './run.js';
 
@@ -26,7 +26,7 @@ export async function observabilityStage(k: KubeRun): Promise<void> {
     const c = p.target.context;
     log.cluster(
       p.target.name,
-      `Grafana: kubectl --context ${c} -n ${NAMESPACES.prometheus} port-forward svc/${GRAFANA_SERVICE} 3000:80, then http://localhost:3000 as admin`,
+      `Grafana: http://${grafanaHost(p.target.name)} through the haproxy ingress (k3d: at the HTTP port stage 01 printed, with ${grafanaHost(p.target.name)} in /etc/hosts), or kubectl --context ${c} -n ${NAMESPACES.prometheus} port-forward svc/${GRAFANA_SERVICE} 3000:80 and http://localhost:3000, as admin`,
     );
     log.cluster(
       p.target.name,

@@ -10,6 +10,7 @@ import type { ManifestFile } from '../../k8s/plan.js';
 import { clusterFiles, manifestPath, valuesPath, writeFiles } from '../../k8s/render.js';
 import type { KubeTarget } from '../../k8s/targets.js';
 import type { KubeRun } from './run.js';
+import { recordInstalled } from './shared.js';
 
 /** `helm repo add` for each repo once (not per cluster: repos are the user's helm config). */
 export async function addHelmRepos(k: KubeRun, repos: readonly HelmRepo[]): Promise<void> {
@@ -44,6 +45,7 @@ export async function helmUpgrade(k: KubeRun, release: HelmRelease, opts: { wait
       fix: `see why with: kubectl --context ${release.context} -n ${release.namespace} get pods; helm --kube-context ${release.context} -n ${release.namespace} status ${release.release}`,
     },
   );
+  recordInstalled(k, release);
 }
 
 export async function helmUninstall(k: KubeRun, target: KubeTarget, namespace: string, release: string): Promise<void> {

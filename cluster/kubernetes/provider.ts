@@ -1,27 +1,34 @@
-// The k3d and kube providers: the same Kubernetes stages (cluster/kube), with k3d making its own
-// clusters and kube checking the contexts it is given. Tools are checked, all together, before
-// a stage runs anything.
+// The Kubernetes provider: one set of stages for k3d and kube, with what differs between them in
+// their flavor (flavor.ts). Tools are checked, all together, before a stage runs anything; the
+// per-run KubeRun is built once per command.
 
 import { UsageError } from '../../core/errors.js';
-import type { KubeProvider } from '../../k8s/targets.js';
 import { observation } from '../../nats/observation.js';
 import type { Invocation, Provider, StageFn } from '../provider.js';
 import { certsStage } from './certs.js';
-import { hostClientUrl } from './host-ports.js';
+import { FLAVORS, type KubeFlavor } from './flavor.js';
 import { requireServicesImage } from './image.js';
 import { ingressStage } from './ingress.js';
 import { jetstreamStage } from './jetstream.js';
-import { deleteK3dClusters, k3dClustersStage, startClusters, stopClusters } from './k3d.js';
-import { kubeContextsStage } from './kube-contexts.js';
 import { linkerdStage } from './linkerd.js';
 import { observabilityStage } from './observability.js';
 import { observeKube } from './observe.js';
-import { deleteKubeReleases } from './remove.js';
 import { type KubeRun, kubeRun } from './run.js';
 import { servicesStage } from './services.js';
 import { readState } from './state.js';
 import { superclusterStage } from './supercluster.js';
 import { checkTools } from './tools.js';
+
+/** One KubeRun per invocation (install runs every stage with the same one). */
+const runs = new WeakMap<Invocation, KubeRun>();
+function runOf(inv: Invocation, flavor: KubeFlavor): KubeRun {
+  let k = runs.get(inv);
+  if (!k) {
+    k = kubeRun(inv, flavor);
+    runs.set(inv, k);
+  }
+  return k;
+}
 
 /** The run narrowed to the named clusters (all when none are named): region and delete act on part of a sandbox. */
 function selected(k: KubeRun, names: string[]): KubeRun {
@@ -29,17 +36,18 @@ function selected(k: KubeRun, names: string[]): KubeRun {
   return { ...k, names: k.names.filter((n) => names.includes(n)), targets: k.targets.filter((t) => names.includes(t.name)) };
 }
 
-function kubernetesProvider(provider: KubeProvider): Provider {
+export function kubernetesProvider(flavor: KubeFlavor): Provider {
   const stage =
     (fn: (k: KubeRun) => Promise<void>): StageFn =>
-    async (ctx) => {
-      checkTools(provider, ctx.settings.env, ctx.dryRun);
-      await fn(kubeRun(ctx, provider));
+    async (inv) => {
+      checkTools(flavor, inv.settings.env, inv.dryRun);
+      await fn(runOf(inv, flavor));
     };
+  const clientUrl = flavor.clientUrl;
   return {
-    name: provider,
+    name: flavor.name,
     stages: {
-      '01-clusters': stage(provider === 'k3d' ? k3dClustersStage : kubeContextsStage),
+      '01-clusters': stage(flavor.clusters),
       '02-certs': stage(certsStage),
       '03-linkerd': stage(linkerdStage),
       '04-observability': stage(observabilityStage),
@@ -49,51 +57,35 @@ function kubernetesProvider(provider: KubeProvider): Provider {
       '08-services': stage(servicesStage),
     },
     skipped: {},
-    async preflight(ctx: Invocation) {
-      checkTools(provider, ctx.settings.env, ctx.dryRun);
-      requireServicesImage(kubeRun(ctx, provider));
+    async preflight(inv: Invocation) {
+      checkTools(flavor, inv.settings.env, inv.dryRun);
+      requireServicesImage(runOf(inv, flavor));
     },
     saved: (settings) => {
-      const state = readState(settings.sandboxDir, provider);
+      const state = readState(settings.sandboxDir, flavor.name);
       return state?.names.length ? { names: state.names, replicas: state.replicas ?? {} } : undefined;
     },
     async region(inv: Invocation, action: 'down' | 'up') {
-      if (provider === 'kube')
+      if (!flavor.region)
         throw new UsageError(
           'region down/up stops k3d clusters; with existing clusters (kube) scale the NATS StatefulSets of a context to 0 and back instead',
         );
-      checkTools(provider, inv.settings.env, inv.dryRun, action === 'up' ? ['docker', 'k3d', 'kubectl'] : ['docker', 'k3d']);
+      checkTools(flavor, inv.settings.env, inv.dryRun, flavor.regionTools[action]);
       // The run's own names, contexts and replicas: nothing is turned back into arguments.
-      const k = selected(kubeRun(inv, provider), inv.args.names);
-      await (action === 'down' ? stopClusters(k) : startClusters(k));
+      await flavor.region(selected(runOf(inv, flavor), inv.args.names), action);
     },
-    ...(provider === 'k3d'
-      ? {
-          clientUrl(inv: Invocation) {
-            const ports = readState(inv.settings.sandboxDir, provider)?.hostPorts ?? {};
-            return (cluster: string) => {
-              const p = ports[cluster];
-              if (!p)
-                throw new UsageError(
-                  `no host port is known for k3d cluster ${cluster}: make it with npx zx scripts/01-clusters.mjs ${cluster}`,
-                );
-              return hostClientUrl(p);
-            };
-          },
-        }
-      : {}),
+    ...(clientUrl ? { clientUrl: (inv: Invocation) => clientUrl(inv.settings.sandboxDir) } : {}),
     async observe(inv: Invocation) {
-      checkTools(provider, inv.settings.env, inv.dryRun);
-      const k = kubeRun(inv, provider);
+      checkTools(flavor, inv.settings.env, inv.dryRun);
+      const k = runOf(inv, flavor);
       return observation({ topology: k.topo, live: await observeKube(k) });
     },
     async delete(inv: Invocation) {
-      checkTools(provider, inv.settings.env, inv.dryRun);
-      const k = selected(kubeRun(inv, provider), inv.args.names);
-      await (provider === 'k3d' ? deleteK3dClusters(k) : deleteKubeReleases(k));
+      checkTools(flavor, inv.settings.env, inv.dryRun);
+      await flavor.remove(selected(runOf(inv, flavor), inv.args.names));
     },
   };
 }
 
-export const k3dProvider = kubernetesProvider('k3d');
-export const kubeProvider = kubernetesProvider('kube');
+export const k3dProvider = kubernetesProvider(FLAVORS.k3d);
+export const kubeProvider = kubernetesProvider(FLAVORS.kube);

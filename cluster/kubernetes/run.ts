@@ -7,16 +7,18 @@ import { CommandError } from '../../core/errors.js';
 import { loadCredentials } from '../../core/secrets.js';
 import { type KubeSettings, readKubeSettings } from '../../core/settings.js';
 import { type ClusterPlan, kubePlan, type PlanInput } from '../../k8s/plan.js';
-import { type KubeProvider, type KubeTarget, kubeTargets, pendingIngressHost } from '../../k8s/targets.js';
-import { k3dIngressHost } from '../../nats/addressing.js';
+import type { KubeProvider, KubeTarget } from '../../k8s/targets.js';
 import type { Credentials, JetStreamLimits } from '../../nats/server-config.js';
 import type { Topology } from '../../nats/topology.js';
 import type { Invocation } from '../provider.js';
+import type { KubeFlavor } from './flavor.js';
 import { servicesImageOf } from './image-name.js';
 import { readState } from './state.js';
 
 export interface KubeRun {
   provider: KubeProvider;
+  /** What this provider does differently (making clusters, contexts, ingress, image, removal). */
+  flavor: KubeFlavor;
   names: string[];
   targets: KubeTarget[];
   runner: Runner;
@@ -34,12 +36,14 @@ export interface KubeRun {
  * Built once per stage from the invocation: its topology (names given, else the saved ones), the
  * kubectl context of every name (flags over the saved ones), the Kubernetes settings.
  */
-export function kubeRun(inv: Invocation, provider: KubeProvider): KubeRun {
+export function kubeRun(inv: Invocation, flavor: KubeFlavor): KubeRun {
+  const provider = flavor.name;
   const topo = inv.topology();
   const saved = readState(inv.settings.sandboxDir, provider);
-  const targets = kubeTargets(provider, topo.names, { ...saved?.contexts, ...inv.args.contexts });
+  const targets = flavor.targets(topo.names, { ...saved?.contexts, ...inv.args.contexts });
   return {
     provider,
+    flavor,
     names: [...topo.names],
     targets,
     runner: inv.runner,
@@ -60,21 +64,33 @@ export function credentialsOf(k: KubeRun): Credentials {
 
 /** Input of the plan; kube clusters' ingress addresses as found by stage 06, else placeholders. */
 export function planInputOf(k: KubeRun, ingressHost?: (cluster: string) => string): PlanInput {
-  const host = ingressHost ?? (k.provider === 'k3d' ? k3dIngressHost : pendingIngressHost);
+  const host = ingressHost ?? k.flavor.ingressHost;
   return {
-    provider: k.provider,
+    sharedCluster: k.flavor.sharedCluster,
     topo: k.topo,
     targets: k.targets,
     settings: k.settings,
     jsLimits: k.jsLimits,
     credentials: credentialsOf(k),
     ingressHost: host,
-    servicesImage: servicesImageOf(k.provider, k.settings.servicesImage),
+    servicesImage: servicesImageOf(k.flavor.pullsServicesImage, k.settings.servicesImage),
   };
 }
 
+const plans = new WeakMap<KubeRun, ClusterPlan[]>();
+
+/**
+ * The plan of every cluster, rendered once per run; with `ingressHost` (kube addresses found live)
+ * it is rendered for those addresses.
+ */
 export function planOf(k: KubeRun, ingressHost?: (cluster: string) => string): ClusterPlan[] {
-  return kubePlan(planInputOf(k, ingressHost));
+  if (ingressHost) return kubePlan(planInputOf(k, ingressHost));
+  let plan = plans.get(k);
+  if (!plan) {
+    plan = kubePlan(planInputOf(k));
+    plans.set(k, plan);
+  }
+  return plan;
 }
 
 type Named = { name: string } | { target: KubeTarget };

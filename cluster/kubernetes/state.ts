@@ -12,6 +12,8 @@ export interface KubeState {
   replicas?: Record<Role, number>;
   /** k3d: the ports of this machine each cluster's ingress is mapped to (fixed at creation). */
   hostPorts?: Record<string, HostPorts>;
+  /** Per cluster, the helm releases (namespace/release) the sandbox installed: delete removes only these. */
+  installed?: Record<string, string[]>;
 }
 
 export function stateFile(sandboxDir: string, provider: KubeProvider): string {
@@ -50,6 +52,17 @@ export function rememberClusters(
   writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`);
 }
 
+/** Remember that the sandbox installed `release` (namespace/release) in `cluster`. */
+export function rememberInstalled(sandboxDir: string, provider: KubeProvider, cluster: string, release: string): void {
+  const old = readState(sandboxDir, provider) ?? { names: [], contexts: {} };
+  const mine = new Set(old.installed?.[cluster] ?? []);
+  if (mine.has(release)) return;
+  const state: KubeState = { ...old, installed: { ...old.installed, [cluster]: [...mine, release] } };
+  const file = stateFile(sandboxDir, provider);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`);
+}
+
 /** Forget these clusters; the provider's folder goes with the last one. */
 export function forgetClusters(sandboxDir: string, provider: KubeProvider, names: string[]): void {
   const old = readState(sandboxDir, provider);
@@ -60,6 +73,9 @@ export function forgetClusters(sandboxDir: string, provider: KubeProvider, names
     return;
   }
   const contexts = Object.fromEntries(Object.entries(old.contexts).filter(([n]) => left.includes(n)));
-  const hostPorts = Object.fromEntries(Object.entries(old.hostPorts ?? {}).filter(([n]) => left.includes(n)));
-  writeFileSync(stateFile(sandboxDir, provider), `${JSON.stringify({ ...old, names: left, contexts, hostPorts }, null, 2)}\n`);
+  const keep = <T>(r: Record<string, T> | undefined) => Object.fromEntries(Object.entries(r ?? {}).filter(([n]) => left.includes(n)));
+  writeFileSync(
+    stateFile(sandboxDir, provider),
+    `${JSON.stringify({ ...old, names: left, contexts, hostPorts: keep(old.hostPorts), installed: keep(old.installed) }, null, 2)}\n`,
+  );
 }

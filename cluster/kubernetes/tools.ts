@@ -5,13 +5,7 @@ import { delimiter, join } from 'node:path';
 import { INSTALL_HINTS } from '../../core/command.js';
 import { MissingToolError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
-import type { KubeProvider } from '../../k8s/targets.js';
-
-/** openssl makes the sandbox CA on this machine (stage 02). */
-export const TOOLS: Record<KubeProvider, readonly string[]> = {
-  k3d: ['docker', 'k3d', 'kubectl', 'helm', 'linkerd', 'openssl'],
-  kube: ['kubectl', 'helm', 'linkerd', 'openssl'],
-};
+import type { KubeFlavor } from './flavor.js';
 
 function onPath(tool: string, env: NodeJS.ProcessEnv): boolean {
   return (env.PATH ?? '')
@@ -37,12 +31,7 @@ const checked = new Set<string>();
  * Fail with every missing tool and its install hint. In a dry run nothing runs, so missing tools
  * are only reported. Checked once per process (install runs many stages).
  */
-export function checkTools(
-  provider: KubeProvider,
-  env: NodeJS.ProcessEnv,
-  dryRun: boolean,
-  tools: readonly string[] = TOOLS[provider],
-): void {
+export function checkTools(flavor: KubeFlavor, env: NodeJS.ProcessEnv, dryRun: boolean, tools: readonly string[] = flavor.tools): void {
   const key = `${tools.join(',')}:${env.PATH ?? ''}`;
   if (checked.has(key)) return;
   const missing = missingTools(tools, env);
@@ -51,7 +40,7 @@ export function checkTools(
     return;
   }
   const lines = missing.map((t) => `  - ${t}: ${INSTALL_HINTS[t] ?? `install ${t}`}`).join('\n');
-  const message = `the ${provider} provider needs ${tools.join(', ')}; missing:\n${lines}`;
+  const message = `the ${flavor.name} provider needs ${tools.join(', ')}; missing:\n${lines}`;
   if (dryRun) {
     log.warn(`${message}\n(dry run: continuing, nothing is run)`);
     checked.add(key);

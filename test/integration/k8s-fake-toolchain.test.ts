@@ -56,15 +56,12 @@ function expectedFor(c: string) {
     ],
     '03-linkerd': [
       apply(c, 'linkerd-namespace.yaml'),
-      apply(c, 'linkerd-issuers.yaml'),
-      'kubectl wait certificate/linkerd-trust-anchor --namespace cert-manager --for=condition=Ready --timeout=3s',
-      'kubectl get secret linkerd-previous-anchor --namespace cert-manager --ignore-not-found -o name',
-      'kubectl get secret linkerd-trust-anchor --namespace cert-manager -o go-template={{index .data "tls.crt" | base64decode}}',
+      // The one trust anchor of every cluster, from this machine, through stdin.
+      'kubectl create secret tls linkerd-trust-anchor --namespace cert-manager --cert $SANDBOX/pki/linkerd-anchor/ca.crt --key $SANDBOX/pki/linkerd-anchor/ca.key --dry-run=client -o yaml',
       STDIN,
+      apply(c, 'linkerd-issuers.yaml'),
       apply(c, 'linkerd-identity-issuer.yaml'),
       'kubectl wait certificate/linkerd-identity-issuer --namespace linkerd --for=condition=Ready --timeout=3s',
-      'kubectl get secret linkerd-trust-anchor --namespace cert-manager -o go-template={{index .data "tls.crt" | base64decode}}',
-      STDIN,
       apply(c, 'linkerd-trust-bundle.yaml'),
       'kubectl wait configmap/linkerd-identity-trust-roots --namespace linkerd --for=create --timeout=3s',
       helm(c, 'linkerd-crds', 'linkerd-edge/linkerd-crds', '2026.8.3', 'linkerd'),
@@ -210,13 +207,14 @@ describe('k3d provider against the fake toolchain', () => {
     assert.deepEqual(Object.keys(s.k3d).sort(), NAMES);
     assert.deepEqual(s.networks, ['nats-sandbox']);
     const c1 = s.contexts['k3d-c1']!;
-    // the anchor exchange carried c2's own trust anchor into c1, and the bundle trusts it
-    const imported = c1.objects['Secret/cert-manager/linkerd-trust-anchor-c2']!;
-    assert.equal(Buffer.from(imported.data!['tls.crt']!, 'base64').toString(), 'FAKE CERTIFICATE k3d-c2 cert-manager/linkerd-trust-anchor');
+    // one linkerd trust anchor, the same in every cluster, and the bundle trusts it
+    const anchor = (c: string) => s.contexts[`k3d-${c}`]!.objects['Secret/cert-manager/linkerd-trust-anchor']!.data!['tls.crt'];
+    assert.equal(Buffer.from(anchor('c1')!, 'base64').toString(), readFileSync(join(fake.sandboxDir, 'pki/linkerd-anchor/ca.crt'), 'utf8'));
+    assert.equal(anchor('c2'), anchor('c1'));
     const bundle = c1.objects['Bundle//linkerd-identity-trust-roots']!.spec as { sources: { secret: { name: string } }[] };
     assert.deepEqual(
       bundle.sources.map((x) => x.secret.name),
-      ['linkerd-trust-anchor', 'linkerd-previous-anchor', 'linkerd-trust-anchor-c2'],
+      ['linkerd-trust-anchor'],
     );
     assert.ok(c1.objects['Link/linkerd-multicluster/c2'], 'c1 has the link to c2');
     assert.equal(Object.values(c1.releases).filter((r) => r.chart === 'nats/nats').length, 4);
@@ -276,7 +274,7 @@ describe('k3d provider against the fake toolchain', () => {
       [],
     );
     assert.ok(lines.filter((l) => l.startsWith('helm upgrade --install')).length >= 24, 'releases are upgraded in place');
-    assert.doesNotMatch(r.stdout, /stdin: Secret cert-manager\/linkerd-previous-anchor/, 'the previous anchor is made once');
+    assert.match(r.stdout, /linkerd trust anchor: kept/, 'the linkerd trust anchor is made once');
     assert.doesNotMatch(r.stdout, /stdin: Secret prometheus\/grafana-admin/, 'the Grafana password is made once');
     // Every object applied again was unchanged: nothing was created or configured but stage 07's
     // Job of this run (the JetStream apply runs again, and reports every item unchanged).
@@ -293,7 +291,7 @@ describe('k3d provider against the fake toolchain', () => {
     const s = fake.state();
     assert.deepEqual(s.contexts['k3d-c1']!.restarts, [], 'no server restarted');
     const bundle = s.contexts['k3d-c1']!.objects['Bundle//linkerd-identity-trust-roots']!.spec as { sources: unknown[] };
-    assert.equal(bundle.sources.length, 3, 'no duplicate bundle sources');
+    assert.equal(bundle.sources.length, 1, 'no duplicate bundle sources');
   });
 
   it("reports the supercluster as it is: status through the pods' monitoring endpoints", async () => {
@@ -310,11 +308,11 @@ describe('k3d provider against the fake toolchain', () => {
     const s = fake.state();
     const c1 = s.contexts['k3d-c1']!.objects;
     for (const id of ['math', 'requester', 'recorder']) {
-      assert.deepEqual(
-        c1[`Secret/math/nats-client-${id}`]!.data,
-        c1[`Secret/nats/nats-client-${id}`]!.data,
-        `${id}: the certificate stage 02 issued`,
-      );
+      // Issued in math by cert-manager from the sandbox CA (not a copy of the one in nats, which would expire unrenewed).
+      const issued = c1[`Certificate/math/nats-client-${id}`]!.spec as { issuerRef: { name: string } };
+      assert.equal(issued.issuerRef.name, 'nats-sandbox-ca');
+      assert.deepEqual(c1['Secret/math/nats-sandbox-ca']!.data, c1['Secret/nats/nats-sandbox-ca']!.data, 'the same CA');
+      assert.match(Buffer.from(c1[`Secret/math/nats-client-${id}`]!.data!['tls.crt']!, 'base64').toString(), /math\/nats-client-/);
     }
     assert.equal(
       s.contexts['k3d-c2']!.objects['Secret/math/nats-client-recorder'],
@@ -343,6 +341,18 @@ describe('k3d provider against the fake toolchain', () => {
     for (const e of written)
       assert.ok(!readFileSync(join(e.parentPath, e.name), 'utf8').includes(mysql.password), `${e.name} holds the MySQL password`);
     assert.ok(!fake.calls().some((c) => c.args.join(' ').includes(mysql.password)));
+  });
+
+  it('refuses a linkerd CLI of another release than the pinned charts before making links (link-gen must match)', async () => {
+    fake.mark();
+    const r = await cli('03-linkerd', [...NAMES, '--provider', 'k3d', ...SMALL], { ...fake.env, FAKE_LINKERD_VERSION: 'edge-25.1.1' });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /the linkerd CLI is edge-25\.1\.1, but LINKERD_CHART_VERSION=2026\.8\.3 needs edge-26\.8\.3/);
+    assert.deepEqual(
+      fake.since().map((c) => line(c, fake)),
+      ['linkerd version --client --short'],
+      'nothing else ran',
+    );
   });
 
   it('names the cluster and prints the log when a Job fails', async () => {
@@ -459,6 +469,26 @@ describe('a failing cluster', () => {
   });
 });
 
+/** The team's own releases in the shared cluster west. */
+const WEST_RELEASES = {
+  'security/cert-manager': {
+    release: 'cert-manager',
+    chart: 'jetstack/cert-manager',
+    version: 'v1.16.0',
+    namespace: 'security',
+    values: {},
+    revision: 1,
+  },
+  'security/trust-manager': {
+    release: 'trust-manager',
+    chart: 'jetstack/trust-manager',
+    version: 'v0.17.0',
+    namespace: 'security',
+    values: {},
+    revision: 1,
+  },
+};
+
 describe('kube provider against the fake toolchain', () => {
   const fake = makeFake();
   const IMAGE = 'registry.example.com/team/nats-sandbox-services:1.0';
@@ -467,7 +497,17 @@ describe('kube provider against the fake toolchain', () => {
     fake.seed({
       contexts: {
         'east-admin': emptyCluster({ loadBalancer: '203.0.113.10' }),
-        west: emptyCluster({ loadBalancer: 'west-lb.example.com', namespaces: ['default', 'kube-system', 'team-a'] }),
+        // A shared cluster: cert-manager and trust-manager are someone else's releases, and so are the Gateway API CRDs.
+        west: emptyCluster({
+          loadBalancer: 'west-lb.example.com',
+          namespaces: ['default', 'kube-system', 'team-a', 'security'],
+          releases: WEST_RELEASES,
+          crds: {
+            'certificates.cert-manager.io': 'security/cert-manager',
+            'bundles.trust.cert-manager.io': 'security/trust-manager',
+            'httproutes.gateway.networking.k8s.io': '/',
+          },
+        }),
         unrelated: emptyCluster(),
       },
     }),
@@ -543,6 +583,16 @@ describe('kube provider against the fake toolchain', () => {
     );
   });
 
+  it('uses the cert-manager, trust-manager and Gateway API CRDs a shared cluster has, installing only what is missing', () => {
+    const west = fake.state().contexts.west!;
+    assert.deepEqual(west.releases['security/cert-manager'], WEST_RELEASES['security/cert-manager'], 'their cert-manager, untouched');
+    assert.equal(west.releases['cert-manager/cert-manager'], undefined, 'no second cert-manager');
+    assert.equal(west.releases['cert-manager/trust-manager'], undefined, 'no second trust-manager');
+    assert.ok(fake.state().contexts['east-admin']!.releases['cert-manager/cert-manager'], 'east had none: installed there');
+    const crds = readFileSync(join(fake.sandboxDir, 'k8s/kube/west/values/linkerd-crds.yaml'), 'utf8');
+    assert.match(crds, /installGatewayAPI: false/, 'their Gateway API CRDs are left to them');
+  });
+
   it("puts each LoadBalancer address into its servers' certificate, and keeps it there on a re-run of stage 02", async () => {
     const cert = (ctx: string) =>
       fake.state().contexts[ctx]!.objects['Certificate/nats/nats-server-tls']!.spec as { dnsNames: string[]; ipAddresses: string[] };
@@ -558,9 +608,10 @@ describe('kube provider against the fake toolchain', () => {
     const r = await cli('delete', ['--provider', 'kube'], fake.env);
     assert.equal(r.code, 0, r.stderr);
     const s = fake.state();
+    assert.match(r.stdout, /left in place, not installed by the sandbox: .*west: cert-manager\/cert-manager/);
     for (const ctx of ['east-admin', 'west']) {
       const c = s.contexts[ctx]!;
-      assert.deepEqual(c.releases, {}, ctx);
+      assert.deepEqual(c.releases, ctx === 'west' ? WEST_RELEASES : {}, ctx);
       assert.deepEqual(
         Object.keys(c.objects)
           .filter((k) => !k.startsWith('Namespace//'))
@@ -569,7 +620,7 @@ describe('kube provider against the fake toolchain', () => {
         `${ctx}: objects left`,
       );
     }
-    assert.deepEqual(s.contexts.west!.namespaces, ['default', 'kube-system', 'team-a']);
+    assert.deepEqual(s.contexts.west!.namespaces, ['default', 'kube-system', 'team-a', 'security']);
     assert.ok(s.contexts.unrelated, 'contexts are not ours to remove');
   });
 });

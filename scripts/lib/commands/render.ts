@@ -1,6 +1,7 @@
 // render.mjs: write what the Kubernetes stages would apply to a folder, validated first. Needs no
 // cluster and no credentials: the values reference Secrets made at install time.
 import { resolve } from 'node:path';
+import { FLAVORS } from '../../../cluster/kubernetes/flavor.js';
 import { PENDING_SERVICES_IMAGE, servicesImageOf } from '../../../cluster/kubernetes/image-name.js';
 import { readState } from '../../../cluster/kubernetes/state.js';
 import { SandboxError, UsageError } from '../../../core/errors.js';
@@ -11,22 +12,20 @@ import { readKubeSettings } from '../../../core/settings.js';
 import { routeLists } from '../../../k8s/dials.js';
 import { kubePlan, type PlanInput, planManifests } from '../../../k8s/plan.js';
 import { renderPlan, writeFiles } from '../../../k8s/render.js';
-import { type KubeProvider, kubeTargets, pendingIngressHost } from '../../../k8s/targets.js';
+import { pendingIngressHost } from '../../../k8s/targets.js';
 import { upstreamCrds } from '../../../k8s/upstream.js';
 import { validateObjects } from '../../../k8s/validate.js';
-import { k3dIngressHost } from '../../../nats/addressing.js';
 import { resolveTopology } from '../../../nats/topology.js';
 import type { ParsedArgs } from '../args.js';
 
 /** Made at install time from live data or generated secrets, so not in the folder. */
 const MADE_AT_INSTALL = [
-  'cert-manager/linkerd-previous-anchor (copy of the first trust anchor)',
-  "cert-manager/linkerd-trust-anchor-<other cluster> (the other clusters' anchors)",
+  'cert-manager/linkerd-trust-anchor (the one linkerd trust anchor, made under <sandbox>/pki/linkerd-anchor; its key is never written here)',
   'linkerd-multicluster links (linkerd multicluster link-gen)',
   'prometheus/grafana-admin (generated password)',
   'nats/nats-credentials (route and gateway passwords, and the route lists shown in <cluster>/nats-routes.json with the password replaced)',
   'nats/nats-sandbox-ca (the one sandbox CA, made under <sandbox>/pki/ca; its key is never written here)',
-  'math/nats-client-{math,requester,recorder} (copies of the client certificates stage 02 issued in nats)',
+  "math/nats-sandbox-ca (the sandbox CA again, for the Issuer of the services' client certificates)",
   'math/mysql-credentials (generated MySQL passwords, in the recorder cluster)',
   "stage 07 names each run's Job jetstream-apply-<run>",
 ];
@@ -38,7 +37,8 @@ export function renderCommand(args: ParsedArgs, settings: Settings): number {
   const chosen = args.provider ?? settings.provider;
   if (chosen === 'local')
     throw new UsageError('render writes what the k3d and kube providers apply; pass --provider k3d or --provider kube');
-  const provider: KubeProvider = chosen === 'kube' ? 'kube' : 'k3d';
+  const flavor = FLAVORS[chosen === 'kube' ? 'kube' : 'k3d'];
+  const provider = flavor.name;
   const saved = readState(settings.sandboxDir, provider);
   const topo = resolveTopology({
     names: args.names,
@@ -47,16 +47,16 @@ export function renderCommand(args: ParsedArgs, settings: Settings): number {
     env: settings.replicas,
   });
   const kubeSettings = readKubeSettings(settings.env);
-  const servicesImage = servicesImageOf(provider, kubeSettings.servicesImage);
+  const servicesImage = servicesImageOf(flavor.pullsServicesImage, kubeSettings.servicesImage);
   const input: PlanInput = {
-    provider,
+    sharedCluster: flavor.sharedCluster,
     topo,
-    targets: kubeTargets(provider, args.names, args.contexts),
+    targets: flavor.targets(args.names, args.contexts),
     settings: kubeSettings,
     servicesImage,
     jsLimits: settings.jsLimits,
     credentials: loadCredentials(settings.sandboxDir, settings.env, false),
-    ingressHost: provider === 'k3d' ? k3dIngressHost : pendingIngressHost,
+    ingressHost: flavor.ingressHost,
   };
   const plans = kubePlan(input);
   const crds = upstreamCrds(kubeSettings);
@@ -76,7 +76,7 @@ export function renderCommand(args: ParsedArgs, settings: Settings): number {
   );
   if (servicesImage === PENDING_SERVICES_IMAGE)
     log.info(`the services image is a placeholder (${PENDING_SERVICES_IMAGE}): set SERVICES_IMAGE to the image your clusters pull`);
-  if (provider === 'kube')
+  if (flavor.findsIngressAddresses)
     log.info(
       `gateway addresses are placeholders (${pendingIngressHost(args.names[0]!)}): install finds each cluster's ingress LoadBalancer address and adds it to the NATS server certificate`,
     );

@@ -388,6 +388,17 @@ function kubectl(s) {
       }),
     );
   }
+  if (verb === 'get' && what === 'crd') {
+    // Who owns a CRD, as helm's release annotations say: a seeded one ($state contexts.<ctx>.crds:
+    // name -> "ns/release", "/" for one not from helm), else the release whose chart brings it.
+    if (c.crds?.[name] !== undefined) return out(c.crds[name]);
+    const group = name.split('.').slice(1).join('.');
+    const chart = group === 'gateway.networking.k8s.io' ? 'linkerd-edge/linkerd-crds' : CRD_CHART[group];
+    const owner = Object.entries(c.releases).find(
+      ([, r]) => r.chart === chart && (group !== 'gateway.networking.k8s.io' || r.values?.installGatewayAPI !== false),
+    );
+    return out(owner ? `${owner[1].namespace ?? owner[0].split('/')[0]}/${owner[1].release ?? owner[0].split('/')[1]}` : '');
+  }
   if (verb === 'get' && what === 'secret') {
     const o = c.objects[key('Secret', ns, name)];
     if (args.includes('--ignore-not-found')) return out(o ? `secret/${name}` : '');
@@ -453,6 +464,12 @@ function kubectl(s) {
       delete c.objects[key('Namespace', undefined, n)];
     }
     return out('namespaces deleted');
+  }
+  if (verb === 'delete' && what === 'secret') {
+    const k = key('Secret', ns, name);
+    if (!c.objects[k] && !args.includes('--ignore-not-found')) fail(`Error from server (NotFound): secrets "${name}" not found`);
+    delete c.objects[k];
+    return out(`secret "${name}" deleted`);
   }
   if (verb === 'delete') {
     for (const ref of args.slice(1).filter((a) => a.includes('/'))) {

@@ -26,6 +26,8 @@ export interface FakeCluster {
   changes: string[];
   loadBalancer?: string;
   unreachable?: boolean;
+  /** CRDs someone else installed: name -> "namespace/release" of their helm release, "/" if not from helm. */
+  crds?: Record<string, string>;
 }
 
 export interface FakeState {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { X509Certificate } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { checkServerIdentity } from 'node:tls';
+import { FLAVORS } from '../../../cluster/kubernetes/flavor.js';
 import { readKubeSettings } from '../../../core/settings.js';
 import { type Dial, natsDials, PASSWORD_PLACEHOLDER, routeLists } from '../../../k8s/dials.js';
 import { NAMESPACES, natsFullname } from '../../../k8s/names.js';
@@ -13,7 +14,7 @@ import { INGRESS_TCP_PORTS } from '../../../k8s/nats-manifests.js';
 import { NATS_SERVER_TLS_SECRET } from '../../../k8s/nats-pki.js';
 import { type ClusterPlan, kubePlan, type PlanInput } from '../../../k8s/plan.js';
 import { renderPlan, routesPath } from '../../../k8s/render.js';
-import { type KubeProvider, kubeTargets } from '../../../k8s/targets.js';
+import type { KubeProvider } from '../../../k8s/targets.js';
 import { k3dIngressHost } from '../../../nats/addressing.js';
 import { DEFAULT_JS_LIMITS } from '../../../nats/server-config.js';
 import { buildTopology, STRETCHED_CLUSTER } from '../../../nats/topology.js';
@@ -25,9 +26,9 @@ const KUBE_LB: Record<string, string> = { c1: '203.0.113.10', c2: 'lb-c2.example
 
 function planInput(provider: KubeProvider): PlanInput {
   return {
-    provider,
+    sharedCluster: FLAVORS[provider].sharedCluster,
     topo: buildTopology(NAMES),
-    targets: kubeTargets(provider, NAMES),
+    targets: FLAVORS[provider].targets(NAMES, {}),
     settings: readKubeSettings({}),
     jsLimits: DEFAULT_JS_LIMITS,
     credentials: {
@@ -105,7 +106,8 @@ describe('the dial graph', () => {
       }
       const dials = natsDials(input, plans);
       const kinds = new Set(dials.map((d) => d.by.replace(/ of .*| [a-z]+\/.*/, '')));
-      for (const k of ['routes', 'gateway c2', 'advertised gateway', 'Deployment', 'Job']) assert.ok(kinds.has(k), `dials of ${k}`);
+      for (const k of ['routes', 'gateway c2', 'advertised gateway', 'Deployment', 'Job', 'nats-box context admin'])
+        assert.ok(kinds.has(k), `dials of ${k}`);
       const failures = dials.flatMap((d) => {
         const error = checkServerIdentity(d.host, peerOf(certs.get(landsOn(input, d))!));
         return error ? [`${d.by} (from ${d.from}) dials ${d.host}:${d.port}, lands on ${landsOn(input, d)}: ${error.message}`] : [];

@@ -10,11 +10,12 @@
 // - an address outside the cluster's Services (a node, a LoadBalancer): the same default.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { FLAVORS } from '../../../cluster/kubernetes/flavor.js';
 import { readKubeSettings } from '../../../core/settings.js';
 import { natsDials } from '../../../k8s/dials.js';
 import { natsFullname } from '../../../k8s/names.js';
 import { type ClusterPlan, kubePlan, opaquePortsWithNats, type PlanInput } from '../../../k8s/plan.js';
-import { kubeTargets } from '../../../k8s/targets.js';
+
 import { linkerdPin } from '../../../k8s/upstream.js';
 import { KUBERNETES_PORTS, k3dIngressHost } from '../../../nats/addressing.js';
 import { DEFAULT_JS_LIMITS } from '../../../nats/server-config.js';
@@ -25,9 +26,9 @@ const NATS_PORTS = [KUBERNETES_PORTS.client, KUBERNETES_PORTS.cluster, KUBERNETE
 const ANNOTATION = 'config.linkerd.io/opaque-ports';
 
 const input: PlanInput = {
-  provider: 'k3d',
+  sharedCluster: false,
   topo: buildTopology(NAMES),
-  targets: kubeTargets('k3d', NAMES),
+  targets: FLAVORS.k3d.targets(NAMES, {}),
   settings: readKubeSettings({}),
   jsLimits: DEFAULT_JS_LIMITS,
   credentials: {

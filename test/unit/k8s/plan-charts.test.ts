@@ -4,18 +4,19 @@
 // kube-prometheus-stack-88.5.3 values.yaml (grafana.ingress), nats chart (config.jetstream.fileStore.pvc).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { FLAVORS } from '../../../cluster/kubernetes/flavor.js';
 import { readKubeSettings } from '../../../core/settings.js';
 import { jetstreamVolumeSize } from '../../../k8s/nats-values.js';
 import { kubePlan } from '../../../k8s/plan.js';
-import { kubeTargets, pendingIngressHost } from '../../../k8s/targets.js';
+import { pendingIngressHost } from '../../../k8s/targets.js';
 import { DEFAULT_JS_LIMITS } from '../../../nats/server-config.js';
 import { buildTopology } from '../../../nats/topology.js';
 
 const names = ['c1', 'c2'];
 const [c1] = kubePlan({
-  provider: 'kube',
+  sharedCluster: true,
   topo: buildTopology(names),
-  targets: kubeTargets('kube', names),
+  targets: FLAVORS.kube.targets(names, {}),
   settings: readKubeSettings({}),
   jsLimits: DEFAULT_JS_LIMITS,
   credentials: {
@@ -32,6 +33,19 @@ const [c1] = kubePlan({
 });
 
 describe('the plan', () => {
+  it('runs nats-box in the seed release with ready mTLS contexts for the admin (default) and the system user', () => {
+    const seed = c1!.supercluster.nats.find((r) => r.release === 'c1')!.values as any;
+    assert.equal(seed.natsBox.enabled, true);
+    assert.equal(seed.natsBox.defaultContextName, 'admin');
+    assert.deepEqual(seed.natsBox.contexts.admin, {
+      tls: { secretName: 'nats-client-admin' },
+      merge: { ca: '/etc/nats-certs/admin/ca.crt' },
+    });
+    assert.deepEqual(Object.keys(seed.natsBox.contexts), ['admin', 'sys']);
+    for (const r of c1!.supercluster.nats.filter((x) => x.release !== 'c1'))
+      assert.equal((r.values as any).natsBox.enabled, false, r.release);
+  });
+
   it("keeps haproxy's stats page and pprof off its public LoadBalancer, and pprof off", () => {
     const controller = (c1!.ingress.haproxy.values as { controller: Record<string, any> }).controller;
     assert.equal(controller.service.enablePorts.stat, false);

@@ -1,0 +1,68 @@
+// The plan of each cluster: linkerd links, the ingress class, contexts, and stage 08's placement.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FLAVORS } from '../../../cluster/kubernetes/flavor.js';
+import { readKubeSettings } from '../../../core/settings.js';
+import { type ClusterPlan, kubePlan } from '../../../k8s/plan.js';
+import { type KubeProvider, pendingIngressHost } from '../../../k8s/targets.js';
+import { k3dIngressHost } from '../../../nats/addressing.js';
+import { type Credentials, DEFAULT_JS_LIMITS } from '../../../nats/server-config.js';
+import { buildTopology } from '../../../nats/topology.js';
+
+const creds: Credentials = {
+  sys: 'sys-secret-1',
+  admin: 'admin-secret-1',
+  math: 'math-secret-1',
+  requester: 'req-secret-1',
+  recorder: 'rec-secret-1',
+  gateway: { user: 'gateway', password: 'gw-secret-1' },
+  route: { user: 'route', password: 'route-secret-1' },
+};
+function plansFor(provider: KubeProvider, names = ['c1', 'c2', 'c3'], credentials = creds): ClusterPlan[] {
+  const topo = buildTopology(names);
+  return kubePlan({
+    sharedCluster: FLAVORS[provider].sharedCluster,
+    topo,
+    targets: FLAVORS[provider].targets(names, { c2: 'my-eks' }),
+    settings: readKubeSettings({}),
+    jsLimits: DEFAULT_JS_LIMITS,
+    credentials,
+    ingressHost: provider === 'k3d' ? k3dIngressHost : pendingIngressHost,
+    servicesImage: 'nats-sandbox-services:test',
+  });
+}
+
+describe('the plan of each cluster', () => {
+  it("configure one linkerd link controller per other cluster and the seed's chart options", () => {
+    const [c1] = plansFor('k3d');
+    assert.deepEqual(c1!.linkerd.multicluster.values, {
+      controllers: [{ link: { ref: { name: 'c2' } } }, { link: { ref: { name: 'c3' } } }],
+      controllerDefaults: { enableHeadlessServices: true },
+    });
+    assert.deepEqual((c1!.linkerd.controlPlane.values as { identity: unknown }).identity, {
+      externalCA: true,
+      issuer: { scheme: 'kubernetes.io/tls' },
+    });
+    assert.deepEqual(c1!.linkerd.crds.values, { installGatewayAPI: true });
+    assert.deepEqual(c1!.certs.certManager.values, { crds: { enabled: true } });
+    assert.deepEqual(c1!.certs.trustManager.values, { app: { trust: { namespace: 'cert-manager' } } });
+  });
+
+  it('make haproxy the default ingress class only in clusters of our own (k3d)', () => {
+    const klass = (p: ClusterPlan) =>
+      (p.ingress.haproxy.values as { controller: { ingressClassResource: { default: boolean } } }).controller.ingressClassResource.default;
+    assert.equal(klass(plansFor('k3d')[0]!), true);
+    assert.equal(klass(plansFor('kube')[0]!), false);
+  });
+
+  it('use the kube context given for a name, k3d-<name> for k3d', () => {
+    assert.deepEqual(
+      plansFor('kube').map((p) => p.target.context),
+      ['c1', 'my-eks', 'c3'],
+    );
+    assert.deepEqual(
+      plansFor('k3d').map((p) => p.target.context),
+      ['k3d-c1', 'k3d-c2', 'k3d-c3'],
+    );
+  });
+});

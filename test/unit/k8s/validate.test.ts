@@ -1,0 +1,83 @@
+// Every object the stages apply is valid: models, the upstream CRDs of the pinned versions, names.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FLAVORS } from '../../../cluster/kubernetes/flavor.js';
+import { readKubeSettings } from '../../../core/settings.js';
+import { grafanaAdminSecret } from '../../../k8s/monitoring.js';
+import { natsCredentialsSecret } from '../../../k8s/nats-manifests.js';
+import type { K8sObject } from '../../../k8s/objects.js';
+import { type ClusterPlan, kubePlan, planManifests } from '../../../k8s/plan.js';
+import { type KubeProvider, pendingIngressHost } from '../../../k8s/targets.js';
+import { validateObject, validateObjects } from '../../../k8s/validate.js';
+import { k3dIngressHost } from '../../../nats/addressing.js';
+import { type Credentials, DEFAULT_JS_LIMITS } from '../../../nats/server-config.js';
+import { buildTopology } from '../../../nats/topology.js';
+
+const creds: Credentials = {
+  sys: 'sys-secret-1',
+  admin: 'admin-secret-1',
+  math: 'math-secret-1',
+  requester: 'req-secret-1',
+  recorder: 'rec-secret-1',
+  gateway: { user: 'gateway', password: 'gw-secret-1' },
+  route: { user: 'route', password: 'route-secret-1' },
+};
+function plansFor(provider: KubeProvider, names = ['c1', 'c2', 'c3'], credentials = creds): ClusterPlan[] {
+  const topo = buildTopology(names);
+  return kubePlan({
+    sharedCluster: FLAVORS[provider].sharedCluster,
+    topo,
+    targets: FLAVORS[provider].targets(names, { c2: 'my-eks' }),
+    settings: readKubeSettings({}),
+    jsLimits: DEFAULT_JS_LIMITS,
+    credentials,
+    ingressHost: provider === 'k3d' ? k3dIngressHost : pendingIngressHost,
+    servicesImage: 'nats-sandbox-services:test',
+  });
+}
+
+describe('rendered Kubernetes objects', () => {
+  for (const provider of ['k3d', 'kube'] as const) {
+    it(`are all valid for ${provider} (models, CRD schemas, names), per cluster`, () => {
+      for (const plan of plansFor(provider)) {
+        const objects = planManifests(plan).flatMap((m) => m.objects);
+        assert.ok(objects.length >= 14, `${plan.target.name}: ${objects.length} objects`);
+        assert.deepEqual(validateObjects(objects), [], plan.target.name);
+      }
+    });
+  }
+
+  it('include the objects made at install time, which are valid too', () => {
+    const made: K8sObject[] = [
+      grafanaAdminSecret('pw'),
+      natsCredentialsSecret({ NATS_SYS_PASSWORD: '"x"', 'routes.c1-js': '["nats://route:x@c1-js-nats-0.c1-js-nats-headless:6222"]' }),
+    ];
+    assert.deepEqual(validateObjects(made), []);
+  });
+
+  it('are checked for real: broken objects are reported', () => {
+    const [plan] = plansFor('k3d');
+    const tcp = structuredClone(plan!.supercluster.tcpRoutes.objects[0]!) as K8sObject & { spec: { service: { port: unknown } }[] };
+    tcp.spec[0]!.service.port = 'seven';
+    assert.match(validateObject(tcp).join(), /port must be integer/);
+    const typo = structuredClone(plan!.supercluster.tcpRoutes.objects[0]!) as K8sObject & { spec: Record<string, unknown>[] };
+    typo.spec[0]!.backend = { name: 'x' };
+    assert.match(validateObject(typo).join(), /additional properties \(backend\)/);
+    const svc = structuredClone(plan!.supercluster.xrJsService.objects[0]!) as K8sObject & { spec: { ports: { port: unknown }[] } };
+    svc.spec.ports[0]!.port = '4222';
+    assert.match(validateObject(svc).join(), /port must be integer/);
+    const cert = structuredClone(plan!.linkerd.identityIssuer.objects[0]!) as K8sObject & { spec: { privateKey: { algorithm: string } } };
+    cert.spec.privateKey.algorithm = 'DSA';
+    assert.match(validateObject(cert).join(), /algorithm must be equal to one of the allowed values/);
+    const ns = structuredClone(plan!.supercluster.namespace.objects[0]!);
+    ns.metadata.name = 'NATS_ns';
+    assert.match(validateObject(ns).join(), /not a DNS-1123/);
+    const monitor = structuredClone(plan!.observability.monitors.objects[0]!);
+    delete monitor.metadata.namespace;
+    assert.match(validateObject(monitor).join(), /namespaced but has no namespace/);
+    assert.match(
+      validateObject({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 'a', namespace: 'b' } }).join(),
+      /no schema/,
+    );
+  });
+});
