@@ -6,8 +6,6 @@ import assert from 'node:assert/strict';
 import type { X509Certificate } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { checkServerIdentity } from 'node:tls';
-import { FLAVORS } from '../../../cluster/kubernetes/flavor.js';
-import { readKubeSettings } from '../../../core/settings.js';
 import { type Dial, natsDials, PASSWORD_PLACEHOLDER, routeLists } from '../../../k8s/dials.js';
 import { NAMESPACES, natsFullname } from '../../../k8s/names.js';
 import { INGRESS_TCP_PORTS } from '../../../k8s/nats-manifests.js';
@@ -15,34 +13,16 @@ import { NATS_SERVER_TLS_SECRET } from '../../../k8s/nats-pki.js';
 import { type ClusterPlan, kubePlan, type PlanInput } from '../../../k8s/plan.js';
 import { renderPlan, routesPath } from '../../../k8s/render.js';
 import type { KubeProvider } from '../../../k8s/targets.js';
-import { k3dIngressHost } from '../../../nats/addressing.js';
-import { DEFAULT_JS_LIMITS } from '../../../nats/server-config.js';
-import { buildTopology, STRETCHED_CLUSTER } from '../../../nats/topology.js';
+import { STRETCHED_CLUSTER } from '../../../nats/topology.js';
 import { peerOf, type TestCa, testCa } from '../../support/issue-cert.js';
+import { testPlanInput } from '../../support/kube-plan.js';
 
 const NAMES = ['c1', 'c2', 'c3'];
 /** kube: LoadBalancers found at install time, one an IP, the others host names. */
 const KUBE_LB: Record<string, string> = { c1: '203.0.113.10', c2: 'lb-c2.example.com', c3: 'lb-c3.example.net' };
 
 function planInput(provider: KubeProvider): PlanInput {
-  return {
-    sharedCluster: FLAVORS[provider].sharedCluster,
-    topo: buildTopology(NAMES),
-    targets: FLAVORS[provider].targets(NAMES, {}),
-    settings: readKubeSettings({}),
-    jsLimits: DEFAULT_JS_LIMITS,
-    credentials: {
-      sys: 's',
-      admin: 'a',
-      math: 'm',
-      requester: 'r',
-      recorder: 'rr',
-      gateway: { user: 'gateway', password: 'gw-secret' },
-      route: { user: 'route', password: 'route-secret' },
-    },
-    ingressHost: provider === 'k3d' ? k3dIngressHost : (c) => KUBE_LB[c]!,
-    servicesImage: 'nats-sandbox-services:test',
-  };
+  return testPlanInput(provider, { names: NAMES, ...(provider === 'kube' ? { ingressHost: (c: string) => KUBE_LB[c]! } : {}) });
 }
 
 /**

@@ -2,15 +2,9 @@
 // and no cluster renews its anchor alone.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FLAVORS } from '../../../cluster/kubernetes/flavor.js';
-import { readKubeSettings } from '../../../core/settings.js';
 import { anchorSecretCommand, identityIssuerCertificate, linkerdIssuers, trustBundle } from '../../../k8s/linkerd-pki.js';
-import { kubePlan } from '../../../k8s/plan.js';
-
 import { validateObjects } from '../../../k8s/validate.js';
-import { k3dIngressHost } from '../../../nats/addressing.js';
-import { DEFAULT_JS_LIMITS } from '../../../nats/server-config.js';
-import { buildTopology } from '../../../nats/topology.js';
+import { testPlans } from '../../support/kube-plan.js';
 
 describe("linkerd's PKI", () => {
   it('issues every identity issuer from the one trust anchor Secret, which no cluster issues (or renews) itself', () => {
@@ -36,24 +30,7 @@ describe("linkerd's PKI", () => {
 
   it('is the same in every cluster', () => {
     const names = ['c1', 'c2', 'c3'];
-    const plans = kubePlan({
-      sharedCluster: false,
-      topo: buildTopology(names),
-      targets: FLAVORS.k3d.targets(names, {}),
-      settings: readKubeSettings({}),
-      jsLimits: DEFAULT_JS_LIMITS,
-      credentials: {
-        sys: 's',
-        admin: 'a',
-        math: 'm',
-        requester: 'r',
-        recorder: 'rr',
-        gateway: { user: 'g', password: 'g' },
-        route: { user: 'r', password: 'r' },
-      },
-      ingressHost: k3dIngressHost,
-      servicesImage: 'x:1',
-    });
+    const plans = testPlans('k3d', { names });
     const of = (p: (typeof plans)[number]) => JSON.stringify([p.linkerd.issuers, p.linkerd.identityIssuer, p.linkerd.trustBundle]);
     for (const p of plans) assert.equal(of(p), of(plans[0]!));
   });

@@ -10,39 +10,19 @@
 // - an address outside the cluster's Services (a node, a LoadBalancer): the same default.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FLAVORS } from '../../../cluster/kubernetes/flavor.js';
-import { readKubeSettings } from '../../../core/settings.js';
 import { natsDials } from '../../../k8s/dials.js';
 import { natsFullname } from '../../../k8s/names.js';
 import { type ClusterPlan, kubePlan, opaquePortsWithNats, type PlanInput } from '../../../k8s/plan.js';
-
 import { linkerdPin } from '../../../k8s/upstream.js';
-import { KUBERNETES_PORTS, k3dIngressHost } from '../../../nats/addressing.js';
-import { DEFAULT_JS_LIMITS } from '../../../nats/server-config.js';
-import { buildTopology, STRETCHED_CLUSTER } from '../../../nats/topology.js';
+import { KUBERNETES_PORTS } from '../../../nats/addressing.js';
+import { STRETCHED_CLUSTER } from '../../../nats/topology.js';
+import { testPlanInput } from '../../support/kube-plan.js';
 
 const NAMES = ['c1', 'c2', 'c3'];
 const NATS_PORTS = [KUBERNETES_PORTS.client, KUBERNETES_PORTS.cluster, KUBERNETES_PORTS.gateway];
 const ANNOTATION = 'config.linkerd.io/opaque-ports';
 
-const input: PlanInput = {
-  sharedCluster: false,
-  topo: buildTopology(NAMES),
-  targets: FLAVORS.k3d.targets(NAMES, {}),
-  settings: readKubeSettings({}),
-  jsLimits: DEFAULT_JS_LIMITS,
-  credentials: {
-    sys: 's',
-    admin: 'a',
-    math: 'm',
-    requester: 'r',
-    recorder: 'rr',
-    gateway: { user: 'gateway', password: 'g' },
-    route: { user: 'route', password: 'r' },
-  },
-  ingressHost: k3dIngressHost,
-  servicesImage: 'nats-sandbox-services:test',
-};
+const input: PlanInput = testPlanInput('k3d', { names: NAMES });
 const plans = kubePlan(input);
 const planOf = (c: string) => plans.find((p) => p.target.name === c)!;
 

@@ -4,33 +4,11 @@
 // kube-prometheus-stack-88.5.3 values.yaml (grafana.ingress), nats chart (config.jetstream.fileStore.pvc).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FLAVORS } from '../../../cluster/kubernetes/flavor.js';
-import { readKubeSettings } from '../../../core/settings.js';
 import { jetstreamVolumeSize } from '../../../k8s/nats-values.js';
-import { kubePlan } from '../../../k8s/plan.js';
-import { pendingIngressHost } from '../../../k8s/targets.js';
-import { DEFAULT_JS_LIMITS } from '../../../nats/server-config.js';
-import { buildTopology } from '../../../nats/topology.js';
+import { testPlans } from '../../support/kube-plan.js';
 
 const names = ['c1', 'c2'];
-const [c1] = kubePlan({
-  sharedCluster: true,
-  topo: buildTopology(names),
-  targets: FLAVORS.kube.targets(names, {}),
-  settings: readKubeSettings({}),
-  jsLimits: DEFAULT_JS_LIMITS,
-  credentials: {
-    sys: 's',
-    admin: 'a',
-    math: 'm',
-    requester: 'r',
-    recorder: 'rr',
-    gateway: { user: 'gateway', password: 'g' },
-    route: { user: 'route', password: 'r' },
-  },
-  ingressHost: pendingIngressHost,
-  servicesImage: 'registry.example.com/nats-sandbox-services:1',
-});
+const [c1] = testPlans('kube', { names, servicesImage: 'registry.example.com/nats-sandbox-services:1' });
 
 describe('the plan', () => {
   it('runs nats-box in the seed release with ready mTLS contexts for the admin (default) and the system user', () => {

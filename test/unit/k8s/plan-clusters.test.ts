@@ -1,13 +1,10 @@
 // The plan of each cluster: linkerd links, the ingress class, contexts, and stage 08's placement.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FLAVORS } from '../../../cluster/kubernetes/flavor.js';
-import { readKubeSettings } from '../../../core/settings.js';
-import { type ClusterPlan, kubePlan } from '../../../k8s/plan.js';
-import { type KubeProvider, pendingIngressHost } from '../../../k8s/targets.js';
-import { k3dIngressHost } from '../../../nats/addressing.js';
-import { type Credentials, DEFAULT_JS_LIMITS } from '../../../nats/server-config.js';
-import { buildTopology } from '../../../nats/topology.js';
+import type { ClusterPlan } from '../../../k8s/plan.js';
+import type { KubeProvider } from '../../../k8s/targets.js';
+import type { Credentials } from '../../../nats/server-config.js';
+import { testPlans } from '../../support/kube-plan.js';
 
 const creds: Credentials = {
   sys: 'sys-secret-1',
@@ -19,17 +16,7 @@ const creds: Credentials = {
   route: { user: 'route', password: 'route-secret-1' },
 };
 function plansFor(provider: KubeProvider, names = ['c1', 'c2', 'c3'], credentials = creds): ClusterPlan[] {
-  const topo = buildTopology(names);
-  return kubePlan({
-    sharedCluster: FLAVORS[provider].sharedCluster,
-    topo,
-    targets: FLAVORS[provider].targets(names, { c2: 'my-eks' }),
-    settings: readKubeSettings({}),
-    jsLimits: DEFAULT_JS_LIMITS,
-    credentials,
-    ingressHost: provider === 'k3d' ? k3dIngressHost : pendingIngressHost,
-    servicesImage: 'nats-sandbox-services:test',
-  });
+  return testPlans(provider, { names, credentials, contexts: { c2: 'my-eks' } });
 }
 
 describe('the plan of each cluster', () => {

@@ -3,12 +3,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FLAVORS } from '../../../cluster/kubernetes/flavor.js';
 import { readKubeSettings } from '../../../core/settings.js';
-import { kubePlan, recorderClusterOf } from '../../../k8s/plan.js';
-
+import { recorderClusterOf } from '../../../k8s/plan.js';
 import { validateObjects } from '../../../k8s/validate.js';
-import { k3dIngressHost } from '../../../nats/addressing.js';
-import { type Credentials, DEFAULT_JS_LIMITS } from '../../../nats/server-config.js';
-import { buildTopology } from '../../../nats/topology.js';
+import type { Credentials } from '../../../nats/server-config.js';
+import { testPlans } from '../../support/kube-plan.js';
 
 const creds: Credentials = {
   sys: 'a',
@@ -21,17 +19,7 @@ const creds: Credentials = {
 };
 
 describe('stage 08 in the plan', () => {
-  const plan = (env: NodeJS.ProcessEnv = {}) =>
-    kubePlan({
-      sharedCluster: false,
-      topo: buildTopology(['c1', 'c2', 'c3']),
-      targets: FLAVORS.k3d.targets(['c1', 'c2', 'c3'], {}),
-      settings: readKubeSettings(env),
-      jsLimits: DEFAULT_JS_LIMITS,
-      credentials: creds,
-      ingressHost: k3dIngressHost,
-      servicesImage: 'img:1',
-    });
+  const plan = (env: NodeJS.ProcessEnv = {}) => testPlans('k3d', { env, credentials: creds, servicesImage: 'img:1' });
 
   it("puts MySQL and the recorder into RECORDER_CLUSTER, stage 07's Job into the first cluster, no Secret into a file", () => {
     const plans = plan({ RECORDER_CLUSTER: 'c2' });

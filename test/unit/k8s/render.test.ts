@@ -7,11 +7,12 @@ import { readKubeSettings } from '../../../core/settings.js';
 import type { K8sObject } from '../../../k8s/objects.js';
 import { type ClusterPlan, kubePlan, planReleases } from '../../../k8s/plan.js';
 import { type ReleaseEntry, renderPlan } from '../../../k8s/render.js';
-import { type KubeProvider, pendingIngressHost } from '../../../k8s/targets.js';
+import type { KubeProvider } from '../../../k8s/targets.js';
 import { validateObjects } from '../../../k8s/validate.js';
 import { k3dIngressHost } from '../../../nats/addressing.js';
 import { type Credentials, DEFAULT_JS_LIMITS } from '../../../nats/server-config.js';
 import { buildTopology } from '../../../nats/topology.js';
+import { testPlans } from '../../support/kube-plan.js';
 import { PRIVATE_KEY_LABEL } from '../../support/secret-scan.js';
 
 const creds: Credentials = {
@@ -34,17 +35,7 @@ const otherCreds: Credentials = {
 };
 
 function plansFor(provider: KubeProvider, names = ['c1', 'c2', 'c3'], credentials = creds): ClusterPlan[] {
-  const topo = buildTopology(names);
-  return kubePlan({
-    sharedCluster: FLAVORS[provider].sharedCluster,
-    topo,
-    targets: FLAVORS[provider].targets(names, { c2: 'my-eks' }),
-    settings: readKubeSettings({}),
-    jsLimits: DEFAULT_JS_LIMITS,
-    credentials,
-    ingressHost: provider === 'k3d' ? k3dIngressHost : pendingIngressHost,
-    servicesImage: 'nats-sandbox-services:test',
-  });
+  return testPlans(provider, { names, credentials, contexts: { c2: 'my-eks' } });
 }
 
 describe('render folder', () => {
