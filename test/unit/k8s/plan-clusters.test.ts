@@ -3,18 +3,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ClusterPlan } from '../../../k8s/plan.js';
 import type { KubeProvider } from '../../../k8s/targets.js';
-import type { Credentials } from '../../../nats/server-config.js';
-import { testPlans } from '../../support/kube-plan.js';
+import { TEST_CREDENTIALS, testPlans } from '../../support/kube-plan.js';
 
-const creds: Credentials = {
-  sys: 'sys-secret-1',
-  admin: 'admin-secret-1',
-  math: 'math-secret-1',
-  requester: 'req-secret-1',
-  recorder: 'rec-secret-1',
-  gateway: { user: 'gateway', password: 'gw-secret-1' },
-  route: { user: 'route', password: 'route-secret-1' },
-};
+const creds = TEST_CREDENTIALS;
 function plansFor(provider: KubeProvider, names = ['c1', 'c2', 'c3'], credentials = creds): ClusterPlan[] {
   return testPlans(provider, { names, credentials, contexts: { c2: 'my-eks' } });
 }

@@ -12,18 +12,10 @@ import { validateObjects } from '../../../k8s/validate.js';
 import { k3dIngressHost } from '../../../nats/addressing.js';
 import { type Credentials, DEFAULT_JS_LIMITS } from '../../../nats/server-config.js';
 import { buildTopology } from '../../../nats/topology.js';
-import { testPlans } from '../../support/kube-plan.js';
+import { TEST_CREDENTIALS, testPlans } from '../../support/kube-plan.js';
 import { PRIVATE_KEY_LABEL } from '../../support/secret-scan.js';
 
-const creds: Credentials = {
-  sys: 'sys-secret-1',
-  admin: 'admin-secret-1',
-  math: 'math-secret-1',
-  requester: 'req-secret-1',
-  recorder: 'rec-secret-1',
-  gateway: { user: 'gateway', password: 'gw-secret-1' },
-  route: { user: 'route', password: 'route-secret-1' },
-};
+const creds = TEST_CREDENTIALS;
 const otherCreds: Credentials = {
   sys: 'x1',
   admin: 'x2',
