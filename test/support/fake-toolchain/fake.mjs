@@ -1,12 +1,32 @@
+// @ts-check
 // A recording fake of docker, k3d, kubectl, helm and linkerd for tests of the Kubernetes path.
 // Each call is appended to $FAKE_STATE_DIR/calls.jsonl; the clusters, contexts, namespaces,
 // objects and helm releases it makes live in $FAKE_STATE_DIR/state.json, so later calls see what
 // earlier ones did (a second install finds its clusters, delete finds what install made). It is
 // strict where the real tools are: objects need their namespace and their CRDs' chart, helm needs
 // its repo and a readable values file. $FAKE_FAIL (JSON list of {context?, match, message?}) makes
-// matching calls fail. No network, no Docker, no Kubernetes.
+// matching calls fail. No network, no Docker, no Kubernetes. It stays plain JavaScript (node runs it
+// directly, one process per call) but is type-checked: tsconfig.json includes it, with JSDoc types
+// and the state's interfaces from harness.ts.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+/**
+ * @typedef {import('./harness.ts').FakeState} FakeState
+ * @typedef {import('./harness.ts').FakeCluster} FakeCluster
+ * @typedef {import('./harness.ts').FakeFailure} FakeFailure
+ * @typedef {import('./harness.ts').FakeNatsServer} FakeNatsServer
+ * @typedef {import('./harness.ts').HelmRelease} HelmRelease
+ * @typedef {import('./harness.ts').K3dConfig} K3dConfig
+ * @typedef {import('./harness.ts').KindSpecs} KindSpecs
+ * @typedef {import('./harness.ts').KubeObject} KubeObject
+ * @typedef {import('./harness.ts').NatsValues} NatsValues
+ * @typedef {import('./harness.ts').PodTemplate} PodTemplate
+ */
+/**
+ * @template {keyof KindSpecs} K
+ * @typedef {import('./harness.ts').KubeObjectOf<K>} KubeObjectOf
+ */
 
 const [tool, ...argv] = process.argv.slice(2);
 // Only calls that read or write YAML load the parser (most calls are quick reads).
@@ -19,7 +39,11 @@ const stateFile = join(dir, 'state.json');
 const lockDir = join(dir, 'lock');
 
 let locked = false;
-/** Exit like the real tool would; nothing of this call is saved. */
+/**
+ * Exit like the real tool would; nothing of this call is saved.
+ * @param {string} message
+ * @returns {never}
+ */
 function fail(message, code = 1) {
   if (locked) rmSync(lockDir, { recursive: true, force: true });
   process.stderr.write(`${message}\n`);
@@ -41,19 +65,44 @@ function lock() {
   fail('fake toolchain: state lock timed out');
 }
 
+/**
+ * A required value the call is missing (the project's calls always have it).
+ * @template T
+ * @param {T | undefined} value
+ * @param {string} what
+ * @returns {T}
+ */
+function need(value, what) {
+  if (value === undefined) fail(`fake ${tool}: missing ${what}`);
+  return value;
+}
+
+/** @returns {FakeState} */
 function load() {
   const s = existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : {};
   return { docker: true, networks: [], images: [], k3d: {}, contexts: {}, repos: {}, ...s };
 }
+/** @param {FakeState} s */
 const save = (s) => writeFileSync(stateFile, JSON.stringify(s, null, 2));
 
-/** The kube context flag each tool takes, taken out of the arguments. */
+/**
+ * The kube context flag each tool takes, taken out of the arguments.
+ * @param {string[]} args
+ * @param {string} flag
+ * @returns {{ context: string | undefined, args: string[] }}
+ */
 function takeContext(args, flag) {
   const i = args.indexOf(flag);
   if (i < 0) return { context: undefined, args };
   return { context: args[i + 1], args: [...args.slice(0, i), ...args.slice(i + 2)] };
 }
 
+/**
+ * The value of option `name`, given as `name value` or `name=value`.
+ * @param {string[]} args
+ * @param {string} name
+ * @returns {string | undefined}
+ */
 function opt(args, name) {
   const i = args.indexOf(name);
   if (i >= 0) return args[i + 1];
@@ -61,6 +110,7 @@ function opt(args, name) {
   return eq ? eq.slice(name.length + 1) : undefined;
 }
 
+/** @param {string} text */
 const out = (text) => process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
 
 // --- record and inject failures -------------------------------------------------------------------
@@ -68,12 +118,14 @@ const flag = tool === 'helm' ? '--kube-context' : '--context';
 const { context, args } = takeContext(argv, flag);
 const stdin = args.includes('-') && args[args.indexOf('-') - 1] === '-f' ? readFileSync(0, 'utf8') : undefined;
 appendFileSync(join(dir, 'calls.jsonl'), `${JSON.stringify({ tool, context: context ?? null, args })}\n`);
-for (const f of JSON.parse(process.env.FAKE_FAIL || '[]')) {
+/** @type {FakeFailure[]} */
+const failures = JSON.parse(process.env.FAKE_FAIL || '[]');
+for (const f of failures) {
   if ((f.context === undefined || f.context === context) && `${tool} ${args.join(' ')}`.includes(f.match))
     fail(f.message ?? `fake failure: ${f.match}`);
 }
 
-// Charts whose CRDs an API group needs (what `no matches for kind` is about in a real cluster).
+/** Charts whose CRDs an API group needs (what `no matches for kind` is about in a real cluster). @type {Record<string, string>} */
 const CRD_CHART = {
   'cert-manager.io': 'jetstack/cert-manager',
   'trust.cert-manager.io': 'jetstack/trust-manager',
@@ -86,6 +138,11 @@ const CRD_CHART = {
 const BUILT_IN = new Set(['', 'apps', 'batch', 'rbac.authorization.k8s.io', 'networking.k8s.io', 'policy', 'apiextensions.k8s.io']);
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterIssuer', 'Bundle', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding']);
 
+/**
+ * The cluster of this call's context.
+ * @param {FakeState} s
+ * @returns {FakeCluster}
+ */
 function cluster(s) {
   if (!context) fail('error: no context given; the fake wants one on every cluster command');
   const c = s.contexts[context];
@@ -93,11 +150,39 @@ function cluster(s) {
   if (c.unreachable) fail(`Unable to connect to the server: dial tcp: lookup ${context}: no such host`);
   return c;
 }
+/** @returns {FakeCluster} */
 const newCluster = () => ({ namespaces: ['default', 'kube-system'], objects: {}, releases: {}, restarts: [], changes: [] });
+/**
+ * An object's key in FakeCluster.objects; no namespace for a cluster-scoped one.
+ * @param {string} kind
+ * @param {string | undefined} ns
+ * @param {string | undefined} name
+ */
 const key = (kind, ns, name) => `${kind}/${ns ?? ''}/${name}`;
+/**
+ * @param {FakeCluster} c
+ * @param {string} chart
+ */
 const hasChart = (c, chart) => Object.values(c.releases).some((r) => r.chart === chart);
+/**
+ * Whether `o` is of `kind`; its spec is then that kind's, as the project's manifests write it.
+ * @template {keyof KindSpecs} K
+ * @param {KubeObject | undefined} o
+ * @param {K} kind
+ * @returns {o is KubeObjectOf<K>}
+ */
+const isKind = (o, kind) => o?.kind === kind;
+/**
+ * The parser, loaded for every call that reads or writes YAML (see needsYaml).
+ * @returns {NonNullable<typeof YAML>}
+ */
+function yaml() {
+  if (!YAML) fail(`fake ${tool}: YAML was not loaded for this call`);
+  return YAML;
+}
 
 // --- docker ---------------------------------------------------------------------------------------
+/** @param {FakeState} s */
 function docker(s) {
   if (!s.docker) fail('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?');
   const [a, b] = args;
@@ -107,50 +192,58 @@ function docker(s) {
     return out(s.networks.includes(name) ? name : '');
   }
   if (a === 'network' && b === 'create') {
-    if (s.networks.includes(args[2])) fail(`Error response from daemon: network with name ${args[2]} already exists`);
-    s.networks.push(args[2]);
-    return out(`net-${args[2]}`);
+    const net = need(args[2], 'network name');
+    if (s.networks.includes(net)) fail(`Error response from daemon: network with name ${net} already exists`);
+    s.networks.push(net);
+    return out(`net-${net}`);
   }
   if (a === 'network' && b === 'inspect') {
-    if (!s.networks.includes(args[2])) fail(`Error response from daemon: network ${args[2]} not found`);
-    return out(String(Object.values(s.k3d).filter((c) => c.network === args[2]).length * 4));
+    const net = args[2];
+    if (net === undefined || !s.networks.includes(net)) fail(`Error response from daemon: network ${net} not found`);
+    return out(String(Object.values(s.k3d).filter((c) => c.network === net).length * 4));
   }
   if (a === 'image' && b === 'ls') {
-    const image = args.filter((x) => !x.startsWith('-')).pop();
+    // Never undefined: `image` and `ls` are there at least.
+    const image = need(args.filter((x) => !x.startsWith('-')).pop(), 'image');
     return out(s.images.includes(image) ? `sha256:${Buffer.from(image).toString('hex').slice(0, 12)}` : '');
   }
   if (a === 'build') {
     const dockerfile = opt(args, '-f');
-    const context = args[args.length - 1];
+    const context = need(args[args.length - 1], 'build context');
     if (!dockerfile || !existsSync(dockerfile)) fail(`ERROR: failed to read dockerfile: open ${dockerfile}: no such file or directory`);
     if (!existsSync(join(context, 'package.json'))) fail(`ERROR: build context ${context} has no package.json`);
-    const tag = opt(args, '-t');
+    const tag = need(opt(args, '-t'), '-t');
     if (!s.images.includes(tag)) s.images.push(tag);
     return out(`naming to docker.io/library/${tag} done`);
   }
   if (a === 'network' && b === 'rm') {
-    if (Object.values(s.k3d).some((c) => c.network === args[2]))
-      fail(`Error response from daemon: error while removing network: network ${args[2]} has active endpoints`);
-    s.networks = s.networks.filter((n) => n !== args[2]);
-    return out(args[2]);
+    const net = need(args[2], 'network name');
+    if (Object.values(s.k3d).some((c) => c.network === net))
+      fail(`Error response from daemon: error while removing network: network ${net} has active endpoints`);
+    s.networks = s.networks.filter((n) => n !== net);
+    return out(net);
   }
   fail(`fake docker: unsupported: ${args.join(' ')}`);
 }
 
 // --- k3d ------------------------------------------------------------------------------------------
+/** @param {FakeState} s */
 function k3d(s) {
   const [a, b, name] = args;
   if (a === 'image' && b === 'import') {
     const target = opt(args, '-c');
-    if (!s.images.includes(name)) fail(`ERRO[0000] Failed to import image(s) into cluster '${target}': image '${name}' not found locally`);
-    if (!s.k3d[target]) fail(`FATA[0000] Failed to get cluster ${target}: No nodes found for given cluster`);
-    s.k3d[target].images = [...new Set([...(s.k3d[target].images ?? []), name])];
+    if (name === undefined || !s.images.includes(name))
+      fail(`ERRO[0000] Failed to import image(s) into cluster '${target}': image '${name}' not found locally`);
+    const into = target === undefined ? undefined : s.k3d[target];
+    if (!into) fail(`FATA[0000] Failed to get cluster ${target}: No nodes found for given cluster`);
+    into.images = [...new Set([...(into.images ?? []), name])];
     return out(`INFO[0000] Successfully imported 1 image(s) into 1 cluster(s)`);
   }
   if (a === 'kubeconfig' && b === 'merge') {
-    if (!s.k3d[name] || !s.contexts[`k3d-${name}`]) fail(`FATA[0000] Failed to get cluster '${name}'`);
+    const merged = s.contexts[`k3d-${name}`];
+    if (name === undefined || !s.k3d[name] || !merged) fail(`FATA[0000] Failed to get cluster '${name}'`);
     if (!args.includes('--kubeconfig-merge-default')) fail('fake k3d: merge only into the default kubeconfig is supported');
-    s.contexts[`k3d-${name}`].inKubeconfig = true;
+    merged.inKubeconfig = true;
     return out(`${process.env.HOME}/.kube/config`);
   }
   if (a !== 'cluster') fail(`fake k3d: unsupported: ${args.join(' ')}`);
@@ -167,14 +260,16 @@ function k3d(s) {
       ),
     );
   }
+  if (name === undefined) fail(`FATA[0000] No nodes found for given cluster: '${name}'`);
   if (b === 'create') {
     if (s.k3d[name]) fail(`FATA[0000] Failed to create cluster '${name}' because a cluster with that name already exists`);
-    const config = YAML.parse(readFileSync(opt(args, '--config'), 'utf8'));
+    /** @type {K3dConfig} */
+    const config = yaml().parse(readFileSync(need(opt(args, '--config'), '--config'), 'utf8'));
     if (config.apiVersion !== 'k3d.io/v1alpha5' || config.kind !== 'Simple')
       fail('FATA[0000] config is not a k3d.io/v1alpha5 Simple config');
     if (!s.networks.includes(config.network)) s.networks.push(config.network);
     // --port <host>:<port>@loadbalancer: a host port one cluster already holds is refused, as Docker does.
-    const ports = args.flatMap((a, i) => (args[i - 1] === '--port' ? [a.split(':')[0]] : []));
+    const ports = args.flatMap((a, i) => (args[i - 1] === '--port' ? a.split(':', 1) : []));
     const held = Object.values(s.k3d).flatMap((c) => c.ports ?? []);
     for (const p of ports) if (held.includes(p)) fail(`FATA[0000] Bind for 0.0.0.0:${p} failed: port is already allocated`);
     s.k3d[name] = { name, network: config.network, running: true, agents: config.agents, ports };
@@ -182,9 +277,10 @@ function k3d(s) {
     s.contexts[`k3d-${name}`] = { ...newCluster(), inKubeconfig: !args.includes('--kubeconfig-update-default=false') };
     return out(`INFO[0000] Cluster '${name}' created successfully!`);
   }
-  if (!s.k3d[name]) fail(`FATA[0000] No nodes found for given cluster: '${name}'`);
+  const k = s.k3d[name];
+  if (!k) fail(`FATA[0000] No nodes found for given cluster: '${name}'`);
   if (b === 'start' || b === 'stop') {
-    s.k3d[name].running = b === 'start';
+    k.running = b === 'start';
     return out(`INFO[0000] ${b === 'start' ? 'Started' : 'Stopped'} cluster '${name}'`);
   }
   if (b === 'delete') {
@@ -196,16 +292,27 @@ function k3d(s) {
 }
 
 // --- kubectl --------------------------------------------------------------------------------------
+/**
+ * The objects of a multi-document YAML file, empty documents left out.
+ * @param {string} text
+ * @returns {KubeObject[]}
+ */
 function docsOf(text) {
-  return YAML.parseAllDocuments(text)
+  return yaml()
+    .parseAllDocuments(text)
     .map((d) => d.toJS())
     .filter(Boolean);
 }
 
-function apply(s, c, objects) {
+/**
+ * @param {FakeCluster} c
+ * @param {KubeObject[]} objects
+ */
+function apply(c, objects) {
+  /** @type {string[]} */
   const lines = [];
   for (const o of objects) {
-    const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+    const group = o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.indexOf('/')) : '';
     const chart = CRD_CHART[group];
     if (!BUILT_IN.has(group) && (!chart || !hasChart(c, chart)))
       fail(
@@ -216,18 +323,22 @@ function apply(s, c, objects) {
     if (o.kind === 'Namespace' && !c.namespaces.includes(o.metadata.name)) c.namespaces.push(o.metadata.name);
     const k = key(o.kind, ns, o.metadata.name);
     const before = c.objects[k];
-    if (o.kind === 'Job' && before && JSON.stringify(before.spec.template) !== JSON.stringify(o.spec.template)) {
+    if (isKind(o, 'Job') && isKind(before, 'Job') && JSON.stringify(before.spec.template) !== JSON.stringify(o.spec.template)) {
       fail(`The Job "${o.metadata.name}" is invalid: spec.template: Invalid value: core.PodTemplateSpec{...}: field is immutable`);
     }
     c.objects[k] = o;
     // cert-manager issues certificates at once, when a CA issuer's secret is there.
-    if (o.kind === 'Certificate') {
+    if (isKind(o, 'Certificate')) {
       const issuer = o.spec.issuerRef.kind === 'Issuer' ? c.objects[key('Issuer', ns, o.spec.issuerRef.name)] : undefined;
-      const caSecret = issuer?.spec?.ca ? c.objects[key('Secret', ns, issuer.spec.ca.secretName)] : undefined;
-      if (!issuer?.spec?.ca || caSecret) {
+      const issuerCa = isKind(issuer, 'Issuer') ? issuer.spec?.ca : undefined;
+      const caSecret = issuerCa ? c.objects[key('Secret', ns, issuerCa.secretName)] : undefined;
+      if (!issuerCa || caSecret) {
+        /** @param {string} t */
         const b64 = (t) => Buffer.from(t).toString('base64');
         const pem = `FAKE CERTIFICATE ${context} ${ns}/${o.metadata.name}`;
-        const ca = caSecret ? Buffer.from(caSecret.data['tls.crt'], 'base64').toString() : 'FAKE SELF-SIGNED CA';
+        const ca = caSecret
+          ? Buffer.from(need(caSecret.data?.['tls.crt'], 'tls.crt of the CA secret'), 'base64').toString()
+          : 'FAKE SELF-SIGNED CA';
         c.objects[key('Secret', ns, o.spec.secretName)] = {
           apiVersion: 'v1',
           kind: 'Secret',
@@ -238,7 +349,7 @@ function apply(s, c, objects) {
       }
     }
     // trust-manager writes a bundle into every namespace its selector matches.
-    if (o.kind === 'Bundle') {
+    if (isKind(o, 'Bundle')) {
       const want = o.spec.target.namespaceSelector?.matchLabels ?? {};
       for (const n of Object.values(c.objects).filter((x) => x.kind === 'Namespace')) {
         if (Object.entries(want).every(([lk, lv]) => n.metadata.labels?.[lk] === lv)) {
@@ -258,12 +369,24 @@ function apply(s, c, objects) {
   out(lines.join('\n'));
 }
 
-/** NATS servers as the fake runs them: from the nats releases' values, healthy unless told otherwise. */
+/**
+ * Whether `r` is a release of the nats chart; its values are then the chart's, as k8s/nats-values.ts writes them.
+ * @param {HelmRelease} r
+ * @returns {r is HelmRelease & { values: NatsValues }}
+ */
+const isNatsRelease = (r) => r.chart === 'nats/nats';
+
+/**
+ * NATS servers as the fake runs them: from the nats releases' values, healthy unless told otherwise.
+ * @param {FakeState} s
+ * @returns {FakeNatsServer[]}
+ */
 function natsServers(s) {
+  /** @type {FakeNatsServer[]} */
   const servers = [];
   for (const [ctx, c] of Object.entries(s.contexts)) {
     for (const r of Object.values(c.releases)) {
-      if (r.chart !== 'nats/nats') continue;
+      if (!isNatsRelease(r)) continue;
       const v = r.values;
       for (let i = 0; i < v.config.cluster.replicas; i++) {
         servers.push({
@@ -278,12 +401,19 @@ function natsServers(s) {
       }
     }
   }
+  /** @type {string[]} */
   const down = JSON.parse(process.env.FAKE_NATS_DOWN || '[]');
   return servers.filter((x) => !down.includes(`${x.context}/${x.pod}`));
 }
 
+/**
+ * What a server's monitoring endpoint answers, through the API server's pod proxy.
+ * @param {FakeState} s
+ * @param {string | undefined} path
+ */
 function monitor(s, path) {
-  const m = /^\/api\/v1\/namespaces\/nats\/pods\/([^:]+):8222\/proxy\/(\w+)$/.exec(path);
+  const re = /^\/api\/v1\/namespaces\/nats\/pods\/([^:]+):8222\/proxy\/(\w+)$/;
+  const m = path === undefined ? null : re.exec(path);
   if (!m) fail(`fake kubectl: unsupported raw path ${path}`);
   const servers = natsServers(s);
   const me = servers.find((x) => x.context === context && x.pod === m[1]);
@@ -316,6 +446,7 @@ function monitor(s, path) {
     case 'gatewayz': {
       // Every server of another cluster dials one server here: the first one takes them all.
       const first = [...mates].sort((a, b) => a.name.localeCompare(b.name))[0] === me;
+      /** @type {Record<string, object[]>} */
       const inbound = {};
       if (first) for (const x of servers.filter((y) => y.cluster !== me.cluster)) (inbound[x.cluster] ??= []).push({});
       return out(JSON.stringify({ outbound_gateways: Object.fromEntries(me.gateways.map((g) => [g, {}])), inbound_gateways: inbound }));
@@ -326,7 +457,11 @@ function monitor(s, path) {
   fail(`fake kubectl: unsupported endpoint ${m[2]}`);
 }
 
-/** An image of ours a k3d cluster was not given (pods would never start); others come from a registry. */
+/**
+ * An image of ours a k3d cluster was not given (pods would never start); others come from a registry.
+ * @param {FakeState} s
+ * @param {PodTemplate} template
+ */
 function missingImage(s, template) {
   const k3dName = context?.startsWith('k3d-') ? context.slice(4) : undefined;
   if (!k3dName) return undefined;
@@ -334,12 +469,18 @@ function missingImage(s, template) {
   return template.spec.containers.map((x) => x.image).find((i) => i.startsWith('nats-sandbox-services:') && !images.includes(i));
 }
 
-/** $FAKE_JOB_FAIL: JSON list of "<context>/<job name prefix>" whose pods fail. */
+/**
+ * $FAKE_JOB_FAIL: JSON list of "<context>/<job name prefix>" whose pods fail.
+ * @param {FakeState} s
+ * @param {KubeObjectOf<'Job'>} job
+ */
 function jobFails(s, job) {
+  /** @type {string[]} */
   const failing = JSON.parse(process.env.FAKE_JOB_FAIL || '[]');
   return !!missingImage(s, job.spec.template) || failing.some((f) => `${context}/${job.metadata.name}`.startsWith(f));
 }
 
+/** @param {FakeState} s */
 function kubectl(s) {
   if (args[0] === 'config' && args[1] === 'get-contexts') {
     const wanted = args[2] && !args[2].startsWith('-') ? args[2] : undefined;
@@ -352,19 +493,22 @@ function kubectl(s) {
   if (verb === 'get' && what === '--raw') return args[2] === '/readyz' ? out('ok') : monitor(s, args[2]);
   if (verb === 'apply') {
     const file = opt(args, '-f');
-    return apply(s, c, docsOf(file === '-' ? stdin : readFileSync(file, 'utf8')));
+    return apply(c, docsOf(file === '-' ? need(stdin, 'stdin') : readFileSync(need(file, '-f'), 'utf8')));
   }
   if (verb === 'wait') {
     if (what === 'nodes') return out('node/server-0 condition met');
+    /** @type {string[]} */
     const lines = [];
     for (const ref of args.slice(1).filter((a) => !a.startsWith('-') && a.includes('/'))) {
-      const [kind, objName] = ref.split('/');
+      const [kind = '', objName] = ref.split('/');
+      /** @type {Record<string, string>} */
       const kinds = { certificate: 'Certificate', configmap: 'ConfigMap' };
-      if (!kinds[kind]) fail(`fake kubectl: unsupported wait for ${ref}`);
-      const o = c.objects[key(kinds[kind], ns, objName)];
+      const objKind = kinds[kind];
+      if (!objKind) fail(`fake kubectl: unsupported wait for ${ref}`);
+      const o = c.objects[key(objKind, ns, objName)];
       if (!o) fail(`Error from server (NotFound): ${kind}s "${objName}" not found`);
       // Ready: cert-manager wrote its secret.
-      if (kind === 'certificate' && !c.objects[key('Secret', ns, o.spec.secretName)])
+      if (isKind(o, 'Certificate') && !c.objects[key('Secret', ns, o.spec.secretName)])
         fail(`error: timed out waiting for the condition on certificates/${objName}`);
       lines.push(`${ref} condition met`);
     }
@@ -375,11 +519,11 @@ function kubectl(s) {
     if (!args.includes('--dry-run=client') || opt(args, '-o') !== 'yaml')
       fail('fake kubectl: create secret tls only with --dry-run=client -o yaml');
     const data = {
-      'tls.crt': readFileSync(opt(args, '--cert')).toString('base64'),
-      'tls.key': readFileSync(opt(args, '--key')).toString('base64'),
+      'tls.crt': readFileSync(need(opt(args, '--cert'), '--cert')).toString('base64'),
+      'tls.key': readFileSync(need(opt(args, '--key'), '--key')).toString('base64'),
     };
     return out(
-      YAML.stringify({
+      yaml().stringify({
         apiVersion: 'v1',
         data,
         kind: 'Secret',
@@ -391,8 +535,10 @@ function kubectl(s) {
   if (verb === 'get' && what === 'crd') {
     // Who owns a CRD, as helm's release annotations say: a seeded one ($state contexts.<ctx>.crds:
     // name -> "ns/release", "/" for one not from helm), else the release whose chart brings it.
-    if (c.crds?.[name] !== undefined) return out(c.crds[name]);
-    const group = name.split('.').slice(1).join('.');
+    const crd = need(name, 'CRD name');
+    const seeded = c.crds?.[crd];
+    if (seeded !== undefined) return out(seeded);
+    const group = crd.split('.').slice(1).join('.');
     const chart = group === 'gateway.networking.k8s.io' ? 'linkerd-edge/linkerd-crds' : CRD_CHART[group];
     const owner = Object.entries(c.releases).find(
       ([, r]) => r.chart === chart && (group !== 'gateway.networking.k8s.io' || r.values?.installGatewayAPI !== false),
@@ -412,17 +558,19 @@ function kubectl(s) {
       );
     const field = /index \.data "([^"]+)"/.exec(opt(args, '-o') ?? '')?.[1];
     // go-template prints the value as it is, without a newline
-    return process.stdout.write(Buffer.from(o.data?.[field] ?? '', 'base64').toString('utf8'));
+    return process.stdout.write(Buffer.from((field === undefined ? undefined : o.data?.[field]) ?? '', 'base64').toString('utf8'));
   }
   if (verb === 'get' && what === 'service') {
     const haproxy = Object.values(c.releases).some((r) => r.chart === 'haproxytech/kubernetes-ingress');
     return out(haproxy ? (c.loadBalancer ?? '') : '');
   }
   if (verb === 'rollout' && what === 'status') {
-    const [resource, objName] = name.split('/');
-    const kind = { statefulset: 'StatefulSet', deployment: 'Deployment' }[resource];
-    const o = c.objects[key(kind, ns, objName)];
-    if (o) {
+    const [resource = '', objName] = need(name, 'resource').split('/');
+    /** @type {Record<string, 'StatefulSet' | 'Deployment'>} */
+    const kinds = { statefulset: 'StatefulSet', deployment: 'Deployment' };
+    const kind = kinds[resource];
+    const o = kind === undefined ? undefined : c.objects[key(kind, ns, objName)];
+    if (kind !== undefined && isKind(o, kind)) {
       const missing = missingImage(s, o.spec.template);
       if (missing) fail(`error: timed out waiting for the condition (${objName}: ImagePullBackOff for ${missing})`);
       return out(`${resource} "${objName}" successfully rolled out`);
@@ -433,19 +581,21 @@ function kubectl(s) {
   }
   if (verb === 'get' && what === 'job') {
     const o = c.objects[key('Job', ns, name)];
-    if (!o) fail(`Error from server (NotFound): jobs.batch "${name}" not found`);
+    if (!isKind(o, 'Job')) fail(`Error from server (NotFound): jobs.batch "${name}" not found`);
     return out(jobFails(s, o) ? 'Failed=True' : 'Complete=True');
   }
   if (verb === 'logs') {
-    const jobName = what.replace('job/', '');
+    const jobName = need(what, 'job').replace('job/', '');
     const o = c.objects[key('Job', ns, jobName)];
-    if (!o) fail(`error: error from server (NotFound): jobs.batch "${jobName}" not found`);
+    if (!isKind(o, 'Job')) fail(`error: error from server (NotFound): jobs.batch "${jobName}" not found`);
     if (jobFails(s, o)) return out(`fake log of ${jobName}: not applied: stream answers: refused (storage: memory -> file)`);
     if (jobName.startsWith('jetstream-apply'))
       return out(
         `stream answers: created\nconsumer answers/answers-consumer: created\nstream answers on xr-js: ${context}-xr-js-nats-0 (leader ${context}-xr-js-nats-0)`,
       );
-    return out(JSON.stringify({ requests: 400, ok: 400, errors: 0, byRegion: { [o.metadata.labels?.['nats-sandbox/region']]: 400 } }));
+    return out(
+      JSON.stringify({ requests: 400, ok: 400, errors: 0, byRegion: { [String(o.metadata.labels?.['nats-sandbox/region'])]: 400 } }),
+    );
   }
   if (verb === 'rollout' && what === 'restart') {
     c.restarts.push(...args.filter((a) => a.startsWith('statefulset/')));
@@ -473,8 +623,10 @@ function kubectl(s) {
   }
   if (verb === 'delete') {
     for (const ref of args.slice(1).filter((a) => a.includes('/'))) {
-      const [resource, objName] = ref.split('/');
-      const kind = { 'bundles.trust.cert-manager.io': 'Bundle', 'clusterissuers.cert-manager.io': 'ClusterIssuer' }[resource];
+      const [resource = '', objName] = ref.split('/');
+      /** @type {Record<string, string>} */
+      const kinds = { 'bundles.trust.cert-manager.io': 'Bundle', 'clusterissuers.cert-manager.io': 'ClusterIssuer' };
+      const kind = kinds[resource];
       if (!kind) fail(`fake kubectl: unsupported delete ${ref}`);
       delete c.objects[key(kind, undefined, objName)];
     }
@@ -484,25 +636,30 @@ function kubectl(s) {
 }
 
 // --- helm -----------------------------------------------------------------------------------------
+/** @param {FakeState} s */
 function helm(s) {
   if (args[0] === 'repo' && args[1] === 'add') {
-    s.repos[args[2]] = args[3];
-    return out(`"${args[2]}" has been added to your repositories`);
+    const repo = need(args[2], 'repo name');
+    s.repos[repo] = need(args[3], 'repo URL');
+    return out(`"${repo}" has been added to your repositories`);
   }
   const c = cluster(s);
   const ns = opt(args, '--namespace') ?? 'default';
   if (args[0] === 'upgrade' && args[1] === '--install') {
-    const [release, chart] = [args[2], args[3]];
-    if (!s.repos[chart.split('/')[0]]) fail(`Error: repo ${chart.split('/')[0]} not found`);
-    if (!opt(args, '--version')) fail('fake helm: every chart must be pinned with --version');
-    const values = YAML.parse(readFileSync(opt(args, '--values'), 'utf8')) ?? {};
+    const [release, chart] = [need(args[2], 'release'), need(args[3], 'chart')];
+    const [repo = ''] = chart.split('/');
+    if (!s.repos[repo]) fail(`Error: repo ${repo} not found`);
+    const version = opt(args, '--version');
+    if (!version) fail('fake helm: every chart must be pinned with --version');
+    /** @type {Record<string, unknown>} */
+    const values = yaml().parse(readFileSync(need(opt(args, '--values'), '--values'), 'utf8')) ?? {};
     if (!c.namespaces.includes(ns)) {
       if (!args.includes('--create-namespace')) fail(`Error: create: failed to create: namespaces "${ns}" not found`);
       c.namespaces.push(ns);
     }
     const k = `${ns}/${release}`;
     const revision = (c.releases[k]?.revision ?? 0) + 1;
-    c.releases[k] = { release, chart, version: opt(args, '--version'), namespace: ns, values, revision };
+    c.releases[k] = { release, chart, version, namespace: ns, values, revision };
     return out(`Release "${release}" has been ${revision === 1 ? 'installed' : 'upgraded'}. Happy Helming!`);
   }
   if (args[0] === 'uninstall') {
@@ -516,6 +673,7 @@ function helm(s) {
 }
 
 // --- linkerd --------------------------------------------------------------------------------------
+/** @param {FakeState} s */
 function linkerd(s) {
   // The CLI's own release ($FAKE_LINKERD_VERSION, else the pinned edge-26.8.3).
   if (args[0] === 'version') return out(process.env.FAKE_LINKERD_VERSION ?? 'edge-26.8.3');
@@ -524,7 +682,7 @@ function linkerd(s) {
     if (!hasChart(c, 'linkerd-edge/linkerd-multicluster')) fail('error: the multicluster extension is not installed');
     const name = opt(args, '--cluster-name');
     return out(
-      YAML.stringify({
+      yaml().stringify({
         apiVersion: 'multicluster.linkerd.io/v1alpha3',
         kind: 'Link',
         metadata: { name, namespace: 'linkerd-multicluster' },
@@ -536,7 +694,12 @@ function linkerd(s) {
 }
 
 const handlers = { docker, k3d, kubectl, helm, linkerd };
-if (!handlers[tool]) fail(`fake toolchain: unknown tool ${tool}`, 2);
+/**
+ * @param {string | undefined} t
+ * @returns {t is keyof typeof handlers}
+ */
+const isTool = (t) => t !== undefined && t in handlers;
+if (!isTool(tool)) fail(`fake toolchain: unknown tool ${tool}`, 2);
 lock();
 const state = load();
 handlers[tool](state);

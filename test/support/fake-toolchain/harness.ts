@@ -15,19 +15,102 @@ export interface Call {
   args: string[];
 }
 
+/** A Kubernetes object as the fake keeps it; `spec` is typed per kind by KindSpecs (tests cast it). */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  type?: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  spec?: unknown;
+  data?: Record<string, string>;
+}
+
+export interface PodTemplate {
+  spec: { containers: { image: string }[] };
+}
+
+/** The parts of each kind's spec the fake reads, as the project's manifests have them. */
+export interface KindSpecs {
+  Job: { template: PodTemplate };
+  Deployment: { template: PodTemplate };
+  StatefulSet: { template: PodTemplate };
+  Certificate: { secretName: string; issuerRef: { kind: string; name: string } };
+  Issuer: { ca?: { secretName: string } } | undefined;
+  Bundle: { target: { configMap: { key: string }; namespaceSelector?: { matchLabels?: Record<string, string> } } };
+}
+
+/** An object whose kind was checked, with that kind's spec. */
+export type KubeObjectOf<K extends keyof KindSpecs> = KubeObject & { kind: K; spec: KindSpecs[K] };
+
+export interface HelmRelease {
+  release: string;
+  chart: string;
+  version: string;
+  namespace: string;
+  values: Record<string, unknown>;
+  revision: number;
+}
+
+/** The values of a nats/nats release the fake reads to run its servers (see k8s/nats-values.ts). */
+export interface NatsValues {
+  fullnameOverride: string;
+  config: {
+    serverNamePrefix: string;
+    cluster: { replicas: number; merge: { name: string } };
+    merge: { server_tags?: string[] };
+    jetstream: { enabled: boolean };
+    gateway: { merge: { gateways?: { name: string }[] } };
+  };
+}
+
+/** A NATS server as the fake runs it. */
+export interface FakeNatsServer {
+  context: string;
+  pod: string;
+  name: string;
+  cluster: string;
+  tags: string[];
+  jetstream: boolean;
+  gateways: string[];
+}
+
 export interface FakeCluster {
   namespaces: string[];
-  objects: Record<string, { metadata: { name: string }; spec?: unknown; data?: Record<string, string> }>;
-  releases: Record<
-    string,
-    { release: string; chart: string; version: string; namespace: string; values: Record<string, unknown>; revision: number }
-  >;
+  objects: Record<string, KubeObject>;
+  releases: Record<string, HelmRelease>;
   restarts: string[];
   changes: string[];
   loadBalancer?: string;
   unreachable?: boolean;
+  /** false for a k3d cluster made with --kubeconfig-update-default=false until `kubeconfig merge`. */
+  inKubeconfig?: boolean;
   /** CRDs someone else installed: name -> "namespace/release" of their helm release, "/" if not from helm. */
   crds?: Record<string, string>;
+}
+
+export interface FakeK3dCluster {
+  name: string;
+  network: string;
+  running: boolean;
+  agents?: number;
+  /** Host ports of its --port flags. */
+  ports?: string[];
+  images?: string[];
+}
+
+/** The part of a k3d config file (k3d.io/v1alpha5 Simple) the fake reads. */
+export interface K3dConfig {
+  apiVersion: string;
+  kind: string;
+  network: string;
+  agents?: number;
+}
+
+/** One entry of $FAKE_FAIL: calls on `context` (any if absent) whose command line contains `match` fail. */
+export interface FakeFailure {
+  context?: string;
+  match: string;
+  message?: string;
 }
 
 export interface FakeState {
@@ -36,7 +119,7 @@ export interface FakeState {
   /** Images docker has built. */
   images: string[];
   /** Each k3d cluster with the images imported into it. */
-  k3d: Record<string, { name: string; network: string; running: boolean; images?: string[] }>;
+  k3d: Record<string, FakeK3dCluster>;
   contexts: Record<string, FakeCluster>;
   repos: Record<string, string>;
 }
