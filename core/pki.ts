@@ -3,7 +3,7 @@
 // Layout per certificate directory: ca.crt, tls.crt, tls.key (what a cert-manager Secret mounts).
 import { createPrivateKey, createPublicKey, type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Identity } from '../nats/accounts.js';
 import {
   CA_COMMON_NAME,
@@ -76,8 +76,20 @@ function read(file: string): string | undefined {
 
 const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
-async function issueCa(runner: Runner, paths: ReturnType<typeof pkiPaths>): Promise<void> {
-  if (!runner.dryRun) mkdirSync(join(paths.root, 'ca'), { recursive: true, mode: 0o700 });
+export interface SelfSignedCa {
+  cert: string;
+  key: string;
+  /** openssl -subj, e.g. /O=NATS Sandbox/CN=NATS Sandbox CA */
+  subject: string;
+  days: number;
+}
+
+/**
+ * A self-signed ECDSA CA (the sandbox CA, linkerd's trust anchor): written under temporary names
+ * and moved into place, so a reader never sees half of it; the key is 0600.
+ */
+export async function issueSelfSignedCa(runner: Runner, ca: SelfSignedCa): Promise<void> {
+  if (!runner.dryRun) mkdirSync(dirname(ca.cert), { recursive: true, mode: 0o700 });
   await runner.run(
     [
       'openssl',
@@ -85,13 +97,13 @@ async function issueCa(runner: Runner, paths: ReturnType<typeof pkiPaths>): Prom
       '-x509',
       ...EC_KEY,
       '-keyout',
-      `${paths.caKey}.new`,
+      `${ca.key}.new`,
       '-out',
-      `${paths.caCert}.new`,
+      `${ca.cert}.new`,
       '-days',
-      String(CA_DAYS),
+      String(ca.days),
       '-subj',
-      `/O=${PKI_ORGANIZATION}/CN=${CA_COMMON_NAME}`,
+      ca.subject,
       '-addext',
       'basicConstraints=critical,CA:TRUE',
       '-addext',
@@ -100,10 +112,19 @@ async function issueCa(runner: Runner, paths: ReturnType<typeof pkiPaths>): Prom
     { silent: true, fix: 'install openssl' },
   );
   if (!runner.dryRun) {
-    chmodSync(`${paths.caKey}.new`, 0o600);
-    renameSync(`${paths.caKey}.new`, paths.caKey);
-    renameSync(`${paths.caCert}.new`, paths.caCert);
+    chmodSync(`${ca.key}.new`, 0o600);
+    renameSync(`${ca.key}.new`, ca.key);
+    renameSync(`${ca.cert}.new`, ca.cert);
   }
+}
+
+function issueCa(runner: Runner, paths: ReturnType<typeof pkiPaths>): Promise<void> {
+  return issueSelfSignedCa(runner, {
+    cert: paths.caCert,
+    key: paths.caKey,
+    subject: `/O=${PKI_ORGANIZATION}/CN=${CA_COMMON_NAME}`,
+    days: CA_DAYS,
+  });
 }
 
 /**

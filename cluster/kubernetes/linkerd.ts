@@ -2,11 +2,11 @@
 // shared by all of them, the control plane with its external CA, the multicluster extension with
 // one service mirror per other cluster, and the links themselves.
 
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MissingToolError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
-import { pkiPaths } from '../../core/pki.js';
+import { issueSelfSignedCa, pkiPaths } from '../../core/pki.js';
 import { REPOS } from '../../k8s/charts.js';
 import { anchorSecretCommand, LINKERD_ANCHOR_DAYS, LINKERD_ANCHOR_SUBJECT } from '../../k8s/linkerd-pki.js';
 import { LINKERD, NAMESPACES } from '../../k8s/names.js';
@@ -28,33 +28,7 @@ async function ensureAnchor(k: KubeRun): Promise<void> {
     log.info(`linkerd trust anchor: kept ${paths.cert} (one anchor for every cluster)`);
     return;
   }
-  if (!k.dryRun) mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
-  await k.runner.run(
-    [
-      'openssl',
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      paths.key,
-      '-out',
-      paths.cert,
-      '-days',
-      String(LINKERD_ANCHOR_DAYS),
-      '-subj',
-      LINKERD_ANCHOR_SUBJECT,
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      '-addext',
-      'keyUsage=critical,keyCertSign,cRLSign',
-    ],
-    { silent: true, fix: 'install openssl' },
-  );
-  if (!k.dryRun) chmodSync(paths.key, 0o600);
+  await issueSelfSignedCa(k.runner, { cert: paths.cert, key: paths.key, subject: LINKERD_ANCHOR_SUBJECT, days: LINKERD_ANCHOR_DAYS });
   log.info(`linkerd trust anchor: ${k.dryRun ? 'would make' : 'made'} ${paths.cert} (one anchor for every cluster)`);
 }
 
