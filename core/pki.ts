@@ -131,7 +131,13 @@ function issueCa(runner: Runner, paths: ReturnType<typeof pkiPaths>): Promise<vo
  * Issue a leaf into a folder of its own first, then move key, certificate and CA into place: a
  * reader never sees half a file, and a pair left mismatched by a crash is found (renewalReason).
  */
-async function issueLeaf(runner: Runner, paths: ReturnType<typeof pkiPaths>, spec: CertSpec, dir: string): Promise<void> {
+/** A CA that signs: its certificate and key files. */
+export interface SigningCa {
+  caCert: string;
+  caKey: string;
+}
+
+export async function issueLeaf(runner: Runner, ca: SigningCa, spec: CertSpec, dir: string): Promise<void> {
   const f = tlsFiles(dir);
   const work = join(dir, `.issue-${process.pid}-${randomBytes(4).toString('hex')}`);
   const w = { key: join(work, 'tls.key'), cert: join(work, 'tls.crt'), csr: join(work, 'tls.csr'), ext: join(work, 'ext.cnf') };
@@ -149,9 +155,9 @@ async function issueLeaf(runner: Runner, paths: ReturnType<typeof pkiPaths>, spe
         '-in',
         w.csr,
         '-CA',
-        paths.caCert,
+        ca.caCert,
         '-CAkey',
-        paths.caKey,
+        ca.caKey,
         '-set_serial',
         `0x${randomBytes(16).toString('hex')}`,
         '-days',
@@ -165,7 +171,7 @@ async function issueLeaf(runner: Runner, paths: ReturnType<typeof pkiPaths>, spe
     );
     if (!runner.dryRun) {
       chmodSync(w.key, 0o600);
-      copyFileSync(paths.caCert, join(work, 'ca.crt'));
+      copyFileSync(ca.caCert, join(work, 'ca.crt'));
       renameSync(join(work, 'ca.crt'), f.caFile);
       renameSync(w.key, f.keyFile);
       renameSync(w.cert, f.certFile);

@@ -1,7 +1,7 @@
 // mTLS and least privilege on a real local supercluster: who may connect, who may do what, and
 // that routes and gateways refuse wrong credentials while the supercluster forms with the right ones.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect as rawConnect } from 'node:net';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { connectionFromEnv } from '../../nats/live/client.js';
 import { type Credentials, serverConfig } from '../../nats/server-config.js';
 import { buildTopology, type ServerSpec, serverByName } from '../../nats/topology.js';
 import { makeSandbox, runScript, type Sandbox } from '../support/helpers.js';
+import { testCa } from '../support/issue-cert.js';
 import { portBase } from '../support/ports.js';
 
 const NAMES = ['c1', 'c2'];
@@ -114,67 +115,21 @@ describe('security of the local supercluster', () => {
     });
 
     it('refuses a certificate with the right subject from another CA', async () => {
-      const other = join(sandbox.dir, '..', 'other-ca');
-      mkdirSync(other, { recursive: true });
-      const o = (args: string[]) => execFileSync('openssl', args, { cwd: other, stdio: 'ignore' });
-      o([
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        'ca.key',
-        '-out',
-        'ca.crt',
-        '-days',
-        '2',
-        '-subj',
-        '/O=NATS Sandbox/CN=NATS Sandbox CA',
-      ]);
-      o([
-        'req',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        'tls.key',
-        '-out',
-        'tls.csr',
-        '-subj',
-        '/O=NATS Sandbox/CN=admin',
-      ]);
-      writeFileSync(join(other, 'ext.cnf'), 'extendedKeyUsage=clientAuth\n');
-      o([
-        'x509',
-        '-req',
-        '-in',
-        'tls.csr',
-        '-CA',
-        'ca.crt',
-        '-CAkey',
-        'ca.key',
-        '-set_serial',
-        '7',
-        '-days',
-        '2',
-        '-out',
-        'tls.crt',
-        '-extfile',
-        'ext.cnf',
-      ]);
-      await assert.rejects(
-        connect({
-          servers: url,
-          reconnect: false,
-          timeout: 3000,
-          tls: { caFile: join(certDir('admin'), 'ca.crt'), certFile: join(other, 'tls.crt'), keyFile: join(other, 'tls.key') },
-        }),
-      );
+      const other = await testCa('/O=NATS Sandbox/CN=NATS Sandbox CA');
+      try {
+        const issued = await other.issue({ subject: '/O=NATS Sandbox/CN=admin', usage: ['clientAuth'], dnsNames: [], ipAddresses: [] });
+        const admin = tlsFiles(issued.dir);
+        await assert.rejects(
+          connect({
+            servers: url,
+            reconnect: false,
+            timeout: 3000,
+            tls: { caFile: join(certDir('admin'), 'ca.crt'), certFile: admin.certFile, keyFile: admin.keyFile },
+          }),
+        );
+      } finally {
+        other.dispose();
+      }
     });
 
     it('refuses plain text: the server demands TLS before anything else', async () => {

@@ -1,14 +1,13 @@
 // The local PKI is made once, reused, and renewed when a certificate is close to expiry or no
 // longer chains to the CA. Real openssl, temp directories.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createRunner } from '../../../core/command.js';
-import { ensureLocalPki, keyMatches, pkiPaths, renewalReason, tlsFiles } from '../../../core/pki.js';
+import { ensureLocalPki, issueSelfSignedCa, keyMatches, pkiPaths, renewalReason, tlsFiles } from '../../../core/pki.js';
 
 describe('local PKI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pki-test-'));
@@ -54,34 +53,14 @@ describe('local PKI', () => {
     assert.deepEqual(readdirSync(join(paths.root, 'clients', 'recorder')).sort(), ['ca.crt', 'tls.crt', 'tls.key']);
   });
 
-  it('says why a certificate must be renewed: missing, close to expiry, or from another CA', () => {
+  it('says why a certificate must be renewed: missing, close to expiry, or from another CA', async () => {
     const ca = readFileSync(paths.caCert, 'utf8');
     const leaf = readFileSync(join(paths.client('admin'), 'tls.crt'), 'utf8');
     assert.equal(renewalReason(leaf, ca), undefined);
     assert.equal(renewalReason(undefined, ca), 'missing');
     assert.match(renewalReason(leaf, ca, Date.now() + 80 * 24 * 3600 * 1000) ?? '', /^expires /);
     const other = join(dir, 'other');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        `${other}.key`,
-        '-out',
-        `${other}.crt`,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=other',
-      ],
-      { stdio: 'ignore' },
-    );
+    await issueSelfSignedCa(runner, { cert: `${other}.crt`, key: `${other}.key`, subject: '/CN=other', days: 1 });
     assert.equal(renewalReason(leaf, readFileSync(`${other}.crt`, 'utf8')), 'not issued by the current CA');
   });
 

@@ -68,19 +68,19 @@ function requestedSans(plan: ClusterPlan): { dnsNames: string[]; ipAddresses: st
 
 describe('the dial graph', () => {
   let ca: TestCa;
-  before(() => {
-    ca = testCa();
+  before(async () => {
+    ca = await testCa();
   });
   after(() => ca.dispose());
 
   for (const provider of ['k3d', 'kube'] as const) {
-    it(`${provider}: every host a NATS server, client or Job dials passes checkServerIdentity against the certificate of the server behind it`, () => {
+    it(`${provider}: every host a NATS server, client or Job dials passes checkServerIdentity against the certificate of the server behind it`, async () => {
       const input = planInput(provider);
       const plans = kubePlan(input);
       const certs = new Map<string, X509Certificate>();
       for (const p of plans) {
         const { dnsNames, ipAddresses } = requestedSans(p);
-        const cert = ca.issue('nats-server', dnsNames, ipAddresses);
+        const cert = await ca.issueServer('nats-server', dnsNames, ipAddresses);
         assert.ok(cert.verify(ca.cert.publicKey), 'issued by the CA');
         certs.set(p.target.name, cert);
       }
