@@ -1,8 +1,9 @@
-// The parts of a local observation beyond the servers' own reports, asked as the admin user: the
-// JetStream view (streams, consumers, KV) and each service instance's requests and errors.
+// The parts of a local observation beyond the servers' own reports, asked as the admin user over
+// one connection: the services discovery, each service instance's requests and errors, and the
+// JetStream view (streams, consumers, KV).
 import { connect } from '@nats-io/transport-node';
 import { clientEnvFor, connectionFromEnv } from '../../nats/live/client.js';
-import { type ServiceCounts, serviceStats } from '../../nats/live/discovery.js';
+import { discoverServices, type FoundService, type ServiceCounts, serviceStats } from '../../nats/live/discovery.js';
 import { observeJetStream } from '../../nats/live/jetstream-observe.js';
 import type { JetStreamView } from '../../nats/observation.js';
 import type { Credentials } from '../../nats/server-config.js';
@@ -11,6 +12,7 @@ import type { LocalState } from './state.js';
 import { regionClientUrls } from './supercluster.js';
 
 interface LocalExtras {
+  found: FoundService[];
   jetstream?: JetStreamView;
   /** Requests and errors by services framework id. */
   stats: Map<string, ServiceCounts>;
@@ -30,13 +32,14 @@ export async function observeExtras(topo: Topology, state: LocalState, credentia
     timeout: 2000,
     maxReconnectAttempts: 0,
   }).catch(() => undefined);
-  if (!nc) return { stats: new Map() };
+  if (!nc) return { found: [], stats: new Map() };
   try {
-    const [jetstream, stats] = await Promise.all([
+    const [found, jetstream, stats] = await Promise.all([
+      discoverServices(nc, 1500).catch(() => []),
       observeJetStream(nc, waitMs).catch(() => undefined),
       serviceStats(nc, waitMs).catch(() => new Map<string, ServiceCounts>()),
     ]);
-    return { ...(jetstream ? { jetstream } : {}), stats };
+    return { found, ...(jetstream ? { jetstream } : {}), stats };
   } finally {
     await nc.close().catch(() => undefined);
   }

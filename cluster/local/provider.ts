@@ -165,16 +165,16 @@ async function observeSandbox(inv: Invocation, opts: { waitMs?: number } = {}) {
   }
   const { topo, state } = resolveLocal(inv);
   const credentials = loadCredentials(inv.settings.sandboxDir, inv.settings.env, false);
-  const [live, services, extras] = await Promise.all([
+  // Two connections: the system user for the servers, the admin for services and JetStream.
+  const [live, extras] = await Promise.all([
     observeLocal(topo, state, credentials, opts.waitMs).catch((e: Error) => {
       log.warn(`no server answered: ${e.message}`);
       return [];
     }),
-    servicesSection(inv.settings.sandboxDir, topo, state, credentials),
-    // JetStream view and service stats for the topology page (issue 11)
     observeExtras(topo, state, credentials),
   ]);
-  const recording = await recordingSection(inv.settings.sandboxDir, inv.settings.env, topo, state, credentials);
+  const services = servicesSection(inv.settings.sandboxDir, topo, extras.found);
+  const recording = await recordingSection(inv.settings.sandboxDir, inv.settings.env, topo, extras.jetstream);
   return observation({
     topology: topo,
     live,

@@ -2,42 +2,19 @@
 // to (reachable as the recorder logs in, rows, last write), and the answers still waiting in the
 // durable consumer. A failure here is named in status, with the command that fixes it.
 import { existsSync } from 'node:fs';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { ANSWERS_CONSUMER, ANSWERS_STREAM } from '../../nats/accounts.js';
-import type { ObservationSection } from '../../nats/observation.js';
-import type { Credentials } from '../../nats/server-config.js';
+import type { ConsumerView, JetStreamView, ObservationSection } from '../../nats/observation.js';
 import type { Topology } from '../../nats/topology.js';
-import { connectAdmin } from './jetstream.js';
 import { mysqlPaths, mysqlProblem, privateMysqlPid, privateMysqlUrl, type RecordedRows, recordedRows } from './mysql.js';
 import { processesOnDisk } from './reconciler.js';
-import { type LocalState, serviceGroup } from './state.js';
+import { serviceGroup } from './state.js';
 
-interface ConsumerState {
-  pending: number;
-  ackPending: number;
-  redelivered: number;
-}
-
-async function consumerState(topo: Topology, state: LocalState, credentials: Credentials): Promise<ConsumerState | string> {
-  const nc = await connectAdmin(topo, state, credentials).catch((e: Error) => e);
-  if (nc instanceof Error) return nc.message;
-  try {
-    const jsm = await jetstreamManager(nc, { timeout: 3000 });
-    const info = await jsm.consumers.info(ANSWERS_STREAM, ANSWERS_CONSUMER);
-    return { pending: info.num_pending, ackPending: info.num_ack_pending, redelivered: info.num_redelivered };
-  } catch (e) {
-    return (e as Error).message;
-  } finally {
-    await nc.close().catch(() => undefined);
-  }
-}
-
+/** `jetstream`: the observation's JetStream view, which holds the recorders' consumer. */
 export async function recordingSection(
   sandboxDir: string,
   env: NodeJS.ProcessEnv,
   topo: Topology,
-  state: LocalState,
-  credentials: Credentials,
+  jetstream: JetStreamView | undefined,
 ): Promise<ObservationSection | undefined> {
   // Stage 08 runs recorders when it has a database: MYSQL_URL, or the private one it made.
   const services = processesOnDisk(serviceGroup(sandboxDir));
@@ -57,7 +34,9 @@ export async function recordingSection(
     if (why) problems.push(`the recorders cannot write: ${why}; fix: ${external ? 'correct MYSQL_URL, then ' : ''}${fix}`);
     else rows = await recordedRows(url).catch(() => undefined);
   }
-  const consumer = await consumerState(topo, state, credentials);
+  const consumer: ConsumerView | string =
+    jetstream?.streams.find((x) => x.name === ANSWERS_STREAM)?.consumers.find((c) => c.name === ANSWERS_CONSUMER) ??
+    (jetstream ? `no ${ANSWERS_STREAM}/${ANSWERS_CONSUMER}` : 'JetStream did not answer');
   const waiting = typeof consumer === 'string' ? undefined : consumer.pending + consumer.ackPending;
   if (problems.length && waiting) problems[0] += ` (${waiting} answers wait in ${ANSWERS_STREAM}/${ANSWERS_CONSUMER})`;
   const consumerText =

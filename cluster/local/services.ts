@@ -158,13 +158,11 @@ function servicesTable(found: FoundService[]): string {
 }
 
 /** What answers discovery, against the processes stage 08 made; for status and the page. */
-export async function servicesSection(
+export function servicesSection(
   sandboxDir: string,
   topo: Topology,
-  state: LocalState,
-  credentials: Credentials,
-): Promise<{ found: FoundService[]; section: ObservationSection }> {
-  const found = await discoverLocal(topo, state, credentials).catch(() => []);
+  found: FoundService[],
+): { found: FoundService[]; section: ObservationSection } {
   const seen = new Set(found.map((f) => f.process));
   const group = serviceGroup(sandboxDir);
   const missing = processesOnDisk(group).filter((n) => !seen.has(n));
