@@ -1,7 +1,6 @@
 // Wait until the live supercluster matches its topology, for every provider: observe, verify,
 // take meta peers of removed servers out of the JetStream group, and name what did not converge.
 import { SandboxError } from '../core/errors.js';
-import { formatDuration } from '../core/log.js';
 import { poll } from '../core/poll.js';
 import { expectedTopology } from '../nats/expected.js';
 import type { Topology } from '../nats/topology.js';
@@ -50,5 +49,5 @@ export async function waitConverged(opts: ConvergeOptions): Promise<Converged> {
         .map((p) => `  - ${p}`)
         .join('\n')
     : `  - no server answered (${result.lastError ?? 'no connection'})`;
-  throw new SandboxError(`the supercluster did not converge within ${formatDuration(opts.timeoutMs)}:\n${why}\nfix: ${opts.fix}`);
+  throw new SandboxError(`the supercluster did not converge in ${Math.round(opts.timeoutMs / 1000)}s:\n${why}\nfix: ${opts.fix}`);
 }

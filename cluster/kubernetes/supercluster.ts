@@ -1,19 +1,11 @@
-// Stage 06 on Kubernetes: the four NATS releases of every cluster from the topology model, their
-// Secret, the haproxy TCP routes and the local xr-js service; then wait for the pods and check,
-// through each server's monitoring endpoint, that the supercluster formed as the model says.
-// kube clusters' gateway endpoints are their ingress LoadBalancer addresses, found here first
-// (stage 05 made the LoadBalancers); a changed address on a later run upgrades the releases.
-import { setTimeout as sleep } from 'node:timers/promises';
-import { CommandError } from '../../core/errors.js';
 import { formatDuration, log } from '../../core/log.js';
 import { REPOS } from '../../k8s/charts.js';
 import { NAMESPACES } from '../../k8s/names.js';
 import { natsCredentialsSecret } from '../../k8s/nats-manifests.js';
 import { natsSecretData } from '../../k8s/nats-values.js';
 import { type ClusterPlan, kubePlan, natsValuesInput } from '../../k8s/plan.js';
-import { expectedTopology } from '../../nats/expected.js';
 import { verdictLine } from '../../nats/report.js';
-import { verify } from '../../nats/verify.js';
+import { waitConverged } from '../converge.js';
 import { applyNatsPki } from './certs.js';
 import { ingressHosts, pollMs } from './ingress-address.js';
 import { observeKube } from './observe.js';
@@ -62,28 +54,22 @@ async function waitForPods(k: KubeRun, p: ClusterPlan): Promise<void> {
 }
 
 /** Poll every server's monitoring endpoints until the supercluster matches the model. */
-async function waitConverged(k: KubeRun): Promise<void> {
-  const expected = expectedTopology(k.topo);
-  const started = performance.now();
+async function converge(k: KubeRun): Promise<void> {
   let lastReport = 0;
-  for (;;) {
-    const live = await observeKube(k);
-    const verdict = verify(expected, live);
-    if (verdict.ok) {
-      log.info(`converged in ${formatDuration(performance.now() - started)}: ${verdictLine(verdict, live)}`);
-      return;
-    }
-    if (performance.now() - started > k.settings.waitSeconds * 1000) {
-      throw new CommandError(
-        `the supercluster did not converge in ${k.settings.waitSeconds}s:\n  - ${verdict.problems.slice(0, 10).join('\n  - ')}\nfix: npx zx scripts/status.mjs ${k.names.join(' ')} shows the current state`,
-      );
-    }
-    if (performance.now() - lastReport > 15000) {
-      lastReport = performance.now();
-      log.info(`  waiting for the supercluster to converge: ${verdict.problems.length} problem(s) left, e.g. ${verdict.problems[0]}`);
-    }
-    await sleep(pollMs(k));
-  }
+  const { verdict, live, elapsedMs } = await waitConverged({
+    topology: k.topo,
+    observe: () => observeKube(k),
+    timeoutMs: k.settings.waitSeconds * 1000,
+    intervalMs: pollMs(k),
+    fix: `npx zx scripts/status.mjs ${k.names.join(' ')} shows the current state`,
+    onProgress: (v, elapsed) => {
+      if (elapsed - lastReport > 15000) {
+        lastReport = elapsed;
+        log.info(`  waiting for the supercluster to converge: ${v.problems.length} problem(s) left, e.g. ${v.problems[0]}`);
+      }
+    },
+  });
+  log.info(`converged in ${formatDuration(elapsedMs)}: ${verdictLine(verdict, live)}`);
 }
 
 export async function superclusterStage(k: KubeRun): Promise<void> {
@@ -103,5 +89,5 @@ export async function superclusterStage(k: KubeRun): Promise<void> {
     return;
   }
   await eachCluster(plans, (p) => waitForPods(k, p));
-  await waitConverged(k);
+  await converge(k);
 }
