@@ -70,41 +70,36 @@ export const PROVIDERS: Record<ConcreteProvider, () => Promise<Provider>> = {
 
 export function createInvocation(args: ParsedArgs, settings: Settings, provider: Provider, names: string[] = args.names): Invocation {
   let saved: { value: SavedTopology | undefined } | undefined;
-  let topology: Topology | undefined;
-  const inv: Invocation = {
-    get names() {
-      return names.length ? names : [...(inv.saved()?.names ?? [])];
-    },
-    args,
-    settings,
-    provider: provider.name,
-    runner: createRunner(args.dryRun),
-    dryRun: args.dryRun,
-    saved() {
-      saved ??= { value: provider.saved(settings) };
-      return saved.value;
-    },
-    topology() {
-      topology ??= resolveTopology({ names, flags: args.replicas, saved: inv.saved(), env: settings.replicas });
-      return topology;
-    },
+  const read = () => {
+    saved ??= { value: provider.saved(settings) };
+    return saved.value;
   };
-  return inv;
+  return invocationFor(
+    { args, settings, provider: provider.name, runner: createRunner(args.dryRun), dryRun: args.dryRun, saved: read },
+    names,
+  );
 }
 
 /** The same run for other names (region --up reconciles the whole sandbox). */
 export function withNames(inv: Invocation, names: string[]): Invocation {
+  return invocationFor(inv, names);
+}
+
+/** An invocation of `names` over a run's fixed parts: the topology resolved once, when first asked. */
+function invocationFor(run: Omit<Invocation, 'names' | 'topology'>, names: string[]): Invocation {
   let topology: Topology | undefined;
   return {
-    names,
-    args: inv.args,
-    settings: inv.settings,
-    provider: inv.provider,
-    runner: inv.runner,
-    dryRun: inv.dryRun,
-    saved: inv.saved,
+    args: run.args,
+    settings: run.settings,
+    provider: run.provider,
+    runner: run.runner,
+    dryRun: run.dryRun,
+    saved: run.saved,
+    get names() {
+      return names.length ? names : [...(run.saved()?.names ?? [])];
+    },
     topology() {
-      topology ??= resolveTopology({ names, flags: inv.args.replicas, saved: inv.saved(), env: inv.settings.replicas });
+      topology ??= resolveTopology({ names, flags: run.args.replicas, saved: run.saved(), env: run.settings.replicas });
       return topology;
     },
   };

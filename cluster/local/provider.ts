@@ -147,14 +147,14 @@ async function servicesStageLocal(inv: Invocation): Promise<void> {
 }
 
 function requireSandbox(inv: Invocation) {
-  if (!readLocalState(inv.settings.sandboxDir)) {
+  if (!inv.saved()) {
     throw new UsageError(`no local sandbox in ${inv.settings.sandboxDir}; install one first, e.g. npx zx scripts/install.mjs c1 c2 c3`);
   }
   return resolveLocal(inv);
 }
 
 async function observeSandbox(inv: Invocation, opts: { waitMs?: number } = {}) {
-  if (!readLocalState(inv.settings.sandboxDir)) {
+  if (!inv.saved()) {
     // Nothing runs: every server is missing, and the report says why.
     const problem = `no local sandbox in ${inv.settings.sandboxDir}; install one first, e.g. npx zx scripts/install.mjs ${inv.names.join(' ') || 'c1 c2 c3'}`;
     return observation({
@@ -242,8 +242,6 @@ async function deleteLocal(inv: Invocation): Promise<void> {
     log.info(`stopped ${stopped} process(es) and removed ${sandboxDir}`);
     return;
   }
-  const unknown = given.filter((n) => !state.names.includes(n));
-  if (unknown.length) log.warn(`not in this sandbox: ${unknown.join(', ')}`);
   const servers = regionServers(state, given);
   const services = regionServices(sandboxDir, given);
   if (inv.dryRun) {

@@ -7,7 +7,7 @@ import { buildTopology } from '../../nats/topology.js';
 import { type Invocation, withNames } from '../provider.js';
 import { processesOnDisk, stopOne } from './reconciler.js';
 import { serviceDir } from './service-processes.js';
-import { type LocalState, localPaths, readLocalState, serverGroup, serviceGroup } from './state.js';
+import { type LocalState, localPaths, serverGroup, serviceGroup } from './state.js';
 
 export type RegionAction = 'down' | 'up';
 
@@ -39,11 +39,10 @@ export async function stopRegions(
 }
 
 export async function regionLocal(inv: Invocation, action: RegionAction, reconcile: (inv: Invocation) => Promise<void>): Promise<void> {
-  const state = readLocalState(inv.settings.sandboxDir);
+  // The command line checked the names against this state (scripts/lib/cli.ts partOf).
+  const state = inv.saved() as LocalState | undefined;
   if (!state) throw new UsageError(`no local sandbox in ${inv.settings.sandboxDir}; run install first`);
   const regions = inv.args.names;
-  const unknown = regions.filter((n) => !state.names.includes(n));
-  if (unknown.length) throw new UsageError(`not a cluster of this sandbox: ${unknown.join(', ')} (it has ${state.names.join(', ')})`);
   if (action === 'up') {
     await reconcile(withNames(inv, state.names));
     return;

@@ -71,7 +71,8 @@ export interface ResolvedLocal {
 
 /** The run's topology with its port assignment; servers keep the ports an earlier run gave them. */
 export function resolveLocal(inv: Invocation): ResolvedLocal {
-  const previous = readLocalState(inv.settings.sandboxDir);
+  // What the sandbox saved before this run (the local provider's saved() is its LocalState).
+  const previous = inv.saved() as LocalState | undefined;
   const topo = inv.topology();
   const portBase = inv.settings.portBase ?? previous?.portBase ?? DEFAULT_PORT_BASE;
   const keep = previous && previous.portBase === portBase ? previous.ports : {};

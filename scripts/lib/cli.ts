@@ -1,10 +1,18 @@
 // Command dispatch for every script: parse and validate first, then choose the provider, build
 // the run's invocation once, then act. One place turns an error into its message and exit code.
-import { chooseProvider, createInvocation, type Invocation, PROVIDERS, type Provider, type StageId } from '../../cluster/provider.js';
+import {
+  chooseProvider,
+  createInvocation,
+  type Invocation,
+  PROVIDERS,
+  type Provider,
+  type StageId,
+  withNames,
+} from '../../cluster/provider.js';
 import { errorText, exitCode, UsageError } from '../../core/errors.js';
 import { lockSandbox } from '../../core/lock.js';
 import { log, setQuiet } from '../../core/log.js';
-import { loadEnvFile, readSettings, type Settings } from '../../core/settings.js';
+import { loadEnvFile, readSettings } from '../../core/settings.js';
 import { helpText, parseCommandArgs } from './args.js';
 import { writeContexts } from './commands/contexts.js';
 import { install, region, remove, runStage } from './commands/stages.js';
@@ -32,7 +40,8 @@ async function dispatch(command: string, argv: string[]): Promise<number> {
   const detection = await chooseProvider(args.provider, settings.provider);
   log.info(`provider: ${detection.provider} (${detection.reason})${args.dryRun ? ' — dry run: nothing is changed' : ''}`);
   const provider = await PROVIDERS[detection.provider]();
-  const inv = createInvocation(args, settings, provider, PARTS.has(command) ? partOf(command, provider, settings, args.names) : args.names);
+  const given = createInvocation(args, settings, provider);
+  const inv = PARTS.has(command) ? partOf(command, given) : given;
   // One command that changes the sandbox at a time; looking at it needs no lock.
   const release =
     READ_ONLY.has(command) || args.dryRun ? () => undefined : lockSandbox(settings.sandboxDir, `${command} ${argv.join(' ')}`.trim());
@@ -49,23 +58,23 @@ const READ_ONLY = new Set(['status', 'contexts', 'ui']);
 const PARTS = new Set(['status', 'contexts', 'region', 'delete', 'ui']);
 
 /**
- * The names that define the run's topology for a command on part of a sandbox: none (the saved
- * sandbox, whole) when it exists; the names given are then the selection (inv.args.names).
+ * A command on part of a sandbox keeps the saved sandbox's topology whole (no names define it);
+ * the names given are then the selection (inv.args.names), and must be the sandbox's.
  */
-function partOf(command: string, provider: Provider, settings: Settings, names: string[]): string[] {
-  let saved: ReturnType<Provider['saved']>;
+function partOf(command: string, inv: Invocation): Invocation {
+  let saved: ReturnType<Invocation['saved']>;
   try {
-    saved = provider.saved(settings);
+    saved = inv.saved();
   } catch (e) {
-    if (command === 'delete') return names; // delete works on unreadable state too
+    if (command === 'delete') return inv; // delete works on unreadable state too
     throw e;
   }
-  if (!saved) return names;
-  const unknown = names.filter((n) => !saved.names.includes(n));
+  if (!saved) return inv;
+  const unknown = inv.args.names.filter((n) => !saved.names.includes(n));
   if (unknown.length) {
     throw new UsageError(`not a cluster of this sandbox: ${unknown.join(', ')} (it has ${saved.names.join(', ')})`);
   }
-  return [];
+  return withNames(inv, []);
 }
 
 async function act(command: string, provider: Provider, inv: Invocation): Promise<number> {
