@@ -13,7 +13,8 @@ interface LockInfo {
   since: string;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -45,7 +46,7 @@ export function lockSandbox(sandboxDir: string, command: string): () => void {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
     const held = readLock(file);
-    if (held && held.pid !== process.pid && alive(held.pid)) {
+    if (held && held.pid !== process.pid && isAlive(held.pid)) {
       throw new SandboxError(
         `another command is changing this sandbox: '${held.command}' (pid ${held.pid}, since ${held.since}); one at a time\nfix: wait for it to finish, or stop it (kill ${held.pid})`,
       );

@@ -13,8 +13,9 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Service } from '@nats-io/services';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { wholeNumber } from '../core/settings.js';
 import { connectionFromEnv, scopedClientEnv } from '../nats/live/client.js';
-import { HOSTABLE_ROLES, parseRoles, RolesError, roleInstance, rolePrefix } from './host.js';
+import { HOSTABLE_ROLES, parseRoles, roleInstance, rolePrefix } from './host.js';
 import { operationByService, SERVICE_NAMES } from './math/operations.js';
 import { startMathService } from './math/service.js';
 import { startRecorderService } from './recorder/service.js';
@@ -65,9 +66,7 @@ async function host(argv: string[], region: string, processName: string): Promis
   try {
     const { values } = parseArgs({ args: argv, options: { roles: { type: 'string' }, 'state-dir': { type: 'string' } }, strict: true });
     roles = parseRoles(values.roles);
-    index = Number(process.env.SERVICE_INDEX ?? '0');
-    if (!Number.isInteger(index) || index < 0)
-      throw new RolesError(`SERVICE_INDEX must be a whole number; got '${process.env.SERVICE_INDEX}'`);
+    index = wholeNumber(process.env, 'SERVICE_INDEX', 0, 0);
   } catch (e) {
     process.stderr.write(`host: ${(e as Error).message}\n`);
     return 2;

@@ -178,11 +178,7 @@ export async function ensurePrivateMysql(opts: PrivateMysqlOptions): Promise<str
       timeout: 120_000,
     });
   }
-  const busy = await findBusyPorts([{ port, owner: 'private MySQL' }]);
-  if (busy.length)
-    throw new SandboxError(
-      `port ${port} for the private MySQL server is taken; set LOCAL_MYSQL_PORT to a free port or MYSQL_URL to a server of your own`,
-    );
+  await checkPrivateMysqlPort(opts.sandboxDir, port);
   const pid = startDetached({
     command: opts.binaries.server,
     args: [

@@ -8,9 +8,9 @@ import type { Credentials } from '../../nats/server-config.js';
 import type { Topology } from '../../nats/topology.js';
 import { hostName, roleInstance, rolePrefix } from '../../services/host.js';
 import { SERVICE_NAMES } from '../../services/math/operations.js';
-import { ourPid } from './processes.js';
-import type { DesiredProcess } from './reconciler.js';
-import { type LocalState, localPaths } from './state.js';
+
+import { type DesiredProcess, processPaths, runningPid } from './reconciler.js';
+import { type LocalState, serviceGroup } from './state.js';
 import { localClientEnv } from './supercluster.js';
 
 export type ServiceRole = (typeof SERVICE_NAMES)[number] | 'recorder';
@@ -83,7 +83,7 @@ export function serviceEnv(c: ServiceContext, p: ServiceProcess): Record<string,
 
 /** The process folder is in its command line (--state-dir): that is what proves a pid is ours. */
 export function serviceDir(sandboxDir: string, name: string): string {
-  return join(localPaths(sandboxDir).services, name);
+  return processPaths(serviceGroup(sandboxDir), name).dir;
 }
 
 export function desiredServices(c: ServiceContext, processes: readonly ServiceProcess[]): DesiredProcess[] {
@@ -110,13 +110,12 @@ export function desiredServices(c: ServiceContext, processes: readonly ServicePr
   });
 }
 
-/** Where a service process keeps its pid and log, and its pid while it runs (tests, benches). */
+/** Where a service process keeps its pid and log (tests, benches). */
 export function serviceFiles(sandboxDir: string, name: string) {
-  const dir = serviceDir(sandboxDir, name);
-  return { dir, pid: join(dir, 'pid'), log: join(dir, 'service.log') };
+  return processPaths(serviceGroup(sandboxDir), name);
 }
 
+/** Its pid while it runs (tests, benches). */
 export function servicePid(sandboxDir: string, name: string): number | undefined {
-  const f = serviceFiles(sandboxDir, name);
-  return ourPid(f.pid, f.dir);
+  return runningPid(serviceGroup(sandboxDir), name, serviceDir(sandboxDir, name));
 }

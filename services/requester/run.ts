@@ -108,10 +108,10 @@ async function ask(
   throw new RetryableError(lastCode);
 }
 
-/** js.publish with the answer's message id; resolves on the stream's ack. */
+/** js.publish with the answer's message id; resolves on the stream's ack. One try: the window retries. */
 function jetstreamPublish(nc: NatsConnection): PublishFn {
   const js = jetstream(nc);
-  return (m) => js.publish(m.subject, m.data, { msgID: m.msgID, retries: 5, timeout: 5000 });
+  return (m) => js.publish(m.subject, m.data, { msgID: m.msgID, timeout: 5000 });
 }
 
 export async function runRequester(nc: NatsConnection, opts: RequesterOptions): Promise<RunResult> {
