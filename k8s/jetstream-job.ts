@@ -22,6 +22,16 @@ export interface JetStreamJobInput {
   timeoutSeconds?: number;
 }
 
+/** How long the Job waits for JetStream: the stages' wait, at most five minutes. */
+export function jetstreamTimeoutSeconds(waitSeconds: number): number {
+  return Math.min(waitSeconds, 300);
+}
+
+/** The plan's Job for one stage 07 run: a finished Job cannot run again, so each run is named anew. */
+export function jobForRun(job: K8sObject, run: string): K8sObject {
+  return { ...job, metadata: { ...job.metadata, name: `${job.metadata.name}-${run}` } };
+}
+
 /** services/main.ts arguments that give the Job the topology the spec is made from. */
 export function jetstreamJobArgs(names: readonly string[], replicas: Record<Role, number>): string[] {
   return ['jetstream-apply', '--names', names.join(','), '--replicas', ROLES.map((r) => `${r}=${replicas[r]}`).join(',')];

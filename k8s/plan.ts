@@ -10,7 +10,7 @@ import { kubernetesAddressing } from '../nats/addressing.js';
 import type { Credentials, JetStreamLimits } from '../nats/server-config.js';
 import type { Topology } from '../nats/topology.js';
 import { CHARTS, chartRelease, type HelmRelease } from './charts.js';
-import { jetstreamApplyJob } from './jetstream-job.js';
+import { jetstreamApplyJob, jetstreamTimeoutSeconds } from './jetstream-job.js';
 import { identityIssuerCertificate, linkerdIssuers, trustBundle } from './linkerd-pki.js';
 import { linkerdPodMonitors, natsDashboardsConfigMap } from './monitoring.js';
 import {
@@ -251,6 +251,7 @@ function clusterPlan(input: PlanInput, target: KubeTarget, services: ServicesObj
                 names: input.targets.map((t) => t.name),
                 replicas: input.topo.options.replicas,
                 image: input.servicesImage,
+                timeoutSeconds: jetstreamTimeoutSeconds(input.settings.waitSeconds),
               }),
             ]),
           },

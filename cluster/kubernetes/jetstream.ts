@@ -4,7 +4,7 @@
 // every item unchanged.
 
 import { log } from '../../core/log.js';
-import { jetstreamApplyJob } from '../../k8s/jetstream-job.js';
+import { jetstreamTimeoutSeconds, jobForRun } from '../../k8s/jetstream-job.js';
 import { NAMESPACES } from '../../k8s/names.js';
 import { ensureServicesImage, requireServicesImage } from './image.js';
 import { applyJob, awaitJob } from './jobs.js';
@@ -13,13 +13,13 @@ import { type KubeRun, planOf } from './run.js';
 export async function jetstreamStage(k: KubeRun): Promise<void> {
   requireServicesImage(k);
   const plan = planOf(k).find((p) => p.jetstream)!;
-  const image = await ensureServicesImage(k);
+  await ensureServicesImage(k);
   const t = plan.target;
-  const run = Date.now().toString(36);
-  // The Job waits this long for JetStream, then as long again for items that failed outright.
-  const timeoutSeconds = Math.min(k.settings.waitSeconds, 300);
-  const job = jetstreamApplyJob({ cluster: t.name, names: k.names, replicas: k.topo.options.replicas, image, run, timeoutSeconds });
+  // The plan's Job as render.mjs writes it, named for this run.
+  const planned = plan.jetstream!.job;
+  const job = jobForRun(planned.objects[0]!, Date.now().toString(36));
   log.cluster(t.name, `applying the JetStream spec from inside the cluster: job ${NAMESPACES.nats}/${job.metadata.name}`);
-  await applyJob(k, t, { file: plan.jetstream!.job.file, objects: [job] });
-  await awaitJob(k, t, NAMESPACES.nats, job.metadata.name, 2 * timeoutSeconds + 60);
+  await applyJob(k, t, { file: planned.file, objects: [job] });
+  // The Job waits this long for JetStream, then as long again for items that failed outright.
+  await awaitJob(k, t, NAMESPACES.nats, job.metadata.name, 2 * jetstreamTimeoutSeconds(k.settings.waitSeconds) + 60);
 }
