@@ -2,11 +2,11 @@
 // shared by all of them, the control plane with its external CA, the multicluster extension with
 // one service mirror per other cluster, and the links themselves.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MissingToolError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
-import { issueSelfSignedCa, pkiPaths } from '../../core/pki.js';
+import { issueSelfSignedCa, pkiPaths, renewalReason } from '../../core/pki.js';
 import { REPOS } from '../../k8s/charts.js';
 import { anchorSecretCommand, LINKERD_ANCHOR_DAYS, LINKERD_ANCHOR_SUBJECT } from '../../k8s/linkerd-pki.js';
 import { LINKERD, NAMESPACES } from '../../k8s/names.js';
@@ -24,10 +24,15 @@ export function anchorPaths(sandboxDir: string): { dir: string; cert: string; ke
 
 async function ensureAnchor(k: KubeRun): Promise<void> {
   const paths = anchorPaths(k.sandboxDir);
-  if (existsSync(paths.cert) && existsSync(paths.key)) {
+  const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : undefined);
+  const cert = read(paths.cert);
+  // The same checks as the NATS PKI: readable, its own key, not close to expiry.
+  const why = cert ? renewalReason(cert, cert, Date.now(), read(paths.key) ?? '') : 'missing';
+  if (!why) {
     log.info(`linkerd trust anchor: kept ${paths.cert} (one anchor for every cluster)`);
     return;
   }
+  if (cert) log.warn(`linkerd trust anchor ${paths.cert}: ${why}; a new one is made and stored in every cluster`);
   await issueSelfSignedCa(k.runner, { cert: paths.cert, key: paths.key, subject: LINKERD_ANCHOR_SUBJECT, days: LINKERD_ANCHOR_DAYS });
   log.info(`linkerd trust anchor: ${k.dryRun ? 'would make' : 'made'} ${paths.cert} (one anchor for every cluster)`);
 }

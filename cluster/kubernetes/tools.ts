@@ -26,6 +26,7 @@ export function missingTools(tools: readonly string[], env: NodeJS.ProcessEnv): 
 }
 
 const checked = new Set<string>();
+const warned = new Set<string>();
 
 /**
  * Fail with every missing tool and its install hint. In a dry run nothing runs, so missing tools
@@ -42,8 +43,9 @@ export function checkTools(flavor: KubeFlavor, env: NodeJS.ProcessEnv, dryRun: b
   const lines = missing.map((t) => `  - ${t}: ${INSTALL_HINTS[t] ?? `install ${t}`}`).join('\n');
   const message = `the ${flavor.name} provider needs ${tools.join(', ')}; missing:\n${lines}`;
   if (dryRun) {
-    log.warn(`${message}\n(dry run: continuing, nothing is run)`);
-    checked.add(key);
+    // Said once per dry run; not remembered as a pass, so a real run still fails here.
+    if (!warned.has(key)) log.warn(`${message}\n(dry run: continuing, nothing is run)`);
+    warned.add(key);
     return;
   }
   throw new MissingToolError(message);
