@@ -191,13 +191,13 @@ try {
   sb.script('install', ...names, '--replicas', 'seed=1,js=1,gw=1,xr=1');
   const url = process.env.MYSQL_URL || privateMysqlUrl(sb.dir);
   const rows = rowCounter(url);
+  const requester = await connectAs('requester');
+  const admin = await connectAs('admin');
+  const jsm = await jetstreamManager(admin);
   if (argv['max-ack-pending']) {
-    const jsm = await jetstreamManager(await connectAs('admin'));
     const info = await jsm.consumers.info(ANSWERS_STREAM, 'answers-consumer');
     await jsm.consumers.update(ANSWERS_STREAM, 'answers-consumer', { ...info.config, max_ack_pending: Number(argv['max-ack-pending']) });
   }
-  const requester = await connectAs('requester');
-  const admin = await connectAs('admin');
   await runRequester(requester, { count: 50, concurrency }); // warm-up
   for (let r = 0; r < runs; r++) {
     // Requester against raw publishing, back to back in the same run.
@@ -213,15 +213,14 @@ try {
     // Recorder: wait until it caught up, stop the hosts, build a backlog, start them again and
     // time the drain from the first new row to the last.
     const caughtUp = async () => {
-      const info = await (await jetstreamManager(admin)).consumers.info(ANSWERS_STREAM, 'answers-consumer');
+      const info = await jsm.consumers.info(ANSWERS_STREAM, 'answers-consumer');
       return info.num_pending === 0 && info.num_ack_pending === 0;
     };
     for (const t = Date.now(); !(await caughtUp()) && Date.now() - t < 120_000; ) await sleep(200);
     await stopHosts();
     const start = await rows.count();
-    const firstSeq = (await (await jetstreamManager(admin)).streams.info(ANSWERS_STREAM)).state.last_seq + 1;
+    const firstSeq = (await jsm.streams.info(ANSWERS_STREAM)).state.last_seq + 1;
     await publishBacklog(requester, backlog, `backlog-${r}-${Date.now()}`);
-    m.rss.push(sandboxRssMiB(sb.dir));
     const restarting = sb.scriptAsync('08-services', ...names);
     let first;
     let firstRows;
@@ -244,7 +243,8 @@ try {
     // baseline for the goal, which keeps the recorder's consumer replicated with its stream).
     m.rawFetchR1.push(await rawFetchAck(admin, firstSeq, backlog, 1));
     m.rawInsert.push(await rawInsert(url, backlog));
-    m.rss[m.rss.length - 1] = sandboxRssMiB(sb.dir);
+    // With the hosts running again: everything the sandbox runs.
+    m.rss.push(sandboxRssMiB(sb.dir));
   }
   await rows.close();
   await requester.close();

@@ -10,6 +10,8 @@ const SCHEMA_LOCK = 'answers_recorder_schema';
 
 export class AnswersDb {
   private pool: Pool | undefined;
+  /** The schema is made or migrated once per AnswersDb, not again on every reconnect. */
+  private prepared = false;
 
   constructor(private readonly settings: MysqlSettings) {}
 
@@ -51,13 +53,18 @@ export class AnswersDb {
     }
   }
 
-  /** Connect, creating the database and table when missing. */
-  async open(): Promise<Pool> {
+  /** Connect; a writer (the recorder) also creates the database and table when missing. */
+  async open(opts: { write: boolean } = { write: true }): Promise<Pool> {
     if (this.pool) return this.pool;
     // -FOUND_ROWS: affectedRows counts only new rows, so duplicates are told apart from inserts.
     const pool = createPool({ ...this.settings, connectionLimit: 2, connectTimeout: 5000, enableKeepAlive: true, flags: ['-FOUND_ROWS'] });
+    if (!opts.write || this.prepared) {
+      this.pool = pool;
+      return pool;
+    }
     try {
       await this.prepare(pool);
+      this.prepared = true;
     } catch (e) {
       await pool.end().catch(() => undefined);
       if ((e as { code?: string }).code !== BAD_DB) throw e;
@@ -82,14 +89,18 @@ export class AnswersDb {
     await p?.end().catch(() => undefined);
   }
 
-  /** Rows stored, in all and of the message ids starting with `msgIdPrefix`. */
-  async count(msgIdPrefix: string): Promise<{ all: number; matching: number }> {
-    const pool = await this.open();
-    const [all] = await pool.query(`SELECT COUNT(*) AS n FROM \`${TABLE}\``);
-    // A range scan of the unique key: cheap even with millions of rows.
-    const [mine] = await pool.query(`SELECT COUNT(*) AS n FROM \`${TABLE}\` WHERE answer_key LIKE ?`, [`${likePrefix(msgIdPrefix)}%`]);
-    const n = (r: unknown) => Number((r as { n: number | string }[])[0]!.n);
-    return { all: n(all), matching: n(mine) };
+  /** Rows stored of the message ids starting with `msgIdPrefix`; a reader, it changes no schema. */
+  async count(msgIdPrefix: string): Promise<number> {
+    const pool = await this.open({ write: false });
+    try {
+      // A range scan of the unique key: cheap even with millions of rows.
+      const [mine] = await pool.query(`SELECT COUNT(*) AS n FROM \`${TABLE}\` WHERE answer_key LIKE ?`, [`${likePrefix(msgIdPrefix)}%`]);
+      return Number((mine as { n: number | string }[])[0]!.n);
+    } catch (e) {
+      // No recorder has made the table yet: nothing is stored.
+      if ((e as { code?: string }).code === 'ER_NO_SUCH_TABLE') return 0;
+      throw e;
+    }
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { type ConnectionOptions, connect } from '@nats-io/transport-node';
 import { errorText, exitCode, UsageError } from '../../core/errors.js';
 import { log, setQuiet } from '../../core/log.js';
+import { poll } from '../../core/poll.js';
 import { connectionFromEnv } from '../../nats/live/client.js';
 import { AnswersDb } from '../recorder/db.js';
 import { parseMysqlUrl } from '../recorder/mysql-url.js';
@@ -148,13 +149,18 @@ export interface Recorded {
 async function waitRecorded(url: string, runId: string, expected: number, waitMs: number): Promise<Recorded> {
   const db = new AnswersDb(parseMysqlUrl(url));
   try {
-    const deadline = Date.now() + waitMs;
-    let n = await db.count(`${runId}.`);
-    while (n.matching < expected && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      n = await db.count(`${runId}.`);
-    }
-    return { expected, stored: n.matching, complete: n.matching === expected };
+    let stored = 0;
+    const r = await poll({
+      timeoutMs: waitMs,
+      intervalMs: 100,
+      attempt: async () => {
+        stored = await db.count(`${runId}.`);
+        return stored >= expected ? stored : undefined;
+      },
+    });
+    // A read that failed every time is an error to report, not "0 stored".
+    if (r.value === undefined && r.lastError && !stored) throw new Error(r.lastError);
+    return { expected, stored, complete: stored === expected };
   } catch (e) {
     return { expected, stored: 0, complete: false, error: (e as Error).message };
   } finally {
