@@ -1,7 +1,8 @@
 // Is a loopback port free, and if not, which process holds it (Linux: /proc; elsewhere: unknown).
 
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { pidHolding, tcpSockets } from './sockets.js';
 
 function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
@@ -16,54 +17,17 @@ export interface PortHolder {
   command: string;
 }
 
-function listeningInode(port: number): string | undefined {
-  const hex = port.toString(16).toUpperCase().padStart(4, '0');
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      // local_address is cols[1] (ADDR:PORT), st is cols[3] (0A = LISTEN), inode is cols[9].
-      if (cols.length > 9 && cols[1]!.endsWith(`:${hex}`) && cols[3] === '0A') return cols[9];
-    }
-  }
-  return undefined;
-}
-
 /** Best effort: the process listening on `port`, when this OS lets us see it. */
 function whoHolds(port: number): PortHolder | undefined {
-  const inode = listeningInode(port);
+  const inode = tcpSockets().find((s) => s.localPort === port && s.state === '0A')?.inode;
   if (!inode || inode === '0') return undefined;
-  const target = `socket:[${inode}]`;
-  let pids: string[];
+  const pid = pidHolding(inode);
+  if (!pid) return undefined;
   try {
-    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+    return { pid, command: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ') };
   } catch {
-    return undefined;
+    return undefined; // gone meanwhile
   }
-  for (const pid of pids) {
-    let fds: string[];
-    try {
-      fds = readdirSync(`/proc/${pid}/fd`);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      try {
-        if (readlinkSync(`/proc/${pid}/fd/${fd}`) === target) {
-          const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
-          return { pid: Number(pid), command };
-        }
-      } catch {
-        // the process went away or is not ours to read
-      }
-    }
-  }
-  return undefined;
 }
 
 export interface BusyPort {
