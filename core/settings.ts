@@ -48,6 +48,8 @@ export interface Settings {
   /** Replica counts set in the environment (flags and the saved state rank above them). */
   replicas: Partial<Record<Role, number>>;
   convergeTimeoutMs: number;
+  /** WAN: round-trip delays between the regions of a new local sandbox (cluster/local/wan/spec.ts). */
+  wan?: string;
   jsLimits: JetStreamLimits;
   env: Env;
 }
@@ -82,6 +84,7 @@ export function readSettings(env: Env = process.env): Settings {
     ...(unset(env, 'NATS_SERVER_BIN') ? {} : { natsServerBin: env.NATS_SERVER_BIN! }),
     replicas,
     convergeTimeoutMs: wholeNumber(env, 'CONVERGE_TIMEOUT_SECONDS', 90) * 1000,
+    ...(unset(env, 'WAN') ? {} : { wan: env.WAN! }),
     jsLimits: {
       maxMemoryBytes: wholeNumber(env, 'JS_MAX_MEMORY_MB', DEFAULT_JS_LIMITS.maxMemoryBytes / MIB) * MIB,
       maxFileBytes: wholeNumber(env, 'JS_MAX_FILE_MB', DEFAULT_JS_LIMITS.maxFileBytes / MIB) * MIB,

@@ -16,6 +16,8 @@ export interface Addressing {
   ports(server: ServerSpec): ListenPorts;
   /** Route URL peers dial to reach `server` (without credentials). */
   routeUrl(server: ServerSpec): string;
+  /** Route address the server advertises to its peers, if it differs from its own. */
+  routeAdvertise?(server: ServerSpec): string | undefined;
   /** Gateway URL other NATS clusters dial to reach `server` (without credentials). */
   gatewayUrl(server: ServerSpec): string;
   /** Gateway address the server advertises to other clusters, if it differs from its own. */

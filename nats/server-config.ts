@@ -86,9 +86,11 @@ function clusterConfig(input: ServerConfigInput): Record<string, ConfValue> {
   const { topo, server, addressing, credentials } = input;
   const ports = addressing.ports(server);
   const { user, password } = credentials.route;
+  const advertise = addressing.routeAdvertise?.(server);
   return {
     name: server.cluster,
     listen: `${addressing.host ?? '0.0.0.0'}:${ports.cluster}`,
+    ...(advertise ? { advertise } : {}),
     authorization: { user, password },
     ...(input.tls ? { tls: tlsBlock(input.tls, { verify: true, timeout: 5 }) } : {}),
     routes: routePeers(topo, server).map((p) => withCredentials(addressing.routeUrl(p), user, password)),
@@ -111,7 +113,8 @@ function gatewayConfig(input: ServerConfigInput): Record<string, ConfValue> {
       .filter((c) => c.name !== server.cluster)
       .map((c) => ({
         name: c.name,
-        urls: gatewayTargets(topo, server, c).map((t) => withCredentials(addressing.gatewayUrl(t), user, password)),
+        // Distinct: behind a WAN link every server of a cluster shares one gateway address.
+        urls: [...new Set(gatewayTargets(topo, server, c).map((t) => withCredentials(addressing.gatewayUrl(t), user, password)))],
       })),
   };
 }

@@ -36,10 +36,20 @@ function selected(k: KubeRun, names: string[]): KubeRun {
   return { ...k, names: k.names.filter((n) => names.includes(n)), targets: k.targets.filter((t) => names.includes(t.name)) };
 }
 
+/** --wan emulates distance between processes on one machine; clusters have a network of their own. */
+function refuseWan(inv: Invocation): void {
+  if (inv.args.flags.wan !== undefined) {
+    throw new UsageError(
+      `--wan emulates a WAN between the local provider's processes; ${inv.provider} clusters have a network of their own (drop --wan, or use --provider local)`,
+    );
+  }
+}
+
 export function kubernetesProvider(flavor: KubeFlavor): Provider {
   const stage =
     (fn: (k: KubeRun) => Promise<void>): StageFn =>
     async (inv) => {
+      refuseWan(inv);
       checkTools(flavor, inv.settings.env, inv.dryRun);
       await fn(runOf(inv, flavor));
     };
@@ -58,6 +68,7 @@ export function kubernetesProvider(flavor: KubeFlavor): Provider {
     },
     skipped: {},
     async preflight(inv: Invocation) {
+      refuseWan(inv);
       checkTools(flavor, inv.settings.env, inv.dryRun);
       requireServicesImage(runOf(inv, flavor));
     },

@@ -25,6 +25,9 @@ import { serviceDir } from './service-processes.js';
 import { servicesSection, servicesStage } from './services.js';
 import { type LocalState, localPaths, readLocalState, resolveLocal, serverGroup, serviceGroup, writeLocalState } from './state.js';
 import { checkPorts, observeLocal, regionClientUrls, renderLocalConfigs, serverProcesses, systemConnection } from './supercluster.js';
+import { partitionLocal } from './wan/partition.js';
+import { reconcileWan } from './wan/reconcile.js';
+import { wanSection } from './wan/section.js';
 
 async function clustersStage(inv: Invocation): Promise<void> {
   const bin = findNatsServer(inv.settings.env, inv.settings.natsServerBin);
@@ -62,7 +65,7 @@ async function superclusterStage(inv: Invocation): Promise<void> {
   // Stage 02 makes the PKI; doing it here too (a no-op when current) lets stage 06 run alone.
   const pki = await ensureLocalPki(inv.runner, sandboxDir);
   const credentials = loadCredentials(sandboxDir, inv.settings.env, !inv.dryRun);
-  const configs = renderLocalConfigs(topo, state.ports, credentials, sandboxDir, inv.settings.jsLimits, pki.server);
+  const configs = renderLocalConfigs(topo, state.ports, credentials, sandboxDir, inv.settings.jsLimits, pki.server, state.links);
   const group = serverGroup(sandboxDir);
   const desired = serverProcesses(sandboxDir, bin.path, configs);
   const plan = planProcesses(group, desired);
@@ -72,12 +75,15 @@ async function superclusterStage(inv: Invocation): Promise<void> {
       if (action !== 'unchanged') log.cluster(name, `would ${action}: ${bin.path} -c ${localPaths(sandboxDir).conf(name)}`);
     }
     for (const name of plan.obsolete) log.cluster(name, 'would stop and remove (no longer in the topology)');
+    await reconcileWan(sandboxDir, topo, state, true);
     return;
   }
   const running = [...plan.actions].filter(([, a]) => a === 'unchanged' || a === 'restart').map(([n]) => n);
   const toStart = [...plan.actions].filter(([, a]) => a !== 'unchanged').map(([n]) => n);
   await checkPorts(state, previous, toStart, running);
   writeLocalState(sandboxDir, state);
+  // The links first, so servers that start find them listening.
+  await reconcileWan(sandboxDir, topo, state, false);
   await applyProcesses(group, desired, plan, { say: (server, what) => log.cluster(server, what) }, (name) =>
     localPaths(sandboxDir).conf(name),
   );
@@ -175,12 +181,13 @@ async function observeSandbox(inv: Invocation, opts: { waitMs?: number } = {}) {
   ]);
   const services = servicesSection(inv.settings.sandboxDir, topo, extras.found);
   const recording = await recordingSection(inv.settings.sandboxDir, inv.settings.env, topo, extras.jetstream);
+  const wan = wanSection(inv.settings.sandboxDir);
   return observation({
     topology: topo,
     live,
     services: services.found.map((f) => ({ region: f.region, name: f.name, instance: f.instance, ...extras.stats.get(f.id) })),
     ...(extras.jetstream ? { jetstream: extras.jetstream } : {}),
-    sections: [services.section, ...(recording ? [recording] : [])],
+    sections: [...(wan ? [wan] : []), services.section, ...(recording ? [recording] : [])],
   });
 }
 
@@ -282,6 +289,7 @@ export const localProvider: Provider = {
     return (cluster) => regionClientUrls(topo, state, cluster).join(',');
   },
   delete: deleteLocal,
+  partition: partitionLocal,
   region: (inv, action) =>
     regionLocal(inv, action, async (all) => {
       await step(`06-supercluster (local: ${all.names.join(' ')})`, () => superclusterStage(all));

@@ -8,6 +8,8 @@ import type { Role, Topology } from '../../nats/topology.js';
 import type { Invocation } from '../provider.js';
 import { assignPorts, type PortMap } from './ports.js';
 import type { ProcessGroup } from './reconciler.js';
+import { assignLinkPorts, linkNames, wanFiles } from './wan/layout.js';
+import { parseWan } from './wan/spec.js';
 
 export interface LocalState {
   version: 1;
@@ -15,6 +17,10 @@ export interface LocalState {
   replicas: Record<Role, number>;
   portBase: number;
   ports: PortMap;
+  /** --wan as given (cluster/local/wan/spec.ts); absent: regions linked directly. */
+  wan?: string;
+  /** Ports of the WAN links (cluster/local/wan/layout.ts), while the layer is on. */
+  links?: Record<string, number>;
 }
 
 export function localPaths(sandboxDir: string) {
@@ -34,6 +40,11 @@ export function localPaths(sandboxDir: string) {
 /** The nats-server processes: one folder each, config and log inside. */
 export function serverGroup(sandboxDir: string): ProcessGroup {
   return { root: localPaths(sandboxDir).servers, kind: 'nats-server', logName: 'server.log', settleMs: 400, stopGraceMs: 5000 };
+}
+
+/** The WAN router (one process, while the sandbox has the WAN layer). */
+export function wanGroup(sandboxDir: string): ProcessGroup {
+  return { root: wanFiles(sandboxDir).groupRoot, kind: 'WAN router', logName: 'router.log', settleMs: 300, stopGraceMs: 3000 };
 }
 
 /** The service processes (math services, recorder). */
@@ -81,6 +92,17 @@ export function resolveLocal(inv: Invocation): ResolvedLocal {
     portBase,
     keep,
   );
-  const state: LocalState = { version: 1, names: [...topo.names], replicas: { ...topo.options.replicas }, portBase, ports };
+  // --wan changes the sandbox; .env's WAN only shapes a new one; a saved value stays until a flag.
+  const flag = inv.args.flags.wan as string | undefined;
+  const wanText = flag ?? (previous ? previous.wan : inv.settings.wan);
+  const wan = wanText !== undefined && parseWan(wanText, topo.names) !== 'off' ? wanText.trim() : undefined;
+  const state: LocalState = {
+    version: 1,
+    names: [...topo.names],
+    replicas: { ...topo.options.replicas },
+    portBase,
+    ports,
+    ...(wan ? { wan, links: assignLinkPorts(linkNames(topo), portBase, previous?.portBase === portBase ? previous.links : {}) } : {}),
+  };
   return { topo, state, ...(previous ? { previous } : {}) };
 }

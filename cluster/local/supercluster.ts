@@ -14,6 +14,7 @@ import { describeBusyPorts, findBusyPorts } from './port-check.js';
 import { allPorts, type PortMap } from './ports.js';
 import type { DesiredProcess } from './reconciler.js';
 import { type LocalState, localPaths } from './state.js';
+import { linkedAddressing } from './wan/layout.js';
 
 export function renderLocalConfigs(
   topo: Topology,
@@ -22,13 +23,16 @@ export function renderLocalConfigs(
   sandboxDir: string,
   jsLimits?: JetStreamLimits,
   tls?: ServerTls,
+  links?: Record<string, number>,
 ): Map<string, string> {
   const paths = localPaths(sandboxDir);
-  const addressing = localAddressing(topo, (name) => {
+  const direct = localAddressing(topo, (name) => {
     const p = ports[name];
     if (!p) throw new Error(`no ports planned for ${name}`);
     return p;
   });
+  // With the WAN layer, every address that crosses regions leads through a link (wan/layout.ts).
+  const addressing = links ? linkedAddressing(direct, links) : direct;
   const out = new Map<string, string>();
   for (const server of topo.servers) {
     const config = serverConfig({

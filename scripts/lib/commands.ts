@@ -1,6 +1,17 @@
 // The command table: every script's name, summary and flags (its help), in one place.
 import { STAGES, type StageId } from '../../cluster/provider.js';
-import type { CommandSpec } from './args.js';
+import type { CommandSpec, FlagSpec } from './args.js';
+
+/** Where the topology is built (local provider): --wan shapes the links between regions. */
+const WAN_FLAG: Record<string, FlagSpec> = {
+  wan: {
+    type: 'string',
+    placeholder: '40ms|a-b=30ms,...|0ms|off',
+    description:
+      'local provider: round trip between regions through the WAN layer (every pair, or per pair; 0ms: the layer without delay, for partitions; off: linked directly). Kept by the sandbox; a re-run changes it without restarting servers',
+  },
+};
+const WAN_STAGES = new Set<StageId>(['01-clusters', '06-supercluster']);
 
 const STAGE_SUMMARIES: Record<StageId, string> = {
   '01-clusters': 'Stage 01: create the clusters (k3d), check the contexts (kube), or plan ports and check tools (local).',
@@ -18,6 +29,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     name: 'install',
     summary: 'Run every stage in order (01-clusters .. 08-services) for the given cluster names.',
     namesRequired: true,
+    flags: WAN_FLAG,
   },
   status: {
     name: 'status',
@@ -77,12 +89,27 @@ export const COMMANDS: Record<string, CommandSpec> = {
       up: { type: 'boolean', description: 'bring them back (local: reconciles the whole sandbox)' },
     },
   },
+  partition: {
+    name: 'partition',
+    summary:
+      'Cut the named regions off from the others at the WAN layer (local provider, install with --wan): connections between them dropped, new ones refused, every process still running. --heal restores the links.',
+    namesRequired: false,
+    flags: {
+      from: { type: 'string', placeholder: 'a,b', description: 'cut off from these regions only (default: every other region)' },
+      heal: { type: 'boolean', description: 'restore the links of the named regions (all when none are named)' },
+    },
+  },
   delete: {
     name: 'delete',
     summary: 'Remove everything the stages made for the given cluster names (all of the sandbox when no names are given).',
     namesRequired: false,
   },
-  ...Object.fromEntries(STAGES.map((s) => [s.id, { name: s.id, summary: STAGE_SUMMARIES[s.id], namesRequired: true }])),
+  ...Object.fromEntries(
+    STAGES.map((s) => [
+      s.id,
+      { name: s.id, summary: STAGE_SUMMARIES[s.id], namesRequired: true, ...(WAN_STAGES.has(s.id) ? { flags: WAN_FLAG } : {}) },
+    ]),
+  ),
   'k3d-start': {
     name: 'k3d-start',
     summary:

@@ -1,0 +1,9 @@
+// Starts the WAN router (router.ts) with TypeScript compiled in this thread, as services/host.cjs
+// does: node cluster/local/wan/router.cjs <router.json>
+require('tsx/cjs');
+require('./router.ts')
+  .routerMain(process.argv[2])
+  .catch((e) => {
+    console.error(e.message);
+    process.exit(1);
+  });
