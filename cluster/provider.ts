@@ -51,6 +51,8 @@ export interface Provider {
   preflight?(inv: Invocation): Promise<void>;
   /** Take the named regions down (all their processes or nodes) or bring them back. */
   region?(inv: Invocation, action: 'down' | 'up'): Promise<void>;
+  /** Cut the named regions' links (--from, --heal): both sides keep running. */
+  partition?(inv: Invocation): Promise<void>;
   /**
    * The live sandbox compared with its topology (what status prints and the page draws).
    * `waitMs`: how long to wait for servers that do not answer (the live page asks for less).

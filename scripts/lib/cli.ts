@@ -15,7 +15,7 @@ import { log, setQuiet } from '../../core/log.js';
 import { loadEnvFile, readSettings } from '../../core/settings.js';
 import { helpText, parseCommandArgs } from './args.js';
 import { writeContexts } from './commands/contexts.js';
-import { install, region, remove, runStage } from './commands/stages.js';
+import { install, partition, region, remove, runStage } from './commands/stages.js';
 import { status } from './commands/status.js';
 import { COMMANDS } from './commands.js';
 
@@ -55,7 +55,7 @@ async function dispatch(command: string, argv: string[]): Promise<number> {
 const READ_ONLY = new Set(['status', 'contexts', 'ui']);
 
 /** Commands whose names pick regions of the sandbox that exists, rather than define a topology. */
-const PARTS = new Set(['status', 'contexts', 'region', 'delete', 'ui']);
+const PARTS = new Set(['status', 'contexts', 'region', 'partition', 'delete', 'ui']);
 
 /**
  * A command on part of a sandbox keeps the saved sandbox's topology whole (no names define it);
@@ -92,6 +92,9 @@ async function act(command: string, provider: Provider, inv: Invocation): Promis
       return 0;
     case 'region':
       await region(provider, inv);
+      return 0;
+    case 'partition':
+      await partition(provider, inv);
       return 0;
     case 'delete':
       await remove(provider, inv);

@@ -27,6 +27,14 @@ export async function region(provider: Provider, inv: Invocation): Promise<void>
   await step(`region ${inv.names.join(' ')} ${down ? 'down' : 'up'} (${provider.name})`, () => fn(inv, down ? 'down' : 'up'));
 }
 
+export async function partition(provider: Provider, inv: Invocation): Promise<void> {
+  const fn = provider.partition;
+  if (!fn)
+    throw new UsageError(`partition cuts links of the local provider's WAN layer; the ${provider.name} provider has a network of its own`);
+  const what = inv.args.flags.heal === true ? `heal ${inv.args.names.join(' ') || 'all'}` : inv.args.names.join(' ');
+  await step(`partition ${what} (${provider.name})`, () => fn(inv));
+}
+
 export async function remove(provider: Provider, inv: Invocation): Promise<void> {
   const given = inv.args.names;
   await step(`delete (${provider.name}${given.length ? `: ${given.join(' ')}` : ''})`, () => provider.delete(inv));
