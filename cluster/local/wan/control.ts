@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { SandboxError, UsageError } from '../../../core/errors.js';
 import { poll } from '../../../core/poll.js';
 import { runningPid } from '../reconciler.js';
-import { wanGroup } from '../state.js';
+import { readLocalState, wanGroup } from '../state.js';
 import { wanFiles } from './layout.js';
 import { readLinkSettings, writeJsonAtomic } from './router.js';
 import { type LinkSettings, pairKey, pairRegions, type RttTable } from './spec.js';
@@ -55,7 +55,7 @@ export async function changeLinks(
   change: (current: LinkSettings) => Omit<LinkSettings, 'generation'>,
 ): Promise<LinkSettings> {
   const current = readLinks(sandboxDir);
-  if (!current) throw noWanLayer(sandboxDir);
+  if (!current) throw noWanLayer(sandboxDir, readLocalState(sandboxDir)?.names ?? ['<names>']);
   const pid = routerPid(sandboxDir);
   if (!pid) {
     throw new SandboxError(
@@ -69,10 +69,10 @@ export async function changeLinks(
   return next;
 }
 
-export function noWanLayer(sandboxDir: string): UsageError {
+export function noWanLayer(sandboxDir: string, names: readonly string[]): UsageError {
   return new UsageError(
     `the regions of the sandbox in ${sandboxDir} are linked directly, without the WAN layer that delays and cuts links\n` +
-      'fix: npx zx scripts/install.mjs --wan 0ms (or --wan 40ms) turns it on: the servers restart once with the links in between',
+      `fix: npx zx scripts/06-supercluster.mjs ${names.join(' ')} --wan 0ms (or --wan 40ms) turns it on: the servers restart once with the links in between`,
   );
 }
 

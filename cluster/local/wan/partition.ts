@@ -51,7 +51,7 @@ export async function partitionLocal(inv: Invocation): Promise<void> {
   if (!state)
     throw new UsageError(`no local sandbox in ${sandboxDir}; install one first, e.g. npx zx scripts/install.mjs c1 c2 c3 --wan 40ms`);
   const req = partitionRequest(inv.args.names, inv.args.flags.from as string | undefined, inv.args.flags.heal === true, state.names);
-  if (!readLinks(sandboxDir)) throw noWanLayer(sandboxDir);
+  if (!readLinks(sandboxDir)) throw noWanLayer(sandboxDir, state.names);
   if (req.heal) {
     if (inv.dryRun) return log.info(`would restore the links of ${req.regions?.join(', ') ?? 'every region'}`);
     await healPartition(sandboxDir, req.regions);

@@ -1,0 +1,144 @@
+// The WAN layer on a small sandbox: the configured delay is what NATS sees, a new delay is applied
+// without restarting anything, a partition isolates a region while every process runs and heals,
+// and bad input changes nothing.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { type LocalState, readLocalState } from '../../cluster/local/state.js';
+import { localClientEnv } from '../../cluster/local/supercluster.js';
+import { isAlive } from '../../core/lock.js';
+import { loadCredentials } from '../../core/secrets.js';
+import { connectionFromEnv } from '../../nats/live/client.js';
+import { requestRtt } from '../../nats/live/rtt.js';
+import { resolveTopology } from '../../nats/topology.js';
+import { makeSandbox, processesMentioning, runScript, type Sandbox } from '../support/helpers.js';
+import { portBase } from '../support/ports.js';
+
+const NAMES = ['c1', 'c2', 'c3'];
+const SMALL = ['--replicas', 'seed=1,js=1,gw=1,xr=1'];
+
+describe('WAN layer (local provider)', () => {
+  let sandbox: Sandbox;
+  const open: NatsConnection[] = [];
+
+  const pidsOf = () => {
+    const root = join(sandbox.dir, 'local');
+    return [
+      ...Object.keys(readLocalState(sandbox.dir)!.ports).map((n) => Number(readFileSync(join(root, 'servers', n, 'pid'), 'utf8'))),
+      Number(readFileSync(join(root, 'wan', 'router', 'pid'), 'utf8')),
+    ];
+  };
+
+  /** A connection as admin to a region's seed server. */
+  async function client(region: string): Promise<NatsConnection> {
+    const state = readLocalState(sandbox.dir)!;
+    const topo = resolveTopology({ names: [], saved: state });
+    const nc = await connect({
+      ...connectionFromEnv(localClientEnv(topo, state, loadCredentials(sandbox.dir, {}, false), 'admin', region)),
+      maxReconnectAttempts: -1,
+    });
+    open.push(nc);
+    return nc;
+  }
+
+  async function statusUntil(code: number, tries = 40) {
+    for (let i = 0; ; i++) {
+      const r = await runScript('status', [], sandbox.env);
+      if (r.code === code || i >= tries) return r;
+      await new Promise((res) => setTimeout(res, 500));
+    }
+  }
+
+  before(async () => {
+    sandbox = makeSandbox(portBase('wan'));
+    const r = await runScript('06-supercluster', [...NAMES, ...SMALL, '--wan', '40ms'], sandbox.env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /WAN layer: every pair 40 ms on 7 links/);
+  });
+  after(async () => {
+    await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
+    await sandbox.cleanup();
+  });
+
+  it('a 40 ms pair costs 40 ms (±10%) per request across it, at the NATS level; inside a region nothing', async () => {
+    const [c1, c2, c1b] = await Promise.all([client('c1'), client('c2'), client('c1')]);
+    const across = await requestRtt(c1, c2, 20);
+    const inside = await requestRtt(c1, c1b, 20);
+    assert.ok(across.p50 >= 36 && across.p50 <= 44, `c1 -> c2 p50 ${across.p50.toFixed(1)} ms`);
+    assert.ok(inside.p50 < 10, `c1 -> c1 p50 ${inside.p50.toFixed(1)} ms`);
+  });
+
+  it('a re-run with other delays applies them without restarting a process', async () => {
+    const before = pidsOf();
+    const r = await runScript('06-supercluster', [...NAMES, '--wan', 'c1-c2=80ms,c1-c3=0ms,c2-c3=0ms'], sandbox.env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /applied without restarting anything/);
+    assert.deepEqual(pidsOf(), before);
+    assert.equal(readLocalState(sandbox.dir)!.wan, 'c1-c2=80ms,c1-c3=0ms,c2-c3=0ms');
+    const [c1, c2, c3] = await Promise.all([client('c1'), client('c2'), client('c3')]);
+    const slow = await requestRtt(c1, c2, 10);
+    const fast = await requestRtt(c1, c3, 10);
+    assert.ok(slow.p50 >= 72 && slow.p50 <= 88, `c1 -> c2 p50 ${slow.p50.toFixed(1)} ms at 80 ms`);
+    assert.ok(fast.p50 < 10, `c1 -> c3 p50 ${fast.p50.toFixed(1)} ms at 0 ms`);
+  });
+
+  it('bad input is refused and changes nothing', async () => {
+    const plan = readFileSync(join(sandbox.dir, 'plan.json'), 'utf8');
+    const links = readFileSync(join(sandbox.dir, 'local', 'wan', 'router', 'links.json'), 'utf8');
+    const cases: [string, string[], RegExp][] = [
+      ['06-supercluster', [...NAMES, '--wan', 'c1-c9=3ms'], /does not name two regions of this sandbox/],
+      ['06-supercluster', [...NAMES, '--wan=-3ms'], /cannot be negative/],
+      ['06-supercluster', [...NAMES, '--wan', 'c1-c2=3ms,c2-c1=5ms'], /more than once/],
+      ['partition', ['c1', 'c2', 'c3'], /cutting off every region/],
+      ['partition', ['c9'], /not a cluster of this sandbox: c9/],
+      ['partition', ['c3', '--from', 'c3'], /cannot be cut off from itself/],
+    ];
+    for (const [script, args, why] of cases) {
+      const r = await runScript(script, args, sandbox.env);
+      assert.equal(r.code, 2, `${script} ${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, why);
+    }
+    assert.equal(readFileSync(join(sandbox.dir, 'plan.json'), 'utf8'), plan);
+    assert.equal(readFileSync(join(sandbox.dir, 'local', 'wan', 'router', 'links.json'), 'utf8'), links);
+  });
+
+  it('a partition cuts a region off while every process runs; status names it; healing restores the supercluster', async () => {
+    const before = pidsOf();
+    const [c1, c2, c3] = await Promise.all([client('c1'), client('c2'), client('c3')]);
+    const cut = await runScript('partition', ['c3'], sandbox.env);
+    assert.equal(cut.code, 0, cut.stdout + cut.stderr);
+    assert.match(cut.stdout, /c3 cut off from c1, c2/);
+    assert.ok(before.every(isAlive), 'every process still runs');
+    await assert.rejects(requestRtt(c1, c3, 1, 0), 'c1 cannot reach a responder in c3');
+    assert.ok((await requestRtt(c1, c2, 3, 0)).p50 > 0, 'c1 still reaches c2');
+    const during = await statusUntil(1, 0);
+    assert.equal(during.code, 1);
+    assert.match(during.stdout, /c3 is cut off from c1, c2 by partition.mjs/);
+    const heal = await runScript('partition', ['--heal'], sandbox.env);
+    assert.equal(heal.code, 0, heal.stdout + heal.stderr);
+    const after = await statusUntil(0);
+    assert.equal(after.code, 0, after.stdout + after.stderr);
+    assert.ok((await requestRtt(c1, c3, 3)).p50 >= 0, 'c1 reaches c3 again');
+    assert.deepEqual(pidsOf(), before, 'nothing restarted');
+  });
+
+  it('--wan off links the regions directly again (the router stops) and partitions are refused with the way back', async () => {
+    const router = pidsOf().at(-1)!;
+    const r = await runScript('06-supercluster', [...NAMES, '--wan', 'off'], sandbox.env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /WAN layer off: router stopped/);
+    assert.ok(!isAlive(router));
+    assert.equal((readLocalState(sandbox.dir) as LocalState).wan, undefined);
+    const p = await runScript('partition', ['c3'], sandbox.env);
+    assert.equal(p.code, 2);
+    assert.match(p.stderr, /linked directly.*\nfix: npx zx scripts\/06-supercluster.mjs c1 c2 c3 --wan 0ms/);
+  });
+
+  it('delete leaves no process behind', async () => {
+    const r = await runScript('delete', [], sandbox.env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(processesMentioning(`${sandbox.dir}/`), []);
+  });
+});
