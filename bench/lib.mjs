@@ -72,7 +72,7 @@ function pidsUnder(dir) {
     .filter((p) => p > 0);
 }
 
-/** Resident memory (MiB) of everything the local sandbox runs: servers, service hosts, MariaDB. */
+/** Resident memory (MiB) of everything the local sandbox runs: servers, service hosts, MariaDB, the WAN router. */
 export function sandboxRssMiB(sandboxDir) {
   const local = join(sandboxDir, 'local');
   const sum = (pids) => pids.reduce((a, p) => a + rssKiB(p), 0) / 1024;
@@ -80,7 +80,8 @@ export function sandboxRssMiB(sandboxDir) {
   const servers = sum(pidsUnder(join(local, 'servers')));
   const services = sum(pidsUnder(join(local, 'services')));
   const mysql = existsSync(mysqlPid) ? sum([Number(readFileSync(mysqlPid, 'utf8').trim())]) : 0;
-  return { servers, services, mysql, total: servers + services + mysql };
+  const wan = sum(pidsUnder(join(local, 'wan')));
+  return { servers, services, mysql, wan, total: servers + services + mysql + wan };
 }
 
 /** Print each key of `result` against a saved baseline; write a new one with --save. */

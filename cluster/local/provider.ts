@@ -28,6 +28,7 @@ import { checkPorts, observeLocal, regionClientUrls, renderLocalConfigs, serverP
 import { partitionLocal } from './wan/partition.js';
 import { reconcileWan } from './wan/reconcile.js';
 import { wanSection } from './wan/section.js';
+import { wanForRegions } from './wan/spec.js';
 
 async function clustersStage(inv: Invocation): Promise<void> {
   const bin = findNatsServer(inv.settings.env, inv.settings.natsServerBin);
@@ -261,7 +262,10 @@ async function deleteLocal(inv: Invocation): Promise<void> {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   const remaining = state.names.filter((n) => !given.includes(n));
   const ports = Object.fromEntries(Object.entries(state.ports).filter(([n]) => !servers.includes(n)));
-  writeLocalState(sandboxDir, { ...state, names: remaining, ports });
+  // The links are planned again by the next stage 06; the delays of the regions left are kept.
+  const { links: _links, wan: _wan, ...rest } = state;
+  const wan = wanForRegions(state.wan, state.names, remaining);
+  writeLocalState(sandboxDir, { ...rest, names: remaining, ports, ...(wan ? { wan } : {}) });
   log.info(
     `stopped and removed ${servers.length} servers of ${given.join(', ')}; run install ${remaining.join(' ')} to re-form the supercluster without them`,
   );

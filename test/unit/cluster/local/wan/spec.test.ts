@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeWan, pairKey, parseWan, rttOf } from '../../../../../cluster/local/wan/spec.js';
+import { describeWan, pairKey, parseWan, rttOf, wanForRegions } from '../../../../../cluster/local/wan/spec.js';
 
 const NAMES = ['c1', 'c2', 'c3'];
 
@@ -46,6 +46,13 @@ describe('--wan: round trips between regions', () => {
       ['', /needs a value/],
     ];
     for (const [value, why] of cases) assert.throws(() => parseWan(value, NAMES), why, value);
+  });
+
+  it('a partial delete keeps the delays of the regions left', () => {
+    assert.equal(wanForRegions('c1-c2=30ms,c1-c3=80ms', NAMES, ['c1', 'c3']), 'c1-c3=80ms');
+    assert.equal(wanForRegions('40ms', NAMES, ['c2', 'c3']), 'c2-c3=40ms');
+    assert.equal(wanForRegions('40ms', NAMES, ['c2']), '0ms');
+    assert.equal(wanForRegions(undefined, NAMES, ['c2']), undefined);
   });
 
   it('describes itself in one line', () => {
