@@ -68,6 +68,22 @@ async function timed(n, fn) {
   return out;
 }
 
+/** Step the answers stream's leader down until it sits where `wanted` says; returns its name. */
+async function leaderIn(jsm, nc, wanted) {
+  const dcOf = (server) => server?.split('-')[0];
+  for (let i = 0; i < 30; i++) {
+    const leader = (await jsm.streams.info(ANSWERS_STREAM)).cluster?.leader;
+    if (leader && wanted(dcOf(leader))) return leader;
+    await nc.request(`$JS.API.STREAM.LEADER.STEPDOWN.${ANSWERS_STREAM}`, undefined, { timeout: 5000 }).catch(() => undefined);
+    for (let j = 0; j < 50; j++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const now = (await jsm.streams.info(ANSWERS_STREAM).catch(() => undefined))?.cluster?.leader;
+      if (now && now !== leader) break;
+    }
+  }
+  throw new Error('the answers leader did not move where the bench needs it');
+}
+
 async function requester(nc, rounds) {
   const r = await runRequester(nc, { count: rounds, concurrency: 1, seed: 7, runId: `bench-wan-${Date.now()}` });
   const total = Object.values(r.summary.byRegion).reduce((a, b) => a + b, 0) || 1;
@@ -94,18 +110,31 @@ async function measure(label) {
   ]) {
     out.pairs[`${a}-${b}`] = (await requestRtt(byRegion[a], byRegion[b], samples)).p50;
   }
+  out.own = await requester(app1, Math.ceil(samples / 4) * 2);
+  // The router's cost under a steady load: c1 asking 16 at a time, every answer published to the
+  // R3 stream (its replication crosses the links), for long enough to read CPU time in ticks.
   const router = routerPid(sb.dir);
   const cpu0 = router ? cpuSeconds(router) : 0;
   const t0 = performance.now();
-  out.own = await requester(app1, Math.ceil(samples / 4) * 2);
-  out.routerCpuPct = router ? ((cpuSeconds(router) - cpu0) / ((performance.now() - t0) / 1000)) * 100 : 0;
+  const load = await runRequester(app1, { count: 500, concurrency: 16, seed: 9, runId: `bench-wan-load-${Date.now()}` });
+  const loadSeconds = (performance.now() - t0) / 1000;
+  out.routerCpuPct = router ? ((cpuSeconds(router) - cpu0) / loadSeconds) * 100 : 0;
+  out.loadRate = load.summary.requests / loadSeconds;
 
   const js = jetstream(c1);
   const jsm = await jetstreamManager(c1);
-  out.r3 = p50(
-    await timed(samples, (i) => js.publish('answers.throwaway', JSON.stringify({ i }), { msgID: `bench-wan-${label}-${Date.now()}-${i}` })),
-  );
-  out.answersLeader = (await jsm.streams.info(ANSWERS_STREAM)).cluster?.leader ?? '?';
+  const r3 = async (tag) =>
+    p50(
+      await timed(samples, (i) =>
+        js.publish('answers.throwaway', JSON.stringify({ i }), { msgID: `bench-wan-${label}-${tag}-${Date.now()}-${i}` }),
+      ),
+    );
+  // Where the leader is decides the cost: in the asking region, the quorum's one round trip to the
+  // nearest follower; elsewhere, the way there and back as well.
+  await leaderIn(jsm, c1, (dc) => dc === 'c1');
+  out.r3Local = await r3('local');
+  out.r3RemoteLeader = await leaderIn(jsm, c1, (dc) => dc !== 'c1');
+  out.r3Remote = await r3('remote');
   out.events = p50(await timed(samples, (i) => js.publish(`events.c1.bench`, JSON.stringify({ i }))));
   const reach = await timed(Math.min(10, samples), async (i) => {
     const subject = `events.c1.bench.${label.replace(/\W/g, '')}.${Date.now()}.${i}`;
@@ -157,12 +186,18 @@ try {
       ms(withWan.failover.p50),
       `answered by ${withWan.failover.where}`,
     ],
-    ['R3 publish to answers from c1: p50', ms(none.r3), ms(withWan.r3), `leader ${withWan.answersLeader}`],
+    ['R3 publish to answers from c1, leader in c1: p50', ms(none.r3Local), ms(withWan.r3Local), 'quorum: 2 of 3'],
+    ['R3 publish to answers from c1, leader elsewhere: p50', ms(none.r3Remote), ms(withWan.r3Remote), `leader ${withWan.r3RemoteLeader}`],
     ['publish to events-c1 from c1: p50', ms(none.events), ms(withWan.events), 'its own cluster'],
     ['events-c1 publish until in events-all: p50', ms(none.eventsReachAll), ms(withWan.eventsReachAll), 'sourced across gateways'],
-    ['WAN router CPU while c1 asks', `${none.routerCpuPct.toFixed(1)}%`, `${withWan.routerCpuPct.toFixed(1)}%`, 'of one core'],
+    [
+      'WAN router CPU, c1 asking 16 at a time',
+      `${none.routerCpuPct.toFixed(1)}%`,
+      `${withWan.routerCpuPct.toFixed(1)}%`,
+      `of one core, at ${Math.round(none.loadRate)} and ${Math.round(withWan.loadRate)} requests/s`,
+    ],
   ];
-  const w = [50, 10, 10];
+  const w = [54, 10, 10];
   console.log(`\n| ${'measure'.padEnd(w[0])} | ${'0 ms'.padStart(w[1])} | ${wan.padStart(w[2])} | note |`);
   console.log(`|${'-'.repeat(w[0] + 2)}|${'-'.repeat(w[1] + 2)}|${'-'.repeat(w[2] + 2)}|------|`);
   for (const r of rows) console.log(`| ${r[0].padEnd(w[0])} | ${r[1].padStart(w[1])} | ${r[2].padStart(w[2])} | ${r[3]} |`);
@@ -182,7 +217,8 @@ try {
     ownRegionP50Ms: Number(withWan.own.p50.toFixed(1)),
     ownRegionP50NoWanMs: Number(none.own.p50.toFixed(1)),
     failoverP50Ms: Number(withWan.failover.p50.toFixed(1)),
-    r3PublishP50Ms: Number(withWan.r3.toFixed(1)),
+    r3PublishLocalLeaderP50Ms: Number(withWan.r3Local.toFixed(1)),
+    r3PublishRemoteLeaderP50Ms: Number(withWan.r3Remote.toFixed(1)),
     eventsPublishP50Ms: Number(withWan.events.toFixed(1)),
     eventsReachAllP50Ms: Number(withWan.eventsReachAll.toFixed(1)),
     routerCpuPct: Number(withWan.routerCpuPct.toFixed(1)),
