@@ -107,6 +107,7 @@ export async function startRouter(config: RouterConfig, initial: LinkSettings, s
     client.setNoDelay(true);
     const server = client.remotePort ? peers.find(client.remotePort, listener.port) : undefined;
     const from = server ? config.datacenters[server] : undefined;
+    if (!from) say(`${listener.name}: a dialer that is none of the sandbox's servers (port ${client.remotePort}): no delay, no cut`);
     const candidates = backendOrder(listener, from).filter((b) => !isCut(from, b.datacenter));
     if (!candidates.length) {
       client.destroy();
