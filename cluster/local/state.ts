@@ -95,7 +95,8 @@ export function resolveLocal(inv: Invocation): ResolvedLocal {
   // --wan changes the sandbox; .env's WAN only shapes a new one; a saved value stays until a flag.
   const flag = inv.args.flags.wan as string | undefined;
   const wanText = flag ?? (previous ? previous.wan : inv.settings.wan);
-  const wan = wanText !== undefined && parseWan(wanText, topo.names) !== 'off' ? wanText.trim() : undefined;
+  const source = flag !== undefined ? '--wan' : previous ? 'the saved --wan' : 'WAN (.env or the environment)';
+  const wan = wanText !== undefined && parseWan(wanText, topo.names, source) !== 'off' ? wanText.trim() : undefined;
   const state: LocalState = {
     version: 1,
     names: [...topo.names],

@@ -94,6 +94,11 @@ describe('WAN layer (local provider)', () => {
       ['partition', ['c1', 'c2', 'c3'], /cutting off every region/],
       ['partition', ['c9'], /not a cluster of this sandbox: c9/],
       ['partition', ['c3', '--from', 'c3'], /cannot be cut off from itself/],
+      [
+        '06-supercluster',
+        [...NAMES, '--provider', 'kube', '--context', 'c1=a', '--context', 'c2=b', '--context', 'c3=c', '--wan', '40ms'],
+        /kube clusters have a network of their own/,
+      ],
     ];
     for (const [script, args, why] of cases) {
       const r = await runScript(script, args, sandbox.env);
@@ -140,5 +145,48 @@ describe('WAN layer (local provider)', () => {
     const r = await runScript('delete', [], sandbox.env);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.deepEqual(processesMentioning(`${sandbox.dir}/`), []);
+  });
+});
+
+describe('WAN setting: flags change a sandbox, .env shapes a new one', () => {
+  let sandbox: Sandbox;
+  before(() => {
+    sandbox = makeSandbox(portBase('wan') + 500, { WAN: '30ms' });
+  });
+  after(async () => {
+    await sandbox.cleanup();
+  });
+
+  it('WAN in the environment makes a new sandbox with the layer; a flag changes it; WAN no longer does', async () => {
+    const first = await runScript('01-clusters', NAMES, sandbox.env);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    assert.equal(readLocalState(sandbox.dir)!.wan, '30ms');
+    assert.equal(
+      Object.keys(readLocalState(sandbox.dir)!.links!).length,
+      4 + 9,
+      'a gateway link per cluster, a route link per xr-js server',
+    );
+    const flagged = await runScript('01-clusters', [...NAMES, '--wan', '10ms'], { ...sandbox.env, WAN: '50ms' });
+    assert.equal(flagged.code, 0, flagged.stdout + flagged.stderr);
+    assert.equal(readLocalState(sandbox.dir)!.wan, '10ms');
+    const again = await runScript('01-clusters', NAMES, { ...sandbox.env, WAN: '50ms' });
+    assert.equal(again.code, 0);
+    assert.equal(readLocalState(sandbox.dir)!.wan, '10ms', 'the sandbox keeps its value');
+    const off = await runScript('01-clusters', [...NAMES, '--wan', 'off'], sandbox.env);
+    assert.equal(off.code, 0);
+    assert.equal(readLocalState(sandbox.dir)!.wan, undefined);
+    assert.equal(readLocalState(sandbox.dir)!.links, undefined);
+  });
+
+  it('a bad WAN in the environment is named before anything is made', async () => {
+    const fresh = makeSandbox(portBase('wan') + 600, { WAN: 'c1-c7=5ms' });
+    try {
+      const r = await runScript('install', NAMES, fresh.env);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /WAN \(.env or the environment\): 'c1-c7' does not name two regions of this sandbox/);
+      assert.equal(readLocalState(fresh.dir), undefined);
+    } finally {
+      await fresh.cleanup();
+    }
   });
 });

@@ -37,23 +37,23 @@ export function allPairs(names: readonly string[]): string[] {
   return names.flatMap((a, i) => names.slice(i + 1).map((b) => pairKey(a, b)));
 }
 
-function parseDelay(raw: string, what: string): number {
+function parseDelay(raw: string, what: string, label: string): number {
   const m = /^(-?\d+(?:\.\d+)?)(ms|s)?$/.exec(raw.trim());
-  if (!m) throw new UsageError(`--wan ${what}: '${raw}' is not a delay; write it like 40ms or 0.2s`);
+  if (!m) throw new UsageError(`${label} ${what}: '${raw}' is not a delay; write it like 40ms or 0.2s`);
   const ms = Number(m[1]) * (m[2] === 's' ? 1000 : 1);
-  if (ms < 0) throw new UsageError(`--wan ${what}: a delay cannot be negative ('${raw}')`);
-  if (ms > MAX_RTT_MS) throw new UsageError(`--wan ${what}: ${raw} is more than the ${MAX_RTT_MS / 1000} s the WAN layer emulates`);
+  if (ms < 0) throw new UsageError(`${label} ${what}: a delay cannot be negative ('${raw}')`);
+  if (ms > MAX_RTT_MS) throw new UsageError(`${label} ${what}: ${raw} is more than the ${MAX_RTT_MS / 1000} s the WAN layer emulates`);
   return Math.round(ms);
 }
 
 /** Split "a-b" into two region names; names may contain '-', so try every split against them. */
-function splitPair(raw: string, names: readonly string[]): [string, string] {
+function splitPair(raw: string, names: readonly string[], label: string): [string, string] {
   const splits = [...raw.matchAll(/-/g)]
     .map((m) => [raw.slice(0, m.index), raw.slice(m.index! + 1)] as [string, string])
     .filter(([a, b]) => names.includes(a) && names.includes(b));
   if (splits.length === 1) return splits[0]!;
   throw new UsageError(
-    `--wan: '${raw}' does not name two regions of this sandbox (${names.join(', ')}); write a pair as a-b, e.g. ${names[0]}-${names[1] ?? names[0]}=40ms`,
+    `${label}: '${raw}' does not name two regions of this sandbox (${names.join(', ')}); write a pair as a-b, e.g. ${names[0]}-${names[1] ?? names[0]}=40ms`,
   );
 }
 
@@ -61,28 +61,28 @@ function splitPair(raw: string, names: readonly string[]): [string, string] {
  * The table for `names`, or 'off' for no WAN layer. Rejects unknown regions, a pair given twice
  * (c1-c2 and c2-c1 overlap), a region paired with itself, negative and absurd delays.
  */
-export function parseWan(text: string, names: readonly string[]): RttTable | 'off' {
+export function parseWan(text: string, names: readonly string[], label = '--wan'): RttTable | 'off' {
   const value = text.trim();
   if (value === 'off') return 'off';
-  if (!value) throw new UsageError(`--wan needs a value: a delay (40ms), pairs (c1-c2=30ms,...), 0ms or off`);
+  if (!value) throw new UsageError(`${label} needs a value: a delay (40ms), pairs (c1-c2=30ms,...), 0ms or off`);
   const table: RttTable = {};
   const given = new Set<string>();
   let everyPair: number | undefined;
   for (const part of value.split(',').map((p) => p.trim())) {
-    if (!part) throw new UsageError(`--wan '${text}' has an empty entry; separate entries with single commas`);
+    if (!part) throw new UsageError(`${label} '${text}' has an empty entry; separate entries with single commas`);
     const eq = part.indexOf('=');
     if (eq < 0) {
-      if (everyPair !== undefined) throw new UsageError(`--wan '${text}' gives the delay of every pair twice`);
-      everyPair = parseDelay(part, 'every pair');
+      if (everyPair !== undefined) throw new UsageError(`${label} '${text}' gives the delay of every pair twice`);
+      everyPair = parseDelay(part, 'every pair', label);
       continue;
     }
-    const [a, b] = splitPair(part.slice(0, eq).trim(), names);
-    if (a === b) throw new UsageError(`--wan ${part}: a region is not distant from itself`);
+    const [a, b] = splitPair(part.slice(0, eq).trim(), names, label);
+    if (a === b) throw new UsageError(`${label} ${part}: a region is not distant from itself`);
     const key = pairKey(a, b);
     if (given.has(key))
-      throw new UsageError(`--wan '${text}' gives ${a}-${b} more than once (pairs are symmetric: ${a}-${b} is ${b}-${a})`);
+      throw new UsageError(`${label} '${text}' gives ${a}-${b} more than once (pairs are symmetric: ${a}-${b} is ${b}-${a})`);
     given.add(key);
-    table[key] = parseDelay(part.slice(eq + 1), `${a}-${b}`);
+    table[key] = parseDelay(part.slice(eq + 1), `${a}-${b}`, label);
   }
   for (const key of allPairs(names)) if (!given.has(key)) table[key] = everyPair ?? 0;
   return table;
