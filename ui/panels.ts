@@ -21,7 +21,11 @@ export function verdictPanel(v: TopologyView): Panel {
   return {
     id: 'verdict',
     title: 'verdict',
-    lines: [line(v.verdict, v.ok ? 'ok' : 'bad'), ...v.problems.map((p) => line(`- ${p.summary}`, 'bad'))],
+    lines: [
+      line(v.verdict, v.ok ? 'ok' : 'bad'),
+      ...v.problems.map((p) => line(`- ${p.summary}`, 'bad')),
+      ...(v.wan ? [line(v.wan, 'muted')] : []),
+    ],
   };
 }
 

@@ -88,6 +88,8 @@ export interface TopologyView {
   /** Route state between the stretched cluster's shares of two regions. */
   stretchedRoutes: GatewayLink[];
   jetstream: { metaLeader?: string; observed: boolean; streams: StreamRow[]; kv: KvView[] };
+  /** The WAN layer's line (delays in force, cut links), when the sandbox has one. */
+  wan?: string;
 }
 
 const ROLE_LABEL: Record<Role, RoleLabel> = { seed: 'seed', js: 'js', gw: 'gw', xr: 'xr-js' };
@@ -189,6 +191,7 @@ export function viewModel(o: Observation): TopologyView {
     stretched,
     gateways: gatewayLinks(o),
     stretchedRoutes: stretchedRoutes(o),
+    ...wanLine(o),
     jetstream: {
       ...(metaLeader ? { metaLeader } : {}),
       observed: o.jetstream !== undefined,
@@ -205,6 +208,11 @@ export function viewModel(o: Observation): TopologyView {
       kv: o.jetstream?.kv ?? [],
     },
   };
+}
+
+function wanLine(o: Observation): { wan?: string } {
+  const line = o.sections.find((s) => s.name === 'wan')?.text[0];
+  return line ? { wan: line } : {};
 }
 
 /** The first line of what status prints (its headline), without the colon before the causes. */

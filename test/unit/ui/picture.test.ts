@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { observation } from '../../../nats/observation.js';
 import { layoutPicture, pictureGraph } from '../../../ui/layout.js';
 import { jetstreamPanel, servicesPanel, verdictPanel } from '../../../ui/panels.js';
 import { escapeXml, renderSvg } from '../../../ui/svg.js';
@@ -55,6 +56,30 @@ describe('picture', () => {
     const svg = renderSvg(await layoutPicture(v), v, { header: false });
     assert.doesNotMatch(svg, /class="verdict"/);
     assert.match(svg, /data-server="c1-nats-0"/);
+  });
+
+  it('shows the WAN layer (delays, a partition as a cause) when the sandbox has one', () => {
+    const o = smallObservation();
+    const wan = observation({
+      topology: o.topology,
+      live: o.live,
+      sections: [
+        {
+          name: 'wan',
+          problems: [
+            {
+              text: 'c3 is cut off from c1, c2 by partition.mjs: each side sees the other as down; heal: npx zx scripts/partition.mjs --heal',
+            },
+          ],
+          json: {},
+          text: ['WAN layer: every pair 60 ms; cut: c1/c3, c2/c3'],
+        },
+      ],
+    });
+    const lines = verdictPanel(viewModel(wan)).lines;
+    assert.ok(lines.some((l) => l.tone === 'bad' && /c3 is cut off from c1, c2/.test(l.text)));
+    assert.deepEqual(lines.at(-1), { text: 'WAN layer: every pair 60 ms; cut: c1/c3, c2/c3', tone: 'muted' });
+    assert.ok(!verdictPanel(viewModel(o)).lines.some((l) => /WAN/.test(l.text)), 'nothing without the layer');
   });
 
   it('writes panels as lines with a tone', () => {
