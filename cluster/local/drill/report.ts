@@ -163,7 +163,12 @@ export function buildReport(input: ReportInput): DrillReport {
     drill: input.drill,
     seed: input.seed,
     loadMs: Math.round(input.loadMs),
-    fault: input.fault,
+    fault: {
+      actions: input.fault.actions,
+      appliedAtMs: Math.round(input.fault.appliedAtMs),
+      restoredAtMs: Math.round(input.fault.restoredAtMs),
+      restoreMs: Math.round(input.fault.restoreMs),
+    },
     regions,
     matrix,
     longestGap: { ...overall, ...(worst && worst.longestGap.ms > 0 ? { region: worst.region } : {}) },
