@@ -13,6 +13,7 @@ const BASES = {
   servicesRecorder: 30000,
   jetstreamApply: 31000,
   ui: 27000,
+  drill: 19000,
 } as const;
 
 export type TestPorts = keyof typeof BASES;

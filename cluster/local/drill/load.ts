@@ -29,11 +29,12 @@ export interface RunningLoad {
   /** Stop asking; the questions in flight finish. */
   stop(): void;
   /** Every region's record, once asking stopped and every publish has its ack or failed. */
-  done: Promise<{ regions: RegionLoad[]; ackedSignificant: string[]; loadMs: number }>;
+  done: Promise<{ regions: RegionLoad[]; acked: string[]; ackedSignificant: string[]; loadMs: number }>;
 }
 
 interface Recorder {
   load: RegionLoad;
+  acked: string[];
   ackedSignificant: string[];
 }
 
@@ -43,6 +44,7 @@ function recordingPublish(nc: NatsConnection, r: Recorder): PublishFn {
   return async (m) => {
     const ack: PubAck = await js.publish(m.subject, m.data, { msgID: m.msgID, timeout: 5000 });
     if (ack.duplicate) r.load.dedupedAcks++;
+    r.acked.push(m.msgID);
     if (m.subject === SIGNIFICANT_SUBJECT) {
       r.load.acked.significant++;
       r.ackedSignificant.push(m.msgID);
@@ -83,6 +85,7 @@ export async function startLoad(opts: LoadOptions): Promise<RunningLoad> {
         acked: { significant: 0, throwaway: 0 },
         dedupedAcks: 0,
       },
+      acked: [],
       ackedSignificant: [],
     };
     const result = await runRequester(nc, {
@@ -110,6 +113,7 @@ export async function startLoad(opts: LoadOptions): Promise<RunningLoad> {
   const done = Promise.all(runs)
     .then((recs) => ({
       regions: recs.map((x) => x.load),
+      acked: recs.flatMap((x) => x.acked),
       ackedSignificant: recs.flatMap((x) => x.ackedSignificant),
       loadMs: performance.now() - started,
     }))

@@ -1,7 +1,7 @@
 // What the drill reads back after its load: the rows the recorder stored for this run's message
 // ids (waiting, within a bound, for it to drain), and every copy of the run's answers in the
 // answers stream, to find any question stored twice.
-import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { type Consumer, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createConnection } from 'mysql2/promise';
 import { poll } from '../../../core/poll.js';
@@ -58,28 +58,48 @@ export async function streamLastSeq(nc: NatsConnection): Promise<number> {
 
 /**
  * Copies of each message id starting with one of `runIds` in the answers stream after `afterSeq`
- * (headers only: the id is all that is needed). Read through to the stream's last sequence now.
+ * (headers only: the id is all that is needed), read through to the stream's last sequence now.
+ * A read that cannot reach it within `timeoutMs` throws: an incomplete read would hide copies.
  */
-export async function streamCopies(nc: NatsConnection, afterSeq: number, runIds: readonly string[]): Promise<Map<string, number>> {
-  const lastSeq = await streamLastSeq(nc);
-  const copies = new Map<string, number>();
-  if (lastSeq <= afterSeq) return copies;
+export async function streamCopies(
+  nc: NatsConnection,
+  afterSeq: number,
+  runIds: readonly string[],
+  timeoutMs = 60_000,
+): Promise<Map<string, number>> {
   const prefixes = runIds.map((id) => `${id}.`);
-  const consumer = await jetstream(nc, { timeout: 5000 }).consumers.get(ANSWERS_STREAM, {
-    deliver_policy: DeliverPolicy.StartSequence,
-    opt_start_seq: afterSeq + 1,
-    headers_only: true,
+  const copies = new Map<string, number>();
+  let lastSeq: number | undefined;
+  let consumer: Consumer | undefined;
+  let last = afterSeq;
+  // Right after a fault the JetStream API may not answer yet, and the ordered consumer recreates
+  // itself after a hiccup (a batch comes back short or empty): every step is retried in the bound.
+  const done = await poll({
+    timeoutMs,
+    intervalMs: 100,
+    attempt: async () => {
+      lastSeq ??= await streamLastSeq(nc);
+      if (last >= lastSeq) return true;
+      consumer ??= await jetstream(nc, { timeout: 5000 }).consumers.get(ANSWERS_STREAM, {
+        deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: afterSeq + 1,
+        headers_only: true,
+      });
+      const batch = await consumer.fetch({ max_messages: Math.min(1000, lastSeq - last), expires: 2000 });
+      for await (const m of batch) {
+        // A recreated consumer never repeats a sequence; this guards the count if it did.
+        if (m.seq <= last) continue;
+        last = m.seq;
+        const id = m.headers?.get('Nats-Msg-Id') ?? '';
+        if (prefixes.some((p) => id.startsWith(p))) copies.set(id, (copies.get(id) ?? 0) + 1);
+      }
+      return last >= lastSeq ? true : undefined;
+    },
   });
-  for (;;) {
-    // A fetch that brings nothing new means the rest was deleted (limits): what is read is all there is.
-    let last = 0;
-    const batch = await consumer.fetch({ max_messages: 1000, expires: 3000 });
-    for await (const m of batch) {
-      last = m.seq;
-      const id = m.headers?.get('Nats-Msg-Id') ?? '';
-      if (prefixes.some((p) => id.startsWith(p))) copies.set(id, (copies.get(id) ?? 0) + 1);
-    }
-    if (!last || last >= lastSeq) break;
+  if (!done.value) {
+    throw new Error(
+      `read the answers stream only up to sequence ${last} of ${lastSeq ?? '?'}${done.lastError ? ` (${done.lastError})` : ''}`,
+    );
   }
   return copies;
 }

@@ -36,7 +36,9 @@ export interface ReportInput {
   loadMs: number;
   fault: FaultRecord;
   regions: RegionLoad[];
-  /** Message ids of the significant answers whose publish was acknowledged (the recorder stores those). */
+  /** Message ids of every answer whose publish was acknowledged. */
+  acked: readonly string[];
+  /** Of those, the significant answers (the recorder stores those). */
   ackedSignificant: readonly string[];
   /** Keys (message ids) of this run's rows in MySQL, once the recorder drained or the wait ran out. */
   storedKeys: readonly string[];
@@ -95,6 +97,8 @@ export interface DrillReport {
   duplicateExamples: string[];
   /** Copies of the run's answers read back from the stream (undefined: it could not be read). */
   streamMessages?: number;
+  /** Acknowledged publishes the stream does not hold: JetStream lost them. Must be 0. */
+  ackedNotInStream?: number;
   streamError?: string;
   healthyAgain: boolean;
   healthyAfterMs?: number;
@@ -147,12 +151,14 @@ export function buildReport(input: ReportInput): DrillReport {
   // A question has one message id; a second copy of it in the stream is a second stored answer.
   const copies = input.streamCopies ? [...input.streamCopies].filter(([, n]) => n > 1).sort(([a], [b]) => a.localeCompare(b)) : [];
   const duplicates = sum(copies.map(([, n]) => n - 1));
+  const lostFromStream = input.streamCopies ? input.acked.filter((id) => !input.streamCopies?.has(id)).length : 0;
   const ackedTotals = {
     significant: sum(input.regions.map((r) => r.acked.significant)),
     throwaway: sum(input.regions.map((r) => r.acked.throwaway)),
   };
   const failures: string[] = [];
   if (missing.length) failures.push(`${missing.length} acknowledged answer(s) not in MySQL after ${Math.round(input.drainMs / 1000)}s`);
+  if (lostFromStream) failures.push(`${lostFromStream} acknowledged publish(es) not in the answers stream`);
   if (duplicates) failures.push(`${duplicates} answer(s) stored more than once in the answers stream`);
   if (input.streamCopies === undefined)
     failures.push(`the answers stream could not be read back to look for duplicates (${input.streamError ?? 'no answer'})`);
@@ -189,7 +195,7 @@ export function buildReport(input: ReportInput): DrillReport {
     drainMs: Math.round(input.drainMs),
     duplicates,
     duplicateExamples: copies.slice(0, 5).map(([id, n]) => `${id} x${n}`),
-    ...(input.streamCopies ? { streamMessages: sum(input.streamCopies.values()) } : {}),
+    ...(input.streamCopies ? { streamMessages: sum(input.streamCopies.values()), ackedNotInStream: lostFromStream } : {}),
     ...(input.streamError ? { streamError: input.streamError } : {}),
     healthyAgain: input.healthyAfterMs !== undefined,
     ...(input.healthyAfterMs !== undefined ? { healthyAfterMs: Math.round(input.healthyAfterMs) } : {}),
@@ -248,6 +254,7 @@ export function renderReport(r: DrillReport): string {
     `JetStream publishes acked:  ${r.acked.total} (significant ${r.acked.significant}, throwaway ${r.acked.throwaway}; ${r.acked.deduplicated} retries deduplicated)`,
     `rows in MySQL for this run: ${r.rows}${r.storedWithoutAck ? ` (${r.storedWithoutAck} stored though their ack never came)` : ''}`,
     `acked but missing:          ${r.ackedButMissing}  ${verdict(r.ackedButMissing === 0)}${r.missingExamples.length ? ` e.g. ${r.missingExamples.join(', ')}` : ''}`,
+    ...(r.ackedNotInStream ? [`acked but not in stream:    ${r.ackedNotInStream}  FAIL`] : []),
     `duplicates:                 ${r.streamMessages === undefined ? `unknown (${r.streamError ?? 'stream not read'})  FAIL` : `${r.duplicates}  ${verdict(r.duplicates === 0)} (${r.streamMessages} stream messages of this run)`}${r.duplicateExamples.length ? ` e.g. ${r.duplicateExamples.join(', ')}` : ''}`,
     `healthy again:              ${r.healthyAfterMs !== undefined ? `after ${seconds(r.healthyAfterMs)}  ok` : `not within ${seconds(r.healthTimeoutMs)}  FAIL`}`,
     ...(r.unhealthy ?? []).map((p) => `  - ${p}`),

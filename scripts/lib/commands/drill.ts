@@ -213,6 +213,7 @@ export async function runDrill(p: PreparedDrill): Promise<number> {
       loadMs: loaded.loadMs,
       fault: record,
       regions: loaded.regions,
+      acked: loaded.acked,
       ackedSignificant: loaded.ackedSignificant,
       storedKeys: drained.keys,
       drainMs: drained.waitedMs,

@@ -25,6 +25,7 @@ function input(over: Partial<ReportInput> = {}): ReportInput {
     loadMs: 500,
     fault: { actions: ['stopped region c2'], appliedAtMs: 120, restoredAtMs: 250.4, restoreMs: 30.6 },
     regions: [region('c1'), region('c2')],
+    acked: ['r-c1.0.add', 'r-c1.0.multiply', 'r-c2.0.add'],
     ackedSignificant: ['r-c1.0.add', 'r-c1.0.multiply', 'r-c2.0.add'],
     storedKeys: ['r-c1.0.add', 'r-c1.0.multiply', 'r-c2.0.add'],
     drainMs: 800,
@@ -113,6 +114,14 @@ describe('a drill report', () => {
     assert.deepEqual(r.duplicateExamples, ['r-c1.0.add x3', 'r-c2.0.add x2']);
     assert.equal(r.streamMessages, 6);
     assert.equal(r.ok, false);
+  });
+
+  it('counts an acknowledged publish the stream does not hold as lost by JetStream and fails', () => {
+    const r = buildReport(input({ acked: ['r-c1.0.add', 'r-c1.0.multiply', 'r-c2.0.add', 'r-c2.0.subtract'] }));
+    assert.equal(r.ackedNotInStream, 1);
+    assert.equal(r.ok, false);
+    assert.match(r.failures.join('\n'), /1 acknowledged publish\(es\) not in the answers stream/);
+    assert.match(renderReport(r), /^acked but not in stream: +1 {2}FAIL$/m);
   });
 
   it('fails when the stream could not be read back (duplicates unknown) or the sandbox never healed', () => {
