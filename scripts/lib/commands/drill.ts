@@ -187,7 +187,7 @@ export async function runDrill(p: PreparedDrill): Promise<number> {
       `load running from ${state.names.join(', ')} (${opts.concurrency} in flight each); the fault comes at ${formatDuration(plan.faultAtMs)}`,
     );
     const record = await applyAndRestore(fault, plan.faultAtMs, plan.holdMs, since, interrupted.signal);
-    if (!record) return 130;
+    if (!record) return interruptedExit();
     // How long until status is healthy again, counted from the moment the restore began.
     const health = waitHealthy(provider, inv, HEALTH_TIMEOUT_MS, interrupted.signal).then((h) =>
       h.healthyAfterMs === undefined ? h : { ...h, healthyAfterMs: record.restoreMs + h.healthyAfterMs },
@@ -196,7 +196,7 @@ export async function runDrill(p: PreparedDrill): Promise<number> {
     load.stop();
     const loaded = await load.done;
     const healthy = await health;
-    if (interrupted.signal.aborted) return 130;
+    if (interrupted.signal.aborted) return interruptedExit();
     log.info(`load done: ${loaded.ackedSignificant.length} significant answers acknowledged; waiting for the recorder to store them`);
     const runIds = Object.values(load.runIds);
     const drained = await waitDrained(p.mysqlUrl, runIds, loaded.ackedSignificant, DRAIN_TIMEOUT_MS);
@@ -233,6 +233,11 @@ export async function runDrill(p: PreparedDrill): Promise<number> {
     await load?.done.catch(() => undefined);
     await admin?.close().catch(() => undefined);
   }
+}
+
+function interruptedExit(): number {
+  log.warn('drill interrupted: its fault is restored; no report');
+  return 130;
 }
 
 /**
