@@ -49,6 +49,10 @@ export interface CommandSpec {
   /** Whether cluster names are required (status/delete accept none: they use the saved plan). */
   namesRequired: boolean;
   flags?: Record<string, FlagSpec>;
+  /** The positionals are the command's own arguments, not cluster names (drill: a kind and its arguments). */
+  ownPositionals?: boolean;
+  /** The usage line after `npx zx scripts/<name>.mjs`, when it is not `<name>...`. */
+  usage?: string;
 }
 
 export function parseCommandArgs(spec: CommandSpec, argv: string[]): ParsedArgs {
@@ -71,7 +75,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): ParsedArgs 
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const help = values.help === true;
   const names = parsed.positionals;
-  if (!help) {
+  if (!help && !spec.ownPositionals) {
     if (spec.namesRequired && names.length === 0)
       throw new UsageError(`${spec.name} needs at least one cluster name, e.g. ${spec.name} c1 c2 c3`);
     validateNames(names);
@@ -100,6 +104,7 @@ export function helpText(spec: CommandSpec): string {
     const left = `--${k}${f.type === 'string' ? ` ${f.placeholder ?? 'value'}` : ''}`;
     return `  ${left.padEnd(30)} ${f.description}`;
   });
+  if (spec.usage) return `${spec.summary}\n\nusage: npx zx scripts/${spec.name}.mjs ${spec.usage}\n\nflags:\n${rows.join('\n')}\n`;
   return (
     `${spec.summary}\n\nusage: npx zx scripts/${spec.name}.mjs <name>...${spec.namesRequired ? '' : ' (names optional)'} [flags]\n\n` +
     `Cluster names are DNS-1123 labels of at most ${MAX_NAME_LENGTH} characters, starting with a letter, e.g. c1 c2 c3.\n\nflags:\n${rows.join('\n')}\n`

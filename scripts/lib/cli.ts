@@ -41,12 +41,26 @@ async function dispatch(command: string, argv: string[]): Promise<number> {
   log.info(`provider: ${detection.provider} (${detection.reason})${args.dryRun ? ' — dry run: nothing is changed' : ''}`);
   const provider = await PROVIDERS[detection.provider]();
   const given = createInvocation(args, settings, provider);
+  // A drill's positionals are its kind and arguments: it runs on the saved sandbox as it is.
+  if (command === 'drill') return drill(provider, withNames(given, []), settings.sandboxDir, argv);
   const inv = PARTS.has(command) ? partOf(command, given) : given;
   // One command that changes the sandbox at a time; looking at it needs no lock.
   const release =
     READ_ONLY.has(command) || args.dryRun ? () => undefined : lockSandbox(settings.sandboxDir, `${command} ${argv.join(' ')}`.trim());
   try {
     return await act(command, provider, inv);
+  } finally {
+    release();
+  }
+}
+
+/** Everything a drill can refuse is refused before it takes the lock: a sandbox not installed stays untouched. */
+async function drill(provider: Provider, inv: Invocation, sandboxDir: string, argv: string[]): Promise<number> {
+  const { prepareDrill, runDrill } = await import('./commands/drill.js');
+  const prepared = prepareDrill(provider, inv);
+  const release = lockSandbox(sandboxDir, `drill ${argv.join(' ')}`.trim());
+  try {
+    return await runDrill(prepared);
   } finally {
     release();
   }

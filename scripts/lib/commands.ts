@@ -1,4 +1,5 @@
 // The command table: every script's name, summary and flags (its help), in one place.
+import { DEFAULT_CONCURRENCY, DEFAULT_SECONDS, DEFAULT_SLOW_WAN_MS } from '../../cluster/local/drill/kinds.js';
 import { STAGES, type StageId } from '../../cluster/provider.js';
 import type { CommandSpec, FlagSpec } from './args.js';
 
@@ -97,6 +98,38 @@ export const COMMANDS: Record<string, CommandSpec> = {
     flags: {
       from: { type: 'string', placeholder: 'a,b', description: 'cut off from these regions only (default: every other region)' },
       heal: { type: 'boolean', description: 'restore the links of the named regions (all when none are named)' },
+    },
+  },
+  drill: {
+    name: 'drill',
+    summary:
+      'Run a bounded load from every region, apply one fault partway through, restore it, and report what survived: answers per region and who answered, the longest gap, publishes acked, rows in MySQL, acked-but-missing and duplicates (both must be 0), time until status is healthy again. Local provider; exit 1 when something acknowledged was lost or stored twice, or the sandbox did not heal.',
+    namesRequired: false,
+    ownPositionals: true,
+    usage: `<kind> [args] [flags], kind one of:
+  region-loss <cN>...     stop the regions' processes, then bring them back (region --up's reconcile)
+  partition <cN>...       cut the regions off from the others (WAN layer), then heal
+  leader-kill             kill -9 the answers stream leader and the JetStream meta leader, then reconcile
+  server-kill <N>         kill -9 N servers picked by --seed, then reconcile
+  mysql-outage <SECONDS>  stop the private MariaDB for SECONDS, then start it again (stage 08)
+  slow-wan [MS]           raise every pair of regions' round trip to MS (default ${DEFAULT_SLOW_WAN_MS}; WAN layer), then restore`,
+    flags: {
+      seconds: {
+        type: 'string',
+        placeholder: 'N',
+        description: `how long the load runs (default ${DEFAULT_SECONDS}); the fault comes after a quarter of it, and the load goes on a while after the restore`,
+      },
+      seed: {
+        type: 'string',
+        placeholder: 'N',
+        description: 'seed for the questions and the servers server-kill picks (default: random, printed)',
+      },
+      concurrency: {
+        type: 'string',
+        placeholder: 'N',
+        description: `requests in flight per asking region (default ${DEFAULT_CONCURRENCY})`,
+      },
+      json: { type: 'boolean', description: 'print the report as JSON' },
     },
   },
   delete: {

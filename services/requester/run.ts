@@ -33,6 +33,10 @@ export interface RequesterOptions {
   /** Publishes one answer; js.publish with the message id unless a test says otherwise. */
   publish?: PublishFn;
   onError?: (what: string) => void;
+  /** Stop asking new questions once aborted (a load bounded by time, not by count); asked ones finish. */
+  signal?: AbortSignal;
+  /** Told of every answer as it arrives, with the message id its publish carries. */
+  onAnswer?: (answer: MathResponse, msgID: string, t: Task) => void;
 }
 
 export interface RunResult {
@@ -128,14 +132,16 @@ export async function runRequester(nc: NatsConnection, opts: RequesterOptions): 
   const failures: Record<string, number> = {};
   const published = { significant: 0, throwaway: 0 };
   let ok = 0;
+  let asked = 0;
   const fail = (code: string, what: string) => {
     failures[code] = (failures[code] ?? 0) + 1;
     opts.onError?.(what);
   };
   const started = performance.now();
   const asker = async () => {
-    for (let next = tasks.next(); !next.done; next = tasks.next()) {
+    for (let next = tasks.next(); !next.done && !opts.signal?.aborted; next = tasks.next()) {
       const t = next.value;
+      asked++;
       const t0 = performance.now();
       let answer: MathResponse;
       try {
@@ -158,6 +164,7 @@ export async function runRequester(nc: NatsConnection, opts: RequesterOptions): 
       byRegion[answer.region] = (byRegion[answer.region] ?? 0) + 1;
       const kind = isSignificant(answer.result) ? 'significant' : 'throwaway';
       const msgID = answerMsgId(runId, t);
+      opts.onAnswer?.(answer, msgID, t);
       // Waits only while the window is full; the ack is counted when it comes.
       await window.send(
         { subject: kind === 'significant' ? SIGNIFICANT_SUBJECT : THROWAWAY_SUBJECT, data: JSON.stringify(answer), msgID },
@@ -174,7 +181,8 @@ export async function runRequester(nc: NatsConnection, opts: RequesterOptions): 
     .filter(([k]) => k !== 'publish')
     .reduce((a, [, n]) => a + n, 0);
   return {
-    summary: { requests: total, ok, errors: requestFailures, byRegion, latencyMs: latencySummary(latencies.kept), published, failures },
+    // The questions asked: all of them unless the signal stopped the run early.
+    summary: { requests: asked, ok, errors: requestFailures, byRegion, latencyMs: latencySummary(latencies.kept), published, failures },
     failures,
     elapsedMs: performance.now() - started,
     peakWindow: window.peak,

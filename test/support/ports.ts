@@ -14,6 +14,7 @@ const BASES = {
   jetstreamApply: 31000,
   ui: 27000,
   wan: 18000,
+  drill: 19000,
 } as const;
 
 export type TestPorts = keyof typeof BASES;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UsageError } from '../../../../core/errors.js';
 import { validateNames } from '../../../../core/input.js';
-import { type CommandSpec, parseCommandArgs } from '../../../../scripts/lib/args.js';
+import { type CommandSpec, helpText, parseCommandArgs } from '../../../../scripts/lib/args.js';
 
 const spec: CommandSpec = { name: 'install', summary: 'x', namesRequired: true, flags: { json: { type: 'boolean', description: 'json' } } };
 
@@ -69,5 +69,20 @@ describe('argument validation', () => {
         () => parseCommandArgs(spec, ['c1', '--replicas', `seed=${n}`]),
         (e) => e instanceof UsageError && /at most 15 servers per role/.test(e.message),
       );
+  });
+});
+
+describe('a command with positionals of its own (drill)', () => {
+  const own: CommandSpec = { name: 'drill', summary: 'x', namesRequired: false, ownPositionals: true, usage: '<kind> [args] [flags]' };
+
+  it('leaves its positionals to the command instead of checking them as cluster names', () => {
+    const a = parseCommandArgs(own, ['server-kill', '2', '--provider', 'local']);
+    assert.deepEqual(a.names, ['server-kill', '2']);
+    assert.throws(() => parseCommandArgs({ ...own, ownPositionals: false }, ['server-kill', '2']), UsageError);
+  });
+
+  it('shows its own usage line in the help', () => {
+    assert.match(helpText(own), /usage: npx zx scripts\/drill\.mjs <kind> \[args\] \[flags\]/);
+    assert.doesNotMatch(helpText(own), /Cluster names are DNS-1123/);
   });
 });

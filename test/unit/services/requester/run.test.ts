@@ -98,4 +98,27 @@ describe('a requester run', () => {
     assert.equal(result.summary.errors, 0, 'the request itself was answered');
     assert.equal(result.summary.published.significant + result.summary.published.throwaway, 3);
   });
+
+  it('stops asking when its signal is aborted (a load bounded by time), telling each answer with its message id', async () => {
+    const stop = new AbortController();
+    const seen: string[] = [];
+    const result = await runRequester(fakeConnection(), {
+      count: Number.MAX_SAFE_INTEGER,
+      concurrency: 2,
+      seed: 5,
+      runId: 'r',
+      signal: stop.signal,
+      publish: async () => undefined,
+      onAnswer: (answer, msgID) => {
+        seen.push(`${answer.region} ${msgID}`);
+        if (seen.length === 10) stop.abort();
+      },
+    });
+    // Each asker finishes the question it holds, then asks no more.
+    assert.ok(result.summary.requests >= 10 && result.summary.requests <= 11, `asked ${result.summary.requests}`);
+    assert.equal(result.summary.ok, result.summary.requests);
+    assert.equal(seen.length, result.summary.ok);
+    assert.equal(seen[0], 'c1 r.0.add');
+    assert.equal(new Set(seen).size, seen.length);
+  });
 });

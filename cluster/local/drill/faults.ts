@@ -1,0 +1,146 @@
+// The faults a drill applies to a local sandbox and how each is undone. Applying returns what was
+// done, in words; restoring is safe to call whatever part of the apply happened (the drill's
+// `finally` and its signal handler both call it), and says how to undo by hand if it fails.
+import { SandboxError } from '../../../core/errors.js';
+import { poll } from '../../../core/poll.js';
+import type { Topology } from '../../../nats/topology.js';
+import { stopPrivateMysql } from '../mysql.js';
+import { commandOf } from '../processes.js';
+import { runningPid } from '../reconciler.js';
+import { stopRegions } from '../region.js';
+import { type LocalState, localPaths, serverGroup } from '../state.js';
+import { healPartition, type RttTable, readLinks, setDelays, setPartition } from '../wan/control.js';
+import { type DrillSpec, everyPair, pickServers } from './kinds.js';
+
+export interface FaultContext {
+  sandboxDir: string;
+  state: LocalState;
+  topo: Topology;
+  seed: number;
+  /** Every process of the sandbox back where it should be: the reconcile `region --up` runs (stages 06 and 08). */
+  reconcile: () => Promise<void>;
+  /** Start the private MariaDB again: stage 08, the sandbox's own fix for a stopped database. */
+  startMysql: () => Promise<void>;
+  /** The servers leading the answers stream and the JetStream meta group now. */
+  leaders: () => Promise<{ stream?: string; meta?: string }>;
+}
+
+export interface Fault {
+  /** Apply it; returns what was done, one line each. */
+  apply(): Promise<string[]>;
+  /** Undo it; safe after a partial apply and when called twice. */
+  restore(): Promise<void>;
+  /** The command that undoes it by hand, for when the restore itself fails. */
+  manualFix: string;
+}
+
+/** kill -9 the servers (their pids from the reconciler's pid files); resolves once they are gone. */
+export async function killServers(sandboxDir: string, names: readonly string[]): Promise<number[]> {
+  const group = serverGroup(sandboxDir);
+  const pids = names.flatMap((n) => {
+    const pid = runningPid(group, n, localPaths(sandboxDir).conf(n));
+    return pid ? [pid] : [];
+  });
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+  const gone = await poll({
+    timeoutMs: 10_000,
+    intervalMs: 50,
+    attempt: async () => (pids.every((p) => !commandOf(p)) ? true : undefined),
+  });
+  if (!gone.value) throw new SandboxError(`servers ${names.join(', ')} still run after SIGKILL`);
+  return pids;
+}
+
+export function faultFor(spec: DrillSpec, ctx: FaultContext): Fault {
+  const dir = ctx.sandboxDir;
+  const everyName = ctx.state.names.join(' ');
+  const reconcileFix = `npx zx scripts/region.mjs ${everyName} --up`;
+  switch (spec.kind) {
+    case 'region-loss':
+      return {
+        async apply() {
+          const r = await stopRegions(dir, ctx.state, spec.regions);
+          return [`stopped region ${spec.regions.join(', ')}: ${r.stopped} servers and ${r.stoppedServices} service processes`];
+        },
+        restore: ctx.reconcile,
+        manualFix: reconcileFix,
+      };
+    case 'leader-kill':
+      return {
+        async apply() {
+          const { stream, meta } = await ctx.leaders();
+          if (!stream && !meta) throw new SandboxError('neither the answers stream nor the JetStream meta group has a leader to kill');
+          const names = [...new Set([stream, meta].filter((n): n is string => !!n))];
+          const pids = await killServers(dir, names);
+          return [
+            `answers stream leader: ${stream ?? 'none'}; JetStream meta leader: ${meta ?? 'none'}`,
+            `kill -9 ${names.join(', ')} (pid ${pids.join(', ')})`,
+          ];
+        },
+        restore: ctx.reconcile,
+        manualFix: reconcileFix,
+      };
+    case 'server-kill':
+      return {
+        async apply() {
+          const names = pickServers(
+            ctx.topo.servers.map((s) => s.name),
+            spec.count,
+            ctx.seed,
+          );
+          const pids = await killServers(dir, names);
+          return [`kill -9 ${names.join(', ')} (pid ${pids.join(', ')})`];
+        },
+        restore: ctx.reconcile,
+        manualFix: reconcileFix,
+      };
+    case 'mysql-outage':
+      return {
+        async apply() {
+          await stopPrivateMysql(dir);
+          return [`stopped the private MariaDB for ${spec.seconds}s`];
+        },
+        restore: ctx.startMysql,
+        manualFix: `npx zx scripts/08-services.mjs ${everyName}`,
+      };
+    case 'partition': {
+      const others = ctx.state.names.filter((n) => !spec.regions.includes(n));
+      return {
+        async apply() {
+          const cut = await setPartition(dir, spec.regions, others);
+          return [`cut ${spec.regions.join(', ')} off from ${others.join(', ')}: ${cut.join(', ')}`];
+        },
+        restore: () => healPartition(dir, spec.regions),
+        manualFix: `npx zx scripts/partition.mjs ${spec.regions.join(' ')} --heal`,
+      };
+    }
+    case 'slow-wan': {
+      let previous: RttTable | undefined;
+      return {
+        async apply() {
+          previous = { ...readLinks(dir)?.rttMs };
+          const raised = everyPair(ctx.state.names, spec.rttMs);
+          // Raise, never lower: a pair already slower keeps its delay.
+          for (const [pair, ms] of Object.entries(previous)) raised[pair] = Math.max(raised[pair] ?? 0, ms);
+          await setDelays(dir, raised);
+          return [`round trip of every pair of regions raised to ${spec.rttMs} ms (was ${describeRtt(previous)})`];
+        },
+        async restore() {
+          if (previous) await setDelays(dir, previous);
+        },
+        manualFix: `npx zx scripts/install.mjs ${everyName} --wan <the delays you had>`,
+      };
+    }
+  }
+}
+
+function describeRtt(t: RttTable): string {
+  const parts = Object.entries(t).map(([pair, ms]) => `${pair} ${ms} ms`);
+  return parts.join(', ') || '0 ms';
+}

@@ -1,0 +1,185 @@
+// What a drill is asked to do: its kind and arguments, parsed and checked against the sandbox
+// before anything runs, and when in the load its fault comes. Pure.
+import { UsageError } from '../../../core/errors.js';
+import { seededRandom } from '../../../services/requester/stats.js';
+
+export const DRILL_KINDS = ['region-loss', 'partition', 'leader-kill', 'server-kill', 'mysql-outage', 'slow-wan'] as const;
+export type DrillKind = (typeof DRILL_KINDS)[number];
+
+export type DrillSpec =
+  | { kind: 'region-loss'; regions: string[] }
+  | { kind: 'partition'; regions: string[] }
+  | { kind: 'leader-kill' }
+  | { kind: 'server-kill'; count: number }
+  | { kind: 'mysql-outage'; seconds: number }
+  | { kind: 'slow-wan'; rttMs: number };
+
+export interface DrillOptions {
+  spec: DrillSpec;
+  /** How long the load runs at least (s); it also runs on until a little after the fault is restored. */
+  seconds: number;
+  /** Picks the servers of server-kill and the questions asked. */
+  seed: number;
+  /** Requests in flight per asking region. */
+  concurrency: number;
+  json: boolean;
+}
+
+export const DEFAULT_SECONDS = 20;
+export const DEFAULT_SLOW_WAN_MS = 200;
+export const DEFAULT_CONCURRENCY = 4;
+const MAX_SECONDS = 3600;
+const MAX_RTT_MS = 10_000;
+
+export const DRILL_USAGE = `drill <kind> [args]: region-loss <cN>... | partition <cN>... | leader-kill | server-kill <N> | mysql-outage <SECONDS> | slow-wan [MS]`;
+
+function wholeNumber(what: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) throw new UsageError(`${what} takes a whole number from ${min} to ${max}; got '${raw}'`);
+  return n;
+}
+
+function noMoreArgs(kind: string, rest: string[]): void {
+  if (rest.length) throw new UsageError(`${kind} takes no more arguments; got '${rest.join(' ')}'\n${DRILL_USAGE}`);
+}
+
+function parseSpec(positionals: readonly string[]): DrillSpec {
+  const [kind, ...rest] = positionals;
+  if (!kind) throw new UsageError(`which drill? ${DRILL_USAGE}`);
+  switch (kind) {
+    case 'region-loss':
+    case 'partition': {
+      if (!rest.length)
+        throw new UsageError(`${kind} needs the region(s) to ${kind === 'partition' ? 'cut off' : 'lose'}, e.g. ${kind} c3`);
+      const dups = rest.filter((r, i) => rest.indexOf(r) !== i);
+      if (dups.length) throw new UsageError(`${kind}: region(s) given twice: ${[...new Set(dups)].join(', ')}`);
+      return { kind, regions: [...rest] };
+    }
+    case 'leader-kill':
+      noMoreArgs(kind, rest);
+      return { kind };
+    case 'server-kill': {
+      const [n, ...more] = rest;
+      if (n === undefined) throw new UsageError('server-kill needs how many servers to kill, e.g. server-kill 1');
+      noMoreArgs(kind, more);
+      return { kind, count: wholeNumber('server-kill N', n, 1, Number.MAX_SAFE_INTEGER) };
+    }
+    case 'mysql-outage': {
+      const [s, ...more] = rest;
+      if (s === undefined) throw new UsageError('mysql-outage needs how many seconds MySQL stays down, e.g. mysql-outage 5');
+      noMoreArgs(kind, more);
+      return { kind, seconds: wholeNumber('mysql-outage SECONDS', s, 1, MAX_SECONDS) };
+    }
+    case 'slow-wan': {
+      const [ms, ...more] = rest;
+      noMoreArgs(kind, more);
+      return { kind, rttMs: ms === undefined ? DEFAULT_SLOW_WAN_MS : wholeNumber('slow-wan MS', ms.replace(/ms$/, ''), 1, MAX_RTT_MS) };
+    }
+    default:
+      throw new UsageError(`unknown drill '${kind}'; the kinds are ${DRILL_KINDS.join(', ')}\n${DRILL_USAGE}`);
+  }
+}
+
+export interface DrillFlags {
+  seconds?: string;
+  seed?: string;
+  concurrency?: string;
+  json?: boolean;
+}
+
+/** The command line of a drill: positionals (kind, its arguments) and its flags. */
+export function parseDrill(positionals: readonly string[], flags: DrillFlags): DrillOptions {
+  const spec = parseSpec(positionals);
+  return {
+    spec,
+    seconds: flags.seconds === undefined ? DEFAULT_SECONDS : wholeNumber('--seconds', flags.seconds, 3, MAX_SECONDS),
+    seed: flags.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : wholeNumber('--seed', flags.seed, 0, 2 ** 31),
+    concurrency: flags.concurrency === undefined ? DEFAULT_CONCURRENCY : wholeNumber('--concurrency', flags.concurrency, 1, 256),
+    json: flags.json === true,
+  };
+}
+
+/** What a drill is checked against: the sandbox's regions and servers. */
+export interface SandboxShape {
+  names: readonly string[];
+  servers: readonly string[];
+}
+
+/** Refuse a drill this sandbox cannot run, before anything changes. */
+export function checkDrill(spec: DrillSpec, sandbox: SandboxShape): void {
+  if (spec.kind === 'region-loss' || spec.kind === 'partition') {
+    const unknown = spec.regions.filter((r) => !sandbox.names.includes(r));
+    if (unknown.length) throw new UsageError(`not a cluster of this sandbox: ${unknown.join(', ')} (it has ${sandbox.names.join(', ')})`);
+    if (sandbox.names.every((n) => spec.regions.includes(n))) {
+      throw new UsageError(
+        `${spec.kind} of every region (${sandbox.names.join(', ')}) leaves nothing to ${spec.kind === 'partition' ? 'cut it off from' : 'carry the load'}; name fewer`,
+      );
+    }
+  }
+  if (spec.kind === 'server-kill' && spec.count > sandbox.servers.length) {
+    throw new UsageError(`server-kill ${spec.count}: this sandbox has only ${sandbox.servers.length} servers`);
+  }
+}
+
+/** `count` servers picked at random by `seed` (the same seed picks the same servers). */
+export function pickServers(servers: readonly string[], count: number, seed: number): string[] {
+  const random = seededRandom(seed);
+  const pool = [...servers].sort();
+  // Fisher-Yates, as far as needed.
+  for (let i = 0; i < Math.min(count, pool.length); i++) {
+    const j = i + Math.floor(random() * (pool.length - i));
+    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+  }
+  return pool.slice(0, count);
+}
+
+/** The key of a pair of regions in the WAN layer's tables: names sorted, joined by '~'. */
+export function pairKey(a: string, b: string): string {
+  return [a, b].sort().join('~');
+}
+
+/** The same round trip for every pair of regions. */
+export function everyPair(names: readonly string[], rttMs: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [i, a] of names.entries()) for (const b of names.slice(i + 1)) out[pairKey(a, b)] = rttMs;
+  return out;
+}
+
+export interface Timeline {
+  /** The fault comes this long after the load started... */
+  faultAtMs: number;
+  /** ...and is restored this long after it came. */
+  holdMs: number;
+  /** The load runs at least this long... */
+  loadMs: number;
+  /** ...and at least this long after the fault was restored (recovery shows in the answers). */
+  tailMs: number;
+}
+
+/** A quarter of the load before the fault, then the fault, then the load goes on after it. */
+export function timeline(spec: DrillSpec, seconds: number): Timeline {
+  const loadMs = seconds * 1000;
+  return {
+    faultAtMs: Math.round(loadMs * 0.25),
+    holdMs: spec.kind === 'mysql-outage' ? spec.seconds * 1000 : Math.max(1000, Math.round(loadMs * 0.35)),
+    loadMs,
+    tailMs: Math.max(1000, Math.round(loadMs * 0.25)),
+  };
+}
+
+/** One line naming the drill, as the report's title. */
+export function describeDrill(spec: DrillSpec): string {
+  switch (spec.kind) {
+    case 'region-loss':
+    case 'partition':
+      return `${spec.kind} ${spec.regions.join(' ')}`;
+    case 'leader-kill':
+      return 'leader-kill';
+    case 'server-kill':
+      return `server-kill ${spec.count}`;
+    case 'mysql-outage':
+      return `mysql-outage ${spec.seconds}`;
+    case 'slow-wan':
+      return `slow-wan ${spec.rttMs}`;
+  }
+}
