@@ -40,7 +40,10 @@ export function benchSandbox(tag, portBase, extraEnv = {}) {
       rmSync(top, { recursive: true, force: true });
     }
   };
-  return { dir, env, script, scriptAsync, remove };
+  /** A script whose exit code the bench reads itself (a drill that fails still reports). */
+  const scriptResult = (name, ...args) =>
+    spawnSync(process.execPath, [join(ROOT, 'scripts', `${name}.mjs`), ...args], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  return { dir, env, script, scriptResult, scriptAsync, remove };
 }
 
 export const median = (xs) => {

@@ -9,7 +9,8 @@
 //                 leader is
 //   events        publish to events-c1 from c1 (its own cluster), and how long until events-all
 //                 (sourced across the gateways) has it
-//   drills        with --drills: every drill kind (scripts/drill.mjs) and its report
+//   drills        with --drills: every drill kind (scripts/drill.mjs) at --drill-wan (default 40ms,
+//                 every pair) for --drill-seconds (default 20), its report as one table row
 //
 //   npx zx bench/wan.mjs [--wan 60ms] [--samples 40] [--port-base 11000] [--replicas seed=1,js=1,gw=1,xr=1]
 //        [--drills] [--save bench/baseline-wan.json] [--baseline bench/baseline-wan.json]
@@ -225,18 +226,47 @@ try {
     routerRssMiB: Math.round(memory.wan),
   };
   if (argv.drills) {
-    console.log('\ndrills (scripts/drill.mjs, --json):');
-    for (const kind of [
+    // The drills at their own WAN (default 40 ms every pair), set without restarting anything.
+    const drillWan = parseWan(String(argv['drill-wan'] ?? '40ms'), names);
+    await setDelays(sb.dir, drillWan);
+    const seconds = String(argv['drill-seconds'] ?? 20);
+    const drills = [
       ['region-loss', 'c3'],
       ['partition', 'c3'],
       ['leader-kill'],
       ['server-kill', '2'],
       ['mysql-outage', '5'],
       ['slow-wan', '300'],
-    ]) {
-      const r = sb.script('drill', ...kind, '--json');
-      console.log(`  ${kind.join(' ')}: ${r.stdout.trim().split('\n').pop()}`);
+    ];
+    const head = ['drill', 'sent', 'answered', 'acked', 'rows', 'acked-but-missing', 'duplicates', 'longest gap', 'healthy again after'];
+    const rowsOut = [];
+    for (const kind of drills) {
+      const r = sb.scriptResult('drill', ...kind, '--seconds', seconds, '--seed', '1', '--json');
+      let rep;
+      try {
+        rep = JSON.parse(r.stdout);
+      } catch {
+        rowsOut.push([kind.join(' '), `no report (exit ${r.status}): ${r.stderr.trim().split('\n').pop()}`]);
+        continue;
+      }
+      rowsOut.push([
+        kind.join(' '),
+        rep.totals.sent,
+        rep.totals.answered,
+        rep.acked.total,
+        rep.rows,
+        rep.ackedButMissing,
+        rep.duplicates,
+        `${rep.longestGap.ms} ms${rep.longestGap.region ? ` (${rep.longestGap.region})` : ''}`,
+        rep.healthyAgain ? `${(rep.healthyAfterMs / 1000).toFixed(1)} s` : 'never',
+      ]);
+      result[`drill ${kind[0]} ackedButMissing`] = rep.ackedButMissing;
+      result[`drill ${kind[0]} duplicates`] = rep.duplicates;
     }
+    console.log(`\ndrills (scripts/drill.mjs --seconds ${seconds}) on c1 c2 c3 with every pair ${Object.values(drillWan)[0]} ms:\n`);
+    console.log(`| ${head.join(' | ')} |`);
+    console.log(`|${head.map(() => '---').join('|')}|`);
+    for (const r of rowsOut) console.log(`| ${r.join(' | ')} |`);
   }
   compareAndSave(
     result,
