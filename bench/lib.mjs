@@ -98,9 +98,9 @@ export function compareAndSave(result, keys, baselineFile, saveFile) {
         continue;
       }
       const change = ((result[k] - base[k]) / base[k]) * 100;
-      console.log(
-        `  ${k.padEnd(30)} ${String(base[k]).padStart(8)} -> ${String(result[k]).padStart(8)}  (${change >= 0 ? '+' : ''}${change.toFixed(1)}%)`,
-      );
+      // A count that must stay 0 (a drill's losses) has no percentage: say whether it moved.
+      const how = base[k] === 0 ? (result[k] === 0 ? 'same' : 'was 0') : `${change >= 0 ? '+' : ''}${change.toFixed(1)}%`;
+      console.log(`  ${k.padEnd(30)} ${String(base[k]).padStart(8)} -> ${String(result[k]).padStart(8)}  (${how})`);
     }
   }
   if (saveFile) writeFileSync(saveFile, `${JSON.stringify(result, null, 2)}\n`);
