@@ -72,7 +72,8 @@ describe('process reconciler', () => {
   });
 
   it('names a process that exits right after starting, with its log', async () => {
-    const broken: DesiredProcess = { ...idle('c'), args: ['-e', 'console.error("bad config"); process.exit(3)', join(root, 'c')] };
+    // A shell exits within the 100 ms settle time even on a busy machine; a Node process may not start by then.
+    const broken: DesiredProcess = { ...idle('c'), command: '/bin/sh', args: ['-c', 'echo bad config >&2; exit 3', join(root, 'c')] };
     await assert.rejects(
       applyProcesses(group, [broken], planProcesses(group, [broken]), noop),
       (e: Error) => /1 test process\(es\) exited right after starting/.test(e.message) && /bad config/.test(e.message),
