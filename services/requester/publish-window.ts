@@ -25,6 +25,11 @@ export interface PublishWindowOptions {
   retryDelayMs?: (retry: number) => number;
 }
 
+/** 100, 200, 400, 800 ms, then 1 s between tries: quick after a blip, patient through an election. */
+export function backoffMs(retry: number): number {
+  return Math.min(100 * 2 ** (retry - 1), 1000);
+}
+
 export class PublishWindow {
   private inFlight = 0;
   private readonly slotWaiters: (() => void)[] = [];
@@ -64,7 +69,7 @@ export class PublishWindow {
         return { ok: true, attempts: n };
       } catch (e) {
         error = e as Error;
-        if (n < this.opts.attempts) await sleep(this.opts.retryDelayMs?.(n) ?? 100 * n);
+        if (n < this.opts.attempts) await sleep(this.opts.retryDelayMs?.(n) ?? backoffMs(n));
       }
     }
     return { ok: false, attempts: this.opts.attempts, error };

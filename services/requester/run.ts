@@ -16,6 +16,12 @@ import { isSignificant, LatencySample, latencySummary, type Summary, seededRando
 
 export const DEFAULT_WINDOW = 256;
 
+/**
+ * Tries per publish: with backoffMs's pauses (about 8.5 s in all, plus each try's own wait), enough
+ * to ride out a stream or meta leader election, which a killed leader costs several seconds of.
+ */
+export const DEFAULT_PUBLISH_ATTEMPTS = 12;
+
 export interface RequesterOptions {
   count: number;
   concurrency: number;
@@ -28,7 +34,7 @@ export interface RequesterOptions {
   runId?: string;
   /** Most publishes awaiting their ack at once (default 256). */
   window?: number;
-  /** Tries per publish, all with the same message id (default 5). */
+  /** Tries per publish, all with the same message id (default DEFAULT_PUBLISH_ATTEMPTS). */
   publishAttempts?: number;
   /** Publishes one answer; js.publish with the message id unless a test says otherwise. */
   publish?: PublishFn;
@@ -126,7 +132,10 @@ export async function runRequester(nc: NatsConnection, opts: RequesterOptions): 
   const total = opts.count * OPERATIONS.length;
   const tasks = questions(opts.count, seed);
   const publish = opts.publish ?? jetstreamPublish(nc);
-  const window = new PublishWindow(publish, { size: opts.window ?? DEFAULT_WINDOW, attempts: opts.publishAttempts ?? 5 });
+  const window = new PublishWindow(publish, {
+    size: opts.window ?? DEFAULT_WINDOW,
+    attempts: opts.publishAttempts ?? DEFAULT_PUBLISH_ATTEMPTS,
+  });
   const latencies = new LatencySample();
   const byRegion: Record<string, number> = {};
   const failures: Record<string, number> = {};

@@ -1,7 +1,7 @@
 // The publish window: backpressure when full, retries with the same message id, done only on ack.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Outcome, PublishWindow } from '../../../../services/requester/publish-window.js';
+import { backoffMs, type Outcome, PublishWindow } from '../../../../services/requester/publish-window.js';
 
 const msg = (id: string) => ({ subject: 'answers.significant', data: '{}', msgID: id });
 
@@ -66,5 +66,11 @@ describe('publish window', () => {
     assert.equal(outcome?.ok, false);
     assert.match(outcome && !outcome.ok ? outcome.error.message : '', /no stream/);
     assert.throws(() => new PublishWindow(async () => undefined, { size: 0, attempts: 1 }), /size >= 1/);
+  });
+});
+
+describe('publish retry pauses', () => {
+  it('double from 100 ms and stop growing at 1 s', () => {
+    assert.deepEqual([1, 2, 3, 4, 5, 11].map(backoffMs), [100, 200, 400, 800, 1000, 1000]);
   });
 });
