@@ -13,7 +13,7 @@
 //                 every pair) for --drill-seconds (default 20), its report as one table row
 //
 //   npx zx bench/wan.mjs [--wan 60ms] [--samples 40] [--port-base 11000] [--replicas seed=1,js=1,gw=1,xr=1]
-//        [--drills] [--save bench/baseline-wan.json] [--baseline bench/baseline-wan.json]
+//        [--drills] [--drill-kinds a,b] [--keep] [--save bench/baseline-wan.json] [--baseline bench/baseline-wan.json]
 import { readFileSync } from 'node:fs';
 import { register } from 'tsx/esm/api';
 import { benchSandbox, compareAndSave, median, sandboxRssMiB } from './lib.mjs';
@@ -237,7 +237,7 @@ try {
       ['server-kill', '2'],
       ['mysql-outage', '5'],
       ['slow-wan', '300'],
-    ];
+    ].filter(([k]) => !argv['drill-kinds'] || String(argv['drill-kinds']).split(',').includes(k));
     const head = [
       'drill',
       'sent',
@@ -256,9 +256,14 @@ try {
       try {
         rep = JSON.parse(r.stdout);
       } catch {
-        rowsOut.push([kind.join(' '), `no report (exit ${r.status}): ${r.stderr.trim().split('\n').pop()}`]);
+        rowsOut.push([kind.join(' '), `no report (exit ${r.status})`]);
+        console.log(`  ${kind.join(' ')}: no report (exit ${r.status}):\n${r.stderr.trim().split('\n').slice(-8).join('\n')}`);
         continue;
       }
+      if (!rep.ok)
+        console.log(
+          `  ${kind.join(' ')} failed: ${rep.failures.join('; ')}${rep.unhealthy ? `\n    unhealthy: ${rep.unhealthy.join('\n    ')}` : ''}`,
+        );
       rowsOut.push([
         kind.join(' '),
         rep.totals.sent,
@@ -286,5 +291,7 @@ try {
     argv.save,
   );
 } finally {
-  sb.remove();
+  // --keep leaves the sandbox running to look into (its SANDBOX_DIR and ports are printed).
+  if (argv.keep) console.log(`kept: SANDBOX_DIR=${sb.dir} LOCAL_PORT_BASE=${sb.env.LOCAL_PORT_BASE}`);
+  else sb.remove();
 }

@@ -1,5 +1,6 @@
 // Wait until the live supercluster matches its topology, for every provider: observe, verify,
-// take meta peers of removed servers out of the JetStream group, and name what did not converge.
+// take meta peers of removed servers out of the JetStream group, correct servers that count the
+// meta group wrong (a step-down), and name what did not converge.
 import { SandboxError } from '../core/errors.js';
 import { poll } from '../core/poll.js';
 import { expectedTopology } from '../nats/expected.js';
@@ -17,6 +18,18 @@ export interface ConvergeOptions {
   onProgress?: (verdict: Verdict, elapsedMs: number) => void;
   /** Removes stale meta peers (servers gone for good); returns the names removed. */
   removeStalePeers?: (verdict: Verdict) => Promise<string[]>;
+  /** Steps the JetStream meta leader down: the new leader's peer state corrects a stale group size. */
+  stepDownMetaLeader?: () => Promise<void>;
+}
+
+/** A step-down is an election: one at a time, and not again before the last one settled. */
+const STEP_DOWN_EVERY_MS = 5000;
+
+/** Only a stale meta size is left (everything else converged): the moment for a step-down. */
+export function onlyStaleMetaSize(v: Verdict): boolean {
+  return (
+    v.staleMetaSize.length > 0 && v.findings.every((f) => f.kind === 'meta' && v.staleMetaSize.some((s) => f.involves.includes(s.name)))
+  );
 }
 
 export interface Converged {
@@ -29,6 +42,7 @@ export async function waitConverged(opts: ConvergeOptions): Promise<Converged> {
   const expected = expectedTopology(opts.topology);
   let last: { verdict: Verdict; live: LiveServer[] } | undefined;
   const started = performance.now();
+  let lastStepDown = Number.NEGATIVE_INFINITY;
   const result = await poll({
     timeoutMs: opts.timeoutMs,
     intervalMs: opts.intervalMs,
@@ -39,6 +53,10 @@ export async function waitConverged(opts: ConvergeOptions): Promise<Converged> {
       if (verdict.ok) return last;
       opts.onProgress?.(verdict, performance.now() - started);
       if (verdict.stalePeers.length && opts.removeStalePeers) await opts.removeStalePeers(verdict);
+      if (opts.stepDownMetaLeader && onlyStaleMetaSize(verdict) && performance.now() - lastStepDown > STEP_DOWN_EVERY_MS) {
+        lastStepDown = performance.now();
+        await opts.stepDownMetaLeader();
+      }
       return undefined;
     },
   });

@@ -60,6 +60,13 @@ export interface Verdict {
   metaLeader?: string;
   /** Offline meta group peers that are no server of the topology (removed servers): safe to remove. */
   stalePeers: { name: string; peer: string }[];
+  /**
+   * JetStream servers that count the meta group wrong while its leader counts it right: a size
+   * left from their cold start (nats-server adjusts it while it has never seen a leader, in a
+   * supercluster where some servers have no JetStream, and keeps it). Cut off with enough peers,
+   * such a side elects a meta leader of its own. A meta leader step-down corrects it.
+   */
+  staleMetaSize: { name: string; size: number }[];
 }
 
 export const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -131,6 +138,7 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
   const leaders = [...new Set(jsServers.map((s) => s.metaLeader).filter((l): l is string => !!l))];
   let metaLeader: string | undefined;
   const stalePeers: { name: string; peer: string }[] = [];
+  let verdictStaleMetaSize: { name: string; size: number }[] = [];
   if (expected.jetstreamServers > 0) {
     const leaderless = jsServers.filter((s) => !s.metaLeader).map((s) => s.name);
     if (leaders.length === 0) add('meta', 'JetStream has no meta leader');
@@ -138,7 +146,7 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
     else metaLeader = leaders[0];
     if (leaders.length > 0 && leaderless.length)
       add('meta', `${leaderless.length} JetStream server(s) see no meta leader: ${listOf(leaderless)}`, leaderless);
-    // The leader's view is the one that counts: a follower that just restarted may report a stale size.
+    // The leader's view is the group's; a follower's differing view is checked below (staleMetaSize).
     const leader = metaLeader ? jsServers.find((s) => s.name === metaLeader) : undefined;
     if (leader?.metaClusterSize !== undefined && leader.metaClusterSize !== expected.jetstreamServers) {
       add(
@@ -146,6 +154,23 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
         `the JetStream meta group has ${leader.metaClusterSize} peers (as its leader ${leader.name} sees it), expected ${expected.jetstreamServers}`,
       );
     }
+    const staleMetaSize =
+      leader?.metaClusterSize === expected.jetstreamServers
+        ? jsServers
+            .filter(
+              (s) => s.metaLeader === leader.name && s.metaClusterSize !== undefined && s.metaClusterSize !== expected.jetstreamServers,
+            )
+            .map((s) => ({ name: s.name, size: s.metaClusterSize! }))
+        : [];
+    if (staleMetaSize.length) {
+      add(
+        'meta',
+        `${staleMetaSize.length} JetStream server(s) count the meta group wrong: ${listOf(staleMetaSize.map((s) => `${s.name} (${s.size})`))}, expected ${expected.jetstreamServers}; ` +
+          'left from their cold start, this lets a partitioned side elect a meta leader of its own; a meta leader step-down ($JS.API.META.LEADER.STEPDOWN, system account) corrects it, stage 06 does it by itself locally',
+        staleMetaSize.map((s) => s.name),
+      );
+    }
+    verdictStaleMetaSize = staleMetaSize;
     const peers = leader?.metaPeers ?? [];
     // A removed server stays a meta peer (counted in the quorum) until it is removed explicitly.
     // Only when every expected JetStream server is an online peer can an offline one be none of
@@ -164,5 +189,13 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
     if (behind.length) add('meta', `JetStream meta peer(s) offline or not current: ${listOf(behind)}`, behind);
   }
   const problems = findings.map((f) => f.text);
-  return { ok: problems.length === 0, problems, findings, clusters, stalePeers, ...(metaLeader ? { metaLeader } : {}) };
+  return {
+    ok: problems.length === 0,
+    problems,
+    findings,
+    clusters,
+    stalePeers,
+    staleMetaSize: verdictStaleMetaSize,
+    ...(metaLeader ? { metaLeader } : {}),
+  };
 }

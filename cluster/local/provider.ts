@@ -6,7 +6,7 @@ import { ensureLocalPki, pkiPaths } from '../../core/pki.js';
 import { loadCredentials } from '../../core/secrets.js';
 import { readServicesSettings } from '../../core/settings.js';
 import { jetstreamSpec } from '../../nats/jetstream/spec.js';
-import { removeMetaPeers } from '../../nats/live/observe.js';
+import { removeMetaPeers, stepDownMetaLeader } from '../../nats/live/observe.js';
 import { observation } from '../../nats/observation.js';
 import { verdictLine } from '../../nats/report.js';
 import { parseMysqlUrl } from '../../services/recorder/mysql-url.js';
@@ -102,6 +102,12 @@ async function superclusterStage(inv: Invocation): Promise<void> {
         lastReport = elapsed;
         log.info(`  waiting for the supercluster to converge: ${v.problems.length} problem(s) left, e.g. ${v.problems[0]}`);
       }
+    },
+    stepDownMetaLeader: async () => {
+      const done = await stepDownMetaLeader(systemConnection(topo, state, credentials));
+      log.info(
+        `  ${done ? 'stepped the JetStream meta leader down' : 'asked the JetStream meta leader to step down'}: servers that count the meta group wrong take the new leader's count`,
+      );
     },
     removeStalePeers: async (v) => {
       const removed = await removeMetaPeers(

@@ -56,6 +56,14 @@ export async function removeMetaPeers(connection: ConnectionOptions, peerIds: st
   });
 }
 
+/** Ask the JetStream meta leader to step down (system account); true when it did. */
+export async function stepDownMetaLeader(connection: ConnectionOptions): Promise<boolean> {
+  return withConnection({ name: 'sandbox-meta-stepdown', ...connection }, async (nc) => {
+    const r = await nc.request('$JS.API.META.LEADER.STEPDOWN', '{}', { timeout: 5000 }).catch(() => undefined);
+    return r?.json<{ success?: boolean }>()?.success === true;
+  });
+}
+
 /** Every server that answers, as a LiveServer. */
 export async function observe(opts: ObserveOptions): Promise<LiveServer[]> {
   const wait = opts.waitMs ?? 2000;

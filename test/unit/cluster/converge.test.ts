@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { onlyStaleMetaSize, waitConverged } from '../../../cluster/converge.js';
+import { expectedTopology } from '../../../nats/expected.js';
+import { buildTopology } from '../../../nats/topology.js';
+import { type LiveServer, verify } from '../../../nats/verify.js';
+import { healthyLive } from '../../support/live.js';
+
+const topo = buildTopology(['c1', 'c2'], { replicas: { seed: 1, js: 1, gw: 1, xr: 1 } });
+const withStaleFollower = (): LiveServer[] =>
+  healthyLive(topo).map((s) => (s.name === 'c2-xr-js-nats-0' ? { ...s, metaClusterSize: 2 } : s));
+
+describe('convergence and the meta group size', () => {
+  it('steps the meta leader down when a follower counting the group wrong is all that is left, and then converges', async () => {
+    let stepDowns = 0;
+    const r = await waitConverged({
+      topology: topo,
+      observe: async () => (stepDowns ? healthyLive(topo) : withStaleFollower()),
+      timeoutMs: 5000,
+      intervalMs: 1,
+      fix: 'n/a',
+      stepDownMetaLeader: async () => {
+        stepDowns++;
+      },
+    });
+    assert.equal(stepDowns, 1);
+    assert.equal(r.verdict.ok, true);
+  });
+
+  it('does not step down while anything else is still wrong (servers still starting)', () => {
+    const expected = expectedTopology(topo);
+    const alsoMissing = withStaleFollower().filter((s) => s.name !== 'c1-gw-nats-0');
+    assert.equal(onlyStaleMetaSize(verify(expected, alsoMissing)), false);
+    assert.equal(onlyStaleMetaSize(verify(expected, withStaleFollower())), true);
+    assert.equal(onlyStaleMetaSize(verify(expected, healthyLive(topo))), false);
+  });
+
+  it('steps down at most once per settling period', async () => {
+    let stepDowns = 0;
+    await assert.rejects(
+      waitConverged({
+        topology: topo,
+        observe: async () => withStaleFollower(),
+        timeoutMs: 300,
+        intervalMs: 1,
+        fix: 'look',
+        stepDownMetaLeader: async () => {
+          stepDowns++;
+        },
+      }),
+      /did not converge in 0s:\n {2}- 1 JetStream server\(s\) count the meta group wrong/,
+    );
+    assert.equal(stepDowns, 1);
+  });
+});
