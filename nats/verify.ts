@@ -64,7 +64,8 @@ export interface Verdict {
    * JetStream servers that count the meta group wrong while its leader counts it right: a size
    * left from their cold start (nats-server adjusts it while it has never seen a leader, in a
    * supercluster where some servers have no JetStream, and keeps it). Cut off with enough peers,
-   * such a side elects a meta leader of its own. A meta leader step-down corrects it.
+   * such a side elects a meta leader of its own. The leader is among them when it counts fewer
+   * than the topology has. A step-down that elects a leader counting right corrects them.
    */
   staleMetaSize: { name: string; size: number }[];
 }
@@ -146,28 +147,30 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
     else metaLeader = leaders[0];
     if (leaders.length > 0 && leaderless.length)
       add('meta', `${leaderless.length} JetStream server(s) see no meta leader: ${listOf(leaderless)}`, leaderless);
-    // The leader's view is the group's; a follower's differing view is checked below (staleMetaSize).
+    // The leader's view is the group's. A count smaller than the topology's, the leader's or a
+    // follower's, is what nats-server's cold-start adjustment leaves (see Verdict.staleMetaSize);
+    // a larger one is removed servers still counted (stalePeers).
     const leader = metaLeader ? jsServers.find((s) => s.name === metaLeader) : undefined;
-    if (leader?.metaClusterSize !== undefined && leader.metaClusterSize !== expected.jetstreamServers) {
-      add(
-        'meta',
-        `the JetStream meta group has ${leader.metaClusterSize} peers (as its leader ${leader.name} sees it), expected ${expected.jetstreamServers}`,
-      );
+    const want = expected.jetstreamServers;
+    if (leader?.metaClusterSize !== undefined && leader.metaClusterSize !== want) {
+      add('meta', `the JetStream meta group has ${leader.metaClusterSize} peers (as its leader ${leader.name} sees it), expected ${want}`, [
+        leader.name,
+      ]);
     }
+    const leaderSize = leader?.metaClusterSize;
     const staleMetaSize =
-      leader?.metaClusterSize === expected.jetstreamServers
+      leader && leaderSize !== undefined && leaderSize <= want
         ? jsServers
-            .filter(
-              (s) => s.metaLeader === leader.name && s.metaClusterSize !== undefined && s.metaClusterSize !== expected.jetstreamServers,
-            )
+            .filter((s) => s.metaLeader === leader.name && s.metaClusterSize !== undefined && s.metaClusterSize !== want)
             .map((s) => ({ name: s.name, size: s.metaClusterSize! }))
         : [];
-    if (staleMetaSize.length) {
+    const staleFollowers = staleMetaSize.filter((s) => s.name !== leader?.name);
+    if (staleFollowers.length) {
       add(
         'meta',
-        `${staleMetaSize.length} JetStream server(s) count the meta group wrong: ${listOf(staleMetaSize.map((s) => `${s.name} (${s.size})`))}, expected ${expected.jetstreamServers}; ` +
+        `${staleFollowers.length} JetStream server(s) count the meta group wrong: ${listOf(staleFollowers.map((s) => `${s.name} (${s.size})`))}, expected ${want}; ` +
           'left from their cold start, this lets a partitioned side elect a meta leader of its own; a meta leader step-down ($JS.API.META.LEADER.STEPDOWN, system account) corrects it, stage 06 does it by itself locally',
-        staleMetaSize.map((s) => s.name),
+        staleFollowers.map((s) => s.name),
       );
     }
     verdictStaleMetaSize = staleMetaSize;

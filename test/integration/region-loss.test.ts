@@ -107,6 +107,20 @@ describe('losing a region', () => {
       if (!caughtUp) await sleep(250);
     }
     assert.ok(caughtUp, 'every replica of answers is current again');
+    // Each JetStream server counts the whole meta group, the restarted ones included: a count left
+    // from their cold start would let them elect a meta leader of their own when cut off.
+    const plan = JSON.parse(readFileSync(join(sandbox.dir, 'plan.json'), 'utf8')) as LocalState;
+    const js = Object.entries(plan.ports).filter(([n]) => /-js-nats-/.test(n));
+    const sizes = await Promise.all(
+      js.map(async ([n, p]) => {
+        const jsz = (await (await fetch(`http://127.0.0.1:${p.monitor}/jsz`)).json()) as { meta_cluster?: { cluster_size?: number } };
+        return `${n}:${jsz.meta_cluster?.cluster_size}`;
+      }),
+    );
+    assert.deepEqual(
+      sizes,
+      js.map(([n]) => `${n}:${js.length}`),
+    );
   });
 
   it('refuses bad region input before doing anything', async () => {

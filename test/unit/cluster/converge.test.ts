@@ -33,6 +33,12 @@ describe('convergence and the meta group size', () => {
     assert.equal(onlyStaleMetaSize(verify(expected, alsoMissing)), false);
     assert.equal(onlyStaleMetaSize(verify(expected, withStaleFollower())), true);
     assert.equal(onlyStaleMetaSize(verify(expected, healthyLive(topo))), false);
+    // The leader itself counting fewer: a step-down is the way out too.
+    const leaderShort = healthyLive(topo).map((s) => (s.name === 'c1-js-nats-0' ? { ...s, metaClusterSize: 3 } : s));
+    assert.equal(onlyStaleMetaSize(verify(expected, leaderShort)), true);
+    // Counting more is removed servers still in the group: a peer removal, not a step-down.
+    const leaderLong = healthyLive(topo).map((s) => (s.name === 'c1-js-nats-0' ? { ...s, metaClusterSize: 6 } : s));
+    assert.equal(onlyStaleMetaSize(verify(expected, leaderLong)), false);
   });
 
   it('steps down at most once per settling period', async () => {
