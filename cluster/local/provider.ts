@@ -9,6 +9,8 @@ import { jetstreamSpec } from '../../nats/jetstream/spec.js';
 import { removeMetaPeers, stepDownMetaLeader } from '../../nats/live/observe.js';
 import { observation } from '../../nats/observation.js';
 import { verdictLine } from '../../nats/report.js';
+import type { Credentials } from '../../nats/server-config.js';
+import type { Topology } from '../../nats/topology.js';
 import { parseMysqlUrl } from '../../services/recorder/mysql-url.js';
 import { waitConverged } from '../converge.js';
 import type { Invocation, Provider } from '../provider.js';
@@ -26,7 +28,7 @@ import { servicesSection, servicesStage } from './services.js';
 import { type LocalState, localPaths, readLocalState, resolveLocal, serverGroup, serviceGroup, writeLocalState } from './state.js';
 import { checkPorts, observeLocal, regionClientUrls, renderLocalConfigs, serverProcesses, systemConnection } from './supercluster.js';
 import { partitionLocal } from './wan/partition.js';
-import { reconcileWan } from './wan/reconcile.js';
+import { formingOnFastLinks, reconcileWan } from './wan/reconcile.js';
 import { wanSection } from './wan/section.js';
 import { wanForRegions } from './wan/spec.js';
 
@@ -84,11 +86,21 @@ async function superclusterStage(inv: Invocation): Promise<void> {
   await checkPorts(state, previous, toStart, running);
   writeLocalState(sandboxDir, state);
   // The links first, so servers that start find them listening.
-  await reconcileWan(sandboxDir, topo, state, false);
-  await applyProcesses(group, desired, plan, { say: (server, what) => log.cluster(server, what) }, (name) =>
-    localPaths(sandboxDir).conf(name),
-  );
+  const restoreDelays = await reconcileWan(sandboxDir, topo, state, false, formingOnFastLinks(state, topo, toStart));
+  try {
+    await applyProcesses(group, desired, plan, { say: (server, what) => log.cluster(server, what) }, (name) =>
+      localPaths(sandboxDir).conf(name),
+    );
+    await convergeLocal(inv, topo, state, credentials);
+  } finally {
+    await restoreDelays();
+  }
+}
+
+/** Stage 06's wait: the supercluster as the topology says, stale meta peers removed, stale counts corrected. */
+async function convergeLocal(inv: Invocation, topo: Topology, state: LocalState, credentials: Credentials): Promise<void> {
   let lastReport = 0;
+  const system = () => systemConnection(topo, state, credentials);
   const { live, verdict, elapsedMs } = await waitConverged({
     topology: topo,
     // A try that is not converged yet waits only for the servers that answer within 0.5 s: the
@@ -96,7 +108,7 @@ async function superclusterStage(inv: Invocation): Promise<void> {
     observe: () => observeLocal(topo, state, credentials, 500),
     timeoutMs: inv.settings.convergeTimeoutMs,
     intervalMs: 200,
-    fix: `look at the server logs under ${localPaths(sandboxDir).servers}/<name>/server.log, or raise CONVERGE_TIMEOUT_SECONDS`,
+    fix: `look at the server logs under ${localPaths(inv.settings.sandboxDir).servers}/<name>/server.log, or raise CONVERGE_TIMEOUT_SECONDS`,
     onProgress: (v, elapsed) => {
       if (elapsed - lastReport > 5000) {
         lastReport = elapsed;
@@ -104,14 +116,14 @@ async function superclusterStage(inv: Invocation): Promise<void> {
       }
     },
     stepDownMetaLeader: async () => {
-      const done = await stepDownMetaLeader(systemConnection(topo, state, credentials));
+      const done = await stepDownMetaLeader(system());
       log.info(
         `  ${done ? 'stepped the JetStream meta leader down' : 'asked the JetStream meta leader to step down'}: servers that count the meta group wrong take the new leader's count`,
       );
     },
     removeStalePeers: async (v) => {
       const removed = await removeMetaPeers(
-        systemConnection(topo, state, credentials),
+        system(),
         v.stalePeers.map((p) => p.peer),
       );
       if (removed.length) log.info(`  removed ${removed.length} JetStream meta peer(s) of servers no longer in the topology`);

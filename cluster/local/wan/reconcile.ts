@@ -37,20 +37,62 @@ export function desiredRouter(sandboxDir: string, topo: Topology, state: LocalSt
 
 const sameTable = (a: RttTable, b: RttTable) => JSON.stringify(a) === JSON.stringify(b);
 
-/** Start, change or stop the router so it matches the saved state, before the servers start. */
-export async function reconcileWan(sandboxDir: string, topo: Topology, state: LocalState, dryRun: boolean): Promise<void> {
+/**
+ * Start, change or stop the router so it matches the saved state, before the servers start.
+ * `fastBoot`: the links run without delay for now (see formingOnFastLinks); the caller puts the
+ * delays back with the function this returns once the supercluster has converged.
+ */
+export async function reconcileWan(
+  sandboxDir: string,
+  topo: Topology,
+  state: LocalState,
+  dryRun: boolean,
+  fastBoot = false,
+): Promise<() => Promise<void>> {
+  const settled = await reconcileRouter(sandboxDir, topo, state, dryRun, fastBoot);
+  const table = state.wan ? (parseWan(state.wan, topo.names) as RttTable) : undefined;
+  if (!settled || !table) return async () => {};
+  return async () => {
+    await changeLinks(sandboxDir, (c) => ({ rttMs: table, cut: c.cut }));
+    log.info(`WAN layer: ${describeWan(table)} again, now that the JetStream meta group has its leader`);
+  };
+}
+
+/**
+ * nats-server 2.9 sizes a JetStream meta group it has never seen a leader of by the JetStream
+ * servers it sees so far (in a supercluster where some servers have no JetStream); over slow links
+ * that view lags, and two parts of the group can each elect a leader (seen here in one install of
+ * six at 60 ms: c2-js-nats-2 counted 7, c1-xr-js-nats-1 12, both led). So while JetStream servers
+ * start, the links carry no delay until every server sees the one leader.
+ */
+export function formingOnFastLinks(state: LocalState, topo: Topology, starting: readonly string[]): boolean {
+  if (!state.wan) return false;
+  const table = parseWan(state.wan, topo.names);
+  if (table === 'off' || Object.values(table).every((ms) => ms === 0)) return false;
+  return topo.servers.some((s) => s.jetstream && starting.includes(s.name));
+}
+
+/** Returns true when the links were left at 0 ms for a fast boot. */
+async function reconcileRouter(
+  sandboxDir: string,
+  topo: Topology,
+  state: LocalState,
+  dryRun: boolean,
+  fastBoot: boolean,
+): Promise<boolean> {
   const group = wanGroup(sandboxDir);
   const desired = desiredRouter(sandboxDir, topo, state);
   const plan = planProcesses(group, desired);
   const files = wanFiles(sandboxDir);
-  const table = state.wan ? (parseWan(state.wan, topo.names) as RttTable) : undefined;
+  const configured = state.wan ? (parseWan(state.wan, topo.names) as RttTable) : undefined;
+  const table = configured && fastBoot ? Object.fromEntries(Object.keys(configured).map((k) => [k, 0])) : configured;
   if (dryRun) {
     if (table)
       log.info(
         `WAN layer: would ${plan.actions.get(ROUTER)} the router on ${Object.keys(state.links ?? {}).length} links, ${describeWan(table)}`,
       );
     else if (plan.obsolete.length) log.info('WAN layer: would stop the router (regions linked directly)');
-    return;
+    return false;
   }
   const action = plan.actions.get(ROUTER);
   if (!table) {
@@ -58,7 +100,7 @@ export async function reconcileWan(sandboxDir: string, topo: Topology, state: Lo
       await applyProcesses(group, [], plan, { say: () => {} });
       log.info('WAN layer off: router stopped, regions linked directly');
     }
-    return;
+    return false;
   }
   const current = existsSync(files.links) ? readLinks(sandboxDir) : undefined;
   // A partition in force stays (partition.mjs --heal ends it); pairs of regions gone are dropped.
@@ -67,9 +109,9 @@ export async function reconcileWan(sandboxDir: string, topo: Topology, state: Lo
   if (action === 'unchanged') {
     if (!current || !sameTable(current.rttMs, table) || cut.length !== current.cut.length) {
       await changeLinks(sandboxDir, () => ({ rttMs: table, cut }));
-      log.info(`WAN layer: ${describeWan(table)} (applied without restarting anything)`);
+      log.info(`WAN layer: ${describeWan(table)} (applied without restarting anything)${fastBoot ? FAST_BOOT_NOTE : ''}`);
     }
-    return;
+    return fastBoot;
   }
   if (action === 'start' || action === 'heal') {
     const needed = Object.entries(state.links!).map(([name, port]) => ({ port, owner: `WAN link ${name}` }));
@@ -81,5 +123,10 @@ export async function reconcileWan(sandboxDir: string, topo: Topology, state: Lo
   writeJsonAtomic(files.links, links);
   await applyProcesses(group, desired, plan, { say: (name, what) => log.cluster(`wan-${name}`, what) });
   await routerApplied(sandboxDir, links.generation);
-  log.info(`WAN layer: ${describeWan(table)} on ${Object.keys(state.links!).length} links${cut.length ? `; cut: ${cut.join(', ')}` : ''}`);
+  log.info(
+    `WAN layer: ${describeWan(table)} on ${Object.keys(state.links!).length} links${cut.length ? `; cut: ${cut.join(', ')}` : ''}${fastBoot ? FAST_BOOT_NOTE : ''}`,
+  );
+  return fastBoot;
 }
+
+const FAST_BOOT_NOTE = ' while JetStream servers start (the delays return once the meta group has its leader)';
