@@ -18,12 +18,28 @@ export interface ConvergeOptions {
   onProgress?: (verdict: Verdict, elapsedMs: number) => void;
   /** Removes stale meta peers (servers gone for good); returns the names removed. */
   removeStalePeers?: (verdict: Verdict) => Promise<string[]>;
-  /** Steps the JetStream meta leader down: the new leader's peer state corrects a stale group size. */
-  stepDownMetaLeader?: () => Promise<void>;
+  /**
+   * Steps the JetStream meta leader down in favour of a server of `cluster`: the new leader's peer
+   * state sets every follower's count of the group, so it must be a leader that counts right.
+   */
+  stepDownMetaLeader?: (cluster: string) => Promise<void>;
 }
 
 /** A step-down is an election: one at a time, and not again before the last one settled. */
 const STEP_DOWN_EVERY_MS = 5000;
+
+/**
+ * The NATS cluster to hand the meta leadership to: one whose JetStream servers all count the group
+ * right (the most of them), or none, when a step-down could only elect a leader counting wrong,
+ * whose count its followers would then take.
+ */
+export function rightCountingCluster(live: readonly LiveServer[], jetstreamServers: number): string | undefined {
+  const byCluster = new Map<string, LiveServer[]>();
+  for (const s of live.filter((x) => x.jetstream)) byCluster.set(s.cluster, [...(byCluster.get(s.cluster) ?? []), s]);
+  return [...byCluster]
+    .filter(([, members]) => members.every((m) => m.metaClusterSize === jetstreamServers))
+    .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))[0]?.[0];
+}
 
 /** Only a stale meta size is left (everything else converged): the moment for a step-down. */
 export function onlyStaleMetaSize(v: Verdict): boolean {
@@ -53,9 +69,10 @@ export async function waitConverged(opts: ConvergeOptions): Promise<Converged> {
       if (verdict.ok) return last;
       opts.onProgress?.(verdict, performance.now() - started);
       if (verdict.stalePeers.length && opts.removeStalePeers) await opts.removeStalePeers(verdict);
-      if (opts.stepDownMetaLeader && onlyStaleMetaSize(verdict) && performance.now() - lastStepDown > STEP_DOWN_EVERY_MS) {
+      const to = onlyStaleMetaSize(verdict) ? rightCountingCluster(live, expected.jetstreamServers) : undefined;
+      if (opts.stepDownMetaLeader && to && performance.now() - lastStepDown > STEP_DOWN_EVERY_MS) {
         lastStepDown = performance.now();
-        await opts.stepDownMetaLeader();
+        await opts.stepDownMetaLeader(to);
       }
       return undefined;
     },

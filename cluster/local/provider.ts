@@ -115,10 +115,10 @@ async function convergeLocal(inv: Invocation, topo: Topology, state: LocalState,
         log.info(`  waiting for the supercluster to converge: ${v.problems.length} problem(s) left, e.g. ${v.problems[0]}`);
       }
     },
-    stepDownMetaLeader: async () => {
-      const done = await stepDownMetaLeader(system());
+    stepDownMetaLeader: async (cluster) => {
+      const done = await stepDownMetaLeader(system(), cluster);
       log.info(
-        `  ${done ? 'stepped the JetStream meta leader down' : 'asked the JetStream meta leader to step down'}: servers that count the meta group wrong take the new leader's count`,
+        `  ${done ? 'stepped the JetStream meta leader down' : 'asked the JetStream meta leader to step down'} for a server of ${cluster}, which counts the group right: the others take the new leader's count`,
       );
     },
     removeStalePeers: async (v) => {

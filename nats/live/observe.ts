@@ -56,10 +56,11 @@ export async function removeMetaPeers(connection: ConnectionOptions, peerIds: st
   });
 }
 
-/** Ask the JetStream meta leader to step down (system account); true when it did. */
-export async function stepDownMetaLeader(connection: ConnectionOptions): Promise<boolean> {
+/** Ask the JetStream meta leader to step down for a server of `cluster` (system account); true when it did. */
+export async function stepDownMetaLeader(connection: ConnectionOptions, cluster: string): Promise<boolean> {
   return withConnection({ name: 'sandbox-meta-stepdown', ...connection }, async (nc) => {
-    const r = await nc.request('$JS.API.META.LEADER.STEPDOWN', '{}', { timeout: 5000 }).catch(() => undefined);
+    const body = JSON.stringify({ placement: { cluster } });
+    const r = await nc.request('$JS.API.META.LEADER.STEPDOWN', body, { timeout: 5000 }).catch(() => undefined);
     return r?.json<{ success?: boolean }>()?.success === true;
   });
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { onlyStaleMetaSize, waitConverged } from '../../../cluster/converge.js';
+import { onlyStaleMetaSize, rightCountingCluster, waitConverged } from '../../../cluster/converge.js';
 import { expectedTopology } from '../../../nats/expected.js';
 import { buildTopology } from '../../../nats/topology.js';
 import { type LiveServer, verify } from '../../../nats/verify.js';
@@ -12,18 +12,18 @@ const withStaleFollower = (): LiveServer[] =>
 
 describe('convergence and the meta group size', () => {
   it('steps the meta leader down when a follower counting the group wrong is all that is left, and then converges', async () => {
-    let stepDowns = 0;
+    const to: string[] = [];
     const r = await waitConverged({
       topology: topo,
-      observe: async () => (stepDowns ? healthyLive(topo) : withStaleFollower()),
+      observe: async () => (to.length ? healthyLive(topo) : withStaleFollower()),
       timeoutMs: 5000,
       intervalMs: 1,
       fix: 'n/a',
-      stepDownMetaLeader: async () => {
-        stepDowns++;
+      stepDownMetaLeader: async (cluster) => {
+        to.push(cluster);
       },
     });
-    assert.equal(stepDowns, 1);
+    assert.deepEqual(to, ['c1'], 'handed to a cluster whose JetStream servers all count right (xr-js has the stale one)');
     assert.equal(r.verdict.ok, true);
   });
 
@@ -39,6 +39,26 @@ describe('convergence and the meta group size', () => {
     // Counting more is removed servers still in the group: a peer removal, not a step-down.
     const leaderLong = healthyLive(topo).map((s) => (s.name === 'c1-js-nats-0' ? { ...s, metaClusterSize: 6 } : s));
     assert.equal(onlyStaleMetaSize(verify(expected, leaderLong)), false);
+  });
+
+  it('does not step down when no cluster counts right: the new leader would spread its wrong count', async () => {
+    const everyoneShort = healthyLive(topo).map((s) => (s.jetstream ? { ...s, metaClusterSize: 3 } : s));
+    assert.equal(rightCountingCluster(everyoneShort, 4), undefined);
+    let stepDowns = 0;
+    await assert.rejects(
+      waitConverged({
+        topology: topo,
+        observe: async () => everyoneShort,
+        timeoutMs: 100,
+        intervalMs: 1,
+        fix: 'look',
+        stepDownMetaLeader: async () => {
+          stepDowns++;
+        },
+      }),
+      /meta group has 3 peers/,
+    );
+    assert.equal(stepDowns, 0);
   });
 
   it('steps down at most once per settling period', async () => {
