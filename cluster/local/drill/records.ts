@@ -82,18 +82,31 @@ export async function streamCopies(
       if (last >= lastSeq) return true;
       consumer ??= await jetstream(nc, { timeout: 5000 }).consumers.get(ANSWERS_STREAM, {
         deliver_policy: DeliverPolicy.StartSequence,
-        opt_start_seq: afterSeq + 1,
+        opt_start_seq: last + 1,
         headers_only: true,
       });
       const batch = await consumer.fetch({ max_messages: Math.min(1000, lastSeq - last), expires: 2000 });
+      let got = 0;
       for await (const m of batch) {
+        got++;
         // A recreated consumer never repeats a sequence; this guards the count if it did.
         if (m.seq <= last) continue;
         last = m.seq;
         const id = m.headers?.get('Nats-Msg-Id') ?? '';
         if (prefixes.some((p) => id.startsWith(p))) copies.set(id, (copies.get(id) ?? 0) + 1);
       }
-      return last >= lastSeq ? true : undefined;
+      if (last >= lastSeq) return true;
+      if (!got) {
+        // Nothing came. Nothing pending: the sequences left were deleted, nothing more to read.
+        // Something pending: a consumer stuck after a fault; a new one goes on from where this stopped.
+        const pending = await consumer.info().then(
+          (i) => i.num_pending,
+          () => undefined,
+        );
+        if (pending === 0) return true;
+        consumer = undefined;
+      }
+      return undefined;
     },
   });
   if (!done.value) {
