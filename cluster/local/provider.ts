@@ -28,7 +28,7 @@ import { servicesSection, servicesStage } from './services.js';
 import { type LocalState, localPaths, readLocalState, resolveLocal, serverGroup, serviceGroup, writeLocalState } from './state.js';
 import { checkPorts, observeLocal, regionClientUrls, renderLocalConfigs, serverProcesses, systemConnection } from './supercluster.js';
 import { partitionLocal } from './wan/partition.js';
-import { formingOnFastLinks, reconcileWan } from './wan/reconcile.js';
+import { formingOnFastLinks, reconcileWan, wanTable } from './wan/reconcile.js';
 import { wanSection } from './wan/section.js';
 import { wanForRegions } from './wan/spec.js';
 
@@ -78,7 +78,7 @@ async function superclusterStage(inv: Invocation): Promise<void> {
       if (action !== 'unchanged') log.cluster(name, `would ${action}: ${bin.path} -c ${localPaths(sandboxDir).conf(name)}`);
     }
     for (const name of plan.obsolete) log.cluster(name, 'would stop and remove (no longer in the topology)');
-    await reconcileWan(sandboxDir, topo, state, true);
+    await reconcileWan(sandboxDir, topo, state, wanTable(state, topo.names), true);
     return;
   }
   const running = [...plan.actions].filter(([, a]) => a === 'unchanged' || a === 'restart').map(([n]) => n);
@@ -86,7 +86,8 @@ async function superclusterStage(inv: Invocation): Promise<void> {
   await checkPorts(state, previous, toStart, running);
   writeLocalState(sandboxDir, state);
   // The links first, so servers that start find them listening.
-  const restoreDelays = await reconcileWan(sandboxDir, topo, state, false, formingOnFastLinks(state, topo, toStart));
+  const wan = wanTable(state, topo.names);
+  const restoreDelays = await reconcileWan(sandboxDir, topo, state, wan, false, formingOnFastLinks(wan, topo, toStart));
   try {
     await applyProcesses(group, desired, plan, { say: (server, what) => log.cluster(server, what) }, (name) =>
       localPaths(sandboxDir).conf(name),

@@ -1,7 +1,7 @@
 // Stage 06's part of the WAN layer: the router process runs while the sandbox has --wan, with the
 // links of its layout; a change of delays only rewrites the links file (the router applies it, no
 // restart); --wan off stops the router (the servers, configured without links, restart directly).
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SandboxError } from '../../../core/errors.js';
 import { log } from '../../../core/log.js';
@@ -37,6 +37,13 @@ export function desiredRouter(sandboxDir: string, topo: Topology, state: LocalSt
 
 const sameTable = (a: RttTable, b: RttTable) => JSON.stringify(a) === JSON.stringify(b);
 
+/** The round trips the saved state asks for, or undefined when its regions are linked directly. */
+export function wanTable(state: LocalState, names: readonly string[]): RttTable | undefined {
+  if (!state.wan) return undefined;
+  const table = parseWan(state.wan, names, 'the saved --wan');
+  return table === 'off' ? undefined : table;
+}
+
 /**
  * Start, change or stop the router so it matches the saved state, before the servers start.
  * `fastBoot`: the links run without delay for now (see formingOnFastLinks); the caller puts the
@@ -46,11 +53,11 @@ export async function reconcileWan(
   sandboxDir: string,
   topo: Topology,
   state: LocalState,
+  table: RttTable | undefined,
   dryRun: boolean,
   fastBoot = false,
 ): Promise<() => Promise<void>> {
-  const settled = await reconcileRouter(sandboxDir, topo, state, dryRun, fastBoot);
-  const table = state.wan ? (parseWan(state.wan, topo.names) as RttTable) : undefined;
+  const settled = await reconcileRouter(sandboxDir, topo, state, table, dryRun, fastBoot);
   if (!settled || !table) return async () => {};
   return async () => {
     await changeLinks(sandboxDir, (c) => ({ rttMs: table, cut: c.cut }));
@@ -65,10 +72,8 @@ export async function reconcileWan(
  * six at 60 ms: c2-js-nats-2 counted 7, c1-xr-js-nats-1 12, both led). So while JetStream servers
  * start, the links carry no delay until every server sees the one leader.
  */
-export function formingOnFastLinks(state: LocalState, topo: Topology, starting: readonly string[]): boolean {
-  if (!state.wan) return false;
-  const table = parseWan(state.wan, topo.names);
-  if (table === 'off' || Object.values(table).every((ms) => ms === 0)) return false;
+export function formingOnFastLinks(table: RttTable | undefined, topo: Topology, starting: readonly string[]): boolean {
+  if (!table || Object.values(table).every((ms) => ms === 0)) return false;
   return topo.servers.some((s) => s.jetstream && starting.includes(s.name));
 }
 
@@ -77,6 +82,7 @@ async function reconcileRouter(
   sandboxDir: string,
   topo: Topology,
   state: LocalState,
+  configured: RttTable | undefined,
   dryRun: boolean,
   fastBoot: boolean,
 ): Promise<boolean> {
@@ -84,7 +90,6 @@ async function reconcileRouter(
   const desired = desiredRouter(sandboxDir, topo, state);
   const plan = planProcesses(group, desired);
   const files = wanFiles(sandboxDir);
-  const configured = state.wan ? (parseWan(state.wan, topo.names) as RttTable) : undefined;
   const table = configured && fastBoot ? Object.fromEntries(Object.keys(configured).map((k) => [k, 0])) : configured;
   if (dryRun) {
     if (table)
@@ -102,7 +107,7 @@ async function reconcileRouter(
     }
     return false;
   }
-  const current = existsSync(files.links) ? readLinks(sandboxDir) : undefined;
+  const current = readLinks(sandboxDir);
   // A partition in force stays (partition.mjs --heal ends it); pairs of regions gone are dropped.
   const pairs = new Set(allPairs(topo.names));
   const cut = (current?.cut ?? []).filter((k) => pairs.has(k));

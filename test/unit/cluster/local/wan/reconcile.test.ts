@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LocalState } from '../../../../../cluster/local/state.js';
-import { formingOnFastLinks } from '../../../../../cluster/local/wan/reconcile.js';
+import { formingOnFastLinks, wanTable } from '../../../../../cluster/local/wan/reconcile.js';
 import { buildTopology } from '../../../../../nats/topology.js';
 
 const topo = buildTopology(['c1', 'c2'], { replicas: { seed: 1, js: 1, gw: 1, xr: 1 } });
-const state = (wan?: string) => ({ names: topo.names, ...(wan ? { wan } : {}) }) as unknown as LocalState;
+const state = (wan?: string) => wanTable({ names: topo.names, ...(wan ? { wan } : {}) } as unknown as LocalState, topo.names);
 
 describe('the JetStream meta group forms on fast links', () => {
   it('when JetStream servers start behind links with a delay', () => {
