@@ -17,6 +17,8 @@ export class PeerFinder {
     private readonly names: readonly string[],
   ) {}
 
+  // The pid file alone, not the reconciler's ourPid: a socket the process holds proves it runs, and
+  // the tests play a server with their own process, whose command line names no config.
   private pidOf(name: string): number | undefined {
     try {
       const pid = Number(readFileSync(join(this.serversDir, name, 'pid'), 'utf8').trim());

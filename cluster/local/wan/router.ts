@@ -96,11 +96,11 @@ export function backendOrder(listener: Listener, fromDatacenter: string | undefi
 
 export async function startRouter(config: RouterConfig, initial: LinkSettings, say: (line: string) => void = () => {}): Promise<Router> {
   let settings = initial;
-  const cut = () => new Set(settings.cut);
+  let cutPairs = new Set(initial.cut);
   const open = new Set<Link>();
   const peers = new PeerFinder(config.serversDir, Object.keys(config.datacenters));
 
-  const isCut = (a: string | undefined, b: string) => a !== undefined && a !== b && cut().has(pairKey(a, b));
+  const isCut = (a: string | undefined, b: string) => a !== undefined && a !== b && cutPairs.has(pairKey(a, b));
 
   const forward = (listener: Listener, client: Socket) => {
     client.pause();
@@ -162,6 +162,7 @@ export async function startRouter(config: RouterConfig, initial: LinkSettings, s
   const router: Router = {
     apply(next) {
       settings = next;
+      cutPairs = new Set(next.cut);
       let dropped = 0;
       for (const link of open) {
         if (isCut(link.from, link.to)) {
