@@ -22,9 +22,12 @@ export function benchSandbox(tag, portBase, extraEnv = {}) {
     FORCE_COLOR: '0',
     ...extraEnv,
   };
+  /** A script whose exit code the bench reads itself (a drill that fails still reports). */
+  const scriptResult = (name, ...args) =>
+    spawnSync(process.execPath, [join(ROOT, 'scripts', `${name}.mjs`), ...args], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
   const script = (name, ...args) => {
     const t = performance.now();
-    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', `${name}.mjs`), ...args], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const r = scriptResult(name, ...args);
     if (r.status !== 0) throw new Error(`${name} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
     return { seconds: (performance.now() - t) / 1000, stdout: r.stdout };
   };
@@ -40,9 +43,6 @@ export function benchSandbox(tag, portBase, extraEnv = {}) {
       rmSync(top, { recursive: true, force: true });
     }
   };
-  /** A script whose exit code the bench reads itself (a drill that fails still reports). */
-  const scriptResult = (name, ...args) =>
-    spawnSync(process.execPath, [join(ROOT, 'scripts', `${name}.mjs`), ...args], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
   return { dir, env, script, scriptResult, scriptAsync, remove };
 }
 

@@ -1,7 +1,9 @@
 // What a drill is asked to do: its kind and arguments, parsed and checked against the sandbox
 // before anything runs, and when in the load its fault comes. Pure.
+
 import { UsageError } from '../../../core/errors.js';
 import { seededRandom } from '../../../services/requester/stats.js';
+import { MAX_RTT_MS } from '../wan/spec.js';
 
 export const DRILL_KINDS = ['region-loss', 'partition', 'leader-kill', 'server-kill', 'mysql-outage', 'slow-wan'] as const;
 export type DrillKind = (typeof DRILL_KINDS)[number];
@@ -29,7 +31,6 @@ export const DEFAULT_SECONDS = 20;
 export const DEFAULT_SLOW_WAN_MS = 200;
 export const DEFAULT_CONCURRENCY = 4;
 const MAX_SECONDS = 3600;
-const MAX_RTT_MS = 10_000;
 
 export const DRILL_USAGE = `drill <kind> [args]: region-loss <cN>... | partition <cN>... | leader-kill | server-kill <N> | mysql-outage <SECONDS> | slow-wan [MS]`;
 
