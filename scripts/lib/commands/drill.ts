@@ -94,6 +94,11 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
   return ms > 0 ? sleep(ms, undefined, { signal }).catch(() => undefined) : Promise.resolve();
 }
 
+/** Until `since()` reaches `atMs`: a timer may fire a fraction of a millisecond early. */
+async function pauseUntil(atMs: number, since: () => number, signal: AbortSignal): Promise<void> {
+  while (since() < atMs && !signal.aborted) await pause(Math.max(1, Math.ceil(atMs - since())), signal);
+}
+
 interface Health {
   healthyAfterMs?: number;
   problems: string[];
@@ -257,7 +262,7 @@ async function applyAndRestore(
   try {
     actions = await fault.apply();
     for (const a of actions) log.info(`fault at ${formatDuration(appliedAtMs)}: ${a}`);
-    await pause(appliedAtMs + holdMs - since(), signal);
+    await pauseUntil(appliedAtMs + holdMs, since, signal);
   } catch (e) {
     failed = e; // restored first, then reported
   }
