@@ -7,12 +7,12 @@ import { connect as rawConnect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { LocalState } from '../../cluster/local/state.js';
 import { pkiPaths, tlsFiles } from '../../core/pki.js';
 import { loadCredentials } from '../../core/secrets.js';
-import type { Identity } from '../../nats/accounts.js';
+import { ANSWERS_CONSUMER, ANSWERS_STREAM, type Identity } from '../../nats/accounts.js';
 import { localAddressing } from '../../nats/addressing.js';
 import { contextPrefix } from '../../nats/cli-contexts.js';
 import { toNatsConf } from '../../nats/conf.js';
@@ -208,6 +208,42 @@ describe('security of the local supercluster', () => {
         errs.join('\n'),
       );
       await nc.close();
+    });
+
+    it('the recorder acks the answers delivered to it and no others (its acks are responses)', async () => {
+      const admin = await connectAs('admin');
+      const jsm = await jetstreamManager(admin);
+      await jsm.streams.add({ name: ANSWERS_STREAM, subjects: ['answers.*'], num_replicas: 1 });
+      try {
+        await jsm.consumers.add(ANSWERS_STREAM, {
+          durable_name: ANSWERS_CONSUMER,
+          ack_policy: AckPolicy.Explicit,
+          filter_subject: 'answers.significant',
+        });
+        const js = jetstream(admin);
+        await js.publish('answers.significant', '{"n":1}');
+        const second = await js.publish('answers.significant', '{"n":2}');
+        const nc = await connectAs('recorder');
+        const errs = violations(nc);
+        const consumer = await jetstream(nc).consumers.get(ANSWERS_STREAM, ANSWERS_CONSUMER);
+        const m = await consumer.next({ expires: 5000 });
+        assert.ok(m, 'the recorder reads its consumer');
+        assert.equal(await m.ackAck({ timeout: 3000 }), true, 'the server confirms the ack of a delivered answer');
+        // An ack subject (the v1 form nats-server 2.9 delivers) for the answer never delivered to it: refused.
+        const forged = `$JS.ACK.${ANSWERS_STREAM}.${ANSWERS_CONSUMER}.1.${second.seq}.${m.info.deliverySequence + 1}.${m.info.timestampNanos}.0`;
+        nc.publish(forged, '+ACK');
+        await settle(nc);
+        assert.ok(
+          errs.some((e) => /Permissions Violation for Publish to "\$JS\.ACK\.answers\.answers-consumer/i.test(e)),
+          errs.join('\n'),
+        );
+        const info = await jsm.consumers.info(ANSWERS_STREAM, ANSWERS_CONSUMER);
+        assert.deepEqual([info.ack_floor.stream_seq, info.num_ack_pending, info.num_pending], [1, 0, 1]);
+        await nc.close();
+      } finally {
+        await jsm.streams.delete(ANSWERS_STREAM);
+        await admin.close();
+      }
     });
 
     it("the system user sees the servers but cannot use the application's JetStream", async () => {
