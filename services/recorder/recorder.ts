@@ -33,20 +33,31 @@ export interface RecorderStats {
 export const DEFAULT_BATCH_SIZE = 500;
 export const DEFAULT_BATCH_WAIT_MS = 20;
 
-/** Exponential backoff for a database that does not answer: 250ms doubling to 5s. */
-export function nextBackoff(previousMs: number): number {
-  return Math.min(5000, previousMs ? previousMs * 2 : 250);
+/** Exponential backoff for a database that does not answer: 250ms doubling to `capMs` (5s). */
+export function nextBackoff(previousMs: number, capMs = 5000): number {
+  return Math.min(capMs, previousMs ? previousMs * 2 : 250);
 }
+
+/**
+ * A missing consumer is looked for at least every second: asking costs one small request, and
+ * recording resumes within a second of stage 07 making the consumer again.
+ */
+export const CONSUMER_RETRY_CAP_MS = 1000;
 
 async function getConsumer(nc: NatsConnection, log: (l: string) => void, signal: AbortSignal): Promise<Consumer | undefined> {
   const js = jetstream(nc);
   let backoff = 0;
+  let misses = 0;
   while (!signal.aborted) {
     try {
       return await js.consumers.get(ANSWERS_STREAM, ANSWERS_CONSUMER);
     } catch (e) {
-      backoff = nextBackoff(backoff);
-      log(`consumer ${ANSWERS_STREAM}/${ANSWERS_CONSUMER} not available (${(e as Error).message}); retrying in ${backoff}ms`);
+      backoff = nextBackoff(backoff, CONSUMER_RETRY_CAP_MS);
+      // The first miss and then one line a minute: the log says why nothing is recorded without filling up.
+      if (misses++ % 60 === 0)
+        log(
+          `consumer ${ANSWERS_STREAM}/${ANSWERS_CONSUMER} not available (${(e as Error).message}); looking again every ${CONSUMER_RETRY_CAP_MS}ms at most`,
+        );
       await sleep(backoff, undefined, { signal }).catch(() => undefined);
     }
   }
