@@ -124,7 +124,9 @@ export function jetstreamSpec(topo: Topology): JetStreamSpec {
         filterSubject: SIGNIFICANT_SUBJECT,
         ackWaitSeconds: 10,
         maxDeliver: -1,
-        maxAckPending: 1000,
+        // Each recorder keeps two batches of 500 on their way (one written, one arriving): three
+        // recorders need 3000 unacknowledged at once, or they wait for each other's acks.
+        maxAckPending: 4000,
       },
     ],
     kv: [
