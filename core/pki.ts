@@ -207,16 +207,13 @@ export async function ensureLocalPki(runner: Runner, sandboxDir: string): Promis
     [serverCertSpec(['localhost'], ['127.0.0.1']), paths.server],
     ...clientCertSpecs().map((s): [CertSpec, string] => [s, paths.client(s.identity!)]),
   ];
-  for (const [spec, dir] of leaves) {
+  const due = leaves.map(([, dir]) => {
     const files = tlsFiles(dir);
-    const reason = currentCa ? renewalReason(read(files.certFile), currentCa, Date.now(), read(files.keyFile) ?? '') : 'missing';
-    if (reason) {
-      await issueLeaf(runner, paths, spec, dir);
-      issued.push(spec.name);
-    } else {
-      kept.push(spec.name);
-    }
-  }
+    return currentCa ? renewalReason(read(files.certFile), currentCa, Date.now(), read(files.keyFile) ?? '') : 'missing';
+  });
+  // Leaves are independent (a folder each): issued side by side, two openssl runs each.
+  await Promise.all(leaves.map(([spec, dir], i) => (due[i] ? issueLeaf(runner, paths, spec, dir) : undefined)));
+  leaves.forEach(([s], i) => (due[i] ? issued : kept).push(s.name));
   const clients = Object.fromEntries(clientCertSpecs().map((s) => [s.identity!, paths.client(s.identity!)])) as Record<Identity, string>;
   return { issued, kept, server: tlsFiles(paths.server), clients };
 }
