@@ -250,14 +250,19 @@ export async function applySpec(nc: NatsConnection, spec: JetStreamSpec, timeout
   const jsm = await jetstreamManager(nc, { timeout: timeoutMs });
   const plain = spec.streams.filter((s) => !s.sources.length);
   const sourcing = spec.streams.filter((s) => s.sources.length);
-  const results: ApplyResult[] = [];
-  results.push(...(await Promise.all(plain.map((s) => guarded('stream', s.name, () => applyStream(jsm, s))))));
-  results.push(...(await Promise.all(sourcing.map((s) => guarded('stream', s.name, () => applyStream(jsm, s))))));
-  results.push(
-    ...(await Promise.all(spec.consumers.map((c) => guarded('consumer', `${c.stream}/${c.durable}`, () => applyConsumer(jsm, c))))),
-  );
-  results.push(...(await Promise.all(spec.kv.map((k) => guarded('kv', k.bucket, () => applyKv(nc, jsm, k))))));
-  return results;
+  const streams = (list: StreamSpec[]) => Promise.all(list.map((s) => guarded('stream', s.name, () => applyStream(jsm, s))));
+  // Two rounds, each a few hundred ms of raft elections: the streams that source nothing with the
+  // KV buckets (independent), then the sourcing streams (their sources exist) with the consumers
+  // (their streams exist). Reported in the spec's order.
+  const [plainDone, kvDone] = await Promise.all([
+    streams(plain),
+    Promise.all(spec.kv.map((k) => guarded('kv', k.bucket, () => applyKv(nc, jsm, k)))),
+  ]);
+  const [sourcingDone, consumersDone] = await Promise.all([
+    streams(sourcing),
+    Promise.all(spec.consumers.map((c) => guarded('consumer', `${c.stream}/${c.durable}`, () => applyConsumer(jsm, c)))),
+  ]);
+  return [...plainDone, ...sourcingDone, ...consumersDone, ...kvDone];
 }
 
 export interface StreamPlacement {
