@@ -151,14 +151,37 @@ export interface PrivateMysqlOptions {
   timeoutMs?: number;
 }
 
-/** Start (or find running) the private server, create its database and user; returns MYSQL_URL. */
-export async function ensurePrivateMysql(opts: PrivateMysqlOptions): Promise<string> {
+/** The private server as stage 08 sees it: its URL at once, `ready` once it answers with its database and user. */
+export interface PrivateMysql {
+  url: string;
+  ready: Promise<void>;
+}
+
+/**
+ * Start (or find running) the private server. The credentials are made first, so the URL is known
+ * at once and the services hosts can start while the server starts (their recorders wait for it);
+ * `ready` resolves once the server answers with its database and user in place.
+ */
+export function startPrivateMysql(opts: PrivateMysqlOptions): PrivateMysql {
   const p = mysqlPaths(opts.sandboxDir);
   mkdirSync(p.dir, { recursive: true, mode: 0o700 });
-  let creds = readCredentials(p.credentials);
-  const port = creds?.port ?? opts.port;
+  const saved = readCredentials(p.credentials);
   const running = privateMysqlPid(opts.sandboxDir);
-  if (running && creds) return privateMysqlUrl(opts.sandboxDir)!;
+  const creds = saved ?? { port: opts.port, user: 'answers', password: generatePassword(), rootPassword: generatePassword() };
+  if (!saved) writeFileSync(p.credentials, `${JSON.stringify(creds, null, 2)}\n`, { mode: 0o600 });
+  addSecret(creds.password);
+  addSecret(creds.rootPassword);
+  const url = privateMysqlUrl(opts.sandboxDir)!;
+  if (running && saved) return { url, ready: Promise.resolve() };
+  const ready = bootPrivateMysql(opts, creds);
+  // Awaited by the caller later: a failure before then must not count as unhandled.
+  ready.catch(() => undefined);
+  return { url, ready };
+}
+
+async function bootPrivateMysql(opts: PrivateMysqlOptions, creds: StoredCredentials): Promise<void> {
+  const p = mysqlPaths(opts.sandboxDir);
+  const port = creds.port;
   const asRoot = process.getuid?.() === 0 ? [`--user=${userInfo().username}`] : [];
   if (!existsSync(join(p.data, 'mysql'))) {
     mkdirSync(p.data, { recursive: true });
@@ -205,12 +228,6 @@ export async function ensurePrivateMysql(opts: PrivateMysqlOptions): Promise<str
   });
   opts.say(`private ${opts.binaries.flavor} server started on 127.0.0.1:${port} (pid ${pid}, data in ${p.data})`);
   await waitSocket(p.socket, undefined, opts.timeoutMs ?? 60_000, p.log);
-  if (!creds) {
-    creds = { port, user: 'answers', password: generatePassword(), rootPassword: generatePassword() };
-    writeFileSync(p.credentials, `${JSON.stringify(creds, null, 2)}\n`, { mode: 0o600 });
-    addSecret(creds.password);
-    addSecret(creds.rootPassword);
-  }
   // Idempotent bootstrap: a fresh server has a root without password, a bootstrapped one has ours.
   let root: Awaited<ReturnType<typeof createConnection>>;
   try {
@@ -228,7 +245,6 @@ export async function ensurePrivateMysql(opts: PrivateMysqlOptions): Promise<str
   } finally {
     await root.end().catch(() => undefined);
   }
-  return privateMysqlUrl(opts.sandboxDir)!;
 }
 
 export async function stopPrivateMysql(sandboxDir: string): Promise<boolean> {

@@ -14,15 +14,21 @@ import type { Credentials } from '../../nats/server-config.js';
 import type { Topology } from '../../nats/topology.js';
 import { parseMysqlUrl } from '../../services/recorder/mysql-url.js';
 import type { Invocation } from '../provider.js';
-import { ensurePrivateMysql, findMysqlServer, mysqlPaths, mysqlProblem } from './mysql.js';
+import { findMysqlServer, mysqlPaths, mysqlProblem, startPrivateMysql } from './mysql.js';
 import { logTail } from './processes.js';
 import { applyProcesses, planProcesses, processesOnDisk, processPaths, summary } from './reconciler.js';
 import { desiredServices, type ServiceContext, serviceProcesses } from './service-processes.js';
 import { type LocalState, serviceGroup } from './state.js';
 import { localClientEnv } from './supercluster.js';
 
+/** The recorders' database: its URL, and `ready` once it answers (a private server may still be starting). */
+interface RecorderDatabase {
+  url: string;
+  ready: Promise<void>;
+}
+
 /** MYSQL_URL, else a private server under the sandbox, else undefined (recorder skipped, said why). */
-async function resolveMysql(inv: Invocation, s: ServicesSettings): Promise<string | undefined> {
+async function resolveMysql(inv: Invocation, s: ServicesSettings): Promise<RecorderDatabase | undefined> {
   if (s.mysqlUrl) {
     parseMysqlUrl(s.mysqlUrl);
     // Before any recorder is stopped: a wrong password or host fails here, and nothing changes.
@@ -32,7 +38,7 @@ async function resolveMysql(inv: Invocation, s: ServicesSettings): Promise<strin
         `MYSQL_URL: ${why}\nfix: correct MYSQL_URL; nothing was changed, the running recorders keep writing where they did`,
       );
     log.info('  recorder database: MYSQL_URL');
-    return s.mysqlUrl;
+    return { url: s.mysqlUrl, ready: Promise.resolve() };
   }
   const binaries = findMysqlServer(inv.settings.env);
   if (!binaries) {
@@ -43,26 +49,25 @@ async function resolveMysql(inv: Invocation, s: ServicesSettings): Promise<strin
   }
   if (inv.dryRun) {
     log.info(`  would start a private ${binaries.flavor} server on 127.0.0.1:${s.mysqlPort} in ${mysqlPaths(inv.settings.sandboxDir).dir}`);
-    return 'mysql://dry-run';
+    return { url: 'mysql://dry-run', ready: Promise.resolve() };
   }
   const started = performance.now();
-  const url = await ensurePrivateMysql({
+  const m = startPrivateMysql({
     sandboxDir: inv.settings.sandboxDir,
     port: s.mysqlPort,
     binaries,
     runner: inv.runner,
     say: (l) => log.info(`  ${l}`),
   });
-  log.info(`  private ${binaries.flavor} ready in ${seconds(started)}`);
-  return url;
+  return { url: m.url, ready: m.ready.then(() => log.info(`  private ${binaries.flavor} ready in ${seconds(started)}`)) };
 }
 
 export async function servicesStage(inv: Invocation, topo: Topology, state: LocalState, credentials: Credentials): Promise<void> {
   const sandboxDir = inv.settings.sandboxDir;
   const s = readServicesSettings(inv.settings.env, state.portBase);
-  const mysqlUrl = await resolveMysql(inv, s);
-  const processes = serviceProcesses(topo, { instances: s.instances, recorder: mysqlUrl !== undefined });
-  const context: ServiceContext = { sandboxDir, topo, state, credentials, ...(mysqlUrl ? { mysqlUrl } : {}) };
+  const database = await resolveMysql(inv, s);
+  const processes = serviceProcesses(topo, { instances: s.instances, recorder: database !== undefined });
+  const context: ServiceContext = { sandboxDir, topo, state, credentials, ...(database ? { mysqlUrl: database.url } : {}) };
   const desired = desiredServices(context, processes);
   const group = serviceGroup(sandboxDir);
   const plan = planProcesses(group, desired);
@@ -71,7 +76,9 @@ export async function servicesStage(inv: Invocation, topo: Topology, state: Loca
     for (const [name, a] of plan.actions) if (a !== 'unchanged') log.cluster(name, `would ${a}`);
     return;
   }
+  // The hosts start while a private database starts: their recorders take no answers until it answers.
   await applyProcesses(group, desired, plan, { say: (name, what) => log.cluster(name, what) });
+  await database?.ready;
   const discovering = performance.now();
   const found = await waitDiscovered(
     sandboxDir,

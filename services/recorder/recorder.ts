@@ -123,18 +123,33 @@ async function feed(opts: RecorderOptions, batches: Batcher<JsMsg>, batchSize: n
   }
 }
 
+/** Open the database, trying again at least every second; false when stopped first. */
+async function waitForDatabase(db: AnswersDb, opts: RecorderOptions): Promise<boolean> {
+  const where = `${opts.mysql.database} on ${opts.mysql.host}:${opts.mysql.port}`;
+  let backoff = 0;
+  while (!opts.signal.aborted) {
+    try {
+      await db.open();
+      opts.log(`database ${where} ready${backoff ? ' (waited for it)' : ''}`);
+      return true;
+    } catch (e) {
+      if (!backoff) opts.log(`database ${where} not reachable yet (${(e as Error).message}); taking no answers until it is`);
+      await db.reset();
+      backoff = nextBackoff(backoff, 1000);
+      await sleep(backoff, undefined, { signal: opts.signal }).catch(() => undefined);
+    }
+  }
+  return false;
+}
+
 export async function runRecorder(opts: RecorderOptions): Promise<RecorderStats> {
   const stats: RecorderStats = { inserted: 0, duplicates: 0, terminated: 0, failedBatches: 0 };
   const db = new AnswersDb(opts.mysql);
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const batches = new Batcher<JsMsg>(batchSize, opts.batchWaitMs ?? DEFAULT_BATCH_WAIT_MS);
-  try {
-    await db.open();
-    opts.log(`database ${opts.mysql.database} on ${opts.mysql.host}:${opts.mysql.port} ready`);
-  } catch (e) {
-    opts.log(`database not reachable yet (${(e as Error).message}); will retry with every batch`);
-    await db.reset();
-  }
+  // No answer is taken before the database answers: one started alongside the recorder (stage 08
+  // starts both at once) is waited for, instead of naking batches it could not write yet.
+  if (!(await waitForDatabase(db, opts))) return stats;
   // Stopping ends the wait for the next batch too.
   opts.signal.addEventListener('abort', () => batches.close(), { once: true });
   const feeding = feed(opts, batches, batchSize);

@@ -230,6 +230,30 @@ describe('recorder into MySQL', { timeout: 900_000 }, () => {
     await exactlyOnce();
   });
 
+  it('starts the hosts while a stopped private MySQL starts (stage 08): the recorders take nothing before it answers, hand nothing back, store each answer once', {
+    skip: db.external ? 'MYSQL_URL points at a shared server this test must not stop' : false,
+  }, async () => {
+    await killHosts();
+    assert.ok(await stopPrivateMysql(fx.sandbox.dir), 'the private server was running');
+    // Answers waiting in the stream when the recorders come back.
+    const nc = await fx.connectAs('requester');
+    const js = jetstream(nc);
+    const run = `waiting-db-${Date.now()}`;
+    for (let i = 0; i < 200; i++) {
+      const answer = { first: i, second: 1, operation: 'add', result: i + 1, region: 'c1', instance: 'test' };
+      await js.publish('answers.significant', JSON.stringify(answer), { msgID: `${run}.${i}` });
+    }
+    expected += 200;
+    const logFiles = HOSTS.map((n) => serviceFiles(fx.sandbox.dir, n).log);
+    const lengths = logFiles.map((f) => readFileSync(f, 'utf8').length);
+    const restart = await fx.run('08-services', NAMES);
+    expectOk(restart, 'stage 08 starts the private MySQL and the hosts');
+    assert.match(restart.stdout, /private mariadb server started|private mysql server started/);
+    await exactlyOnce();
+    const since = logFiles.map((f, i) => readFileSync(f, 'utf8').slice(lengths[i])).join('\n');
+    assert.doesNotMatch(since, /database write failed/, 'no batch was taken before the database answered');
+  });
+
   it('terminates payloads that can never be stored instead of redelivering them forever', async () => {
     const nc = await fx.connectAs('admin');
     const js = jetstream(nc);
