@@ -124,7 +124,10 @@ async function feed(opts: RecorderOptions, batches: Batcher<JsMsg>, batchSize: n
 }
 
 /** Open the database, trying again at least every second; false when stopped first. */
-async function waitForDatabase(db: AnswersDb, opts: RecorderOptions): Promise<boolean> {
+export async function waitForDatabase(
+  db: Pick<AnswersDb, 'open' | 'reset'>,
+  opts: Pick<RecorderOptions, 'mysql' | 'log' | 'signal'>,
+): Promise<boolean> {
   const where = `${opts.mysql.database} on ${opts.mysql.host}:${opts.mysql.port}`;
   let backoff = 0;
   while (!opts.signal.aborted) {

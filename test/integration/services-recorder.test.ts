@@ -230,9 +230,11 @@ describe('recorder into MySQL', { timeout: 900_000 }, () => {
     await exactlyOnce();
   });
 
-  it('starts the hosts while a stopped private MySQL starts (stage 08): the recorders take nothing before it answers, hand nothing back, store each answer once', {
+  it('stage 08 starts the hosts and a stopped private MySQL together: nothing handed back, each answer stored once', {
     skip: db.external ? 'MYSQL_URL points at a shared server this test must not stop' : false,
   }, async () => {
+    // Whether a recorder comes up before the database here depends on timing; the rule that it
+    // then waits is the recorder's unit test (waitForDatabase).
     await killHosts();
     assert.ok(await stopPrivateMysql(fx.sandbox.dir), 'the private server was running');
     // Answers waiting in the stream when the recorders come back.
