@@ -149,6 +149,8 @@ export interface PrivateMysqlOptions {
   runner: Runner;
   say: (line: string) => void;
   timeoutMs?: number;
+  /** Run mariadb-install-db without echoing the command (a start ahead of stage 08, during other stages). */
+  quiet?: boolean;
 }
 
 /** The private server as stage 08 sees it: its URL at once, `ready` once it answers with its database and user. */
@@ -197,6 +199,7 @@ async function bootPrivateMysql(opts: PrivateMysqlOptions, creds: StoredCredenti
           ]
         : [opts.binaries.server, '--no-defaults', '--initialize-insecure', `--datadir=${p.data}`, ...asRoot];
     await opts.runner.run(init, {
+      silent: opts.quiet === true,
       fix: `remove ${p.dir} and run stage 08 again, or set MYSQL_URL to a server of your own`,
       timeout: 120_000,
     });

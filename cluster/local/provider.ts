@@ -24,7 +24,7 @@ import { applyProcesses, planProcesses, processesOnDisk, runningPid, summary } f
 import { recordingSection } from './recording.js';
 import { regionLocal, regionServers, regionServices, stopRegions } from './region.js';
 import { serviceDir } from './service-processes.js';
-import { servicesSection, servicesStage } from './services.js';
+import { servicesSection, servicesStage, startMysqlAhead } from './services.js';
 import { type LocalState, localPaths, readLocalState, resolveLocal, serverGroup, serviceGroup, writeLocalState } from './state.js';
 import { checkPorts, observeLocal, regionClientUrls, renderLocalConfigs, serverProcesses, systemConnection } from './supercluster.js';
 import { partitionLocal } from './wan/partition.js';
@@ -134,12 +134,16 @@ async function convergeLocal(inv: Invocation, topo: Topology, state: LocalState,
   log.info(`converged in ${formatDuration(elapsedMs)}: ${verdictLine(verdict, live)}`);
 }
 
-/** What install checks before its first stage: the port plan, MYSQL_URL, the private MySQL's port. */
+/**
+ * What install checks before its first stage (the port plan, MYSQL_URL, the private MySQL's port),
+ * then the private database started ahead of stage 08 (it needs nothing of NATS).
+ */
 async function preflightLocal(inv: Invocation): Promise<void> {
   const { state } = resolveLocal(inv);
   const s = readServicesSettings(inv.settings.env, state.portBase);
   if (s.mysqlUrl) parseMysqlUrl(s.mysqlUrl);
   else if (findMysqlServer(inv.settings.env)) await checkPrivateMysqlPort(inv.settings.sandboxDir, s.mysqlPort);
+  startMysqlAhead(inv, state.portBase);
 }
 
 /** The state stage 06 saved: later stages act on running servers. */

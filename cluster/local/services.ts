@@ -14,7 +14,7 @@ import type { Credentials } from '../../nats/server-config.js';
 import type { Topology } from '../../nats/topology.js';
 import { parseMysqlUrl } from '../../services/recorder/mysql-url.js';
 import type { Invocation } from '../provider.js';
-import { findMysqlServer, mysqlPaths, mysqlProblem, startPrivateMysql } from './mysql.js';
+import { findMysqlServer, type MysqlBinaries, mysqlPaths, mysqlProblem, startPrivateMysql } from './mysql.js';
 import { logTail } from './processes.js';
 import { applyProcesses, planProcesses, processesOnDisk, processPaths, summary } from './reconciler.js';
 import { desiredServices, type ServiceContext, serviceProcesses } from './service-processes.js';
@@ -51,15 +51,58 @@ async function resolveMysql(inv: Invocation, s: ServicesSettings): Promise<Recor
     log.info(`  would start a private ${binaries.flavor} server on 127.0.0.1:${s.mysqlPort} in ${mysqlPaths(inv.settings.sandboxDir).dir}`);
     return { url: 'mysql://dry-run', ready: Promise.resolve() };
   }
+  const ahead = headStarts.get(inv.settings.sandboxDir);
+  headStarts.delete(inv.settings.sandboxDir);
+  return (ahead ?? startMysql(inv, s, binaries, false)).takeOver((l) => log.info(`  ${l}`));
+}
+
+/** A private server starting: what it said so far is kept until a stage takes it over and says it. */
+interface StartingMysql {
+  takeOver(say: (line: string) => void): RecorderDatabase;
+}
+
+function startMysql(inv: Invocation, s: ServicesSettings, binaries: MysqlBinaries, ahead: boolean): StartingMysql {
   const started = performance.now();
+  let readyAfter = '';
+  const said: string[] = [];
+  let say: (line: string) => void = (line) => said.push(line);
   const m = startPrivateMysql({
     sandboxDir: inv.settings.sandboxDir,
     port: s.mysqlPort,
     binaries,
     runner: inv.runner,
-    say: (l) => log.info(`  ${l}`),
+    say: (l) => say(l),
+    quiet: ahead,
   });
-  return { url: m.url, ready: m.ready.then(() => log.info(`  private ${binaries.flavor} ready in ${seconds(started)}`)) };
+  const ready = m.ready.then(() => {
+    readyAfter = seconds(started);
+  });
+  ready.catch(() => undefined);
+  return {
+    takeOver(to) {
+      for (const l of said.splice(0)) to(l);
+      say = to;
+      const done = ready.then(() =>
+        to(`private ${binaries.flavor} ready in ${readyAfter}${ahead ? ' (started by install ahead of this stage)' : ''}`),
+      );
+      done.catch(() => undefined);
+      return { url: m.url, ready: done };
+    },
+  };
+}
+
+/** Private servers install started before stage 08, by sandbox directory. */
+const headStarts = new Map<string, StartingMysql>();
+
+/**
+ * install: start the private database before the first stage. It needs nothing of NATS, so its
+ * first start (a second or two of mariadb-install-db and boot) runs while the supercluster forms,
+ * and stage 08 finds it ready; what it said is said when stage 08 takes it over.
+ */
+export function startMysqlAhead(inv: Invocation, portBase: number): void {
+  const s = readServicesSettings(inv.settings.env, portBase);
+  const binaries = s.mysqlUrl || inv.dryRun ? undefined : findMysqlServer(inv.settings.env);
+  if (binaries) headStarts.set(inv.settings.sandboxDir, startMysql(inv, s, binaries, true));
 }
 
 export async function servicesStage(inv: Invocation, topo: Topology, state: LocalState, credentials: Credentials): Promise<void> {
