@@ -213,7 +213,7 @@ export async function ensureLocalPki(runner: Runner, sandboxDir: string): Promis
   });
   // Leaves are independent (a folder each): issued side by side, two openssl runs each.
   await Promise.all(leaves.map(([spec, dir], i) => (due[i] ? issueLeaf(runner, paths, spec, dir) : undefined)));
-  leaves.forEach(([s], i) => (due[i] ? issued : kept).push(s.name));
+  for (const [i, [s]] of leaves.entries()) (due[i] ? issued : kept).push(s.name);
   const clients = Object.fromEntries(clientCertSpecs().map((s) => [s.identity!, paths.client(s.identity!)])) as Record<Identity, string>;
   return { issued, kept, server: tlsFiles(paths.server), clients };
 }
