@@ -49,6 +49,11 @@ export interface Provider {
   saved(settings: Settings): SavedTopology | undefined;
   /** Checks install makes before its first stage, so bad input fails with nothing half-made. */
   preflight?(inv: Invocation): Promise<void>;
+  /**
+   * install only: work a later stage takes over, started in the background once stage `after`
+   * succeeded (the input is checked by then), so it runs while the stages between do theirs.
+   */
+  headStart?: { after: StageId; start(inv: Invocation): void };
   /** Take the named regions down (all their processes or nodes) or bring them back. */
   region?(inv: Invocation, action: 'down' | 'up'): Promise<void>;
   /** Cut the named regions' links (--from, --heal): both sides keep running. */

@@ -134,16 +134,12 @@ async function convergeLocal(inv: Invocation, topo: Topology, state: LocalState,
   log.info(`converged in ${formatDuration(elapsedMs)}: ${verdictLine(verdict, live)}`);
 }
 
-/**
- * What install checks before its first stage (the port plan, MYSQL_URL, the private MySQL's port),
- * then the private database started ahead of stage 08 (it needs nothing of NATS).
- */
+/** What install checks before its first stage: the port plan, MYSQL_URL, the private MySQL's port. */
 async function preflightLocal(inv: Invocation): Promise<void> {
   const { state } = resolveLocal(inv);
   const s = readServicesSettings(inv.settings.env, state.portBase);
   if (s.mysqlUrl) parseMysqlUrl(s.mysqlUrl);
   else if (findMysqlServer(inv.settings.env)) await checkPrivateMysqlPort(inv.settings.sandboxDir, s.mysqlPort);
-  startMysqlAhead(inv, state.portBase);
 }
 
 /** The state stage 06 saved: later stages act on running servers. */
@@ -310,6 +306,9 @@ export const localProvider: Provider = {
   },
   saved: (settings) => readLocalState(settings.sandboxDir),
   preflight: preflightLocal,
+  // The private MariaDB needs nothing of NATS: started once ports and PKI are in place, its first
+  // start runs while the supercluster forms, and stage 08 takes it over ready.
+  headStart: { after: '02-certs', start: (inv) => startMysqlAhead(inv, resolveLocal(inv).state.portBase) },
   observe: observeSandbox,
   clientUrl(inv) {
     const { topo, state } = requireSandbox(inv);

@@ -95,9 +95,9 @@ function startMysql(inv: Invocation, s: ServicesSettings, binaries: MysqlBinarie
 const headStarts = new Map<string, StartingMysql>();
 
 /**
- * install: start the private database before the first stage. It needs nothing of NATS, so its
- * first start (a second or two of mariadb-install-db and boot) runs while the supercluster forms,
- * and stage 08 finds it ready; what it said is said when stage 08 takes it over.
+ * install, once its port plan and PKI are in place: start the private database. It needs nothing
+ * of NATS, so its first start (a second or two of mariadb-install-db and boot) runs while the
+ * supercluster forms, and stage 08 finds it ready; what it said is said when stage 08 takes it over.
  */
 export function startMysqlAhead(inv: Invocation, portBase: number): void {
   const s = readServicesSettings(inv.settings.env, portBase);

@@ -15,7 +15,10 @@ export async function runStage(id: StageId, provider: Provider, inv: Invocation)
 
 export async function install(provider: Provider, inv: Invocation): Promise<void> {
   await provider.preflight?.(inv);
-  for (const stage of STAGES) await runStage(stage.id, provider, inv);
+  for (const stage of STAGES) {
+    await runStage(stage.id, provider, inv);
+    if (provider.headStart?.after === stage.id) provider.headStart.start(inv);
+  }
   log.info(`install finished; check it with: npx zx scripts/status.mjs ${inv.names.join(' ')}`);
 }
 
