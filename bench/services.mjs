@@ -2,7 +2,8 @@
 // Benchmark of stage 08 on a local sandbox of its own, each figure beside a raw baseline measured
 // in the same run (medians over --runs, spread in brackets):
 //   requester   runRequester (ask, publish through the ack window)   vs raw js.publish of answers
-//               to the same stream at the same concurrency
+//               to the same stream at the same concurrency (and, for context, workers that ask
+//               and then publish, awaiting both: the requester without its window)
 //   recorder    rows/s draining a backlog of --backlog answers into MariaDB (the services hosts'
 //               recorders)  vs the lower of: a plain fetch-and-ack loop (no database) and a plain
 //               batched insert of the same rows (no NATS)
@@ -90,7 +91,27 @@ async function rawPublish(nc, messages, tag) {
   return (messages / (performance.now() - t0)) * 1000;
 }
 
-/** A backlog of valid significant answers, published through a window (recorders stopped). */
+/**
+ * Raw: `concurrency` workers, each asking math.numbers.add and then publishing the reply to the
+ * stream, awaiting both before its next question: the requester's work without its pipelining.
+ */
+async function rawAskThenPublish(nc, n, tag) {
+  const js = jetstream(nc);
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        const i = next++;
+        const reply = await nc.request('math.numbers.add', JSON.stringify({ first: i + 1, second: 2 }), { timeout: 5000 });
+        await js.publish(i % 4 === 3 ? 'answers.throwaway' : SIGNIFICANT_SUBJECT, reply.data, { msgID: `${tag}.${i}` });
+      }
+    }),
+  );
+  return (n / (performance.now() - t0)) * 1000;
+}
+
+/** A backlog of valid significant answers, published through a window. */
 async function publishBacklog(nc, n, tag) {
   const js = jetstream(nc);
   const w = new PublishWindow((m) => js.publish(m.subject, m.data, { msgID: m.msgID }), { size: 512, attempts: 5 });
@@ -196,6 +217,7 @@ const m = {
   requester: [],
   rawPublish: [],
   rawRequest: [],
+  rawAskPublish: [],
   p50: [],
   p90: [],
   p99: [],
@@ -225,6 +247,7 @@ try {
       m.p99.push(run.summary.latencyMs.p99);
     };
     const rawRun = async () => m.rawPublish.push(await rawPublish(requester, rounds * 4, `raw-${r}-${Date.now()}`));
+    m.rawAskPublish.push(await rawAskThenPublish(requester, rounds * 4, `ask-publish-${r}-${Date.now()}`));
     for (const step of r % 2 ? [rawRun, requesterRun] : [requesterRun, rawRun]) await step();
     m.rawRequest.push(await rawRequest(requester, rounds * 4));
 
@@ -266,6 +289,7 @@ const result = {
   requestsPerSecond: Math.round(median(m.requester)),
   rawPublishPerSecond: Math.round(median(m.rawPublish)),
   rawRequestPerSecond: Math.round(median(m.rawRequest)),
+  rawAskThenPublishPerSecond: Math.round(median(m.rawAskPublish)),
   requesterRatio: Number(median(requesterRatios).toFixed(2)),
   latencyP50Ms: median(m.p50),
   latencyP90Ms: median(m.p90),
@@ -283,6 +307,9 @@ console.log(`services bench (3 regions, one server per role, asking from c1; med
 console.log(`  requester:       ${spread(m.requester)} requests/s (${rounds} rounds x 4, concurrency ${concurrency})`);
 console.log(`  raw js.publish:  ${spread(m.rawPublish)} publishes/s to ${ANSWERS_STREAM}, same concurrency and answers mix`);
 console.log(`  ratio:           ${spread(requesterRatios, 2)} (goal >= 0.8)`);
+console.log(
+  `  raw ask+publish: ${spread(m.rawAskPublish)} answers/s, each worker asking then publishing (the requester without its window)`,
+);
 console.log(`  raw request:     ${spread(m.rawRequest)} requests/s to math.numbers.add, same concurrency (asking alone)`);
 console.log(`  latency:         p50 ${spread(m.p50, 2)}ms, p90 ${spread(m.p90, 2)}ms, p99 ${spread(m.p99, 2)}ms`);
 console.log(`  recorder:        ${spread(m.recorder)} rows/s draining ${backlog} answers (3 recorders; goal >= 10000)`);
@@ -301,6 +328,7 @@ compareAndSave(
     'requestsPerSecond',
     'rawPublishPerSecond',
     'requesterRatio',
+    'rawAskThenPublishPerSecond',
     'latencyP50Ms',
     'latencyP99Ms',
     'recorderRowsPerSecond',
