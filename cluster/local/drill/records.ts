@@ -4,6 +4,7 @@
 import { type Consumer, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createConnection } from 'mysql2/promise';
+import { SandboxError } from '../../../core/errors.js';
 import { poll } from '../../../core/poll.js';
 import { ANSWERS_STREAM } from '../../../nats/accounts.js';
 import { likePrefix } from '../../../services/recorder/db.js';
@@ -54,6 +55,19 @@ export async function waitDrained(url: string, runIds: readonly string[], acked:
 export async function streamLastSeq(nc: NatsConnection): Promise<number> {
   const jsm = await jetstreamManager(nc, { timeout: 5000 });
   return (await jsm.streams.info(ANSWERS_STREAM)).state.last_seq;
+}
+
+/**
+ * The answers stream's last sequence once it answers. `status` being OK says the meta group has a
+ * leader, not that every stream has elected one: right after stage 06 restarted the servers the
+ * stream may take a few seconds more (a drill once timed out asking here).
+ */
+export async function answeringStreamLastSeq(nc: NatsConnection, timeoutMs: number): Promise<number> {
+  const r = await poll({ timeoutMs, intervalMs: 500, attempt: () => streamLastSeq(nc) });
+  if (r.value !== undefined) return r.value;
+  throw new SandboxError(
+    `the ${ANSWERS_STREAM} stream did not answer within ${Math.round(timeoutMs / 1000)}s (${r.lastError ?? 'no answer'})\nfix: npx zx scripts/status.mjs says what is wrong; stage 07 makes the stream again`,
+  );
 }
 
 /**

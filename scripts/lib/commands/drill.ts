@@ -7,7 +7,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { type Fault, faultFor } from '../../../cluster/local/drill/faults.js';
 import { checkDrill, type DrillOptions, describeDrill, parseDrill, timeline } from '../../../cluster/local/drill/kinds.js';
 import { startLoad } from '../../../cluster/local/drill/load.js';
-import { streamCopies, streamLastSeq, waitDrained } from '../../../cluster/local/drill/records.js';
+import { answeringStreamLastSeq, streamCopies, waitDrained } from '../../../cluster/local/drill/records.js';
 import { buildReport, type FaultRecord, renderReport } from '../../../cluster/local/drill/report.js';
 import { privateMysqlPid, privateMysqlUrl } from '../../../cluster/local/mysql.js';
 import { processesOnDisk } from '../../../cluster/local/reconciler.js';
@@ -161,7 +161,7 @@ export async function runDrill(p: PreparedDrill): Promise<number> {
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
     });
-    const startSeq = await streamLastSeq(admin);
+    const startSeq = await answeringStreamLastSeq(admin, HEALTH_TIMEOUT_MS);
     const fault = faultFor(opts.spec, {
       sandboxDir: dir,
       state,
