@@ -139,7 +139,7 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
   const leaders = [...new Set(jsServers.map((s) => s.metaLeader).filter((l): l is string => !!l))];
   let metaLeader: string | undefined;
   const stalePeers: { name: string; peer: string }[] = [];
-  let verdictStaleMetaSize: { name: string; size: number }[] = [];
+  let staleMetaSize: { name: string; size: number }[] = [];
   if (expected.jetstreamServers > 0) {
     const leaderless = jsServers.filter((s) => !s.metaLeader).map((s) => s.name);
     if (leaders.length === 0) add('meta', 'JetStream has no meta leader');
@@ -158,7 +158,7 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
       ]);
     }
     const leaderSize = leader?.metaClusterSize;
-    const staleMetaSize =
+    staleMetaSize =
       leader && leaderSize !== undefined && leaderSize <= want
         ? jsServers
             .filter((s) => s.metaLeader === leader.name && s.metaClusterSize !== undefined && s.metaClusterSize !== want)
@@ -173,7 +173,6 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
         staleFollowers.map((s) => s.name),
       );
     }
-    verdictStaleMetaSize = staleMetaSize;
     const peers = leader?.metaPeers ?? [];
     // A removed server stays a meta peer (counted in the quorum) until it is removed explicitly.
     // Only when every expected JetStream server is an online peer can an offline one be none of
@@ -198,7 +197,7 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
     findings,
     clusters,
     stalePeers,
-    staleMetaSize: verdictStaleMetaSize,
+    staleMetaSize,
     ...(metaLeader ? { metaLeader } : {}),
   };
 }
