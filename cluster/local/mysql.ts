@@ -170,9 +170,12 @@ export function startPrivateMysql(opts: PrivateMysqlOptions): PrivateMysql {
   const saved = readCredentials(p.credentials);
   const running = privateMysqlPid(opts.sandboxDir);
   const creds = saved ?? { port: opts.port, user: 'answers', password: generatePassword(), rootPassword: generatePassword() };
-  if (!saved) writeFileSync(p.credentials, `${JSON.stringify(creds, null, 2)}\n`, { mode: 0o600 });
-  addSecret(creds.password);
-  addSecret(creds.rootPassword);
+  // Saved ones are already masked in the log (readCredentials); new ones are from now on.
+  if (!saved) {
+    writeFileSync(p.credentials, `${JSON.stringify(creds, null, 2)}\n`, { mode: 0o600 });
+    addSecret(creds.password);
+    addSecret(creds.rootPassword);
+  }
   const url = privateMysqlUrl(opts.sandboxDir)!;
   if (running && saved) return { url, ready: Promise.resolve() };
   const ready = bootPrivateMysql(opts, creds);
