@@ -39,10 +39,11 @@ export function nextBackoff(previousMs: number, capMs = 5000): number {
 }
 
 /**
- * A missing consumer is looked for at least every second: asking costs one small request, and
- * recording resumes within a second of stage 07 making the consumer again.
+ * A missing consumer or database is looked for at least every second: asking costs one small
+ * request, and recording resumes within a second of stage 07 making the consumer again, or of
+ * stage 08's private database answering.
  */
-export const CONSUMER_RETRY_CAP_MS = 1000;
+export const MISSING_RETRY_CAP_MS = 1000;
 
 async function getConsumer(nc: NatsConnection, log: (l: string) => void, signal: AbortSignal): Promise<Consumer | undefined> {
   const js = jetstream(nc);
@@ -52,11 +53,11 @@ async function getConsumer(nc: NatsConnection, log: (l: string) => void, signal:
     try {
       return await js.consumers.get(ANSWERS_STREAM, ANSWERS_CONSUMER);
     } catch (e) {
-      backoff = nextBackoff(backoff, CONSUMER_RETRY_CAP_MS);
+      backoff = nextBackoff(backoff, MISSING_RETRY_CAP_MS);
       // The first miss and then one line a minute: the log says why nothing is recorded without filling up.
       if (misses++ % 60 === 0)
         log(
-          `consumer ${ANSWERS_STREAM}/${ANSWERS_CONSUMER} not available (${(e as Error).message}); looking again every ${CONSUMER_RETRY_CAP_MS}ms at most`,
+          `consumer ${ANSWERS_STREAM}/${ANSWERS_CONSUMER} not available (${(e as Error).message}); looking again every ${MISSING_RETRY_CAP_MS}ms at most`,
         );
       await sleep(backoff, undefined, { signal }).catch(() => undefined);
     }
@@ -138,7 +139,7 @@ export async function waitForDatabase(
     } catch (e) {
       if (!backoff) opts.log(`database ${where} not reachable yet (${(e as Error).message}); taking no answers until it is`);
       await db.reset();
-      backoff = nextBackoff(backoff, 1000);
+      backoff = nextBackoff(backoff, MISSING_RETRY_CAP_MS);
       await sleep(backoff, undefined, { signal: opts.signal }).catch(() => undefined);
     }
   }

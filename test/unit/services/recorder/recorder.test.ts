@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MysqlSettings } from '../../../../services/recorder/mysql-url.js';
-import { CONSUMER_RETRY_CAP_MS, nextBackoff, waitForDatabase } from '../../../../services/recorder/recorder.js';
+import { MISSING_RETRY_CAP_MS, nextBackoff, waitForDatabase } from '../../../../services/recorder/recorder.js';
 
 const mysql: MysqlSettings = { host: '127.0.0.1', port: 3306, user: 'answers', password: 'x', database: 'answers' };
 
@@ -30,7 +30,7 @@ describe('recorder', () => {
   });
 
   it('looks for a missing consumer at least every second', () => {
-    const seq = [0, 0, 0, 0].reduce<number[]>((acc) => [...acc, nextBackoff(acc.at(-1) ?? 0, CONSUMER_RETRY_CAP_MS)], []);
+    const seq = [0, 0, 0, 0].reduce<number[]>((acc) => [...acc, nextBackoff(acc.at(-1) ?? 0, MISSING_RETRY_CAP_MS)], []);
     assert.deepEqual(seq, [250, 500, 1000, 1000]);
   });
 
