@@ -52,7 +52,7 @@ export async function waitDrained(url: string, runIds: readonly string[], acked:
 }
 
 /** The answers stream's last sequence: the drill's own messages come after it. */
-export async function streamLastSeq(nc: NatsConnection): Promise<number> {
+async function streamLastSeq(nc: NatsConnection): Promise<number> {
   const jsm = await jetstreamManager(nc, { timeout: 5000 });
   return (await jsm.streams.info(ANSWERS_STREAM)).state.last_seq;
 }
