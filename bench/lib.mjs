@@ -1,7 +1,7 @@
 // What the benches share: a sandbox of their own (temp dir, their own port base), the scripts run
 // as a user runs them, medians with their spread, resident memory of everything the sandbox runs,
 // and the comparison with a saved baseline. No test fixtures.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,11 +31,6 @@ export function benchSandbox(tag, portBase, extraEnv = {}) {
     if (r.status !== 0) throw new Error(`${name} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
     return { seconds: (performance.now() - t) / 1000, stdout: r.stdout };
   };
-  const scriptAsync = (name, ...args) =>
-    new Promise((resolve, reject) => {
-      const c = spawn(process.execPath, [join(ROOT, 'scripts', `${name}.mjs`), ...args], { env, stdio: 'ignore' });
-      c.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited ${code}`))));
-    });
   const remove = () => {
     try {
       script('delete');
@@ -43,7 +38,7 @@ export function benchSandbox(tag, portBase, extraEnv = {}) {
       rmSync(top, { recursive: true, force: true });
     }
   };
-  return { dir, env, script, scriptResult, scriptAsync, remove };
+  return { dir, env, script, scriptResult, remove };
 }
 
 export const median = (xs) => {

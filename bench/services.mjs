@@ -28,7 +28,7 @@ const { loadCredentials } = await import('../core/secrets.ts');
 const { ANSWERS_CONSUMER, ANSWERS_STREAM } = await import('../nats/accounts.ts');
 const { jetstreamSpec } = await import('../nats/jetstream/spec.ts');
 const { consumerConfig } = await import('../nats/live/jetstream-apply.ts');
-const { SIGNIFICANT_SUBJECT } = await import('../nats/jetstream/spec.ts');
+const { SIGNIFICANT_SUBJECT, THROWAWAY_SUBJECT } = await import('../nats/jetstream/spec.ts');
 const { runRequester } = await import('../services/requester/run.ts');
 const { PublishWindow } = await import('../services/requester/publish-window.ts');
 const { parseMysqlUrl } = await import('../services/recorder/mysql-url.ts');
@@ -53,62 +53,47 @@ function connectAs(identity) {
   return connect({ ...connectionFromEnv({ ...localClientEnv(topo, plan, creds, identity, 'c1') }), timeout: 5000 });
 }
 
-/** Raw: `concurrency` workers asking the math services (no publishing), to tell asking from storing. */
-async function rawRequest(nc, n) {
+/** `concurrency` workers taking the numbers 0..n-1 in turn, each awaiting `job(i)` before the next; the rate per second. */
+async function workersRate(n, job) {
   let next = 0;
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < n) {
-        next++;
-        await nc.request('math.numbers.add', JSON.stringify({ first: next, second: 2 }), { timeout: 5000 });
-      }
+      while (next < n) await job(next++);
     }),
   );
   return (n / (performance.now() - t0)) * 1000;
 }
+
+/** The requester's mix: 3 of 4 answers significant (which the recorders then store as well). */
+const mixSubject = (i) => (i % 4 === 3 ? THROWAWAY_SUBJECT : SIGNIFICANT_SUBJECT);
+
+const ask = (nc, i) => nc.request('math.numbers.add', JSON.stringify({ first: i + 1, second: 2 }), { timeout: 5000 });
+
+/** Raw: workers asking the math services (no publishing), to tell asking from storing. */
+const rawRequest = (nc, n) => workersRate(n, (i) => ask(nc, i));
 
 const answer = (i) => JSON.stringify({ first: i, second: 1, operation: 'add', result: i + 1, region: 'c1', instance: 'bench' });
 
 /**
- * Raw: `concurrency` workers, each awaiting its js.publish before the next, to the same stream with
- * the requester's mix (3 of 4 answers significant, which the recorders then store as well), so
- * both sides of the ratio carry the same load downstream.
+ * Raw: workers, each awaiting its js.publish before the next, to the same stream with the
+ * requester's mix, so both sides of the ratio carry the same load downstream.
  */
-async function rawPublish(nc, messages, tag) {
+function rawPublish(nc, n, tag) {
   const js = jetstream(nc);
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < messages) {
-        const i = next++;
-        const subject = i % 4 === 3 ? 'answers.throwaway' : SIGNIFICANT_SUBJECT;
-        await js.publish(subject, answer(i + 2), { msgID: `${tag}.${i}` });
-      }
-    }),
-  );
-  return (messages / (performance.now() - t0)) * 1000;
+  return workersRate(n, (i) => js.publish(mixSubject(i), answer(i + 2), { msgID: `${tag}.${i}` }));
 }
 
 /**
- * Raw: `concurrency` workers, each asking math.numbers.add and then publishing the reply to the
- * stream, awaiting both before its next question: the requester's work without its pipelining.
+ * Raw: workers, each asking math.numbers.add and then publishing the reply to the stream, awaiting
+ * both before its next question: the requester's work without its pipelining.
  */
-async function rawAskThenPublish(nc, n, tag) {
+function rawAskThenPublish(nc, n, tag) {
   const js = jetstream(nc);
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < n) {
-        const i = next++;
-        const reply = await nc.request('math.numbers.add', JSON.stringify({ first: i + 1, second: 2 }), { timeout: 5000 });
-        await js.publish(i % 4 === 3 ? 'answers.throwaway' : SIGNIFICANT_SUBJECT, reply.data, { msgID: `${tag}.${i}` });
-      }
-    }),
-  );
-  return (n / (performance.now() - t0)) * 1000;
+  return workersRate(n, async (i) => {
+    const reply = await ask(nc, i);
+    await js.publish(mixSubject(i), reply.data, { msgID: `${tag}.${i}` });
+  });
 }
 
 /** A backlog of valid significant answers, published through a window. */
