@@ -25,6 +25,8 @@ export interface CommandOptions {
   silent?: boolean;
   /** Time limit in ms. */
   timeout?: number;
+  /** Variables added to the environment. */
+  env?: Record<string, string>;
 }
 
 export const INSTALL_HINTS: Record<string, string> = {
@@ -34,7 +36,7 @@ export const INSTALL_HINTS: Record<string, string> = {
   helm: 'install helm: https://helm.sh/docs/intro/install/ (or `brew install helm`)',
   linkerd: 'install the linkerd CLI: https://linkerd.io/2-edge/getting-started/ (curl -sL https://run.linkerd.io/install-edge | sh)',
   'nats-server':
-    'install nats-server: `apt-get install nats-server`, `brew install nats-server`, or a release from https://github.com/nats-io/nats-server/releases (or set NATS_SERVER_BIN)',
+    'install Go and run `npx zx scripts/tools.mjs` (builds the pinned nats-server), or set NATS_SERVER_BIN to a nats-server binary',
   openssl: 'install openssl: `apt-get install openssl` or `brew install openssl`',
 };
 
@@ -84,6 +86,7 @@ export function createRunner(dryRun: boolean): Runner {
         nothrow: true,
         ...(opts.input !== undefined ? { input: opts.input } : {}),
         ...(opts.timeout ? { timeout: opts.timeout } : {}),
+        ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
       })`${full}`;
       let out: Awaited<typeof p>;
       try {

@@ -9,6 +9,23 @@ import { ROLES, type Role } from '../nats/topology.js';
 import { UsageError } from './errors.js';
 import { PROVIDERS, type ProviderName } from './input.js';
 
+/**
+ * The nats-server version, one pin for both paths: the local provider runs it (built from the Go
+ * module proxy), the Kubernetes path deploys its image. The pinned nats chart ships the same one
+ * (its appVersion; a test keeps them equal).
+ */
+export const NATS_SERVER_VERSION = '2.14.2';
+
+const RELEASE = /^v?\d+\.\d+\.\d+$/;
+
+/** NATS_SERVER_VERSION without a leading v (both paths read it here). */
+function natsServerVersion(env: Env): string {
+  return matching(env, 'NATS_SERVER_VERSION', NATS_SERVER_VERSION, RELEASE, `a nats-server release such as ${NATS_SERVER_VERSION}`).replace(
+    /^v/,
+    '',
+  );
+}
+
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** First loopback port of the local provider; every server takes four from here. */
@@ -45,6 +62,8 @@ export interface Settings {
   /** LOCAL_PORT_BASE when set; otherwise the saved state's base, else the default. */
   portBase?: number;
   natsServerBin?: string;
+  /** The pinned nats-server version: what the local provider runs and the Kubernetes path deploys. */
+  natsServerVersion: string;
   /** Replica counts set in the environment (flags and the saved state rank above them). */
   replicas: Partial<Record<Role, number>>;
   convergeTimeoutMs: number;
@@ -82,6 +101,13 @@ export function readSettings(env: Env = process.env): Settings {
     sandboxDir: isAbsolute(sandbox) ? sandbox : resolve(PROJECT_ROOT, sandbox),
     ...(unset(env, 'LOCAL_PORT_BASE') ? {} : { portBase: wholeNumber(env, 'LOCAL_PORT_BASE', DEFAULT_PORT_BASE, 1024, 65535) }),
     ...(unset(env, 'NATS_SERVER_BIN') ? {} : { natsServerBin: env.NATS_SERVER_BIN! }),
+    natsServerVersion: matching(
+      env,
+      'NATS_SERVER_VERSION',
+      NATS_SERVER_VERSION,
+      RELEASE,
+      `a nats-server release such as ${NATS_SERVER_VERSION}`,
+    ).replace(/^v/, ''),
     replicas,
     convergeTimeoutMs: wholeNumber(env, 'CONVERGE_TIMEOUT_SECONDS', 90) * 1000,
     ...(unset(env, 'WAN') ? {} : { wan: env.WAN! }),
@@ -137,6 +163,8 @@ export const KUBE_DEFAULTS = {
 
 export interface KubeSettings {
   chartVersions: Record<ChartVersionSetting, string>;
+  /** The nats-server the NATS releases run (NATS_SERVER_VERSION: the image tag). */
+  natsServerVersion: string;
   /** Absolute path of the k3d cluster config file. */
   k3dConfig: string;
   /** helm --timeout for every release. */
@@ -170,6 +198,7 @@ export function readKubeSettings(env: Env): KubeSettings {
   const recorderCluster = text(env, 'RECORDER_CLUSTER');
   return {
     chartVersions,
+    natsServerVersion: natsServerVersion(env),
     k3dConfig: isAbsolute(k3dConfig) ? k3dConfig : resolve(PROJECT_ROOT, k3dConfig),
     helmTimeout: matching(env, 'HELM_TIMEOUT', KUBE_DEFAULTS.HELM_TIMEOUT, DURATION, 'a duration such as 10m or 600s'),
     waitSeconds: wholeNumber(env, 'KUBE_WAIT_SECONDS', Number(KUBE_DEFAULTS.KUBE_WAIT_SECONDS)),

@@ -1,55 +1,109 @@
-// Find the nats-server binary and its version.
-import { execFileSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { INSTALL_HINTS } from '../../core/command.js';
+// Which nats-server the local provider runs: NATS_SERVER_BIN, else the pinned version built once
+// into the tools cache (when Go is installed), else nats-server on PATH. Older than the oldest
+// version the sandbox supports is refused; another version than the pin runs, with a warning.
+import { createRunner, type Runner } from '../../core/command.js';
 import { MissingToolError } from '../../core/errors.js';
+import { locateGoTool, NATS_SERVER, toolsCacheDir } from '../../core/go-tool.js';
+import { compareVersions, parseVersion } from '../../core/version.js';
 
-function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  return (env.PATH ?? '')
-    .split(delimiter)
-    .filter(Boolean)
-    .map((dir) => join(dir, name))
-    .find(executable);
-}
+/**
+ * The oldest nats-server the sandbox runs: 2.10 brought what its configs use (route pooling and
+ * `compression` on routes: 2.9 refuses both keys) and the meta group behaviour its checks assume.
+ */
+export const MIN_NATS_SERVER_VERSION = '2.10.0';
 
 export interface NatsServerBinary {
   path: string;
   version: string;
+  /** Where it was found. */
+  source: 'NATS_SERVER_BIN' | 'cache' | 'build' | 'PATH';
 }
 
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+export interface ResolveOptions {
+  env: NodeJS.ProcessEnv;
+  /** The pinned version (NATS_SERVER_VERSION). */
+  pinned: string;
+  /** NATS_SERVER_BIN. */
+  explicit?: string;
+  /** Runs `go install` (a dry run only says it would build). */
+  runner: Runner;
+  say: (line: string) => void;
+  warn: (line: string) => void;
 }
 
-const found = new Map<string, NatsServerBinary>();
+/** The three ways to get a usable nats-server, for every refusal. */
+export function natsServerFix(pinned: string): string {
+  return (
+    `install Go (https://go.dev/dl/), and the sandbox builds nats-server ${pinned} on first use; ` +
+    `or set NATS_SERVER_BIN to a nats-server ${MIN_NATS_SERVER_VERSION} or newer (a release from https://github.com/nats-io/nats-server/releases); ` +
+    `or put such a nats-server on PATH (go install ${NATS_SERVER.pkg}@v${pinned})`
+  );
+}
 
-/** nats-server on NATS_SERVER_BIN or PATH, with its version (asked once per binary and process). */
-export function findNatsServer(env: NodeJS.ProcessEnv, explicit?: string): NatsServerBinary {
-  if (explicit && !executable(explicit)) {
-    throw new MissingToolError(`NATS_SERVER_BIN is ${explicit}, which is not an executable file\nfix: ${INSTALL_HINTS['nats-server']}`);
-  }
-  // Debian installs nats-server to /usr/sbin, which is not on every user's PATH.
-  const path = explicit ?? onPath('nats-server', env) ?? ['/usr/sbin/nats-server', '/usr/local/sbin/nats-server'].find(executable);
-  if (!path) throw new MissingToolError(`nats-server was not found on PATH\nfix: ${INSTALL_HINTS['nats-server']}`);
-  const known = found.get(path);
+const probed = new Map<string, string>();
+
+/** `<path> --version`, asked once per binary and process. */
+async function versionOf(path: string, pinned: string): Promise<string> {
+  const known = probed.get(path);
   if (known) return known;
+  const fix = natsServerFix(pinned);
   let out: string;
   try {
-    out = execFileSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+    // Asking a binary its version changes nothing, so it runs in a dry run too.
+    out = (await createRunner(false).run([path, '--version'], { silent: true, timeout: 10_000, fix })).stdout;
   } catch (e) {
+    throw new MissingToolError(`${path} does not run as nats-server (${(e as Error).message.split('\n')[0]})\nfix: ${fix}`, { cause: e });
+  }
+  const version = parseVersion(out);
+  if (!version || !/nats-server/.test(out)) {
+    throw new MissingToolError(`${path} --version printed '${out.trim()}', not a nats-server version\nfix: ${fix}`);
+  }
+  probed.set(path, version);
+  return version;
+}
+
+async function checked(bin: NatsServerBinary, opts: ResolveOptions): Promise<NatsServerBinary> {
+  if (compareVersions(bin.version, MIN_NATS_SERVER_VERSION) < 0) {
+    const from = bin.source === 'PATH' ? 'on PATH' : bin.source === 'NATS_SERVER_BIN' ? '(NATS_SERVER_BIN)' : '';
     throw new MissingToolError(
-      `${path} does not run as nats-server (${(e as Error).message.split('\n')[0]})\nfix: ${INSTALL_HINTS['nats-server']}`,
+      `${bin.path} ${from} is nats-server ${bin.version}, older than ${MIN_NATS_SERVER_VERSION}, the oldest the sandbox runs\nfix: ${natsServerFix(opts.pinned)}`,
     );
   }
-  const m = /v?(\d+\.\d+\.\d+\S*)/.exec(out);
-  if (!m) throw new MissingToolError(`${path} --version printed '${out.trim()}', not a nats-server version`);
-  const bin = { path, version: m[1]! };
-  found.set(path, bin);
+  if (compareVersions(bin.version, opts.pinned) !== 0) {
+    opts.warn(`nats-server ${bin.version} at ${bin.path} is not the pinned ${opts.pinned} (NATS_SERVER_VERSION): running it anyway`);
+  }
   return bin;
+}
+
+const resolved = new Map<string, Promise<NatsServerBinary>>();
+
+/**
+ * The nats-server to run, built when needed; refuses a missing or too old one before anything
+ * starts. Once per process and environment (install asks in stages 01 and 06).
+ */
+export function resolveNatsServer(opts: ResolveOptions): Promise<NatsServerBinary> {
+  const key = JSON.stringify([opts.explicit, opts.pinned, opts.runner.dryRun, toolsCacheDir(opts.env), opts.env.PATH]);
+  let found = resolved.get(key);
+  if (!found) {
+    found = resolve(opts);
+    resolved.set(key, found);
+    found.catch(() => resolved.delete(key));
+  }
+  return found;
+}
+
+async function resolve(opts: ResolveOptions): Promise<NatsServerBinary> {
+  const fix = natsServerFix(opts.pinned);
+  const found = await locateGoTool(NATS_SERVER, opts.pinned, opts);
+  if (!found && opts.explicit)
+    throw new MissingToolError(`NATS_SERVER_BIN is ${opts.explicit}, which is not an executable file\nfix: ${fix}`);
+  if (!found) {
+    throw new MissingToolError(
+      `no nats-server: NATS_SERVER_BIN is not set, Go is not installed to build it, and none is on PATH\nfix: ${fix}`,
+    );
+  }
+  const source = found.source === 'explicit' ? 'NATS_SERVER_BIN' : found.source;
+  // A dry run plans a build it does not make: the binary will be the pinned version.
+  if (found.source === 'build' && opts.runner.dryRun) return { path: found.path, version: opts.pinned, source };
+  return checked({ path: found.path, version: await versionOf(found.path, opts.pinned), source }, opts);
 }

@@ -16,7 +16,7 @@ import { waitConverged } from '../converge.js';
 import type { Invocation, Provider } from '../provider.js';
 import { jetstreamStage } from './jetstream.js';
 import { checkPrivateMysqlPort, findMysqlServer } from './mysql.js';
-import { findNatsServer } from './nats-server-bin.js';
+import { resolveNatsServer } from './nats-server-bin.js';
 import { observeExtras } from './observe-extras.js';
 import { allPorts } from './ports.js';
 import { ourPid, pidFilesUnder, processesUnder, stopProcess } from './processes.js';
@@ -32,8 +32,20 @@ import { formingOnFastLinks, reconcileWan, wanTable } from './wan/reconcile.js';
 import { wanSection } from './wan/section.js';
 import { wanForRegions } from './wan/spec.js';
 
+/** The nats-server this run starts (NATS_SERVER_BIN, the cached pinned build, or PATH). */
+function natsServer(inv: Invocation) {
+  return resolveNatsServer({
+    env: inv.settings.env,
+    pinned: inv.settings.natsServerVersion,
+    ...(inv.settings.natsServerBin ? { explicit: inv.settings.natsServerBin } : {}),
+    runner: inv.runner,
+    say: (line) => log.info(line),
+    warn: (line) => log.warn(line),
+  });
+}
+
 async function clustersStage(inv: Invocation): Promise<void> {
-  const bin = findNatsServer(inv.settings.env, inv.settings.natsServerBin);
+  const bin = await natsServer(inv);
   log.info(`nats-server ${bin.version} at ${bin.path}`);
   const { topo, state, previous } = resolveLocal(inv);
   const paths = localPaths(inv.settings.sandboxDir);
@@ -63,7 +75,7 @@ async function certsStage(inv: Invocation): Promise<void> {
 
 async function superclusterStage(inv: Invocation): Promise<void> {
   const sandboxDir = inv.settings.sandboxDir;
-  const bin = findNatsServer(inv.settings.env, inv.settings.natsServerBin);
+  const bin = await natsServer(inv);
   const { topo, state, previous } = resolveLocal(inv);
   // Stage 02 makes the PKI; doing it here too (a no-op when current) lets stage 06 run alone.
   const pki = await ensureLocalPki(inv.runner, sandboxDir);

@@ -32,7 +32,8 @@ async function dispatch(command: string, argv: string[]): Promise<number> {
   loadEnvFile();
   const settings = readSettings();
   // Machine-readable output keeps stdout to itself: --json, and contexts' commands (for `| sh`).
-  setQuiet(args.flags.json === true || command === 'contexts');
+  setQuiet(args.flags.json === true || command === 'contexts' || command === 'tools');
+  if (command === 'tools') return (await import('./commands/tools.js')).toolsCommand(settings, args.dryRun);
   if (command === 'render') return (await import('./commands/render.js')).renderCommand(args, settings);
   if (command === 'k3d-start' || command === 'k3d-stop') {
     return (await import('./commands/k3d-lifecycle.js')).lifecycle(command === 'k3d-start' ? 'start' : 'stop', args, settings);

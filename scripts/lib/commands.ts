@@ -132,6 +132,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
       json: { type: 'boolean', description: 'print the report as JSON' },
     },
   },
+  tools: {
+    name: 'tools',
+    summary:
+      'Find or build the pinned nats-server and nats CLI (go install, once, into the tools cache) and print a PATH line for them: eval "$(npx zx scripts/tools.mjs)".',
+    namesRequired: false,
+  },
   delete: {
     name: 'delete',
     summary: 'Remove everything the stages made for the given cluster names (all of the sandbox when no names are given).',

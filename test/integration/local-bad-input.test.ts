@@ -1,8 +1,8 @@
 // Bad input fails before any side effect: a clear message, a non-zero exit, nothing started.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeSandbox, processesMentioning, runScript, type Sandbox } from '../support/helpers.js';
 import { portBase } from '../support/ports.js';
@@ -67,11 +67,38 @@ describe('bad input', () => {
     }
   });
 
-  it('says how to install nats-server when it is missing', async () => {
+  it('says how to get nats-server when NATS_SERVER_BIN is wrong, and starts nothing', async () => {
     const r = await runScript('install', ['c1'], { ...sandbox.env, NATS_SERVER_BIN: '/nonexistent/nats-server' });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /NATS_SERVER_BIN is \/nonexistent\/nats-server, which is not an executable file/);
-    assert.match(r.stderr, /apt-get install nats-server/);
+    assert.match(r.stderr, /fix: install Go .*; or set NATS_SERVER_BIN .*; or put such a nats-server on PATH/);
+    nothingStarted();
+  });
+
+  it('with no Go, no cached build and none on PATH, says so before starting anything', async () => {
+    // Only the folders node and the shell tools live in: no go, no nats-server.
+    const path = [dirname(process.execPath), '/bin', '/usr/bin'].filter(
+      (d) => !existsSync(join(d, 'go')) && !existsSync(join(d, 'nats-server')),
+    );
+    const r = await runScript('install', ['c1'], {
+      ...sandbox.env,
+      NATS_SERVER_BIN: '',
+      PATH: path.join(':'),
+      TOOLS_CACHE: join(sandbox.dir, '..', 'no-tools'),
+    });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /no nats-server: NATS_SERVER_BIN is not set, Go is not installed to build it, and none is on PATH/);
+    assert.match(r.stderr, /fix: install Go/);
+    nothingStarted();
+  });
+
+  it('refuses a nats-server older than the sandbox supports (Debian 12 ships 2.9.10), naming the ways out', async () => {
+    const dir = join(sandbox.dir, '..', 'old-bin');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'nats-server'), '#!/bin/sh\necho "nats-server: v2.9.10"\n', { mode: 0o755 });
+    const r = await runScript('install', ['c1'], { ...sandbox.env, NATS_SERVER_BIN: join(dir, 'nats-server') });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /is nats-server 2\.9\.10, older than 2\.10\.0, the oldest the sandbox runs/);
     nothingStarted();
   });
 

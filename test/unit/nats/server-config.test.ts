@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { findNatsServer } from '../../../cluster/local/nats-server-bin.js';
 import { assignPorts } from '../../../cluster/local/ports.js';
 import { localAddressing, withCredentials } from '../../../nats/addressing.js';
 import { toNatsConf } from '../../../nats/conf.js';
 import { type Credentials, serverConfig } from '../../../nats/server-config.js';
 import { buildTopology, serverByName } from '../../../nats/topology.js';
+import { natsServerBin } from '../../support/tools.js';
 
 const creds: Credentials = {
   sys: 'sys-pw',
@@ -91,14 +91,8 @@ describe('nats-server config of a server', () => {
     assert.deepEqual(requester.permissions.subscribe.allow, ['_INBOX.>']);
   });
 
-  it('renders text that nats-server itself accepts (nats-server -t)', (t) => {
-    let bin;
-    try {
-      bin = findNatsServer(process.env);
-    } catch {
-      t.skip('nats-server not installed');
-      return;
-    }
+  it('renders text that the pinned nats-server itself accepts (nats-server -t)', async () => {
+    const bin = await natsServerBin();
     const dir = mkdtempSync(join(tmpdir(), 'conf-test-'));
     try {
       for (const name of ['c1-nats-0', 'c1-js-nats-0', 'c2-gw-nats-2', 'c3-xr-js-nats-1']) {
