@@ -29,7 +29,10 @@ export interface NatsChartValues {
         };
     merge: Record<string, ConfValue>;
   };
-  container: { env: Record<string, { valueFrom: { secretKeyRef: { name: string; key: string } } }> };
+  container: {
+    image: { tag: string };
+    env: Record<string, { valueFrom: { secretKeyRef: { name: string; key: string } } }>;
+  };
   reloader: { enabled: boolean };
   promExporter: { enabled: boolean; podMonitor: { enabled: boolean; merge: { metadata: { labels: Record<string, string> } } } };
   podTemplate: { configChecksumAnnotation: boolean; merge: { metadata: { annotations: Record<string, string> } } };
@@ -267,6 +270,8 @@ export interface NatsValuesInput {
   addressing: Addressing;
   credentials: Credentials;
   jsLimits: JetStreamLimits;
+  /** The nats-server version the pods run (NATS_SERVER_VERSION, the same pin the local provider runs). */
+  serverVersion: string;
   /** Secret the containers read credentials and routes from. */
   secretName: string;
   storageClass?: string;
@@ -281,6 +286,11 @@ export interface NatsValuesInput {
   tlsSecret?: string;
   /** nats-box with ready contexts in the seed release: context name -> client certificate Secret (mTLS). */
   natsBox?: Record<string, string>;
+}
+
+/** The official `nats` image's tag for a server version, in the chart's own form (values.yaml: `2.14.2-alpine`). */
+export function natsImageTag(serverVersion: string): string {
+  return `${serverVersion}-alpine`;
 }
 
 function secretKeyOfRoutes(release: string): string {
@@ -356,7 +366,7 @@ export function natsReleaseValues(input: NatsValuesInput): { release: ReleaseSpe
     const values: NatsChartValues = {
       fullnameOverride: first.fullname,
       config,
-      container: { env },
+      container: { image: { tag: natsImageTag(input.serverVersion) }, env },
       reloader: { enabled: true },
       promExporter: { enabled: true, podMonitor: { enabled: true, merge: { metadata: { labels: { release: input.prometheusRelease } } } } },
       // Gateway and cluster blocks cannot be reloaded: a changed config rolls the pods instead.

@@ -104,6 +104,7 @@ export function natsValuesInput(input: PlanInput, target: KubeTarget): NatsValue
     addressing: kubernetesAddressing(target.name, input.ingressHost),
     credentials: input.credentials,
     jsLimits: input.jsLimits,
+    serverVersion: input.settings.natsServerVersion,
     secretName: NATS_SECRET,
     opaquePorts: NATS_OPAQUE_PORTS,
     prometheusRelease: PROMETHEUS_RELEASE,

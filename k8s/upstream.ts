@@ -60,6 +60,23 @@ export const KUBE_PROMETHEUS_STACK_PINS: Record<string, { operator: string; crds
   },
 };
 
+export interface NatsChartPin {
+  /** Chart.yaml and values.yaml of the chart, stored as fixtures. */
+  files: UpstreamFile[];
+}
+
+/** nats-io/k8s at tag nats-<pin>: helm/charts/nats/Chart.yaml (appVersion) and values.yaml (container.image). */
+export const NATS_CHART_PINS: Record<string, NatsChartPin> = {
+  '2.14.2': {
+    files: ['Chart.yaml', 'values.yaml'].map((name) => ({
+      file: `nats-chart/2.14.2/${name}`,
+      repository: 'nats-io/k8s',
+      tag: 'nats-2.14.2',
+      path: `helm/charts/nats/${name}`,
+    })),
+  },
+};
+
 export interface LinkerdPin {
   /** The linkerd CLI release whose `multicluster link-gen` matches these charts. */
   cli: string;
@@ -96,6 +113,10 @@ function pinned<T>(table: Record<string, T>, setting: ChartVersionSetting, setti
 
 export function haproxyPin(settings: Pick<KubeSettings, 'chartVersions'>): HaproxyPin {
   return pinned(HAPROXY_PINS, 'HAPROXY_INGRESS_CHART_VERSION', settings);
+}
+
+export function natsChartPin(settings: Pick<KubeSettings, 'chartVersions'>): NatsChartPin {
+  return pinned(NATS_CHART_PINS, 'NATS_CHART_VERSION', settings);
 }
 
 export function linkerdPin(settings: Pick<KubeSettings, 'chartVersions'>): LinkerdPin {

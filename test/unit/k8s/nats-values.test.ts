@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import YAML from 'yaml';
 import { assignPorts } from '../../../cluster/local/ports.js';
+import { NATS_SERVER_VERSION } from '../../../core/settings.js';
 import { chartServerConfig, tlsMounts } from '../../../k8s/nats-chart.js';
 import { credentialRefs, type NatsValuesInput, natsReleaseValues, natsSecretData } from '../../../k8s/nats-values.js';
 import { type Addressing, k3dIngressHost, kubernetesAddressing, localAddressing } from '../../../nats/addressing.js';
@@ -49,6 +50,7 @@ function inputFor(topo: Topology, dc: string, credentials: Credentials, ingress 
     addressing: kubernetesAddressing(dc, ingress),
     credentials,
     jsLimits,
+    serverVersion: NATS_SERVER_VERSION,
     secretName: SECRET,
     opaquePorts: '4222,6222,7222,8222',
     prometheusRelease: 'prometheus',
