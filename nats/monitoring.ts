@@ -1,5 +1,5 @@
 // A server as `status` sees it, built from its monitoring answers (/varz, /routez, /gatewayz,
-// /jsz): the Kubernetes path reads them through the API server's pod proxy (no port forward),
+// /jsz, /healthz): the Kubernetes path reads them through the API server's pod proxy (no port forward),
 // the local path asks every server through the system account ($SYS.REQ.SERVER.PING.*). Pure.
 import type { LiveServer } from './verify.js';
 
@@ -32,18 +32,34 @@ export interface Jsz {
   };
 }
 
+/** /healthz?details=true (nats-server >= 2.10): ok, or what is wrong (JetStream meta group, streams, consumers). */
+export interface Healthz {
+  status: string;
+  status_code?: number;
+  error?: string;
+  errors?: { type?: number; account?: string; stream?: string; consumer?: string; error?: string }[] | null;
+}
+
 export interface MonitorAnswers {
   varz: Varz;
   routez?: Routez;
   gatewayz?: Gatewayz;
   jsz?: Jsz;
+  healthz?: Healthz;
+}
+
+/** What a server's health answer says is wrong, one line each (empty when it is healthy). */
+export function healthProblems(h: Healthz): string[] {
+  if (h.status === 'ok' && (h.status_code ?? 200) === 200) return [];
+  const details = (h.errors ?? []).map((e) => e.error ?? `${e.account ?? ''} ${e.stream ?? ''} ${e.consumer ?? ''}`.trim()).filter(Boolean);
+  return details.length ? details : [h.error || h.status || 'not healthy'];
 }
 
 /** LiveServers from every answering server; route peers named through the others' ids. */
 export function liveServers(answers: readonly MonitorAnswers[]): LiveServer[] {
   const nameById = new Map(answers.map((a) => [a.varz.server_id, a.varz.server_name]));
   return answers
-    .map(({ varz, routez, gatewayz, jsz }) => {
+    .map(({ varz, routez, gatewayz, jsz, healthz }) => {
       const peers = new Set((routez?.routes ?? []).map((r) => r.remote_name || nameById.get(r.remote_id) || r.remote_id));
       const inbound: Record<string, number> = {};
       for (const [cluster, conns] of Object.entries(gatewayz?.inbound_gateways ?? {}))
@@ -63,6 +79,7 @@ export function liveServers(answers: readonly MonitorAnswers[]): LiveServer[] {
         inboundGateways: inbound,
         memBytes: varz.mem ?? 0,
         uptime: varz.uptime ?? '',
+        ...(healthz ? { health: healthProblems(healthz) } : {}),
         ...(meta?.leader ? { metaLeader: meta.leader } : {}),
         ...(meta?.cluster_size !== undefined ? { metaClusterSize: meta.cluster_size } : {}),
         ...(meta?.replicas

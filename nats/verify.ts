@@ -20,6 +20,11 @@ export interface LiveServer {
   inboundGateways: Record<string, number>;
   memBytes: number;
   uptime: string;
+  /**
+   * What the server's own health check (/healthz: JetStream meta group, its streams and consumers
+   * current) says is wrong; empty when healthy, absent when it was not asked.
+   */
+  health?: string[];
   /** JetStream meta leader as this server sees it (JetStream servers only). */
   metaLeader?: string;
   /** Size of the JetStream meta group as this server sees it (only the leader's view is reliable). */
@@ -46,7 +51,7 @@ export interface ClusterRow {
  * findings by cause from these.
  */
 export interface Finding {
-  kind: 'missing' | 'unexpected' | 'cluster' | 'jetstream-flag' | 'tags' | 'no-route' | 'no-gateway' | 'gateway-count' | 'meta';
+  kind: 'missing' | 'unexpected' | 'cluster' | 'jetstream-flag' | 'tags' | 'no-route' | 'no-gateway' | 'gateway-count' | 'meta' | 'health';
   text: string;
   subject?: string;
   involves: string[];
@@ -110,6 +115,7 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
     const gws = new Set(got.outboundGateways);
     const noGw = want.outboundGateways.filter((g) => !gws.has(g));
     if (noGw.length) add('no-gateway', `${want.name} has no outbound gateway to ${listOf(noGw)}`, noGw, want.name);
+    if (got.health?.length) add('health', `${want.name} is not healthy (healthz): ${listOf(got.health, 3)}`, [], want.name);
   }
 
   const clusters: ClusterRow[] = expected.clusters.map((c) => {

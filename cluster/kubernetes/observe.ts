@@ -4,7 +4,7 @@
 import { NAMESPACES, natsFullname } from '../../k8s/names.js';
 import type { KubeTarget } from '../../k8s/targets.js';
 import { KUBERNETES_PORTS } from '../../nats/addressing.js';
-import { liveServers, type MonitorAnswers } from '../../nats/monitoring.js';
+import { type Healthz, liveServers, type MonitorAnswers } from '../../nats/monitoring.js';
 import type { LiveServer } from '../../nats/verify.js';
 import { eachCluster, type KubeRun } from './run.js';
 
@@ -21,6 +21,11 @@ async function monitor<T>(k: KubeRun, t: KubeTarget, pod: string, endpoint: stri
   }
 }
 
+/** /healthz answers 503 when the server is not healthy, which kubectl reports as a failure. */
+async function health(k: KubeRun, t: KubeTarget, pod: string): Promise<Healthz> {
+  return (await monitor<Healthz>(k, t, pod, 'healthz?details=true')) ?? { status: 'unavailable', error: 'healthz did not answer 200' };
+}
+
 /** Every server that answers, in every cluster; a server that does not answer is left out. */
 export async function observeKube(k: KubeRun): Promise<LiveServer[]> {
   const answers = await eachCluster(k.targets, async (t) => {
@@ -31,13 +36,14 @@ export async function observeKube(k: KubeRun): Promise<LiveServer[]> {
       const batch = await Promise.all(
         servers.slice(i, i + 4).map(async (s) => {
           const pod = `${natsFullname(s.release)}-${s.index}`;
-          const [varz, routez, gatewayz, jsz] = await Promise.all([
+          const [varz, routez, gatewayz, jsz, healthz] = await Promise.all([
             monitor<MonitorAnswers['varz']>(k, t, pod, 'varz'),
             monitor<MonitorAnswers['routez']>(k, t, pod, 'routez'),
             monitor<MonitorAnswers['gatewayz']>(k, t, pod, 'gatewayz'),
             s.jetstream ? monitor<MonitorAnswers['jsz']>(k, t, pod, 'jsz') : Promise.resolve(undefined),
+            health(k, t, pod),
           ]);
-          return varz ? [{ varz, ...(routez ? { routez } : {}), ...(gatewayz ? { gatewayz } : {}), ...(jsz ? { jsz } : {}) }] : [];
+          return varz ? [{ varz, ...(routez ? { routez } : {}), ...(gatewayz ? { gatewayz } : {}), ...(jsz ? { jsz } : {}), healthz }] : [];
         }),
       );
       out.push(...batch.flat());

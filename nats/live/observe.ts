@@ -1,7 +1,7 @@
 // Ask the live system, through the system account, what every server reports about itself
-// ($SYS.REQ.SERVER.PING.{VARZ,ROUTEZ,GATEWAYZ,JSZ}). The answer is what `status` trusts.
+// ($SYS.REQ.SERVER.PING.{VARZ,ROUTEZ,GATEWAYZ,JSZ,HEALTHZ}). The answer is what `status` trusts.
 import { type ConnectionOptions, connect, type NatsConnection } from '@nats-io/transport-node';
-import { type Gatewayz, type Jsz, liveServers, type MonitorAnswers, type Routez, type Varz } from '../monitoring.js';
+import { type Gatewayz, type Healthz, type Jsz, liveServers, type MonitorAnswers, type Routez, type Varz } from '../monitoring.js';
 import type { LiveServer } from '../verify.js';
 
 export interface ObserveOptions {
@@ -18,9 +18,20 @@ interface PingResponse<T> {
   error?: { code: number; description: string };
 }
 
-async function ping<T>(nc: NatsConnection, what: string, expected: number, waitMs: number): Promise<Map<string, PingResponse<T>>> {
+async function ping<T>(
+  nc: NatsConnection,
+  what: string,
+  expected: number,
+  waitMs: number,
+  body: unknown = '',
+): Promise<Map<string, PingResponse<T>>> {
   const out = new Map<string, PingResponse<T>>();
-  const replies = await nc.requestMany(`$SYS.REQ.SERVER.PING.${what}`, '', { strategy: 'count', maxMessages: expected, maxWait: waitMs });
+  const payload = body === '' ? '' : JSON.stringify(body);
+  const replies = await nc.requestMany(`$SYS.REQ.SERVER.PING.${what}`, payload, {
+    strategy: 'count',
+    maxMessages: expected,
+    maxWait: waitMs,
+  });
   for await (const m of replies) {
     try {
       const r = m.json<PingResponse<T>>();
@@ -69,11 +80,12 @@ export async function stepDownMetaLeader(connection: ConnectionOptions, cluster:
 export async function observe(opts: ObserveOptions): Promise<LiveServer[]> {
   const wait = opts.waitMs ?? 2000;
   return withConnection({ name: 'sandbox-status', ...opts.connection }, async (nc) => {
-    const [varz, routez, gatewayz, jsz] = await Promise.all([
+    const [varz, routez, gatewayz, jsz, healthz] = await Promise.all([
       ping<Varz>(nc, 'VARZ', opts.expectedServers, wait),
       ping<Routez>(nc, 'ROUTEZ', opts.expectedServers, wait),
       ping<Gatewayz>(nc, 'GATEWAYZ', opts.expectedServers, wait),
       ping<Jsz>(nc, 'JSZ', opts.expectedServers, wait),
+      ping<Healthz>(nc, 'HEALTHZ', opts.expectedServers, wait, { details: true }),
     ]);
     const answers: MonitorAnswers[] = [];
     for (const [name, v] of varz) {
@@ -81,11 +93,13 @@ export async function observe(opts: ObserveOptions): Promise<LiveServer[]> {
       const routes = routez.get(name)?.data;
       const gateways = gatewayz.get(name)?.data;
       const js = jsz.get(name)?.data;
+      const health = healthz.get(name)?.data;
       answers.push({
         varz: v.data,
         ...(routes ? { routez: routes } : {}),
         ...(gateways ? { gatewayz: gateways } : {}),
         ...(js ? { jsz: js } : {}),
+        ...(health ? { healthz: health } : {}),
       });
     }
     return liveServers(answers);

@@ -412,7 +412,7 @@ function natsServers(s) {
  * @param {string | undefined} path
  */
 function monitor(s, path) {
-  const re = /^\/api\/v1\/namespaces\/nats\/pods\/([^:]+):8222\/proxy\/(\w+)$/;
+  const re = /^\/api\/v1\/namespaces\/nats\/pods\/([^:]+):8222\/proxy\/(\w+)(\?details=true)?$/;
   const m = path === undefined ? null : re.exec(path);
   if (!m) fail(`fake kubectl: unsupported raw path ${path}`);
   const servers = natsServers(s);
@@ -453,6 +453,8 @@ function monitor(s, path) {
     }
     case 'jsz':
       return out(JSON.stringify({ meta_cluster: { leader: js[0], cluster_size: js.length } }));
+    case 'healthz':
+      return out(JSON.stringify({ status: 'ok', status_code: 200 }));
   }
   fail(`fake kubectl: unsupported endpoint ${m[2]}`);
 }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { expectedTopology } from '../../../nats/expected.js';
-import { liveServers, type MonitorAnswers } from '../../../nats/monitoring.js';
+import { healthProblems, liveServers, type MonitorAnswers } from '../../../nats/monitoring.js';
 import { buildTopology } from '../../../nats/topology.js';
 import { verify } from '../../../nats/verify.js';
 
@@ -61,5 +61,32 @@ describe('servers from their monitoring endpoints', () => {
     const verdict = verify(expectedTopology(topo), liveServers([a1, b1]));
     assert.equal(verdict.ok, false);
     assert.ok(verdict.problems.some((p) => p.includes('c1-gw-nats-0')));
+  });
+});
+
+describe("a server's own health check (/healthz?details=true)", () => {
+  it('is nothing to report when it answers ok', () => {
+    assert.deepEqual(healthProblems({ status: 'ok', status_code: 200 }), []);
+  });
+
+  it('names each error it gives, or its error, or its status', () => {
+    // nats-server 2.14.2 server/monitor.go HealthStatus, as a follower of a stream that is catching up answers
+    const catchingUp = {
+      status: 'unavailable',
+      status_code: 503,
+      errors: [{ type: 4, account: 'APP', stream: 'answers', error: "JetStream stream 'APP > answers' is not current" }],
+    };
+    assert.deepEqual(healthProblems(catchingUp), ["JetStream stream 'APP > answers' is not current"]);
+    assert.deepEqual(
+      healthProblems({ status: 'unavailable', status_code: 503, error: 'JetStream has not established contact with a meta leader' }),
+      ['JetStream has not established contact with a meta leader'],
+    );
+    assert.deepEqual(healthProblems({ status: 'unavailable' }), ['unavailable']);
+  });
+
+  it('reaches the live server it belongs to', () => {
+    const [js] = liveServers([{ ...a1, healthz: { status: 'unavailable', error: 'JetStream is not current with the meta leader' } }, b1]);
+    assert.deepEqual(js!.health, ['JetStream is not current with the meta leader']);
+    assert.equal(liveServers([a1])[0]!.health, undefined, 'not asked: nothing said');
   });
 });

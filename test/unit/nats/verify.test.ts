@@ -42,6 +42,19 @@ describe('verify live against expected', () => {
     assert.match(v.problems.join('\n'), /cluster c2 has 5 outgoing gateway connections, expected 6/);
   });
 
+  it('names a server whose own health check fails, with what it says', () => {
+    const live = healthy();
+    live.find((s) => s.name === 'c2-xr-js-nats-0')!.health = ["JetStream stream 'APP > answers' is not current"];
+    live.find((s) => s.name === 'c1-nats-0')!.health = [];
+    const v = verify(expected, live);
+    assert.equal(v.ok, false);
+    assert.deepEqual(v.problems, ["c2-xr-js-nats-0 is not healthy (healthz): JetStream stream 'APP > answers' is not current"]);
+    assert.deepEqual(
+      v.findings.map((f) => [f.kind, f.subject]),
+      [['health', 'c2-xr-js-nats-0']],
+    );
+  });
+
   it('names wrong cluster, JetStream and tags', () => {
     const live = healthy();
     const s = live.find((x) => x.name === 'c1-xr-js-nats-0')!;
