@@ -10,7 +10,7 @@ import { removeMetaPeers, stepDownMetaLeader } from '../../nats/live/observe.js'
 import { observation } from '../../nats/observation.js';
 import { verdictLine } from '../../nats/report.js';
 import type { Credentials } from '../../nats/server-config.js';
-import type { Topology } from '../../nats/topology.js';
+import { buildTopology, type Topology } from '../../nats/topology.js';
 import { parseMysqlUrl } from '../../services/recorder/mysql-url.js';
 import { waitConverged } from '../converge.js';
 import type { Invocation, Provider } from '../provider.js';
@@ -137,10 +137,10 @@ async function convergeLocal(inv: Invocation, topo: Topology, state: LocalState,
     removeStalePeers: async (v) => {
       const removed = await removeMetaPeers(
         system(),
-        v.stalePeers.map((p) => p.peer),
+        v.stalePeers.map((p) => ({ peerId: p.peer })),
       );
       if (removed.length) log.info(`  removed ${removed.length} JetStream meta peer(s) of servers no longer in the topology`);
-      return removed;
+      return removed.map((p) => ('peerId' in p ? p.peerId : p.server));
     },
   });
   log.info(`converged in ${formatDuration(elapsedMs)}: ${verdictLine(verdict, live)}`);
@@ -262,6 +262,31 @@ function tryState(sandboxDir: string): { state?: LocalState; unreadable?: string
   }
 }
 
+/**
+ * Take the JetStream servers of deleted regions out of the meta group by name, while the servers
+ * left still know those names (after their restart they know them by peer id only, and for a
+ * while not at all): they no longer count against the quorum. Stage 06 removes what is left.
+ */
+async function dropMetaPeers(inv: Invocation, state: LocalState, regions: string[], remaining: string[]): Promise<void> {
+  const gone = buildTopology(state.names, { replicas: state.replicas }).servers.filter(
+    (s) => s.jetstream && regions.includes(s.datacenter),
+  );
+  if (!gone.length || !remaining.length) return;
+  const left = { ...state, names: remaining };
+  const topo = buildTopology(remaining, { replicas: state.replicas });
+  try {
+    const removed = await removeMetaPeers(
+      systemConnection(topo, left, loadCredentials(inv.settings.sandboxDir, inv.settings.env, false)),
+      gone.map((s) => ({ server: s.name })),
+    );
+    log.info(`took ${removed.length} of ${gone.length} JetStream server(s) of ${regions.join(', ')} out of the meta group`);
+  } catch (e) {
+    log.warn(
+      `could not take the JetStream servers of ${regions.join(', ')} out of the meta group now (${(e as Error).message}); stage 06 does it`,
+    );
+  }
+}
+
 async function deleteLocal(inv: Invocation): Promise<void> {
   const sandboxDir = inv.settings.sandboxDir;
   const { state, unreadable } = tryState(sandboxDir);
@@ -292,6 +317,7 @@ async function deleteLocal(inv: Invocation): Promise<void> {
   for (const dir of dirs) await stopAll(dir, dir);
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   const remaining = state.names.filter((n) => !given.includes(n));
+  await dropMetaPeers(inv, state, given, remaining);
   const ports = Object.fromEntries(Object.entries(state.ports).filter(([n]) => !servers.includes(n)));
   // The links are planned again by the next stage 06; the delays of the regions left are kept.
   const { links: _links, wan: _wan, ...rest } = state;

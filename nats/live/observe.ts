@@ -52,16 +52,20 @@ async function withConnection<T>(opts: ConnectionOptions, fn: (nc: NatsConnectio
   }
 }
 
+/** A meta group peer to remove: by its id, or by its server name while the group still knows it. */
+export type MetaPeer = { peerId: string } | { server: string };
+
 /**
  * Remove meta group peers of servers that are gone for good ($JS.API.SERVER.REMOVE, system
- * account), so they no longer count against the JetStream quorum.
+ * account), so they no longer count against the JetStream quorum. Returns those removed.
  */
-export async function removeMetaPeers(connection: ConnectionOptions, peerIds: string[]): Promise<string[]> {
+export async function removeMetaPeers(connection: ConnectionOptions, peers: readonly MetaPeer[]): Promise<MetaPeer[]> {
   return withConnection({ name: 'sandbox-peer-remove', ...connection }, async (nc) => {
-    const removed: string[] = [];
-    for (const id of peerIds) {
-      const r = await nc.request('$JS.API.SERVER.REMOVE', JSON.stringify({ peer_id: id }), { timeout: 5000 }).catch(() => undefined);
-      if (r?.json<{ success?: boolean }>()?.success) removed.push(id);
+    const removed: MetaPeer[] = [];
+    for (const p of peers) {
+      const body = JSON.stringify('peerId' in p ? { peer_id: p.peerId } : { peer: p.server });
+      const r = await nc.request('$JS.API.SERVER.REMOVE', body, { timeout: 5000 }).catch(() => undefined);
+      if (r?.json<{ success?: boolean }>()?.success) removed.push(p);
     }
     return removed;
   });
