@@ -102,10 +102,13 @@ export async function startRouter(config: RouterConfig, initial: LinkSettings, s
 
   const isCut = (a: string | undefined, b: string) => a !== undefined && a !== b && cutPairs.has(pairKey(a, b));
 
-  const forward = (listener: Listener, client: Socket) => {
+  const forward = async (listener: Listener, client: Socket) => {
     client.pause();
     client.setNoDelay(true);
-    const server = client.remotePort ? peers.find(client.remotePort, listener.port) : undefined;
+    // A dialer that gives up while it waits must not take the router down with an unhandled error.
+    client.on('error', () => client.destroy());
+    const server = client.remotePort ? await peers.find(client.remotePort, listener.port) : undefined;
+    if (client.destroyed) return;
     const from = server ? config.datacenters[server] : undefined;
     if (!from) say(`${listener.name}: a dialer that is none of the sandbox's servers (port ${client.remotePort}): no delay, no cut`);
     const candidates = backendOrder(listener, from).filter((b) => !isCut(from, b.datacenter));
@@ -152,7 +155,7 @@ export async function startRouter(config: RouterConfig, initial: LinkSettings, s
     config.listeners.map(
       (l) =>
         new Promise<Server>((resolve, reject) => {
-          const s = createServer({ noDelay: true, pauseOnConnect: true }, (c) => forward(l, c));
+          const s = createServer({ noDelay: true, pauseOnConnect: true }, (c) => void forward(l, c));
           s.once('error', (e) => reject(new Error(`link ${l.name} cannot listen on 127.0.0.1:${l.port}: ${e.message}`)));
           s.listen(l.port, '127.0.0.1', () => resolve(s));
         }),

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RouterConfig } from '../../../../../cluster/local/wan/layout.js';
+import { socketsTo } from '../../../../../cluster/local/wan/peer.js';
 import { backendOrder, type Router, startRouter } from '../../../../../cluster/local/wan/router.js';
 
 const listen = (s: Server) => new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as { port: number }).port)));
@@ -126,14 +127,44 @@ describe('WAN router', () => {
     again.destroy();
   });
 
+  it('identifies every dialer of 200 that connect at once', async () => {
+    router.apply({ generation: 8, rttMs: { 'a~b': 20 }, cut: [] });
+    const sockets = await Promise.all(Array.from({ length: 200 }, () => dial(linkPort)));
+    const times = await Promise.all(sockets.map((s, i) => echoTime(s, `hello ${i}`)));
+    assert.ok(
+      times.every((ms) => typeof ms === 'number' && ms >= 18),
+      'every connection delayed as a dialer of region a',
+    );
+    assert.deepEqual(router.connections(), { 'a~b': 200 });
+    for (const s of sockets) s.destroy();
+  });
+
   it('a dialer that is none of the servers is forwarded without delay or cut', async () => {
     rmSync(join(dir, 'servers', 'a-0', 'pid'));
-    router.apply({ generation: 8, rttMs: { 'a~b': 60 }, cut: ['a~b'] });
+    router.apply({ generation: 9, rttMs: { 'a~b': 60 }, cut: ['a~b'] });
     const s = await dial(linkPort);
     const ms = await echoTime(s, 'stranger');
     assert.ok(typeof ms === 'number', 'forwarded');
     assert.deepEqual(router.connections(), { unknown: 1 });
     s.destroy();
+  });
+});
+
+describe("the kernel's socket table, read for the links only", () => {
+  // /proc/net/tcp as Linux writes it: local and remote address in hex, inode in the 10th column.
+  const table = [
+    '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+    '   0: 0100007F:3A98 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1001 1 0000000000000000 100 0 0 10 0',
+    '   1: 0100007F:D431 0100007F:3A98 01 00000000:00000000 00:00000000 00000000     0        0 1002 1 0000000000000000 20 4 30 10 -1',
+    '   2: 0100007F:D432 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 1003 1 0000000000000000 20 4 30 10 -1',
+  ].join('\n');
+  it('keeps the sockets that dial one of the given ports, keyed local>remote', () => {
+    assert.deepEqual([...socketsTo(table, new Set([15000]))], [['54321>15000', '1002']]);
+    assert.deepEqual([...socketsTo(table, new Set([8080, 15000]))].sort(), [
+      ['54321>15000', '1002'],
+      ['54322>8080', '1003'],
+    ]);
+    assert.deepEqual([...socketsTo('', new Set([15000]))], []);
   });
 });
 
