@@ -19,26 +19,26 @@ export interface ConvergeOptions {
   /** Removes stale meta peers (servers gone for good); returns the names removed. */
   removeStalePeers?: (verdict: Verdict) => Promise<string[]>;
   /**
-   * Steps the JetStream meta leader down in favour of a server of `cluster`: the new leader's peer
-   * state sets every follower's count of the group, so it must be a leader that counts right.
+   * Steps the JetStream meta leader down in favour of `server` (placement `preferred`, nats-server
+   * 2.11+): the new leader's peer state sets every follower's count of the group, so it must be a
+   * server that counts right.
    */
-  stepDownMetaLeader?: (cluster: string) => Promise<void>;
+  stepDownMetaLeader?: (server: string) => Promise<void>;
 }
 
 /** A step-down is an election: one at a time, and not again before the last one settled. */
 const STEP_DOWN_EVERY_MS = 5000;
 
 /**
- * The NATS cluster to hand the meta leadership to: one whose JetStream servers all count the group
- * right (the most of them), or none, when a step-down could only elect a leader counting wrong,
- * whose count its followers would then take.
+ * The server to hand the meta leadership to: a JetStream server that counts the group right and
+ * does not lead it now, or none, when a step-down could only elect a leader counting wrong, whose
+ * count its followers would then take.
  */
-export function rightCountingCluster(live: readonly LiveServer[], jetstreamServers: number): string | undefined {
-  const byCluster = new Map<string, LiveServer[]>();
-  for (const s of live.filter((x) => x.jetstream)) byCluster.set(s.cluster, [...(byCluster.get(s.cluster) ?? []), s]);
-  return [...byCluster]
-    .filter(([, members]) => members.every((m) => m.metaClusterSize === jetstreamServers))
-    .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))[0]?.[0];
+export function rightCountingServer(live: readonly LiveServer[], jetstreamServers: number): string | undefined {
+  return live
+    .filter((s) => s.jetstream && s.metaClusterSize === jetstreamServers && s.metaLeader && s.metaLeader !== s.name)
+    .map((s) => s.name)
+    .sort()[0];
 }
 
 /** Only a stale meta size is left (everything else converged): the moment for a step-down. */
@@ -69,7 +69,7 @@ export async function waitConverged(opts: ConvergeOptions): Promise<Converged> {
       if (verdict.ok) return last;
       opts.onProgress?.(verdict, performance.now() - started);
       if (verdict.stalePeers.length && opts.removeStalePeers) await opts.removeStalePeers(verdict);
-      const to = onlyStaleMetaSize(verdict) ? rightCountingCluster(live, expected.jetstreamServers) : undefined;
+      const to = onlyStaleMetaSize(verdict) ? rightCountingServer(live, expected.jetstreamServers) : undefined;
       if (opts.stepDownMetaLeader && to && performance.now() - lastStepDown > STEP_DOWN_EVERY_MS) {
         lastStepDown = performance.now();
         await opts.stepDownMetaLeader(to);

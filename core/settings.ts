@@ -4,7 +4,13 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { config as loadDotenv } from 'dotenv';
-import { DEFAULT_JS_LIMITS, type JetStreamLimits } from '../nats/server-config.js';
+import {
+  DEFAULT_JS_LIMITS,
+  type JetStreamLimits,
+  ROUTE_COMPRESSION,
+  type RouteCompression,
+  type StretchedRoutes,
+} from '../nats/server-config.js';
 import { ROLES, type Role } from '../nats/topology.js';
 import { UsageError } from './errors.js';
 import { PROVIDERS, type ProviderName } from './input.js';
@@ -25,6 +31,9 @@ function natsServerVersion(env: Env): string {
     '',
   );
 }
+
+/** Compression of the xr-js routes: nats-server's own default for routes (measured: see docs). */
+export const XR_ROUTE_COMPRESSION_DEFAULT: RouteCompression = 'accept';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -70,6 +79,8 @@ export interface Settings {
   /** WAN: round-trip delays between the regions of a new local sandbox (cluster/local/wan/spec.ts). */
   wan?: string;
   jsLimits: JetStreamLimits;
+  /** XR_ROUTE_COMPRESSION, XR_ROUTE_POOL_SIZE: the routes of the stretched xr-js cluster. */
+  stretchedRoutes: StretchedRoutes;
   env: Env;
 }
 
@@ -84,6 +95,17 @@ export function loadEnvFile(env: Env = process.env): void {
   const file = env.ENV_FILE ?? resolve(PROJECT_ROOT, '.env');
   if (file === '') return;
   loadDotenv({ path: isAbsolute(file) ? file : resolve(PROJECT_ROOT, file), quiet: true } as never);
+}
+
+/** The xr-js routes' compression (default XR_ROUTE_COMPRESSION_DEFAULT) and pool (default: the server's). */
+function stretchedRoutes(env: Env): StretchedRoutes {
+  const compression = text(env, 'XR_ROUTE_COMPRESSION', XR_ROUTE_COMPRESSION_DEFAULT);
+  if (!(ROUTE_COMPRESSION as readonly string[]).includes(compression))
+    throw new UsageError(`XR_ROUTE_COMPRESSION must be one of ${ROUTE_COMPRESSION.join(', ')}; got '${compression}'`);
+  return {
+    compression: compression as RouteCompression,
+    ...(unset(env, 'XR_ROUTE_POOL_SIZE') ? {} : { poolSize: wholeNumber(env, 'XR_ROUTE_POOL_SIZE', 3, 1, 64) }),
+  };
 }
 
 const ENV_REPLICAS: Record<Role, string> = { seed: 'SEED_REPLICAS', js: 'JS_REPLICAS', gw: 'GW_REPLICAS', xr: 'XR_REPLICAS' };
@@ -101,13 +123,7 @@ export function readSettings(env: Env = process.env): Settings {
     sandboxDir: isAbsolute(sandbox) ? sandbox : resolve(PROJECT_ROOT, sandbox),
     ...(unset(env, 'LOCAL_PORT_BASE') ? {} : { portBase: wholeNumber(env, 'LOCAL_PORT_BASE', DEFAULT_PORT_BASE, 1024, 65535) }),
     ...(unset(env, 'NATS_SERVER_BIN') ? {} : { natsServerBin: env.NATS_SERVER_BIN! }),
-    natsServerVersion: matching(
-      env,
-      'NATS_SERVER_VERSION',
-      NATS_SERVER_VERSION,
-      RELEASE,
-      `a nats-server release such as ${NATS_SERVER_VERSION}`,
-    ).replace(/^v/, ''),
+    natsServerVersion: natsServerVersion(env),
     replicas,
     convergeTimeoutMs: wholeNumber(env, 'CONVERGE_TIMEOUT_SECONDS', 90) * 1000,
     ...(unset(env, 'WAN') ? {} : { wan: env.WAN! }),
@@ -115,6 +131,7 @@ export function readSettings(env: Env = process.env): Settings {
       maxMemoryBytes: wholeNumber(env, 'JS_MAX_MEMORY_MB', DEFAULT_JS_LIMITS.maxMemoryBytes / MIB) * MIB,
       maxFileBytes: wholeNumber(env, 'JS_MAX_FILE_MB', DEFAULT_JS_LIMITS.maxFileBytes / MIB) * MIB,
     },
+    stretchedRoutes: stretchedRoutes(env),
     env,
   };
 }

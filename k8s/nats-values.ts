@@ -7,7 +7,7 @@
 // paths, and its tls blocks map onto the chart's config.{nats,cluster,gateway}.tls.
 import type { Addressing } from '../nats/addressing.js';
 import type { ConfValue } from '../nats/conf.js';
-import { type Credentials, type JetStreamLimits, type ServerTls, serverConfig } from '../nats/server-config.js';
+import { type Credentials, type JetStreamLimits, type ServerTls, type StretchedRoutes, serverConfig } from '../nats/server-config.js';
 import type { ReleaseSpec, ServerSpec, Topology } from '../nats/topology.js';
 
 /** The nats chart keys these values use (chart 2.x: config.*, container, podTemplate, service, ...). */
@@ -270,6 +270,8 @@ export interface NatsValuesInput {
   addressing: Addressing;
   credentials: Credentials;
   jsLimits: JetStreamLimits;
+  /** Compression and pool of the xr-js routes (they cross clusters). */
+  stretchedRoutes?: StretchedRoutes;
   /** The nats-server version the pods run (NATS_SERVER_VERSION, the same pin the local provider runs). */
   serverVersion: string;
   /** Secret the containers read credentials and routes from. */
@@ -315,6 +317,7 @@ function configOf(input: NatsValuesInput, server: ServerSpec, credentials: Crede
     addressing: input.addressing,
     credentials,
     jsLimits: input.jsLimits,
+    ...(input.stretchedRoutes ? { stretchedRoutes: input.stretchedRoutes } : {}),
     ...(input.tlsSecret ? { tls: KUBERNETES_SERVER_TLS } : {}),
   }) as Conf;
 }

@@ -7,7 +7,7 @@ import { UsageError } from '../core/errors.js';
 import type { KubeSettings } from '../core/settings.js';
 import type { Identity } from '../nats/accounts.js';
 import { kubernetesAddressing } from '../nats/addressing.js';
-import type { Credentials, JetStreamLimits } from '../nats/server-config.js';
+import type { Credentials, JetStreamLimits, StretchedRoutes } from '../nats/server-config.js';
 import type { Topology } from '../nats/topology.js';
 import { CHARTS, chartRelease, type HelmRelease } from './charts.js';
 import { jetstreamApplyJob, jetstreamTimeoutSeconds } from './jetstream-job.js';
@@ -81,6 +81,7 @@ export interface PlanInput {
   targets: KubeTarget[];
   settings: KubeSettings;
   jsLimits: JetStreamLimits;
+  stretchedRoutes?: StretchedRoutes;
   /** Only their shape is used: the values reference a Secret, never a credential. */
   credentials: Credentials;
   /** Where a cluster's haproxy ingress is reached from the other clusters. */
@@ -104,6 +105,7 @@ export function natsValuesInput(input: PlanInput, target: KubeTarget): NatsValue
     addressing: kubernetesAddressing(target.name, input.ingressHost),
     credentials: input.credentials,
     jsLimits: input.jsLimits,
+    ...(input.stretchedRoutes ? { stretchedRoutes: input.stretchedRoutes } : {}),
     serverVersion: input.settings.natsServerVersion,
     secretName: NATS_SECRET,
     opaquePorts: NATS_OPAQUE_PORTS,

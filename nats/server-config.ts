@@ -35,6 +35,20 @@ export interface JetStreamLimits {
 
 export const DEFAULT_JS_LIMITS: JetStreamLimits = { maxMemoryBytes: 256 * 1024 ** 2, maxFileBytes: 4 * 1024 ** 3 };
 
+/** nats-server's route compression modes (2.10+, server/opts.go CompressionMode). */
+export const ROUTE_COMPRESSION = ['off', 'accept', 's2_fast', 's2_better', 's2_best', 's2_auto'] as const;
+export type RouteCompression = (typeof ROUTE_COMPRESSION)[number];
+
+/**
+ * The routes of the stretched cluster, the only routes that cross regions (a WAN): their S2
+ * compression and how many connections each pair of servers keeps (nats-server 2.10+ pools
+ * routes; its default pool is 3). Unset: the server's defaults.
+ */
+export interface StretchedRoutes {
+  compression?: RouteCompression;
+  poolSize?: number;
+}
+
 /** TLS material of a server: with it, clients need a certificate (verify_and_map) and routes
  * and gateways use TLS with the same CA. */
 export interface ServerTls {
@@ -52,6 +66,7 @@ export interface ServerConfigInput {
   storeDir?: string;
   jsLimits?: JetStreamLimits;
   tls?: ServerTls;
+  stretchedRoutes?: StretchedRoutes;
 }
 
 function tlsBlock(tls: ServerTls, extra: Record<string, ConfValue>): Record<string, ConfValue> {
@@ -87,6 +102,7 @@ function clusterConfig(input: ServerConfigInput): Record<string, ConfValue> {
   const ports = addressing.ports(server);
   const { user, password } = credentials.route;
   const advertise = addressing.routeAdvertise?.(server);
+  const stretched = topo.clusters.find((c) => c.name === server.cluster)?.kind === 'stretched' ? input.stretchedRoutes : undefined;
   return {
     name: server.cluster,
     listen: `${addressing.host ?? '0.0.0.0'}:${ports.cluster}`,
@@ -94,6 +110,8 @@ function clusterConfig(input: ServerConfigInput): Record<string, ConfValue> {
     authorization: { user, password },
     ...(input.tls ? { tls: tlsBlock(input.tls, { verify: true, timeout: 5 }) } : {}),
     routes: routePeers(topo, server).map((p) => withCredentials(addressing.routeUrl(p), user, password)),
+    ...(stretched?.compression ? { compression: stretched.compression } : {}),
+    ...(stretched?.poolSize ? { pool_size: stretched.poolSize } : {}),
   };
 }
 

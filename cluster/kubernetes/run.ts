@@ -8,7 +8,7 @@ import { loadCredentials } from '../../core/secrets.js';
 import { type KubeSettings, readKubeSettings } from '../../core/settings.js';
 import { type ClusterPlan, kubePlan, type PlanInput } from '../../k8s/plan.js';
 import type { KubeProvider, KubeTarget } from '../../k8s/targets.js';
-import type { Credentials, JetStreamLimits } from '../../nats/server-config.js';
+import type { Credentials, JetStreamLimits, StretchedRoutes } from '../../nats/server-config.js';
 import type { Topology } from '../../nats/topology.js';
 import type { Invocation } from '../provider.js';
 import type { KubeFlavor } from './flavor.js';
@@ -26,6 +26,7 @@ export interface KubeRun {
   settings: KubeSettings;
   topo: Topology;
   jsLimits: JetStreamLimits;
+  stretchedRoutes: StretchedRoutes;
   sandboxDir: string;
   env: NodeJS.ProcessEnv;
   /** Where the stages write the values and manifests they apply (the render layout). */
@@ -51,6 +52,7 @@ export function kubeRun(inv: Invocation, flavor: KubeFlavor): KubeRun {
     settings: readKubeSettings(inv.settings.env),
     topo,
     jsLimits: inv.settings.jsLimits,
+    stretchedRoutes: inv.settings.stretchedRoutes,
     sandboxDir: inv.settings.sandboxDir,
     env: inv.settings.env,
     workDir: join(inv.settings.sandboxDir, 'k8s', provider),
@@ -71,6 +73,7 @@ export function planInputOf(k: KubeRun, ingressHost?: (cluster: string) => strin
     targets: k.targets,
     settings: k.settings,
     jsLimits: k.jsLimits,
+    stretchedRoutes: k.stretchedRoutes,
     credentials: credentialsOf(k),
     ingressHost: host,
     servicesImage: servicesImageOf(k.flavor.pullsServicesImage, k.settings.servicesImage),

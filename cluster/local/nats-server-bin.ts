@@ -7,10 +7,11 @@ import { locateGoTool, NATS_SERVER, toolsCacheDir } from '../../core/go-tool.js'
 import { compareVersions, parseVersion } from '../../core/version.js';
 
 /**
- * The oldest nats-server the sandbox runs: 2.10 brought what its configs use (route pooling and
- * `compression` on routes: 2.9 refuses both keys) and the meta group behaviour its checks assume.
+ * The oldest nats-server the sandbox runs: 2.10 brought the route settings its configs write
+ * (`pool_size`, `compression`: 2.9 refuses both keys) and every server's count of the meta group in
+ * /jsz; 2.11 the meta leader step-down to a preferred server that convergence uses.
  */
-export const MIN_NATS_SERVER_VERSION = '2.10.0';
+export const MIN_NATS_SERVER_VERSION = '2.11.0';
 
 export interface NatsServerBinary {
   path: string;

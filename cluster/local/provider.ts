@@ -80,7 +80,16 @@ async function superclusterStage(inv: Invocation): Promise<void> {
   // Stage 02 makes the PKI; doing it here too (a no-op when current) lets stage 06 run alone.
   const pki = await ensureLocalPki(inv.runner, sandboxDir);
   const credentials = loadCredentials(sandboxDir, inv.settings.env, !inv.dryRun);
-  const configs = renderLocalConfigs(topo, state.ports, credentials, sandboxDir, inv.settings.jsLimits, pki.server, state.links);
+  const configs = renderLocalConfigs(
+    topo,
+    state.ports,
+    credentials,
+    sandboxDir,
+    inv.settings.jsLimits,
+    pki.server,
+    state.links,
+    inv.settings.stretchedRoutes,
+  );
   const group = serverGroup(sandboxDir);
   const desired = serverProcesses(sandboxDir, bin.path, configs);
   const plan = planProcesses(group, desired);
@@ -128,10 +137,10 @@ async function convergeLocal(inv: Invocation, topo: Topology, state: LocalState,
         log.info(`  waiting for the supercluster to converge: ${v.problems.length} problem(s) left, e.g. ${v.problems[0]}`);
       }
     },
-    stepDownMetaLeader: async (cluster) => {
-      const done = await stepDownMetaLeader(system(), cluster);
+    stepDownMetaLeader: async (server) => {
+      const done = await stepDownMetaLeader(system(), server);
       log.info(
-        `  ${done ? 'stepped the JetStream meta leader down' : 'asked the JetStream meta leader to step down'} for a server of ${cluster}, which counts the group right: the others take the new leader's count`,
+        `  ${done ? 'stepped the JetStream meta leader down' : 'asked the JetStream meta leader to step down'} for ${server}, which counts the group right: the others take the new leader's count`,
       );
     },
     removeStalePeers: async (v) => {

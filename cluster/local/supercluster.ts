@@ -7,7 +7,7 @@ import { localAddressing } from '../../nats/addressing.js';
 import { toNatsConf } from '../../nats/conf.js';
 import { type ClientEnv, clientEnvFor, connectionFromEnv } from '../../nats/live/client.js';
 import { observe } from '../../nats/live/observe.js';
-import { type Credentials, type JetStreamLimits, type ServerTls, serverConfig } from '../../nats/server-config.js';
+import { type Credentials, type JetStreamLimits, type ServerTls, type StretchedRoutes, serverConfig } from '../../nats/server-config.js';
 import type { Topology } from '../../nats/topology.js';
 import type { LiveServer } from '../../nats/verify.js';
 import { describeBusyPorts, findBusyPorts } from './port-check.js';
@@ -24,6 +24,7 @@ export function renderLocalConfigs(
   jsLimits?: JetStreamLimits,
   tls?: ServerTls,
   links?: Record<string, number>,
+  stretchedRoutes?: StretchedRoutes,
 ): Map<string, string> {
   const paths = localPaths(sandboxDir);
   const direct = localAddressing(topo, (name) => {
@@ -43,6 +44,7 @@ export function renderLocalConfigs(
       ...(server.jetstream ? { storeDir: paths.store(server.name) } : {}),
       ...(jsLimits ? { jsLimits } : {}),
       ...(tls ? { tls } : {}),
+      ...(stretchedRoutes ? { stretchedRoutes } : {}),
     });
     out.set(
       server.name,

@@ -71,10 +71,10 @@ export async function removeMetaPeers(connection: ConnectionOptions, peers: read
   });
 }
 
-/** Ask the JetStream meta leader to step down for a server of `cluster` (system account); true when it did. */
-export async function stepDownMetaLeader(connection: ConnectionOptions, cluster: string): Promise<boolean> {
+/** Ask the JetStream meta leader to step down for `server` (system account, nats-server 2.11+); true when it did. */
+export async function stepDownMetaLeader(connection: ConnectionOptions, server: string): Promise<boolean> {
   return withConnection({ name: 'sandbox-meta-stepdown', ...connection }, async (nc) => {
-    const body = JSON.stringify({ placement: { cluster } });
+    const body = JSON.stringify({ placement: { preferred: server } });
     const r = await nc.request('$JS.API.META.LEADER.STEPDOWN', body, { timeout: 5000 }).catch(() => undefined);
     return r?.json<{ success?: boolean }>()?.success === true;
   });

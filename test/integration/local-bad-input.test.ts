@@ -98,7 +98,7 @@ describe('bad input', () => {
     writeFileSync(join(dir, 'nats-server'), '#!/bin/sh\necho "nats-server: v2.9.10"\n', { mode: 0o755 });
     const r = await runScript('install', ['c1'], { ...sandbox.env, NATS_SERVER_BIN: join(dir, 'nats-server') });
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(r.stderr, /is nats-server 2\.9\.10, older than 2\.10\.0, the oldest the sandbox runs/);
+    assert.match(r.stderr, /is nats-server 2\.9\.10, older than 2\.11\.0, the oldest the sandbox runs/);
     nothingStarted();
   });
 

@@ -1,7 +1,7 @@
 // The plan input the Kubernetes unit tests render from: three clusters by default, test
 // credentials whose values tests look for to prove they never leak, pinned chart versions.
 import { FLAVORS } from '../../cluster/kubernetes/flavor.js';
-import { readKubeSettings } from '../../core/settings.js';
+import { readKubeSettings, readSettings } from '../../core/settings.js';
 import { type ClusterPlan, kubePlan, type PlanInput } from '../../k8s/plan.js';
 import { type KubeProvider, pendingIngressHost } from '../../k8s/targets.js';
 import { k3dIngressHost } from '../../nats/addressing.js';
@@ -38,6 +38,7 @@ export function testPlanInput(provider: KubeProvider = 'k3d', o: TestPlanOptions
     targets: FLAVORS[provider].targets(names, o.contexts ?? {}),
     settings: readKubeSettings(o.env ?? {}),
     jsLimits: DEFAULT_JS_LIMITS,
+    stretchedRoutes: readSettings(o.env ?? {}).stretchedRoutes,
     credentials: o.credentials ?? TEST_CREDENTIALS,
     ingressHost: o.ingressHost ?? (provider === 'k3d' ? k3dIngressHost : pendingIngressHost),
     servicesImage: o.servicesImage ?? 'nats-sandbox-services:test',

@@ -1,6 +1,6 @@
 // What a healthy supercluster reports, for the pure tests of verify, diagnose and the views:
 // every route and gateway among the servers of the regions that are up, inbound gateways landing
-// on gw servers, c1-js-nats-0 the meta leader (with its view of the meta group's peers).
+// on gw servers, c1-js-nats-0 the meta leader (with its view of the meta group's peers), as 2.14 answers.
 import type { Topology } from '../../nats/topology.js';
 import type { LiveServer } from '../../nats/verify.js';
 
@@ -15,7 +15,7 @@ export function healthyLive(topo: Topology, up: (datacenter: string) => boolean 
       name: s.name,
       id: `ID-${s.name}`,
       cluster: s.cluster,
-      version: '2.9.10',
+      version: '2.14.2',
       jetstream: s.jetstream,
       tags: s.tags,
       connections: 0,
@@ -25,10 +25,10 @@ export function healthyLive(topo: Topology, up: (datacenter: string) => boolean 
       inboundGateways: {},
       memBytes: 10 * 1024 ** 2,
       uptime: '1m',
-      ...(s.jetstream ? { metaLeader: META_LEADER } : {}),
+      // Every JetStream server of 2.14 reports its count of the meta group; the leader its peers too.
+      ...(s.jetstream ? { metaLeader: META_LEADER, metaClusterSize: jetstream.length } : {}),
       ...(s.name === META_LEADER
         ? {
-            metaClusterSize: jetstream.length,
             metaPeers: jetstream
               .filter((p) => p.name !== s.name)
               .map((p) => ({ name: p.name, current: up(p.datacenter), offline: !up(p.datacenter), peer: `P-${p.name}` })),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { onlyStaleMetaSize, rightCountingCluster, waitConverged } from '../../../cluster/converge.js';
+import { onlyStaleMetaSize, rightCountingServer, waitConverged } from '../../../cluster/converge.js';
 import { expectedTopology } from '../../../nats/expected.js';
 import { buildTopology } from '../../../nats/topology.js';
 import { type LiveServer, verify } from '../../../nats/verify.js';
@@ -19,11 +19,11 @@ describe('convergence and the meta group size', () => {
       timeoutMs: 5000,
       intervalMs: 1,
       fix: 'n/a',
-      stepDownMetaLeader: async (cluster) => {
-        to.push(cluster);
+      stepDownMetaLeader: async (server) => {
+        to.push(server);
       },
     });
-    assert.deepEqual(to, ['c1'], 'handed to a cluster whose JetStream servers all count right (xr-js has the stale one)');
+    assert.deepEqual(to, ['c1-xr-js-nats-0'], 'handed to a follower that counts right (c2-xr-js-nats-0 does not, c1-js-nats-0 leads)');
     assert.equal(r.verdict.ok, true);
   });
 
@@ -41,9 +41,11 @@ describe('convergence and the meta group size', () => {
     assert.equal(onlyStaleMetaSize(verify(expected, leaderLong)), false);
   });
 
-  it('does not step down when no cluster counts right: the new leader would spread its wrong count', async () => {
+  it('does not step down when no follower counts right: the new leader would spread its wrong count', async () => {
     const everyoneShort = healthyLive(topo).map((s) => (s.jetstream ? { ...s, metaClusterSize: 3 } : s));
-    assert.equal(rightCountingCluster(everyoneShort, 4), undefined);
+    assert.equal(rightCountingServer(everyoneShort, 4), undefined);
+    const onlyTheLeaderRight = healthyLive(topo).map((s) => (s.jetstream && s.name !== 'c1-js-nats-0' ? { ...s, metaClusterSize: 3 } : s));
+    assert.equal(rightCountingServer(onlyTheLeaderRight, 4), undefined, 'stepping down for itself changes nothing');
     let stepDowns = 0;
     await assert.rejects(
       waitConverged({

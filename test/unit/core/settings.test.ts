@@ -28,6 +28,19 @@ describe('settings', () => {
     assert.throws(() => readSettings({ JS_REPLICAS: '0' }), /JS_REPLICAS must be a whole number from 1 to 100/);
   });
 
+  it("reads the xr-js routes' compression and pool, and refuses what nats-server does not know", () => {
+    assert.deepEqual(readSettings({}).stretchedRoutes, { compression: 'accept' });
+    assert.deepEqual(readSettings({ XR_ROUTE_COMPRESSION: 's2_auto', XR_ROUTE_POOL_SIZE: '1' }).stretchedRoutes, {
+      compression: 's2_auto',
+      poolSize: 1,
+    });
+    assert.throws(
+      () => readSettings({ XR_ROUTE_COMPRESSION: 'zstd' }),
+      /XR_ROUTE_COMPRESSION must be one of off, accept, s2_fast, s2_better, s2_best, s2_auto; got 'zstd'/,
+    );
+    assert.throws(() => readSettings({ XR_ROUTE_POOL_SIZE: '0' }), /XR_ROUTE_POOL_SIZE must be a whole number from 1 to 64/);
+  });
+
   it('refuses a port base the port plan cannot use', () => {
     assert.equal(readSettings({}).portBase, undefined);
     assert.throws(() => readSettings({ LOCAL_PORT_BASE: '80' }), /LOCAL_PORT_BASE must be a whole number from 1024 to 65535/);

@@ -100,7 +100,14 @@ describe('nats-server config of a server', () => {
         writeFileSync(
           file,
           toNatsConf(
-            serverConfig({ topo, server: serverByName(topo, name), addressing, credentials: creds, storeDir: join(dir, name) }) as never,
+            serverConfig({
+              topo,
+              server: serverByName(topo, name),
+              addressing,
+              credentials: creds,
+              storeDir: join(dir, name),
+              stretchedRoutes: { compression: 's2_auto', poolSize: 3 },
+            }) as never,
           ),
         );
         const out = execFileSync(bin.path, ['-t', '-c', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -108,6 +115,25 @@ describe('nats-server config of a server', () => {
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the routes of the stretched cluster', () => {
+  const tuned = (name: string) =>
+    serverConfig({
+      topo,
+      server: serverByName(topo, name),
+      addressing,
+      credentials: creds,
+      stretchedRoutes: { compression: 's2_auto', poolSize: 1 },
+    }) as Record<string, any>;
+  it('are the only ones compressed and pooled as set: they cross regions', () => {
+    assert.equal(tuned('c2-xr-js-nats-1').cluster.compression, 's2_auto');
+    assert.equal(tuned('c2-xr-js-nats-1').cluster.pool_size, 1);
+    for (const regional of ['c1-nats-0', 'c2-js-nats-1', 'c3-gw-nats-2']) {
+      assert.equal(tuned(regional).cluster.compression, undefined, regional);
+      assert.equal(tuned(regional).cluster.pool_size, undefined, regional);
     }
   });
 });

@@ -109,7 +109,7 @@ describe('verify live against expected', () => {
     const v = verify(expected, live);
     const table = serverTable(live);
     assert.match(table, /Server Overview/);
-    assert.match(table, /c1-js-nats-0 +│ c1 +│ 2\.9\.10 +│ yes/);
+    assert.match(table, /c1-js-nats-0 +│ c1 +│ 2\.14\.2 +│ yes/);
     assert.match(clusterTable(v.clusters), /│ xr-js +│ +2 │/);
     const json = statusJson(v, live);
     assert.deepEqual(Object.keys(json).slice(0, 4), ['servers', 'clusters', 'ok', 'problems']);
