@@ -1,18 +1,51 @@
-// NATS CLI contexts for the sandbox: system and admin user per cluster, each with its own client
-// certificate. Pure: the caller decides whether to print the commands or write the files.
+// NATS CLI contexts for the sandbox: one per cluster and identity, each with that identity's own
+// client certificate. Pure: the caller decides whether to print the commands or write the files.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { Identity } from './accounts.js';
+import { IDENTITIES, type Identity } from './accounts.js';
 
-const CONTEXT_IDENTITIES: readonly Identity[] = ['sys', 'admin'];
+/** What `contexts` makes unless told otherwise: the two identities an operator uses. */
+export const DEFAULT_CONTEXT_IDENTITIES: readonly Identity[] = ['sys', 'admin'];
+
+/** What each identity is, in the context's description (`nats context ls` shows it). */
+const IDENTITY_DESCRIPTIONS: Record<Identity, string> = {
+  sys: 'sys (system account: servers, routes, gateways, JetStream meta)',
+  admin: 'admin (application account: JetStream, services, anything in the account)',
+  math: 'math (least privilege: answers math requests, services discovery)',
+  requester: 'requester (least privilege: asks math, publishes answers)',
+  recorder: 'recorder (least privilege: reads answers-consumer, acks what it got)',
+};
+
+/** A first command to try with each identity, one its permissions allow. */
+const IDENTITY_EXAMPLES: Record<Identity, string> = {
+  sys: 'server list',
+  admin: 'micro ls',
+  math: 'micro ls',
+  requester: `req math.numbers.add '{"first":1,"second":2}'`,
+  recorder: 'consumer info answers answers-consumer',
+};
 
 export interface NatsContext {
   name: string;
+  identity: Identity;
   description: string;
   url: string;
   ca: string;
   cert: string;
   key: string;
+}
+
+/**
+ * The identities a comma-separated list names (`all`: every one), in their canonical order and
+ * each once; `unknown` holds the words that name none (an empty word included).
+ */
+export function parseContextIdentities(list: string): { identities: Identity[]; unknown: string[] } {
+  const words = list.split(',').map((w) => w.trim());
+  const known = new Set<string>([...IDENTITIES, 'all']);
+  return {
+    identities: IDENTITIES.filter((id) => words.includes(id) || words.includes('all')),
+    unknown: words.filter((w) => !known.has(w)),
+  };
 }
 
 /**
@@ -28,13 +61,15 @@ export function sandboxContexts(
   names: string[],
   urlOf: (cluster: string) => string,
   certDirOf: (identity: Identity) => string,
+  identities: readonly Identity[] = DEFAULT_CONTEXT_IDENTITIES,
 ): NatsContext[] {
   return names.flatMap((cluster) =>
-    CONTEXT_IDENTITIES.map((identity) => {
+    identities.map((identity) => {
       const dir = certDirOf(identity);
       return {
-        name: `${prefix}-${cluster}-${identity}`,
-        description: `NATS sandbox ${cluster}, ${identity === 'sys' ? 'system account' : 'application account admin'} (mTLS)`,
+        name: contextName(prefix, cluster, identity),
+        identity,
+        description: `NATS sandbox ${cluster}, ${IDENTITY_DESCRIPTIONS[identity]}, mTLS`,
         url: urlOf(cluster),
         ca: join(dir, 'ca.crt'),
         cert: join(dir, 'tls.crt'),
@@ -42,6 +77,10 @@ export function sandboxContexts(
       };
     }),
   );
+}
+
+export function contextName(prefix: string, cluster: string, identity: Identity): string {
+  return `${prefix}-${cluster}-${identity}`;
 }
 
 /** The `nats context add` command line that makes this context. */
@@ -62,6 +101,12 @@ export function contextAddCommand(c: NatsContext): string[] {
     '--description',
     c.description,
   ];
+}
+
+/** A command to try first (the system context's `server list` when there is one), as shell text. */
+export function exampleCommand(contexts: readonly NatsContext[]): string | undefined {
+  const c = contexts.find((x) => x.identity === 'sys') ?? contexts[0];
+  return c && `nats --context ${c.name} ${IDENTITY_EXAMPLES[c.identity]}`;
 }
 
 /** The file the NATS CLI keeps a context in, and its JSON. */

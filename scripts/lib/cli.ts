@@ -14,7 +14,7 @@ import { lockSandbox } from '../../core/lock.js';
 import { log, setQuiet } from '../../core/log.js';
 import { loadEnvFile, readSettings } from '../../core/settings.js';
 import { helpText, parseCommandArgs } from './args.js';
-import { writeContexts } from './commands/contexts.js';
+import { contextsOptions, writeContexts } from './commands/contexts.js';
 import { install, partition, region, remove, runStage } from './commands/stages.js';
 import { status } from './commands/status.js';
 import { COMMANDS } from './commands.js';
@@ -29,6 +29,8 @@ async function dispatch(command: string, argv: string[]): Promise<number> {
     log.info(helpText(spec));
     return 0;
   }
+  // Flags a command checks itself are refused here too, before a provider is chosen.
+  if (command === 'contexts') contextsOptions(args);
   loadEnvFile();
   const settings = readSettings();
   // Machine-readable output keeps stdout to itself: --json, and contexts' commands (for `| sh`).
@@ -103,7 +105,7 @@ async function act(command: string, provider: Provider, inv: Invocation): Promis
     case 'ui':
       return (await import('./commands/ui.js')).uiCommand(provider, inv);
     case 'contexts':
-      writeContexts(provider, inv, args.flags.write === true, args.flags.server as string | undefined);
+      writeContexts(provider, inv, contextsOptions(args));
       return 0;
     case 'region':
       await region(provider, inv);

@@ -1,6 +1,8 @@
 // The command table: every script's name, summary and flags (its help), in one place.
 import { DEFAULT_CONCURRENCY, DEFAULT_SECONDS, DEFAULT_SLOW_WAN_MS } from '../../cluster/local/drill/kinds.js';
 import { STAGES, type StageId } from '../../cluster/provider.js';
+import { IDENTITIES } from '../../nats/accounts.js';
+import { DEFAULT_CONTEXT_IDENTITIES } from '../../nats/cli-contexts.js';
 import type { CommandSpec, FlagSpec } from './args.js';
 
 /** Where the topology is built (local provider): --wan shapes the links between regions. */
@@ -62,10 +64,16 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   contexts: {
     name: 'contexts',
-    summary: 'Print the `nats context add` commands for the system and admin users of every cluster (mTLS); --write creates the contexts.',
+    summary:
+      'Print the `nats context add` commands for every cluster and identity (--identity; default sys and admin; mTLS); --write creates the contexts.',
     namesRequired: true,
     flags: {
       write: { type: 'boolean', description: 'write the contexts into the NATS CLI configuration instead of printing commands' },
+      identity: {
+        type: 'string',
+        placeholder: 'sys,admin,...|all',
+        description: `the identities to make contexts for, comma-separated: ${IDENTITIES.join(', ')}, or all (default: ${DEFAULT_CONTEXT_IDENTITIES.join(',')})`,
+      },
       server: {
         type: 'string',
         placeholder: 'nats://host:4222',

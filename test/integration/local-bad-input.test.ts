@@ -42,6 +42,18 @@ describe('bad input', () => {
     nothingStarted();
   });
 
+  it('refuses an unknown --identity for contexts before printing or writing any', async () => {
+    const xdg = join(sandbox.dir, '..', 'xdg');
+    const r = await runScript('contexts', ['c1', '--identity', 'sys,bob', '--write'], { ...sandbox.env, XDG_CONFIG_HOME: xdg });
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /--identity: 'bob' is not an identity; valid: sys, admin, math, requester, recorder \(comma-separated\), or all/,
+    );
+    assert.equal(r.stdout, '');
+    assert.equal(existsSync(xdg), false);
+  });
+
   it('prints help on every entry point', async () => {
     for (const script of ['install', '03-linkerd', 'status', 'delete']) {
       const r = await runScript(script, ['--help'], sandbox.env);

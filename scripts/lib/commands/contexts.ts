@@ -1,14 +1,47 @@
-// `contexts`: NATS CLI contexts for the system and admin users of every cluster, with the client
-// certificates of the sandbox PKI (the same CA on every provider). Local: each region's seed
-// servers; k3d/kube: the address given with --server (the cluster's ingress on 4222).
+// `contexts`: NATS CLI contexts for every cluster and the identities asked for (default sys and
+// admin), with the client certificates of the sandbox PKI (the same CA on every provider).
+// Local: each region's seed servers; k3d/kube: the address given with --server (the cluster's
+// ingress on 4222).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Invocation, Provider } from '../../../cluster/provider.js';
 import { commandLine } from '../../../core/command.js';
 import { UsageError } from '../../../core/errors.js';
+import type { ParsedArgs } from '../../../core/input.js';
 import { log } from '../../../core/log.js';
 import { pkiPaths } from '../../../core/pki.js';
-import { contextAddCommand, contextFile, contextPrefix, sandboxContexts } from '../../../nats/cli-contexts.js';
+import { IDENTITIES, type Identity } from '../../../nats/accounts.js';
+import {
+  contextAddCommand,
+  contextFile,
+  contextPrefix,
+  DEFAULT_CONTEXT_IDENTITIES,
+  exampleCommand,
+  parseContextIdentities,
+  sandboxContexts,
+} from '../../../nats/cli-contexts.js';
+
+export interface ContextsOptions {
+  write: boolean;
+  server?: string;
+  identities: readonly Identity[];
+}
+
+/** The command's own flags, checked (cli.ts calls this before it chooses a provider). */
+export function contextsOptions(args: ParsedArgs): ContextsOptions {
+  const raw = args.flags.identity;
+  let identities = DEFAULT_CONTEXT_IDENTITIES;
+  if (typeof raw === 'string') {
+    const parsed = parseContextIdentities(raw);
+    if (parsed.unknown.length || !parsed.identities.length) {
+      const bad = parsed.unknown.map((w) => `'${w}'`).join(', ') || `'${raw}'`;
+      throw new UsageError(`--identity: ${bad} is not an identity; valid: ${IDENTITIES.join(', ')} (comma-separated), or all`);
+    }
+    identities = parsed.identities;
+  }
+  const server = args.flags.server;
+  return { write: args.flags.write === true, identities, ...(typeof server === 'string' ? { server } : {}) };
+}
 
 function urls(provider: Provider, inv: Invocation, server: string | undefined): (cluster: string) => string {
   if (server) return () => server;
@@ -21,19 +54,23 @@ function urls(provider: Provider, inv: Invocation, server: string | undefined): 
   return known;
 }
 
-export function writeContexts(provider: Provider, inv: Invocation, write: boolean, server?: string): void {
+export function writeContexts(provider: Provider, inv: Invocation, opts: ContextsOptions): void {
   const sandboxDir = inv.settings.sandboxDir;
-  const urlOf = urls(provider, inv, server);
+  const urlOf = urls(provider, inv, opts.server);
   if (!existsSync(pkiPaths(sandboxDir).caCert)) {
     throw new UsageError(`no sandbox PKI in ${sandboxDir}; run stage 02 first: npx zx scripts/02-certs.mjs ${inv.names.join(' ')}`);
   }
-  const contexts = sandboxContexts(contextPrefix(sandboxDir), inv.args.names.length ? inv.args.names : inv.names, urlOf, (id) =>
-    pkiPaths(sandboxDir).client(id),
+  const contexts = sandboxContexts(
+    contextPrefix(sandboxDir),
+    inv.args.names.length ? inv.args.names : inv.names,
+    urlOf,
+    (id) => pkiPaths(sandboxDir).client(id),
+    opts.identities,
   );
   // The commands are the output (for `| sh`); everything else goes to stderr.
   const out = (line: string) => process.stdout.write(`${line}\n`);
   for (const c of contexts) {
-    if (!write) {
+    if (!opts.write) {
       out(commandLine(contextAddCommand(c)));
       continue;
     }
@@ -46,5 +83,6 @@ export function writeContexts(provider: Provider, inv: Invocation, write: boolea
     writeFileSync(file.path, file.json, { mode: 0o600 });
     log.info(`wrote ${file.path}`);
   }
-  if (!write) out(`# then e.g.: nats --context ${contexts[0]!.name} server list`);
+  const example = exampleCommand(contexts);
+  if (!opts.write && example) out(`# then e.g.: ${example}`);
 }
