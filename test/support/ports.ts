@@ -15,6 +15,7 @@ const BASES = {
   ui: 27000,
   wan: 18000,
   drill: 19000,
+  natscli: 20000,
 } as const;
 
 export type TestPorts = keyof typeof BASES;
