@@ -1,5 +1,6 @@
 // JSON schemas of the math services and the answers they lead to. Published in the endpoints'
-// metadata (so `nats micro info` shows them) and enforced with ajv.
+// metadata (so `nats micro info` shows them: whole with --json; its table shortens long values to
+// the screen width, "first ... last") and enforced with ajv.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
 export type OperationName = 'add' | 'subtract' | 'multiply' | 'divide';
