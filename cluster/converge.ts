@@ -24,10 +24,25 @@ export interface ConvergeOptions {
    * server that counts right.
    */
   stepDownMetaLeader?: (server: string) => Promise<void>;
+  /** How long a wrong count must last before the step-down (default STUCK_AFTER_MS). */
+  stuckAfterMs?: number;
 }
 
 /** A step-down is an election: one at a time, and not again before the last one settled. */
 const STEP_DOWN_EVERY_MS = 5000;
+/**
+ * How long a server must count the group wrong before it is corrected: a starting server sizes the
+ * group anew every second until it finds the leader (and often ends right), so only a count that
+ * outlives that is stuck. Stepping down earlier elected a new leader after most region restarts.
+ */
+export const STUCK_AFTER_MS = 3000;
+
+/** The servers counting wrong now, each with when it was first seen counting wrong (kept across tries). */
+export function trackWrongCounts(v: Verdict, since: Map<string, number>, now: number): Map<string, number> {
+  const next = new Map<string, number>();
+  for (const s of v.staleMetaSize) next.set(s.name, since.get(s.name) ?? now);
+  return next;
+}
 
 /**
  * The server to hand the meta leadership to: a JetStream server that counts the group right and
@@ -59,6 +74,7 @@ export async function waitConverged(opts: ConvergeOptions): Promise<Converged> {
   let last: { verdict: Verdict; live: LiveServer[] } | undefined;
   const started = performance.now();
   let lastStepDown = Number.NEGATIVE_INFINITY;
+  let wrongSince = new Map<string, number>();
   const result = await poll({
     timeoutMs: opts.timeoutMs,
     intervalMs: opts.intervalMs,
@@ -69,8 +85,11 @@ export async function waitConverged(opts: ConvergeOptions): Promise<Converged> {
       if (verdict.ok) return last;
       opts.onProgress?.(verdict, performance.now() - started);
       if (verdict.stalePeers.length && opts.removeStalePeers) await opts.removeStalePeers(verdict);
-      const to = onlyStaleMetaSize(verdict) ? rightCountingServer(live, expected.jetstreamServers) : undefined;
-      if (opts.stepDownMetaLeader && to && performance.now() - lastStepDown > STEP_DOWN_EVERY_MS) {
+      const now = performance.now();
+      wrongSince = trackWrongCounts(verdict, wrongSince, now);
+      const stuck = wrongSince.size > 0 && [...wrongSince.values()].every((t) => now - t >= (opts.stuckAfterMs ?? STUCK_AFTER_MS));
+      const to = stuck && onlyStaleMetaSize(verdict) ? rightCountingServer(live, expected.jetstreamServers) : undefined;
+      if (opts.stepDownMetaLeader && to && now - lastStepDown > STEP_DOWN_EVERY_MS) {
         lastStepDown = performance.now();
         await opts.stepDownMetaLeader(to);
       }

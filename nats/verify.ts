@@ -66,11 +66,12 @@ export interface Verdict {
   /** Offline meta group peers that are no server of the topology (removed servers): safe to remove. */
   stalePeers: { name: string; peer: string }[];
   /**
-   * JetStream servers that count the meta group wrong while its leader counts it right: a size
-   * left from their cold start (nats-server adjusts it while it has never seen a leader, in a
-   * supercluster where some servers have no JetStream, and keeps it). Cut off with enough peers,
-   * such a side elects a meta leader of its own. The leader is among them when it counts fewer
-   * than the topology has. A step-down that elects a leader counting right corrects them.
+   * JetStream servers that count the meta group wrong while its leader counts it right. A server
+   * that starts (new, or recovering its state) sizes the group by the JetStream servers it sees
+   * until it finds a leader, in a supercluster where some servers have no JetStream, and keeps that
+   * size (server/jetstream_cluster.go, 2.14.2: "Adjusting JetStream expected peer set size"). Cut
+   * off with enough peers, such a side elects a meta leader of its own. A step-down that elects a
+   * leader counting right corrects them.
    */
   staleMetaSize: { name: string; size: number }[];
 }
@@ -154,7 +155,7 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
     if (leaders.length > 0 && leaderless.length)
       add('meta', `${leaderless.length} JetStream server(s) see no meta leader: ${listOf(leaderless)}`, leaderless);
     // The leader's view is the group's. A count smaller than the topology's, the leader's or a
-    // follower's, is what nats-server's cold-start adjustment leaves (see Verdict.staleMetaSize);
+    // follower's, is what nats-server's start-up sizing leaves (see Verdict.staleMetaSize);
     // a larger one is removed servers still counted (stalePeers).
     const leader = metaLeader ? jsServers.find((s) => s.name === metaLeader) : undefined;
     const want = expected.jetstreamServers;
@@ -175,7 +176,8 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
       add(
         'meta',
         `${staleFollowers.length} JetStream server(s) count the meta group wrong: ${listOf(staleFollowers.map((s) => `${s.name} (${s.size})`))}, expected ${want}; ` +
-          'left from their cold start, this lets a partitioned side elect a meta leader of its own; a meta leader step-down ($JS.API.META.LEADER.STEPDOWN, system account) corrects it, stage 06 does it by itself locally',
+          'sized from a partial view while they started, this lets a partitioned side elect a meta leader of its own; ' +
+          'a meta leader step-down to a server that counts right corrects it (stage 06 does it locally; by hand: nats server cluster step-down --host <server>, system account)',
         staleFollowers.map((s) => s.name),
       );
     }

@@ -28,7 +28,7 @@ import { servicesSection, servicesStage, startMysqlAhead } from './services.js';
 import { type LocalState, localPaths, readLocalState, resolveLocal, serverGroup, serviceGroup, writeLocalState } from './state.js';
 import { checkPorts, observeLocal, regionClientUrls, renderLocalConfigs, serverProcesses, systemConnection } from './supercluster.js';
 import { partitionLocal } from './wan/partition.js';
-import { formingOnFastLinks, reconcileWan, wanTable } from './wan/reconcile.js';
+import { reconcileWan, wanTable } from './wan/reconcile.js';
 import { wanSection } from './wan/section.js';
 import { wanForRegions } from './wan/spec.js';
 
@@ -107,19 +107,14 @@ async function superclusterStage(inv: Invocation): Promise<void> {
   await checkPorts(state, previous, toStart, running);
   writeLocalState(sandboxDir, state);
   // The links first, so servers that start find them listening.
-  const wan = wanTable(state, topo.names);
-  const restoreDelays = await reconcileWan(sandboxDir, topo, state, wan, false, formingOnFastLinks(wan, topo, toStart));
-  try {
-    await applyProcesses(group, desired, plan, { say: (server, what) => log.cluster(server, what) }, (name) =>
-      localPaths(sandboxDir).conf(name),
-    );
-    await convergeLocal(inv, topo, state, credentials);
-  } finally {
-    await restoreDelays();
-  }
+  await reconcileWan(sandboxDir, topo, state, wanTable(state, topo.names), false);
+  await applyProcesses(group, desired, plan, { say: (server, what) => log.cluster(server, what) }, (name) =>
+    localPaths(sandboxDir).conf(name),
+  );
+  await convergeLocal(inv, topo, state, credentials);
 }
 
-/** Stage 06's wait: the supercluster as the topology says, stale meta peers removed, stale counts corrected. */
+/** Stage 06's wait: the supercluster as the topology says, stale meta peers removed, wrong counts corrected. */
 async function convergeLocal(inv: Invocation, topo: Topology, state: LocalState, credentials: Credentials): Promise<void> {
   let lastReport = 0;
   const system = () => systemConnection(topo, state, credentials);

@@ -55,8 +55,9 @@ describe('WAN layer (local provider)', () => {
     sandbox = makeSandbox(portBase('wan'));
     const r = await runScript('06-supercluster', [...NAMES, ...SMALL, '--wan', '40ms'], sandbox.env);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /WAN layer: every pair 0 ms on 7 links while JetStream servers start/);
-    assert.match(r.stdout, /WAN layer: every pair 40 ms again, now that the JetStream meta group has its leader/);
+    // The supercluster forms over the slow links themselves (2.14 needs no fast start), and converges.
+    assert.match(r.stdout, /WAN layer: every pair 40 ms on 7 links\n/);
+    assert.match(r.stdout, /converged in .*: OK: 12 servers/);
   });
   after(async () => {
     await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));

@@ -44,60 +44,25 @@ export function wanTable(state: LocalState, names: readonly string[]): RttTable 
   return table === 'off' ? undefined : table;
 }
 
-/**
- * Start, change or stop the router so it matches the saved state, before the servers start.
- * `fastBoot`: the links run without delay for now (see formingOnFastLinks); the caller puts the
- * delays back with the function this returns once the supercluster has converged.
- */
+/** Start, change or stop the router so it matches the saved state, before the servers start. */
 export async function reconcileWan(
   sandboxDir: string,
   topo: Topology,
   state: LocalState,
   table: RttTable | undefined,
   dryRun: boolean,
-  fastBoot = false,
-): Promise<() => Promise<void>> {
-  const settled = await reconcileRouter(sandboxDir, topo, state, table, dryRun, fastBoot);
-  if (!settled || !table) return async () => {};
-  return async () => {
-    await changeLinks(sandboxDir, (c) => ({ rttMs: table, cut: c.cut }));
-    log.info(`WAN layer: ${describeWan(table)} again, now that the JetStream meta group has its leader`);
-  };
-}
-
-/**
- * nats-server 2.9 sizes a JetStream meta group it has never seen a leader of by the JetStream
- * servers it sees so far (in a supercluster where some servers have no JetStream); over slow links
- * that view lags, and two parts of the group can each elect a leader (seen here in one install of
- * six at 60 ms: c2-js-nats-2 counted 7, c1-xr-js-nats-1 12, both led). So while JetStream servers
- * start, the links carry no delay until every server sees the one leader.
- */
-export function formingOnFastLinks(table: RttTable | undefined, topo: Topology, starting: readonly string[]): boolean {
-  if (!table || Object.values(table).every((ms) => ms === 0)) return false;
-  return topo.servers.some((s) => s.jetstream && starting.includes(s.name));
-}
-
-/** Returns true when the links were left at 0 ms for a fast boot. */
-async function reconcileRouter(
-  sandboxDir: string,
-  topo: Topology,
-  state: LocalState,
-  configured: RttTable | undefined,
-  dryRun: boolean,
-  fastBoot: boolean,
-): Promise<boolean> {
+): Promise<void> {
   const group = wanGroup(sandboxDir);
   const desired = desiredRouter(sandboxDir, topo, state);
   const plan = planProcesses(group, desired);
   const files = wanFiles(sandboxDir);
-  const table = configured && fastBoot ? Object.fromEntries(Object.keys(configured).map((k) => [k, 0])) : configured;
   if (dryRun) {
     if (table)
       log.info(
         `WAN layer: would ${plan.actions.get(ROUTER)} the router on ${Object.keys(state.links ?? {}).length} links, ${describeWan(table)}`,
       );
     else if (plan.obsolete.length) log.info('WAN layer: would stop the router (regions linked directly)');
-    return false;
+    return;
   }
   const action = plan.actions.get(ROUTER);
   if (!table) {
@@ -105,7 +70,7 @@ async function reconcileRouter(
       await applyProcesses(group, [], plan, { say: () => {} });
       log.info('WAN layer off: router stopped, regions linked directly');
     }
-    return false;
+    return;
   }
   const current = readLinks(sandboxDir);
   // A partition in force stays (partition.mjs --heal ends it); pairs of regions gone are dropped.
@@ -114,9 +79,9 @@ async function reconcileRouter(
   if (action === 'unchanged') {
     if (!current || !sameTable(current.rttMs, table) || cut.length !== current.cut.length) {
       await changeLinks(sandboxDir, () => ({ rttMs: table, cut }));
-      log.info(`WAN layer: ${describeWan(table)} (applied without restarting anything)${fastBoot ? FAST_BOOT_NOTE : ''}`);
+      log.info(`WAN layer: ${describeWan(table)} (applied without restarting anything)`);
     }
-    return fastBoot;
+    return;
   }
   if (action === 'start' || action === 'heal') {
     const needed = Object.entries(state.links!).map(([name, port]) => ({ port, owner: `WAN link ${name}` }));
@@ -128,10 +93,5 @@ async function reconcileRouter(
   writeJsonAtomic(files.links, links);
   await applyProcesses(group, desired, plan, { say: (name, what) => log.cluster(`wan-${name}`, what) });
   await routerApplied(sandboxDir, links.generation);
-  log.info(
-    `WAN layer: ${describeWan(table)} on ${Object.keys(state.links!).length} links${cut.length ? `; cut: ${cut.join(', ')}` : ''}${fastBoot ? FAST_BOOT_NOTE : ''}`,
-  );
-  return fastBoot;
+  log.info(`WAN layer: ${describeWan(table)} on ${Object.keys(state.links!).length} links${cut.length ? `; cut: ${cut.join(', ')}` : ''}`);
 }
-
-const FAST_BOOT_NOTE = ' while JetStream servers start (the delays return once the meta group has its leader)';
