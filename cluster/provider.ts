@@ -1,22 +1,22 @@
 // The provider interface (what a provider implements for the numbered stages and the commands
-// around them), which providers exist, how one is chosen, and the per-run invocation every stage
-// gets: the command's input, its settings, the one runner, and the one topology of the run.
-import { execFile } from 'node:child_process';
+// around them) and the per-run invocation every stage gets: the command's input, its settings, the
+// one runner, and the one topology of the run. Which providers exist: providers.ts.
 import { createRunner, type Runner } from '../core/command.js';
 import type { ParsedArgs, ProviderName } from '../core/input.js';
 import type { Settings } from '../core/settings.js';
+import type { DrillOptions } from './drill-spec.js';
 import type { Observation } from '../nats/observation.js';
 import { resolveTopology, type SavedTopology, type Topology } from '../nats/topology.js';
 
 export const STAGES = [
-  { id: '01-clusters', title: 'clusters' },
-  { id: '02-certs', title: 'certs' },
-  { id: '03-linkerd', title: 'linkerd' },
-  { id: '04-observability', title: 'observability' },
-  { id: '05-ingress', title: 'ingress' },
-  { id: '06-supercluster', title: 'supercluster' },
-  { id: '07-jetstream', title: 'jetstream' },
-  { id: '08-services', title: 'services' },
+  { id: '01-clusters' },
+  { id: '02-certs' },
+  { id: '03-linkerd' },
+  { id: '04-observability' },
+  { id: '05-ingress' },
+  { id: '06-supercluster' },
+  { id: '07-jetstream' },
+  { id: '08-services' },
 ] as const;
 
 export type StageId = (typeof STAGES)[number]['id'];
@@ -40,6 +40,9 @@ export interface Invocation {
 
 export type StageFn = (inv: Invocation) => Promise<void>;
 
+/** A partition as asked: cut `regions` off from `from` (default every other region), or heal them (none: all). */
+export type PartitionAsk = { heal: false; regions: string[]; from?: string[] } | { heal: true; regions: string[] };
+
 export interface Provider {
   name: ConcreteProvider;
   stages: Partial<Record<StageId, StageFn>>;
@@ -56,8 +59,15 @@ export interface Provider {
   headStart?: { after: StageId; start(inv: Invocation): void };
   /** Take the named regions down (all their processes or nodes) or bring them back. */
   region?(inv: Invocation, action: 'down' | 'up'): Promise<void>;
-  /** Cut the named regions' links (--from, --heal): both sides keep running. */
-  partition?(inv: Invocation): Promise<void>;
+  /** Cut regions' links off from others (both sides keep running), or heal them. */
+  partition?(inv: Invocation, request: PartitionAsk): Promise<void>;
+  /**
+   * A drill: everything it can refuse is refused here, against the sandbox as it is (nothing
+   * changes); what it returns runs the drill and gives its exit code.
+   */
+  drill?(inv: Invocation, options: DrillOptions): Promise<() => Promise<number>>;
+  /** Why an operation above is missing, for the message that refuses it. */
+  refusals?: Partial<Record<'region' | 'partition' | 'drill', string>>;
   /**
    * The live sandbox compared with its topology (what status prints and the page draws).
    * `waitMs`: how long to wait for servers that do not answer (the live page asks for less).
@@ -67,13 +77,6 @@ export interface Provider {
   clientUrl?(inv: Invocation): (cluster: string) => string;
   delete(inv: Invocation): Promise<void>;
 }
-
-/** Loaded on demand: the Kubernetes models are large, and a local run should not pay for them. */
-export const PROVIDERS: Record<ConcreteProvider, () => Promise<Provider>> = {
-  local: async () => (await import('./local/provider.js')).localProvider,
-  k3d: async () => (await import('./kubernetes/provider.js')).k3dProvider,
-  kube: async () => (await import('./kubernetes/provider.js')).kubeProvider,
-};
 
 export function createInvocation(args: ParsedArgs, settings: Settings, provider: Provider, names: string[] = args.names): Invocation {
   let saved: { value: SavedTopology | undefined } | undefined;
@@ -110,35 +113,4 @@ function invocationFor(run: Omit<Invocation, 'names' | 'topology'>, names: strin
       return topology;
     },
   };
-}
-
-// --- choice --------------------------------------------------------------------------------------
-
-function answers(cmd: string, args: string[], timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { timeout: timeoutMs }, (err) => resolve(!err));
-  });
-}
-
-export interface Detection {
-  provider: ConcreteProvider;
-  reason: string;
-}
-
-/** k3d when a Docker engine answers and k3d is installed, otherwise local. */
-async function detectProvider(): Promise<Detection> {
-  const [engine, k3d] = await Promise.all([
-    answers('docker', ['info', '--format', '{{.ServerVersion}}'], 5000),
-    answers('k3d', ['version'], 5000),
-  ]);
-  if (engine && k3d) return { provider: 'k3d', reason: 'a Docker engine answers and k3d is installed' };
-  const missing = [engine ? undefined : 'no Docker engine answers `docker info`', k3d ? undefined : 'k3d is not installed'].filter(Boolean);
-  return { provider: 'local', reason: `${missing.join(' and ')}: running nats-server processes on this machine` };
-}
-
-/** The flag, then PROVIDER in .env, then auto-detection. */
-export async function chooseProvider(fromFlag: ProviderName | undefined, fromEnv: ProviderName): Promise<Detection> {
-  const chosen = fromFlag ?? fromEnv;
-  if (chosen !== 'auto') return { provider: chosen, reason: fromFlag ? 'chosen with --provider' : 'PROVIDER in the environment/.env' };
-  return detectProvider();
 }

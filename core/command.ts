@@ -92,7 +92,9 @@ export function createRunner(dryRun: boolean): Runner {
       try {
         out = await p;
       } catch (e) {
-        throw new CommandError(`${opts.cluster ? `[${opts.cluster}] ` : ''}could not run '${line}': ${(e as Error).message}`);
+        throw new CommandError(`${opts.cluster ? `[${opts.cluster}] ` : ''}could not run '${line}': ${(e as Error).message}`, undefined, {
+          cause: e,
+        });
       }
       const result = { stdout: out.stdout, stderr: out.stderr, exitCode: out.exitCode ?? 1 };
       if (result.exitCode !== 0) {

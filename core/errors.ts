@@ -21,8 +21,9 @@ export class CommandError extends Error {
   constructor(
     message: string,
     readonly result?: CommandResult,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

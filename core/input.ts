@@ -3,15 +3,15 @@
 import { buildTopology, ROLES, type Role, STRETCHED_CLUSTER } from '../nats/topology.js';
 import { UsageError } from './errors.js';
 
-/** A command line, parsed and validated (scripts/lib/args.ts). */
+/** What a command on a sandbox selects: its clusters and how they are made (scripts/lib/run.ts). */
 export interface ParsedArgs {
   names: string[];
   provider?: ProviderName;
   contexts: Record<string, string>;
   replicas: Partial<Record<Role, number>>;
   dryRun: boolean;
-  help: boolean;
-  flags: Record<string, string | boolean | string[] | undefined>;
+  /** --wan, resolved against the names given: round trip per pair of regions ("a~b"), or 'off'. */
+  wan?: Record<string, number> | 'off';
 }
 
 export type ProviderName = 'auto' | 'local' | 'k3d' | 'kube';

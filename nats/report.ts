@@ -4,11 +4,23 @@ import { type ClusterRow, type LiveServer, sum, type Verdict } from './verify.js
 
 export type Align = 'left' | 'right';
 
+/** The width of each column and a cell padded to it. */
+function columns(headers: string[], rows: string[][], align: Align[]) {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const cell = (text: string, i: number) => (align[i] === 'right' ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
+  return { widths, cell };
+}
+
+/** A plain table: a header, a rule of dashes, the rows (the drill report's). */
+export function plainTable(headers: string[], rows: string[][], align: Align[] = []): string {
+  const { widths, cell } = columns(headers, rows, align);
+  const line = (cells: string[]) => cells.map(cell).join('  ').trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
 /** A boxed table in the style of `nats server list`. */
 export function renderTable(title: string, headers: string[], rows: string[][], align: Align[] = [], footer?: string[]): string {
-  const all = footer ? [...rows, footer] : rows;
-  const widths = headers.map((h, i) => Math.max(h.length, ...all.map((r) => (r[i] ?? '').length)));
-  const cell = (text: string, i: number) => (align[i] === 'right' ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
+  const { widths, cell } = columns(headers, footer ? [...rows, footer] : rows, align);
   const line = (cells: string[]) => `│ ${cells.map((c, i) => cell(c, i)).join(' │ ')} │`;
   const rule = (l: string, m: string, r: string) => `${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}`;
   const inner = widths.reduce((a, w) => a + w + 3, -1);

@@ -19,10 +19,3 @@ export function checkBind(host: string, allowRemote: boolean): void {
     );
   }
 }
-
-export function parsePort(value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port < 1 || port > 65535) throw new UsageError(`--port must be a number from 1 to 65535; got '${value}'`);
-  return port;
-}

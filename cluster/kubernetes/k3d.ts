@@ -28,6 +28,8 @@ export function k3dNetwork(configFile: string): string {
   } catch (e) {
     throw new CommandError(
       `cannot read the k3d config ${configFile}: ${(e as Error).message}\nfix: set K3D_CONFIG to a k3d.io/v1alpha5 Simple config`,
+      undefined,
+      { cause: e },
     );
   }
   if (typeof config?.network !== 'string' || !config.network)
@@ -45,8 +47,8 @@ async function listClusters(k: KubeRun, assume: 'none' | 'running' | 'stopped' =
   const out = await k.runner.run(['k3d', 'cluster', 'list', '-o', 'json'], { read: true, assume: JSON.stringify(assumed), silent: true });
   try {
     return JSON.parse(out.stdout || '[]') as K3dCluster[];
-  } catch {
-    throw new CommandError(`'k3d cluster list -o json' did not answer JSON: ${out.stdout.slice(0, 200)}`);
+  } catch (e) {
+    throw new CommandError(`'k3d cluster list -o json' did not answer JSON: ${out.stdout.slice(0, 200)}`, out, { cause: e });
   }
 }
 

@@ -38,7 +38,7 @@ function selected(k: KubeRun, names: string[]): KubeRun {
 
 /** --wan emulates distance between processes on one machine; clusters have a network of their own. */
 function refuseWan(inv: Invocation): void {
-  if (inv.args.flags.wan !== undefined) {
+  if (inv.args.wan !== undefined) {
     throw new UsageError(
       `--wan emulates a WAN between the local provider's processes; ${inv.provider} clusters have a network of their own (drop --wan, or use --provider local)`,
     );
@@ -67,6 +67,10 @@ export function kubernetesProvider(flavor: KubeFlavor): Provider {
       '08-services': stage(servicesStage),
     },
     skipped: {},
+    refusals: {
+      partition: `it cuts links of the local provider's WAN layer; ${flavor.name} clusters have a network of their own`,
+      drill: 'drills kill and restart processes of the local provider on this machine (--provider local, on a sandbox installed with it)',
+    },
     async preflight(inv: Invocation) {
       refuseWan(inv);
       checkTools(flavor, inv.settings.env, inv.dryRun);

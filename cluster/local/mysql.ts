@@ -115,6 +115,16 @@ export function privateMysqlPid(sandboxDir: string): number | undefined {
   return ourPid(p.pid, p.data);
 }
 
+/**
+ * Where the recorders write, the one rule: MYSQL_URL when set (a server of the user's own), else
+ * the private server when the sandbox made one; undefined when there is neither.
+ */
+export function recorderDatabase(sandboxDir: string, env: NodeJS.ProcessEnv): { url: string; external: boolean } | undefined {
+  if (env.MYSQL_URL) return { url: env.MYSQL_URL, external: true };
+  const url = privateMysqlUrl(sandboxDir);
+  return url ? { url, external: false } : undefined;
+}
+
 /** The URL of the private server when it runs. */
 export function privateMysqlUrl(sandboxDir: string): string | undefined {
   const c = readCredentials(mysqlPaths(sandboxDir).credentials);

@@ -1,11 +1,11 @@
 // Is the recording path working? The recorder processes stage 08 started, the database they write
 // to (reachable as the recorder logs in, rows, last write), and the answers still waiting in the
 // durable consumer. A failure here is named in status, with the command that fixes it.
-import { existsSync } from 'node:fs';
+import { commandHint } from '../../core/hint.js';
 import { ANSWERS_CONSUMER, ANSWERS_STREAM } from '../../nats/accounts.js';
 import type { ConsumerView, JetStreamView, ObservationSection } from '../../nats/observation.js';
 import type { Topology } from '../../nats/topology.js';
-import { mysqlPaths, mysqlProblem, privateMysqlPid, privateMysqlUrl, type RecordedRows, recordedRows } from './mysql.js';
+import { mysqlProblem, privateMysqlPid, type RecordedRows, recordedRows, recorderDatabase } from './mysql.js';
 import { processesOnDisk } from './reconciler.js';
 import { serviceGroup } from './state.js';
 
@@ -18,16 +18,13 @@ export async function recordingSection(
 ): Promise<ObservationSection | undefined> {
   // Stage 08 runs recorders when it has a database: MYSQL_URL, or the private one it made.
   const services = processesOnDisk(serviceGroup(sandboxDir));
-  if (!services.length || !(env.MYSQL_URL || existsSync(mysqlPaths(sandboxDir).credentials))) return undefined;
-  const names = topo.names.join(' ');
-  const fix = `npx zx scripts/08-services.mjs ${names}`;
+  const database = recorderDatabase(sandboxDir, env);
+  if (!services.length || !database) return undefined;
+  const fix = commandHint('08-services', topo.names);
   const problems: string[] = [];
-  const external = env.MYSQL_URL || undefined;
-  const url = external ?? privateMysqlUrl(sandboxDir);
+  const { url, external } = database;
   let rows: RecordedRows | undefined;
-  if (!url) {
-    problems.push(`the recorders have no database: neither MYSQL_URL nor a private MariaDB under ${sandboxDir}; fix: ${fix}`);
-  } else if (!external && !privateMysqlPid(sandboxDir)) {
+  if (!external && !privateMysqlPid(sandboxDir)) {
     problems.push(`the private MariaDB is not running, so nothing is recorded; fix: ${fix} starts it again`);
   } else {
     const why = await mysqlProblem(url);

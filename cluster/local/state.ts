@@ -3,13 +3,14 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SandboxError } from '../../core/errors.js';
+import { commandHint } from '../../core/hint.js';
 import { DEFAULT_PORT_BASE } from '../../core/settings.js';
 import type { Role, Topology } from '../../nats/topology.js';
 import type { Invocation } from '../provider.js';
 import { assignPorts, type PortMap } from './ports.js';
 import type { ProcessGroup } from './reconciler.js';
 import { assignLinkPorts, linkNames, wanFiles } from './wan/layout.js';
-import { parseWan } from './wan/spec.js';
+import { parseWan, type RttTable, tableFor } from './wan/spec.js';
 
 export interface LocalState {
   version: 1;
@@ -17,8 +18,8 @@ export interface LocalState {
   replicas: Record<Role, number>;
   portBase: number;
   ports: PortMap;
-  /** --wan as given (cluster/local/wan/spec.ts); absent: regions linked directly. */
-  wan?: string;
+  /** Round trip per pair of regions through the WAN layer (cluster/local/wan/spec.ts); absent: regions linked directly. */
+  wan?: RttTable;
   /** Ports of the WAN links (cluster/local/wan/layout.ts), while the layer is on. */
   links?: Record<string, number>;
 }
@@ -56,12 +57,18 @@ export function readLocalState(sandboxDir: string): LocalState | undefined {
   const file = localPaths(sandboxDir).state;
   if (!existsSync(file)) return undefined;
   try {
-    const state = JSON.parse(readFileSync(file, 'utf8')) as LocalState;
+    const state = JSON.parse(readFileSync(file, 'utf8')) as Omit<LocalState, 'wan'> & { wan?: RttTable | string };
     if (state.version !== 1 || !Array.isArray(state.names)) throw new Error('unknown format');
-    return state;
+    // Sandboxes made before the table was saved kept --wan as typed.
+    if (typeof state.wan === 'string') {
+      const table = parseWan(state.wan, state.names, 'the saved --wan');
+      const { wan: _text, ...rest } = state;
+      return table === 'off' ? rest : { ...rest, wan: table };
+    }
+    return state as LocalState;
   } catch (e) {
     throw new SandboxError(
-      `${file} cannot be read (${(e as Error).message})\nfix: npx zx scripts/delete.mjs removes the sandbox; then install again`,
+      `${file} cannot be read (${(e as Error).message})\nfix: ${commandHint('delete')} removes the sandbox; then install again`,
     );
   }
 }
@@ -92,11 +99,10 @@ export function resolveLocal(inv: Invocation): ResolvedLocal {
     portBase,
     keep,
   );
-  // --wan changes the sandbox; .env's WAN only shapes a new one; a saved value stays until a flag.
-  const flag = inv.args.flags.wan as string | undefined;
-  const wanText = flag ?? (previous ? previous.wan : inv.settings.wan);
-  const source = flag !== undefined ? '--wan' : previous ? 'the saved --wan' : 'WAN (.env or the environment)';
-  const wan = wanText !== undefined && parseWan(wanText, topo.names, source) !== 'off' ? wanText.trim() : undefined;
+  // --wan changes the sandbox; .env's WAN only shapes a new one; a saved value stays until a flag
+  // (for the regions it still has: pairs of regions gone are dropped, new pairs are 0 ms).
+  const asked = inv.args.wan ?? (previous ? previous.wan : inv.settings.wan !== undefined ? parseWan(inv.settings.wan, topo.names, 'WAN (.env or the environment)') : undefined);
+  const wan = asked === undefined || asked === 'off' ? undefined : tableFor(asked, topo.names);
   const state: LocalState = {
     version: 1,
     names: [...topo.names],

@@ -2,9 +2,10 @@
 // [--seed 42] [--json]` and the Kubernetes Job (same code). In a pod it connects to NATS_URL; on
 // this machine the caller (scripts/lib/commands/request.ts) says where the local sandbox's region is.
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { type ConnectionOptions, connect } from '@nats-io/transport-node';
 import { errorText, exitCode, UsageError } from '../../core/errors.js';
+import { flag, flagHelp, type OptionsOf, parseFlags } from '../../core/flags.js';
+import { commandHint } from '../../core/hint.js';
 import { log, setQuiet } from '../../core/log.js';
 import { poll } from '../../core/poll.js';
 import { connectionFromEnv } from '../../nats/live/client.js';
@@ -15,27 +16,26 @@ import { DEFAULT_WINDOW, type RunResult, runRequester } from './run.js';
 
 export const DEFAULT_RECORD_WAIT_S = 15;
 
-export const REQUEST_HELP = `Ask the math services from one region and publish every answer into JetStream.
+/** The requester's flags: the same on this machine (scripts/request.mjs) and in the Job. */
+export const REQUEST_FLAGS = {
+  from: flag.text('CLUSTER', 'region to ask from (its seed servers; local sandbox), required'),
+  count: flag.number('N', 'rounds; every round asks all four operations (default 100)', { fallback: 100 }),
+  concurrency: flag.number('N', 'requests in flight (default 8)', { fallback: 8 }),
+  window: flag.number('N', `publishes awaiting their JetStream ack at once (default ${DEFAULT_WINDOW}); asking goes on meanwhile and waits only while the window is full`, {
+    fallback: DEFAULT_WINDOW,
+  }),
+  seed: flag.number('N', 'seed for the random numbers (default: random)', { min: 0, fallback: undefined }),
+  'timeout-ms': flag.number('N', 'time limit per request attempt (default 2000)', { fallback: 2000 }),
+  'record-wait': flag.number(
+    'SECONDS',
+    `seconds to wait for the recorder to store every significant answer of the run in MySQL (default ${DEFAULT_RECORD_WAIT_S}; 0: do not check); checked when the sandbox has a recorder database (MYSQL_URL or the private MariaDB)`,
+    { min: 0, fallback: DEFAULT_RECORD_WAIT_S },
+  ),
+  json: flag.boolean('print { requests, ok, errors, byRegion, latencyMs, published, failures, recorded? } only'),
+};
 
-usage: npx zx scripts/request.mjs --from <cluster> [--count 100] [--concurrency 8] [--seed 42] [--json]
-
-  --from <cluster>      region to ask from (its seed servers; local sandbox), required
-  --count <n>           rounds; every round asks all four operations (default 100)
-  --concurrency <n>     requests in flight (default 8)
-  --window <n>          publishes awaiting their JetStream ack at once (default ${DEFAULT_WINDOW});
-                        asking goes on meanwhile and waits only while the window is full
-  --seed <n>            seed for the random numbers (default: random)
-  --timeout-ms <n>      time limit per request attempt (default 2000)
-  --record-wait <s>     seconds to wait for the recorder to store every significant answer of
-                        the run in MySQL (default ${DEFAULT_RECORD_WAIT_S}; 0: do not check). Checked when the
-                        sandbox has a recorder database (MYSQL_URL or the private MariaDB)
-  --json                print { requests, ok, errors, byRegion, latencyMs, published, failures,
-                        recorded? } only
-
-Connects as the requester user of the local sandbox (SANDBOX_DIR), or to NATS_URL with
-NATS_USER/NATS_PASSWORD/NATS_TLS_DIR when NATS_URL is set (the Kubernetes Job).
-Exit code 1 when any request or publish failed, or when the significant answers of the run
-are not all recorded within --record-wait.`;
+export const REQUEST_SUMMARY =
+  'Ask the math services from one region and publish every answer into JetStream. Connects as the requester user of the local sandbox (SANDBOX_DIR), or to NATS_URL with NATS_USER/NATS_PASSWORD/NATS_TLS_DIR when NATS_URL is set (the Kubernetes Job). Exit code 1 when any request or publish failed, or when the significant answers of the run are not all recorded within --record-wait.';
 
 /** Bad requester input: exit 2. */
 export class RequestUsageError extends UsageError {}
@@ -50,53 +50,20 @@ export interface RequestArgs {
   /** Seconds to wait for the run's answers in MySQL; 0: do not check. */
   recordWaitS: number;
   json: boolean;
-  help: boolean;
 }
 
-function whole(name: string, raw: string | undefined, fallback: number, min: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min) throw new RequestUsageError(`--${name} takes a whole number >= ${min}; got '${raw}'`);
-  return n;
-}
-
-/** Parse and validate before anything connects. */
-export function parseRequestArgs(argv: string[]): RequestArgs {
-  const options = {
-    from: { type: 'string' },
-    count: { type: 'string' },
-    concurrency: { type: 'string' },
-    window: { type: 'string' },
-    'record-wait': { type: 'string' },
-    seed: { type: 'string' },
-    'timeout-ms': { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean' },
-  } as const;
-  let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; strict: true; allowPositionals: false }>>['values'];
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options,
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    throw new RequestUsageError(`${(e as Error).message}\nrun 'request --help' for the flags it takes`);
-  }
-  const help = values.help === true;
-  if (!help && !values.from) throw new RequestUsageError('--from <cluster> is required, e.g. --from c1');
-  const seed = values.seed === undefined ? undefined : whole('seed', values.seed, 0, 0);
+/** The run the flags ask for; --from is required. */
+export function requestArgs(o: OptionsOf<typeof REQUEST_FLAGS>): RequestArgs {
+  if (!o.from) throw new RequestUsageError('--from <cluster> is required, e.g. --from c1');
   return {
-    from: values.from ?? '',
-    count: whole('count', values.count, 100, 1),
-    concurrency: whole('concurrency', values.concurrency, 8, 1),
-    window: whole('window', values.window, DEFAULT_WINDOW, 1),
-    ...(seed !== undefined ? { seed } : {}),
-    timeoutMs: whole('timeout-ms', values['timeout-ms'], 2000, 1),
-    recordWaitS: whole('record-wait', values['record-wait'], DEFAULT_RECORD_WAIT_S, 0),
-    json: values.json === true,
-    help,
+    from: o.from,
+    count: o.count,
+    concurrency: o.concurrency,
+    window: o.window,
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    timeoutMs: o['timeout-ms'],
+    recordWaitS: o['record-wait'],
+    json: o.json,
   };
 }
 
@@ -172,49 +139,56 @@ export function recordedText(r: Recorded, database: string, waitS: number): stri
   if (r.error) return `recorded in MySQL: could not read ${database}.${TABLE} (${r.error})`;
   const line = `recorded in MySQL ${database}.${TABLE}: ${r.stored} of this run's ${r.expected} significant answers`;
   if (r.complete) return line;
-  return `${line} within ${waitS}s: ${r.expected - r.stored} not stored (is the recorder running? \`npx zx scripts/status.mjs\` names it; a longer --record-wait gives it more time)`;
+  return `${line} within ${waitS}s: ${r.expected - r.stored} not stored (is the recorder running? \`${commandHint('status')}\` names it; a longer --record-wait gives it more time)`;
 }
 
+/** The Job's entry (services/main.ts): parse, then run. */
 export async function requestMain(argv: string[], env: NodeJS.ProcessEnv = process.env, local?: LocalTarget): Promise<number> {
   try {
-    const args = parseRequestArgs(argv);
-    if (args.help) {
-      process.stdout.write(`${REQUEST_HELP}\n`);
+    const parsed = parseFlags(REQUEST_FLAGS, argv, "run 'request --help' for the flags it takes");
+    if (parsed.help) {
+      process.stdout.write(`${REQUEST_SUMMARY}\n\nusage: request --from <cluster> [flags]\n\nflags:\n${flagHelp(REQUEST_FLAGS).join('\n')}\n`);
       return 0;
     }
-    setQuiet(args.json);
-    const target = targetFor(args, env, local);
-    const nc = await connect({ ...target.connection, timeout: 5000 });
-    const runId = randomUUID().slice(0, 8);
-    let result: RunResult;
-    try {
-      result = await runRequester(nc, {
-        runId,
-        count: args.count,
-        concurrency: args.concurrency,
-        window: args.window,
-        timeoutMs: args.timeoutMs,
-        ...(args.seed !== undefined ? { seed: args.seed } : {}),
-        onError: (what) => log.warn(what),
-      });
-    } finally {
-      await nc.drain().catch(() => undefined);
-    }
-    if (!args.json) log.info(summaryText(result));
-    const check = target.mysqlUrl && args.recordWaitS > 0;
-    const recorded = check
-      ? await waitRecorded(target.mysqlUrl!, runId, result.summary.published.significant, args.recordWaitS * 1000)
-      : undefined;
-    if (args.json) process.stdout.write(`${JSON.stringify({ ...result.summary, ...(recorded ? { recorded } : {}) })}\n`);
-    if (recorded) {
-      const text = recordedText(recorded, parseMysqlUrl(target.mysqlUrl!).database, args.recordWaitS);
-      if (recorded.complete) log.info(text);
-      else log.error(text);
-    }
-    const publishFailures = result.failures.publish ?? 0;
-    return result.summary.errors || publishFailures || (recorded && !recorded.complete) ? 1 : 0;
+    if (parsed.positionals.length) throw new RequestUsageError(`request takes no positional arguments; got ${parsed.positionals.join(' ')}`);
+    return await runRequest(requestArgs(parsed.options), env, local);
   } catch (e) {
     log.error(errorText(e));
     return exitCode(e);
   }
+}
+
+/** A run of the requester, its summary, and the check that MySQL has its significant answers. */
+export async function runRequest(args: RequestArgs, env: NodeJS.ProcessEnv, local?: LocalTarget): Promise<number> {
+  setQuiet(args.json);
+  const target = targetFor(args, env, local);
+  const nc = await connect({ ...target.connection, timeout: 5000 });
+  const runId = randomUUID().slice(0, 8);
+  let result: RunResult;
+  try {
+    result = await runRequester(nc, {
+      runId,
+      count: args.count,
+      concurrency: args.concurrency,
+      window: args.window,
+      timeoutMs: args.timeoutMs,
+      ...(args.seed !== undefined ? { seed: args.seed } : {}),
+      onError: (what) => log.warn(what),
+    });
+  } finally {
+    await nc.drain().catch(() => undefined);
+  }
+  if (!args.json) log.info(summaryText(result));
+  const check = target.mysqlUrl && args.recordWaitS > 0;
+  const recorded = check
+    ? await waitRecorded(target.mysqlUrl!, runId, result.summary.published.significant, args.recordWaitS * 1000)
+    : undefined;
+  if (args.json) process.stdout.write(`${JSON.stringify({ ...result.summary, ...(recorded ? { recorded } : {}) })}\n`);
+  if (recorded) {
+    const text = recordedText(recorded, parseMysqlUrl(target.mysqlUrl!).database, args.recordWaitS);
+    if (recorded.complete) log.info(text);
+    else log.error(text);
+  }
+  const publishFailures = result.failures.publish ?? 0;
+  return result.summary.errors || publishFailures || (recorded && !recorded.complete) ? 1 : 0;
 }

@@ -10,7 +10,7 @@ import { runningPid } from '../reconciler.js';
 import { stopRegions } from '../region.js';
 import { type LocalState, localPaths, serverGroup } from '../state.js';
 import { healPartition, type RttTable, readLinks, setDelays, setPartition } from '../wan/control.js';
-import { type DrillSpec, everyPair, pickServers } from './kinds.js';
+import { type DrillSpec, everyPair, pickServers } from '../../drill-spec.js';
 
 export interface FaultContext {
   sandboxDir: string;

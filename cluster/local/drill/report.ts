@@ -1,6 +1,7 @@
 // A drill's report: what the load saw (sent, answered, by whom, the longest silence), what was
 // acknowledged and what of it the recorder stored, what was stored twice, and how long the
 // sandbox took to be healthy again. Built from plain inputs, rendered as a table. Pure.
+import { plainTable } from '../../../nats/report.js';
 
 /** What one asking region's requester saw during the load. */
 export interface RegionLoad {
@@ -206,15 +207,8 @@ export function buildReport(input: ReportInput): DrillReport {
   };
 }
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
+/** The drill's tables: the first column names the row, the others are figures. */
+const table = (header: string[], rows: string[][]) => plainTable(header, rows, ['left', ...header.slice(1).map(() => 'right' as const)]);
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 const gapText = (g: Gap) => `${g.ms} ms (${seconds(g.fromMs)}-${seconds(g.toMs)})`;

@@ -2,7 +2,8 @@
 // each side sees the other gone), and heal them.
 import { UsageError } from '../../../core/errors.js';
 import { log } from '../../../core/log.js';
-import type { Invocation } from '../../provider.js';
+import { commandHint } from '../../../core/hint.js';
+import type { Invocation, PartitionAsk } from '../../provider.js';
 import type { LocalState } from '../state.js';
 import { healPartition, noWanLayer, readLinks, setPartition } from './control.js';
 import { pairRegions } from './spec.js';
@@ -10,24 +11,14 @@ import { pairRegions } from './spec.js';
 export type PartitionRequest = { heal: false; regions: string[]; from: string[] } | { heal: true; regions?: string[] };
 
 /** What was asked, checked against the sandbox's regions. Pure. */
-export function partitionRequest(
-  names: readonly string[],
-  from: string | undefined,
-  heal: boolean,
-  regionsOfSandbox: readonly string[],
-): PartitionRequest {
-  if (heal) {
-    if (from !== undefined) throw new UsageError('--heal takes no --from: it restores every link of the regions named (all when none are)');
-    return names.length ? { heal: true, regions: [...names] } : { heal: true };
-  }
+export function partitionRequest(ask: PartitionAsk, regionsOfSandbox: readonly string[]): PartitionRequest {
+  const names = ask.regions;
+  if (ask.heal) return names.length ? { heal: true, regions: [...names] } : { heal: true };
   if (!names.length) throw new UsageError('name the region(s) to cut off, e.g. partition c3 (or --heal to restore the links)');
   const others = regionsOfSandbox.filter((r) => !names.includes(r));
   let fromRegions = others;
-  if (from !== undefined) {
-    fromRegions = from
-      .split(',')
-      .map((f) => f.trim())
-      .filter(Boolean);
+  if (ask.from !== undefined) {
+    fromRegions = ask.from;
     const unknown = fromRegions.filter((f) => !regionsOfSandbox.includes(f));
     if (unknown.length)
       throw new UsageError(`--from names region(s) not in this sandbox: ${unknown.join(', ')} (it has ${regionsOfSandbox.join(', ')})`);
@@ -45,19 +36,19 @@ export function partitionRequest(
 
 const describeCut = (cut: readonly string[]) => cut.map((k) => pairRegions(k).join('/')).join(', ');
 
-export async function partitionLocal(inv: Invocation): Promise<void> {
+export async function partitionLocal(inv: Invocation, ask: PartitionAsk): Promise<void> {
   const sandboxDir = inv.settings.sandboxDir;
   const state = inv.saved() as LocalState | undefined;
   if (!state)
-    throw new UsageError(`no local sandbox in ${sandboxDir}; install one first, e.g. npx zx scripts/install.mjs c1 c2 c3 --wan 40ms`);
-  const req = partitionRequest(inv.args.names, inv.args.flags.from as string | undefined, inv.args.flags.heal === true, state.names);
+    throw new UsageError(`no local sandbox in ${sandboxDir}; install one first, e.g. ${commandHint('install', ['c1', 'c2', 'c3', '--wan', '40ms'])}`);
+  const req = partitionRequest(ask, state.names);
   if (!readLinks(sandboxDir)) throw noWanLayer(sandboxDir, state.names);
   if (req.heal) {
     if (inv.dryRun) return log.info(`would restore the links of ${req.regions?.join(', ') ?? 'every region'}`);
     await healPartition(sandboxDir, req.regions);
     const left = readLinks(sandboxDir)?.cut ?? [];
     log.info(
-      `links restored${left.length ? `; still cut: ${describeCut(left)}` : ': no region is cut off'}; the supercluster heals on its own (watch it with npx zx scripts/status.mjs)`,
+      `links restored${left.length ? `; still cut: ${describeCut(left)}` : ': no region is cut off'}; the supercluster heals on its own (watch it with ${commandHint('status')})`,
     );
     return;
   }
@@ -65,6 +56,6 @@ export async function partitionLocal(inv: Invocation): Promise<void> {
   const cut = await setPartition(sandboxDir, req.regions, req.from);
   log.info(
     `${req.regions.join(', ')} cut off from ${req.from.join(', ')}: connections between them dropped, new ones refused, every process still running` +
-      `\n  cut now: ${describeCut(cut)}\n  heal with: npx zx scripts/partition.mjs --heal`,
+      `\n  cut now: ${describeCut(cut)}\n  heal with: ${commandHint('partition', ['--heal'])}`,
   );
 }

@@ -88,16 +88,9 @@ export function parseWan(text: string, names: readonly string[], label = '--wan'
   return table;
 }
 
-/**
- * The --wan value for fewer regions (a partial delete): the pairs of the regions left keep their
- * delay. Undefined when it named nothing else, or when the sandbox had no WAN layer.
- */
-export function wanForRegions(text: string | undefined, before: readonly string[], after: readonly string[]): string | undefined {
-  if (text === undefined) return undefined;
-  const table = parseWan(text, before);
-  if (table === 'off') return undefined;
-  const kept = allPairs(after).map((k) => `${pairRegions(k).join('-')}=${table[k] ?? 0}ms`);
-  return kept.length ? kept.join(',') : '0ms';
+/** `table` for the pairs `names` make: pairs of regions gone dropped, new pairs 0 ms. */
+export function tableFor(table: RttTable, names: readonly string[]): RttTable {
+  return Object.fromEntries(allPairs(names).map((k) => [k, table[k] ?? 0]));
 }
 
 /** One line for logs: "c1-c2 30 ms, c1-c3 80 ms" or "every pair 40 ms". */

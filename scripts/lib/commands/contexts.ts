@@ -7,7 +7,8 @@ import { dirname } from 'node:path';
 import type { Invocation, Provider } from '../../../cluster/provider.js';
 import { commandLine } from '../../../core/command.js';
 import { UsageError } from '../../../core/errors.js';
-import type { ParsedArgs } from '../../../core/input.js';
+import { flag } from '../../../core/flags.js';
+import { commandHint } from '../../../core/hint.js';
 import { log } from '../../../core/log.js';
 import { pkiPaths } from '../../../core/pki.js';
 import { IDENTITIES, type Identity } from '../../../nats/accounts.js';
@@ -20,27 +21,16 @@ import {
   parseContextIdentities,
   sandboxContexts,
 } from '../../../nats/cli-contexts.js';
+import { sandboxCommand } from '../command.js';
 
-export interface ContextsOptions {
-  write: boolean;
-  server?: string;
-  identities: readonly Identity[];
-}
-
-/** The command's own flags, checked (cli.ts calls this before it chooses a provider). */
-export function contextsOptions(args: ParsedArgs): ContextsOptions {
-  const raw = args.flags.identity;
-  let identities = DEFAULT_CONTEXT_IDENTITIES;
-  if (typeof raw === 'string') {
-    const parsed = parseContextIdentities(raw);
-    if (parsed.unknown.length || !parsed.identities.length) {
-      const bad = parsed.unknown.map((w) => `'${w}'`).join(', ') || `'${raw}'`;
-      throw new UsageError(`--identity: ${bad} is not an identity; valid: ${IDENTITIES.join(', ')} (comma-separated), or all`);
-    }
-    identities = parsed.identities;
+/** --identity: the identities to make contexts for, comma-separated, or all. */
+function parseIdentities(raw: string, label: string): readonly Identity[] {
+  const parsed = parseContextIdentities(raw);
+  if (parsed.unknown.length || !parsed.identities.length) {
+    const bad = parsed.unknown.map((w) => `'${w}'`).join(', ') || `'${raw}'`;
+    throw new UsageError(`${label}: ${bad} is not an identity; valid: ${IDENTITIES.join(', ')} (comma-separated), or all`);
   }
-  const server = args.flags.server;
-  return { write: args.flags.write === true, identities, ...(typeof server === 'string' ? { server } : {}) };
+  return parsed.identities;
 }
 
 function urls(provider: Provider, inv: Invocation, server: string | undefined): (cluster: string) => string {
@@ -54,11 +44,11 @@ function urls(provider: Provider, inv: Invocation, server: string | undefined): 
   return known;
 }
 
-export function writeContexts(provider: Provider, inv: Invocation, opts: ContextsOptions): void {
+function writeContexts(provider: Provider, inv: Invocation, opts: { write: boolean; server?: string; identities: readonly Identity[] }): void {
   const sandboxDir = inv.settings.sandboxDir;
   const urlOf = urls(provider, inv, opts.server);
   if (!existsSync(pkiPaths(sandboxDir).caCert)) {
-    throw new UsageError(`no sandbox PKI in ${sandboxDir}; run stage 02 first: npx zx scripts/02-certs.mjs ${inv.names.join(' ')}`);
+    throw new UsageError(`no sandbox PKI in ${sandboxDir}; run stage 02 first: ${commandHint('02-certs', inv.names)}`);
   }
   const contexts = sandboxContexts(
     contextPrefix(sandboxDir),
@@ -86,3 +76,30 @@ export function writeContexts(provider: Provider, inv: Invocation, opts: Context
   const example = exampleCommand(contexts);
   if (!opts.write && example) out(`# then e.g.: ${example}`);
 }
+
+export const command = sandboxCommand({
+  name: 'contexts',
+  summary:
+    'Print the `nats context add` commands for every cluster and the identities asked for (default sys and admin; mTLS); --write creates the contexts.',
+  positionals: 'selection',
+  flags: {
+    write: flag.boolean('write the contexts into the NATS CLI configuration instead of printing commands'),
+    server: flag.text('nats://host:4222', "the address to use (required for k3d/kube: a cluster's ingress; local: each region's servers)"),
+    identity: flag.parsed(
+      'ID,...|all',
+      `the identities to make contexts for, comma-separated (${IDENTITIES.join(', ')}) or all (default ${DEFAULT_CONTEXT_IDENTITIES.join(',')})`,
+      parseIdentities,
+    ),
+  },
+  mutates: false,
+  // The commands are the output, for `| sh`.
+  quiet: () => true,
+  async run({ options, provider, invocation }) {
+    writeContexts(provider, invocation, {
+      write: options.write,
+      ...(options.server ? { server: options.server } : {}),
+      identities: options.identity ?? DEFAULT_CONTEXT_IDENTITIES,
+    });
+    return 0;
+  },
+});

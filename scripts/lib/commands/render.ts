@@ -16,7 +16,21 @@ import { pendingIngressHost } from '../../../k8s/targets.js';
 import { upstreamCrds } from '../../../k8s/upstream.js';
 import { validateObjects } from '../../../k8s/validate.js';
 import { resolveTopology } from '../../../nats/topology.js';
-import type { ParsedArgs } from '../args.js';
+import { flag, type OptionsOf } from '../../../core/flags.js';
+import { parseContexts } from '../../../core/input.js';
+import { plainCommand, SANDBOX_FLAGS } from '../command.js';
+
+const FLAGS = {
+  ...SANDBOX_FLAGS,
+  out: flag.text('DIR', 'folder to write to (created if missing)'),
+};
+
+interface RenderArgs {
+  names: string[];
+  provider?: string;
+  contexts: Record<string, string>;
+  replicas: NonNullable<OptionsOf<typeof FLAGS>['replicas']>;
+}
 
 /** Made at install time from live data or generated secrets, so not in the folder. */
 const MADE_AT_INSTALL = [
@@ -30,10 +44,7 @@ const MADE_AT_INSTALL = [
   "stage 07 names each run's Job jetstream-apply-<run>",
 ];
 
-export function renderCommand(args: ParsedArgs, settings: Settings): number {
-  const out = args.flags.out;
-  if (typeof out !== 'string' || !out)
-    throw new UsageError('render needs --out DIR, the folder to write releases.json, values and manifests to');
+function render(args: RenderArgs, out: string, settings: Settings): number {
   const chosen = args.provider ?? settings.provider;
   if (chosen === 'local')
     throw new UsageError('render writes what the k3d and kube providers apply; pass --provider k3d or --provider kube');
@@ -55,6 +66,7 @@ export function renderCommand(args: ParsedArgs, settings: Settings): number {
     settings: kubeSettings,
     servicesImage,
     jsLimits: settings.jsLimits,
+    stretchedRoutes: settings.stretchedRoutes,
     credentials: loadCredentials(settings.sandboxDir, settings.env, false),
     ingressHost: flavor.ingressHost,
   };
@@ -83,3 +95,23 @@ export function renderCommand(args: ParsedArgs, settings: Settings): number {
   log.info(`made at install time, not written: ${MADE_AT_INSTALL.join('; ')}`);
   return 0;
 }
+
+export const command = plainCommand({
+  name: 'render',
+  summary:
+    'Write what the k3d/kube stages would apply: DIR/releases.json, the helm values and every manifest under DIR/<cluster>/manifests.',
+  positionals: 'topology',
+  flags: FLAGS,
+  check: (o) => {
+    if (!o.out) throw new UsageError('render needs --out DIR, the folder to write releases.json, values and manifests to');
+  },
+  async run({ options, positionals, settings }) {
+    const args: RenderArgs = {
+      names: positionals,
+      ...(options.provider ? { provider: options.provider } : {}),
+      contexts: parseContexts(options.context),
+      replicas: options.replicas ?? {},
+    };
+    return render(args, options.out!, settings);
+  },
+});

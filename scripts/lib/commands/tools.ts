@@ -8,8 +8,10 @@ import { MissingToolError } from '../../../core/errors.js';
 import { locateGoTool, NATS_CLI, NATS_CLI_VERSION, toolsCacheDir } from '../../../core/go-tool.js';
 import { log } from '../../../core/log.js';
 import type { Settings } from '../../../core/settings.js';
+import { flag } from '../../../core/flags.js';
+import { plainCommand } from '../command.js';
 
-export async function toolsCommand(settings: Settings, dryRun: boolean): Promise<number> {
+async function tools(settings: Settings, dryRun: boolean): Promise<number> {
   const runner = createRunner(dryRun);
   const say = (line: string) => log.info(line);
   const server = await resolveNatsServer({
@@ -32,3 +34,13 @@ export async function toolsCommand(settings: Settings, dryRun: boolean): Promise
   process.stdout.write(`export PATH="${[...new Set([dirname(server.path), dirname(cli.path)])].join(':')}:$PATH"\n`);
   return 0;
 }
+
+export const command = plainCommand({
+  name: 'tools',
+  summary:
+    'Find or build the pinned nats-server and nats CLI (go install, once, into the tools cache) and print a PATH line for them: eval "$(npx zx scripts/tools.mjs)".',
+  positionals: 'none',
+  flags: { 'dry-run': flag.boolean('say what would be built, build nothing') },
+  quiet: () => true,
+  run: ({ options, settings }) => tools(settings, options['dry-run']),
+});

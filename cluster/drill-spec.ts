@@ -1,12 +1,12 @@
-// What a drill is asked to do: its kind and arguments, parsed and checked against the sandbox
-// before anything runs, and when in the load its fault comes. Pure.
+// What a drill is asked to do, for any provider that runs drills: its kind and arguments, parsed
+// and checked against the sandbox before anything runs, and when in the load its fault comes. Pure.
 
-import { UsageError } from '../../../core/errors.js';
-import { seededRandom } from '../../../services/requester/stats.js';
-import { MAX_RTT_MS } from '../wan/spec.js';
+import { UsageError } from '../core/errors.js';
+import { wholeNumber } from '../core/flags.js';
+import { seededRandom } from '../services/requester/stats.js';
+import { MAX_RTT_MS } from './local/wan/spec.js';
 
 export const DRILL_KINDS = ['region-loss', 'partition', 'leader-kill', 'server-kill', 'mysql-outage', 'slow-wan'] as const;
-export type DrillKind = (typeof DRILL_KINDS)[number];
 
 export type DrillSpec =
   | { kind: 'region-loss'; regions: string[] }
@@ -30,21 +30,16 @@ export interface DrillOptions {
 export const DEFAULT_SECONDS = 20;
 export const DEFAULT_SLOW_WAN_MS = 200;
 export const DEFAULT_CONCURRENCY = 4;
-const MAX_SECONDS = 3600;
+export const MAX_SECONDS = 3600;
 
 export const DRILL_USAGE = `drill <kind> [args]: region-loss <cN>... | partition <cN>... | leader-kill | server-kill <N> | mysql-outage <SECONDS> | slow-wan [MS]`;
-
-function wholeNumber(what: string, raw: string, min: number, max: number): number {
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min || n > max) throw new UsageError(`${what} takes a whole number from ${min} to ${max}; got '${raw}'`);
-  return n;
-}
 
 function noMoreArgs(kind: string, rest: string[]): void {
   if (rest.length) throw new UsageError(`${kind} takes no more arguments; got '${rest.join(' ')}'\n${DRILL_USAGE}`);
 }
 
-function parseSpec(positionals: readonly string[]): DrillSpec {
+/** The drill the positionals ask for: its kind and its arguments. */
+export function parseDrillSpec(positionals: readonly string[]): DrillSpec {
   const [kind, ...rest] = positionals;
   if (!kind) throw new UsageError(`which drill? ${DRILL_USAGE}`);
   switch (kind) {
@@ -63,41 +58,22 @@ function parseSpec(positionals: readonly string[]): DrillSpec {
       const [n, ...more] = rest;
       if (n === undefined) throw new UsageError('server-kill needs how many servers to kill, e.g. server-kill 1');
       noMoreArgs(kind, more);
-      return { kind, count: wholeNumber('server-kill N', n, 1, Number.MAX_SAFE_INTEGER) };
+      return { kind, count: wholeNumber(n, 'server-kill N') };
     }
     case 'mysql-outage': {
       const [s, ...more] = rest;
       if (s === undefined) throw new UsageError('mysql-outage needs how many seconds MySQL stays down, e.g. mysql-outage 5');
       noMoreArgs(kind, more);
-      return { kind, seconds: wholeNumber('mysql-outage SECONDS', s, 1, MAX_SECONDS) };
+      return { kind, seconds: wholeNumber(s, 'mysql-outage SECONDS', 1, MAX_SECONDS) };
     }
     case 'slow-wan': {
       const [ms, ...more] = rest;
       noMoreArgs(kind, more);
-      return { kind, rttMs: ms === undefined ? DEFAULT_SLOW_WAN_MS : wholeNumber('slow-wan MS', ms.replace(/ms$/, ''), 1, MAX_RTT_MS) };
+      return { kind, rttMs: ms === undefined ? DEFAULT_SLOW_WAN_MS : wholeNumber(ms.replace(/ms$/, ''), 'slow-wan MS', 1, MAX_RTT_MS) };
     }
     default:
       throw new UsageError(`unknown drill '${kind}'; the kinds are ${DRILL_KINDS.join(', ')}\n${DRILL_USAGE}`);
   }
-}
-
-export interface DrillFlags {
-  seconds?: string;
-  seed?: string;
-  concurrency?: string;
-  json?: boolean;
-}
-
-/** The command line of a drill: positionals (kind, its arguments) and its flags. */
-export function parseDrill(positionals: readonly string[], flags: DrillFlags): DrillOptions {
-  const spec = parseSpec(positionals);
-  return {
-    spec,
-    seconds: flags.seconds === undefined ? DEFAULT_SECONDS : wholeNumber('--seconds', flags.seconds, 3, MAX_SECONDS),
-    seed: flags.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : wholeNumber('--seed', flags.seed, 0, 2 ** 31),
-    concurrency: flags.concurrency === undefined ? DEFAULT_CONCURRENCY : wholeNumber('--concurrency', flags.concurrency, 1, 256),
-    json: flags.json === true,
-  };
 }
 
 /** What a drill is checked against: the sandbox's regions and servers. */

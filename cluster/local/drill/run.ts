@@ -1,35 +1,31 @@
-// drill: a bounded load from every region, one fault partway through, restored, and a report of
-// what survived (scripts/drill.mjs). Everything that can be refused is refused by prepareDrill,
-// before the sandbox lock is taken and before anything runs; runDrill does the rest and always
-// restores the fault: in its `finally`, and on SIGINT/SIGTERM (exit 130).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { type Fault, faultFor } from '../../../cluster/local/drill/faults.js';
-import { checkDrill, type DrillOptions, describeDrill, parseDrill, timeline } from '../../../cluster/local/drill/kinds.js';
-import { startLoad } from '../../../cluster/local/drill/load.js';
-import { answeringStreamLastSeq, streamCopies, waitDrained } from '../../../cluster/local/drill/records.js';
-import { buildReport, type FaultRecord, renderReport } from '../../../cluster/local/drill/report.js';
-import { privateMysqlPid, privateMysqlUrl } from '../../../cluster/local/mysql.js';
-import { processesOnDisk } from '../../../cluster/local/reconciler.js';
-import { type LocalState, readLocalState, serviceGroup } from '../../../cluster/local/state.js';
-import { localClientEnv, regionClientUrls } from '../../../cluster/local/supercluster.js';
-import { noWanLayer, readLinks } from '../../../cluster/local/wan/control.js';
-import type { Invocation, Provider } from '../../../cluster/provider.js';
 import { SandboxError, UsageError } from '../../../core/errors.js';
+import { commandHint } from '../../../core/hint.js';
 import { formatDuration, log } from '../../../core/log.js';
 import { poll } from '../../../core/poll.js';
 import { loadCredentials } from '../../../core/secrets.js';
-import { readServicesSettings } from '../../../core/settings.js';
 import { ANSWERS_STREAM } from '../../../nats/accounts.js';
 import { clientEnvFor, connectionFromEnv } from '../../../nats/live/client.js';
 import { resolveTopology, type Topology } from '../../../nats/topology.js';
+import { checkDrill, type DrillOptions, describeDrill, timeline } from '../../drill-spec.js';
+import type { Invocation, Provider } from '../../provider.js';
+import { privateMysqlPid, recorderDatabase } from '../mysql.js';
+import { processesOnDisk } from '../reconciler.js';
+import { type LocalState, readLocalState, serviceGroup } from '../state.js';
+import { localClientEnv, regionClientUrls } from '../supercluster.js';
+import { noWanLayer, readLinks } from '../wan/control.js';
+import { type Fault, faultFor } from './faults.js';
+import { startLoad } from './load.js';
+import { answeringStreamLastSeq, streamCopies, waitDrained } from './records.js';
+import { buildReport, type FaultRecord, renderReport } from './report.js';
 
 /** How long the sandbox may take to be healthy: before the drill, and again after the restore. */
 const HEALTH_TIMEOUT_MS = 90_000;
 /** How long the recorder gets to store every acknowledged answer after the load. */
 const DRAIN_TIMEOUT_MS = 60_000;
 
-export interface PreparedDrill {
+interface PreparedDrill {
   provider: Provider;
   inv: Invocation;
   opts: DrillOptions;
@@ -38,55 +34,43 @@ export interface PreparedDrill {
   mysqlUrl: string;
 }
 
-const INSTALL_FIX = 'npx zx scripts/install.mjs c1 c2 c3';
-
-/** Parse and check everything against the sandbox as it is; changes nothing. */
-export function prepareDrill(provider: Provider, inv: Invocation): PreparedDrill {
-  const f = inv.args.flags;
-  const opts = parseDrill(inv.args.names, {
-    ...(typeof f.seconds === 'string' ? { seconds: f.seconds } : {}),
-    ...(typeof f.seed === 'string' ? { seed: f.seed } : {}),
-    ...(typeof f.concurrency === 'string' ? { concurrency: f.concurrency } : {}),
-    json: f.json === true,
-  });
-  if (provider.name !== 'local') {
-    throw new UsageError(
-      `drills run on the local provider only (this is ${provider.name})\nfix: --provider local, on a sandbox installed with it`,
-    );
-  }
+/**
+ * Check everything against the sandbox as it is (changes nothing), and return the drill's run.
+ * `provider`: the local provider itself, whose observation, region reconcile and stage 08 the
+ * drill uses.
+ */
+export function prepareDrill(provider: Provider, inv: Invocation, opts: DrillOptions): () => Promise<number> {
   if (inv.dryRun) throw new UsageError('a drill cannot be dry-run: it stops and kills real processes');
   if (Object.keys(inv.args.replicas).length) throw new UsageError('a drill runs on the sandbox as it is: --replicas is for install');
   const dir = inv.settings.sandboxDir;
   const state = readLocalState(dir);
-  if (!state) throw new UsageError(`no local sandbox in ${dir}: a drill needs an installed one\nfix: ${INSTALL_FIX}`);
+  if (!state) throw new UsageError(`no local sandbox in ${dir}: a drill needs an installed one\nfix: ${commandHint('install', ['c1', 'c2', 'c3'])}`);
   const topo = resolveTopology({ names: [], saved: state });
   checkDrill(opts.spec, { names: state.names, servers: topo.servers.map((s) => s.name) });
-  const names = state.names.join(' ');
+  const stage08 = commandHint('08-services', state.names);
   if (!processesOnDisk(serviceGroup(dir)).length) {
-    throw new UsageError(
-      `the sandbox in ${dir} has no services yet: a drill needs the math services and the recorder\nfix: npx zx scripts/08-services.mjs ${names}`,
-    );
+    throw new UsageError(`the sandbox in ${dir} has no services yet: a drill needs the math services and the recorder\nfix: ${stage08}`);
   }
-  const services = readServicesSettings(inv.settings.env, state.portBase);
-  const mysqlUrl = services.mysqlUrl ?? privateMysqlUrl(dir);
-  if (!mysqlUrl) {
+  const database = recorderDatabase(dir, inv.settings.env);
+  if (!database) {
     throw new UsageError(
-      'a drill checks what the recorder stored, and this sandbox has no recorder database\nfix: apt-get install mariadb-server (then npx zx scripts/08-services.mjs), or set MYSQL_URL',
+      `a drill checks what the recorder stored, and this sandbox has no recorder database\nfix: apt-get install mariadb-server (then ${stage08}), or set MYSQL_URL`,
     );
   }
   if (opts.spec.kind === 'mysql-outage') {
-    if (services.mysqlUrl) {
+    if (database.external) {
       throw new UsageError(
         "mysql-outage stops the sandbox's private MariaDB, but MYSQL_URL points the recorders at a server of your own, which a drill does not stop\nfix: run it on a sandbox without MYSQL_URL",
       );
     }
     if (!privateMysqlPid(dir))
-      throw new UsageError(`the private MariaDB is not running, so there is nothing to stop\nfix: npx zx scripts/08-services.mjs ${names}`);
+      throw new UsageError(`the private MariaDB is not running, so there is nothing to stop\nfix: ${stage08}`);
   }
   if ((opts.spec.kind === 'partition' || opts.spec.kind === 'slow-wan') && !readLinks(dir)) {
     throw new UsageError(`${opts.spec.kind} needs the WAN layer: ${noWanLayer(dir, state.names).message}`);
   }
-  return { provider, inv, opts, state, topo, mysqlUrl };
+  const prepared = { provider, inv, opts, state, topo, mysqlUrl: database.url };
+  return () => runDrill(prepared);
 }
 
 /** Wait, abortably; resolves early (never throws) when the signal fires. */
@@ -120,7 +104,7 @@ async function waitHealthy(provider: Provider, inv: Invocation, timeoutMs: numbe
   return r.value === true ? { healthyAfterMs: r.elapsedMs, problems: [] } : { problems };
 }
 
-export async function runDrill(p: PreparedDrill): Promise<number> {
+async function runDrill(p: PreparedDrill): Promise<number> {
   const { provider, inv, opts, state, topo } = p;
   const dir = inv.settings.sandboxDir;
   const plan = timeline(opts.spec, opts.seconds);
@@ -145,7 +129,7 @@ export async function runDrill(p: PreparedDrill): Promise<number> {
     if (interrupted.signal.aborted) return 130;
     if (before.healthyAfterMs === undefined) {
       throw new SandboxError(
-        `the sandbox is not healthy, so a drill would measure nothing: ${before.problems.join('; ')}\nfix: npx zx scripts/status.mjs says what is wrong`,
+        `the sandbox is not healthy, so a drill would measure nothing: ${before.problems.join('; ')}\nfix: ${commandHint('status')} says what is wrong`,
       );
     }
     admin = await connect({

@@ -1,0 +1,57 @@
+// Help and the command reference, made from the commands' declarations (nothing else lists them).
+import { flagHelp } from '../../core/flags.js';
+import { MAX_NAME_LENGTH } from '../../core/input.js';
+import { type Command, flagsOf } from './command.js';
+
+const NAMES_NOTE = `Cluster names are DNS-1123 labels of at most ${MAX_NAME_LENGTH} characters, starting with a letter, e.g. c1 c2 c3.`;
+
+export function usageOf(command: Command): string {
+  if (command.usage) return command.usage;
+  switch (command.positionals) {
+    case 'topology':
+      return '<name>... [flags]';
+    case 'selection':
+      return '[<name>...] [flags] (no names: the whole sandbox)';
+    default:
+      return '[flags]';
+  }
+}
+
+/** `--help` of a command. */
+export function helpText(command: Command): string {
+  const names = command.positionals === 'topology' || command.positionals === 'selection' ? `\n\n${NAMES_NOTE}` : '';
+  const flags = flagHelp({ ...flagsOf(command), help: { kind: 'boolean', description: 'show this help', parse: () => true } });
+  return `${command.summary}\n\nusage: npx zx scripts/${command.name}.mjs ${usageOf(command)}${names}\n\nflags:\n${flags.join('\n')}\n`;
+}
+
+/** The command reference (docs/commands.md): every command, its usage and its flags. */
+export function commandReference(commands: readonly Command[]): string {
+  const sections = commands.map((c) => {
+    const flags = Object.entries(flagsOf(c)).map(
+      ([k, f]) => `| \`--${k}${f.kind === 'boolean' ? '' : ` ${f.placeholder ?? 'value'}`}\` | ${f.description.replaceAll('|', '\\|')} |`,
+    );
+    return [
+      `## ${c.name}`,
+      '',
+      c.summary,
+      '',
+      '```',
+      `npx zx scripts/${c.name}.mjs ${usageOf(c)}`,
+      '```',
+      '',
+      ...(flags.length ? ['| flag | what it does |', '|---|---|', ...flags, ''] : []),
+      `Changes the sandbox: ${c.needs === 'sandbox' && c.mutates ? 'yes (one such command at a time: it holds the sandbox lock)' : 'no'}.`,
+      '',
+    ].join('\n');
+  });
+  return [
+    '# Commands',
+    '',
+    'Generated from the command declarations (`scripts/lib/commands/*.ts`) by',
+    '`node --import tsx scripts/lib/reference.ts`; a test keeps it current. Every command takes `--help`.',
+    '',
+    ...commands.map((c) => `- [${c.name}](#${c.name}): ${c.summary.split('. ')[0]!.replace(/\.$/, '')}`),
+    '',
+    ...sections,
+  ].join('\n');
+}

@@ -1,0 +1,46 @@
+// A numbered stage as a command: `npx zx scripts/0N-<stage>.mjs <name>...`, safe to re-run.
+import type { StageId } from '../../../cluster/provider.js';
+import { log, step } from '../../../core/log.js';
+import type { Invocation, Provider } from '../../../cluster/provider.js';
+import { flag } from '../../../core/flags.js';
+import { parseWan, type RttTable } from '../../../cluster/local/wan/spec.js';
+import { sandboxCommand } from '../command.js';
+
+/** Where the topology is built (local provider): --wan shapes the links between regions. */
+export const WAN_FLAGS = {
+  wan: flag.text(
+    '40ms|a-b=30ms,...|0ms|off',
+    'local provider: round trip between regions through the WAN layer (every pair, or per pair; 0ms: the layer without delay, for partitions; off: linked directly). Kept by the sandbox; a re-run changes it without restarting servers',
+  ),
+};
+
+/** --wan against the names given (every pair they make), before anything runs. */
+export function wanOf(options: { wan?: string }, names: readonly string[]): { wan?: RttTable | 'off' } {
+  return options.wan === undefined ? {} : { wan: parseWan(options.wan, names) };
+}
+
+export async function runStage(id: StageId, provider: Provider, inv: Invocation): Promise<void> {
+  const fn = provider.stages[id];
+  if (!fn) {
+    log.info(`• ${id}: skipped for the ${provider.name} provider: ${provider.skipped[id] ?? 'nothing to do'}`);
+    return;
+  }
+  await step(`${id} (${provider.name}: ${inv.names.join(' ')})`, () => fn(inv));
+}
+
+/** The command of one stage; `wan`: it takes --wan (the stages that shape the local sandbox). */
+export function stageCommand(id: StageId, summary: string, wan = false) {
+  const flags = wan ? WAN_FLAGS : {};
+  return sandboxCommand({
+    name: id,
+    summary,
+    positionals: 'topology',
+    flags,
+    mutates: true,
+    ...(wan ? { selects: (o: { wan?: string }, names: readonly string[]) => wanOf(o, names) } : {}),
+    async run({ provider, invocation }) {
+      await runStage(id, provider, invocation);
+      return 0;
+    },
+  });
+}
