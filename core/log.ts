@@ -1,5 +1,22 @@
 // Console output: per-cluster prefixes, step timing, and redaction of secrets.
-import { chalk } from 'zx';
+
+/** Colours on a terminal (or with FORCE_COLOR), none when piped, with NO_COLOR or FORCE_COLOR=0. */
+function colorsOn(): boolean {
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  return !process.env.NO_COLOR && process.stdout.isTTY === true;
+}
+const COLOR = colorsOn();
+const ansi = (open: number, close: number) => (text: string) => (COLOR ? `\x1b[${open}m${text}\x1b[${close}m` : text);
+const chalk = {
+  bold: ansi(1, 22),
+  red: ansi(31, 39),
+  green: ansi(32, 39),
+  yellow: ansi(33, 39),
+  blue: ansi(34, 39),
+  magenta: ansi(35, 39),
+  cyan: ansi(36, 39),
+};
 
 const COLORS = [chalk.cyan, chalk.magenta, chalk.yellow, chalk.green, chalk.blue, chalk.red] as const;
 const secrets = new Set<string>();
