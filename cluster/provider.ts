@@ -4,9 +4,9 @@
 import { createRunner, type Runner } from '../core/command.js';
 import type { ParsedArgs, ProviderName } from '../core/input.js';
 import type { Settings } from '../core/settings.js';
-import type { DrillOptions } from './drill-spec.js';
 import type { Observation } from '../nats/observation.js';
 import { resolveTopology, type SavedTopology, type Topology } from '../nats/topology.js';
+import type { DrillOptions } from './drill-spec.js';
 
 export const STAGES = [
   { id: '01-clusters' },

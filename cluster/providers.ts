@@ -32,7 +32,10 @@ export interface Detection {
 
 /** k3d when a Docker engine answers and k3d is installed, otherwise local. */
 async function detectProvider(): Promise<Detection> {
-  const [engine, k3d] = await Promise.all([answers(['docker', 'info', '--format', '{{.ServerVersion}}'], 5000), answers(['k3d', 'version'], 5000)]);
+  const [engine, k3d] = await Promise.all([
+    answers(['docker', 'info', '--format', '{{.ServerVersion}}'], 5000),
+    answers(['k3d', 'version'], 5000),
+  ]);
   if (engine && k3d) return { provider: 'k3d', reason: 'a Docker engine answers and k3d is installed' };
   const missing = [engine ? undefined : 'no Docker engine answers `docker info`', k3d ? undefined : 'k3d is not installed'].filter(Boolean);
   return { provider: 'local', reason: `${missing.join(' and ')}: running nats-server processes on this machine` };

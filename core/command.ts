@@ -1,7 +1,9 @@
 // The one way external commands run: adds the kube context, logs with the cluster prefix,
 // honours --dry-run, and turns failures into a message naming cluster, command and fix.
-import { $ } from 'zx';
+
+import { execFileSync } from 'node:child_process';
 import { CommandError, type CommandResult } from './errors.js';
+import { commandHint } from './hint.js';
 import { log } from './log.js';
 
 export type { CommandResult };
@@ -35,8 +37,7 @@ export const INSTALL_HINTS: Record<string, string> = {
   kubectl: 'install kubectl: https://kubernetes.io/docs/tasks/tools/ (or `brew install kubectl`)',
   helm: 'install helm: https://helm.sh/docs/intro/install/ (or `brew install helm`)',
   linkerd: 'install the linkerd CLI: https://linkerd.io/2-edge/getting-started/ (curl -sL https://run.linkerd.io/install-edge | sh)',
-  'nats-server':
-    'install Go and run `npx zx scripts/tools.mjs` (builds the pinned nats-server), or set NATS_SERVER_BIN to a nats-server binary',
+  'nats-server': `install Go and run \`${commandHint('tools')}\` (builds the pinned nats-server), or set NATS_SERVER_BIN to a nats-server binary`,
   openssl: 'install openssl: `apt-get install openssl` or `brew install openssl`',
 };
 
@@ -47,6 +48,19 @@ export function withContext(cmd: readonly string[], context?: string): string[] 
   if (tool === 'kubectl' || tool === 'linkerd') return [tool, '--context', context, ...rest];
   if (tool === 'helm') return [tool, '--kube-context', context, ...rest];
   return [...cmd];
+}
+
+/**
+ * A quick question to a local program (`mysqld --version`, `ps -o args=`), answered at once and
+ * synchronously: its output, or undefined when it cannot run. It changes nothing, so a dry run
+ * asks it too; it is not logged. (Background processes are started by cluster/local/processes.ts.)
+ */
+export function probe(cmd: readonly string[], timeoutMs = 10_000): string | undefined {
+  try {
+    return execFileSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return undefined;
+  }
 }
 
 /** The command as a POSIX shell line, for logs and plans (single quotes only where needed). */
@@ -81,6 +95,8 @@ export function createRunner(dryRun: boolean): Runner {
         return { stdout: opts.assume ?? '', stderr: '', exitCode: 0 };
       }
       if (!opts.silent) say(opts.cluster, `$ ${line}`);
+      // zx only when a command runs: loading it costs a script's start a noticeable part of a second.
+      const { $ } = await import('zx');
       const p = $({
         quiet: true,
         nothrow: true,

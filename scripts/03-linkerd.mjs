@@ -1,5 +1,3 @@
 #!/usr/bin/env zx
-// 03-linkerd: see `npx zx scripts/03-linkerd.mjs --help`. The logic lives in TypeScript (scripts/lib/cli.ts).
-import { main } from './lib/boot.mjs';
-
-await main('03-linkerd', import.meta.url);
+// 03-linkerd: see `npx zx scripts/03-linkerd.mjs --help` (scripts/lib/commands/03-linkerd.ts).
+await (await import('./lib/boot.mjs')).main(import.meta.url);

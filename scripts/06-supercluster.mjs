@@ -1,5 +1,3 @@
 #!/usr/bin/env zx
-// 06-supercluster: see `npx zx scripts/06-supercluster.mjs --help`. The logic lives in TypeScript (scripts/lib/cli.ts).
-import { main } from './lib/boot.mjs';
-
-await main('06-supercluster', import.meta.url);
+// 06-supercluster: see `npx zx scripts/06-supercluster.mjs --help` (scripts/lib/commands/06-supercluster.ts).
+await (await import('./lib/boot.mjs')).main(import.meta.url);

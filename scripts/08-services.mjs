@@ -1,5 +1,3 @@
 #!/usr/bin/env zx
-// 08-services: see `npx zx scripts/08-services.mjs --help`. The logic lives in TypeScript (scripts/lib/cli.ts).
-import { main } from './lib/boot.mjs';
-
-await main('08-services', import.meta.url);
+// 08-services: see `npx zx scripts/08-services.mjs --help` (scripts/lib/commands/08-services.ts).
+await (await import('./lib/boot.mjs')).main(import.meta.url);

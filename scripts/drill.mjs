@@ -1,5 +1,3 @@
 #!/usr/bin/env zx
-// drill: a bounded load, one fault, restored, and a report of what survived. See `npx zx scripts/drill.mjs --help`.
-import { main } from './lib/boot.mjs';
-
-await main('drill', import.meta.url);
+// drill: see `npx zx scripts/drill.mjs --help` (scripts/lib/commands/drill.ts).
+await (await import('./lib/boot.mjs')).main(import.meta.url);

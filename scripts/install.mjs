@@ -1,5 +1,3 @@
 #!/usr/bin/env zx
-// install: see `npx zx scripts/install.mjs --help`. The logic lives in TypeScript (scripts/lib/cli.ts).
-import { main } from './lib/boot.mjs';
-
-await main('install', import.meta.url);
+// install: see `npx zx scripts/install.mjs --help` (scripts/lib/commands/install.ts).
+await (await import('./lib/boot.mjs')).main(import.meta.url);

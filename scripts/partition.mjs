@@ -1,5 +1,3 @@
 #!/usr/bin/env zx
-// partition: cut regions off at the WAN layer (--heal restores). See `npx zx scripts/partition.mjs --help`.
-import { main } from './lib/boot.mjs';
-
-await main('partition', import.meta.url);
+// partition: see `npx zx scripts/partition.mjs --help` (scripts/lib/commands/partition.ts).
+await (await import('./lib/boot.mjs')).main(import.meta.url);

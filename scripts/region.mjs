@@ -1,5 +1,3 @@
 #!/usr/bin/env zx
-// region: lose a region (--down) and bring it back (--up). See `npx zx scripts/region.mjs --help`.
-import { main } from './lib/boot.mjs';
-
-await main('region', import.meta.url);
+// region: see `npx zx scripts/region.mjs --help` (scripts/lib/commands/region.ts).
+await (await import('./lib/boot.mjs')).main(import.meta.url);

@@ -1,5 +1,3 @@
 #!/usr/bin/env zx
-// render: see `npx zx scripts/render.mjs --help`. The logic lives in TypeScript (scripts/lib/cli.ts).
-import { main } from './lib/boot.mjs';
-
-await main('render', import.meta.url);
+// render: see `npx zx scripts/render.mjs --help` (scripts/lib/commands/render.ts).
+await (await import('./lib/boot.mjs')).main(import.meta.url);

@@ -1,5 +1,3 @@
 #!/usr/bin/env zx
-// request: see `npx zx scripts/request.mjs --help`. The logic lives in TypeScript (services/requester/cli.ts).
-import { main } from './lib/boot.mjs';
-
-await main('request', import.meta.url);
+// request: see `npx zx scripts/request.mjs --help` (scripts/lib/commands/request.ts).
+await (await import('./lib/boot.mjs')).main(import.meta.url);

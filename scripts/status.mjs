@@ -1,5 +1,3 @@
 #!/usr/bin/env zx
-// status: see `npx zx scripts/status.mjs --help`. The logic lives in TypeScript (scripts/lib/cli.ts).
-import { main } from './lib/boot.mjs';
-
-await main('status', import.meta.url);
+// status: see `npx zx scripts/status.mjs --help` (scripts/lib/commands/status.ts).
+await (await import('./lib/boot.mjs')).main(import.meta.url);

@@ -1,5 +1,3 @@
 #!/usr/bin/env zx
-// tools: the pinned nats-server and nats CLI, built once into a cache. See `npx zx scripts/tools.mjs --help`.
-import { main } from './lib/boot.mjs';
-
-await main('tools', import.meta.url);
+// tools: see `npx zx scripts/tools.mjs --help` (scripts/lib/commands/tools.ts).
+await (await import('./lib/boot.mjs')).main(import.meta.url);

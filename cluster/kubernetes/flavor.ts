@@ -3,7 +3,10 @@
 // and imports, host ports, region loss by stopping a cluster); kube works in existing contexts of
 // clusters others may share (LoadBalancer addresses found at install, SERVICES_IMAGE, only what is
 // missing installed, only what it installed removed). Everything else is the one Kubernetes path.
+
 import { UsageError } from '../../core/errors.js';
+import { commandHint } from '../../core/hint.js';
+import type { ProviderName } from '../../core/input.js';
 import { type KubeProvider, type KubeTarget, k3dContext, pendingIngressHost } from '../../k8s/targets.js';
 import { k3dIngressHost } from '../../nats/addressing.js';
 import { hostClientUrl } from './host-ports.js';
@@ -57,7 +60,7 @@ export const K3D_FLAVOR: KubeFlavor = {
     return (cluster) => {
       const p = ports[cluster];
       if (!p)
-        throw new UsageError(`no host port is known for k3d cluster ${cluster}: make it with npx zx scripts/01-clusters.mjs ${cluster}`);
+        throw new UsageError(`no host port is known for k3d cluster ${cluster}: make it with ${commandHint('01-clusters', [cluster])}`);
       return hostClientUrl(p);
     };
   },
@@ -79,3 +82,10 @@ export const KUBE_FLAVOR: KubeFlavor = {
 };
 
 export const FLAVORS: Record<KubeProvider, KubeFlavor> = { k3d: K3D_FLAVOR, kube: KUBE_FLAVOR };
+
+/** The flavor whose objects render writes: kube when asked, else k3d (auto included); local has none. */
+export function renderedFlavor(chosen: ProviderName): KubeFlavor {
+  if (chosen === 'local')
+    throw new UsageError('render writes what the k3d and kube providers apply; pass --provider k3d or --provider kube');
+  return FLAVORS[chosen === 'kube' ? 'kube' : 'k3d'];
+}

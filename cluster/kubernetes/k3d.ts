@@ -1,8 +1,10 @@
 // k3d clusters: made from the k3d config file (cluster/), all on one Docker network; existing
 // clusters are left alone, stopped ones started and healed; delete removes them and the network.
+
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { CommandError } from '../../core/errors.js';
+import { commandHint } from '../../core/hint.js';
 import { log } from '../../core/log.js';
 import { grafanaHost } from '../../k8s/names.js';
 import type { KubeTarget } from '../../k8s/targets.js';
@@ -157,7 +159,7 @@ export async function startClusters(k: KubeRun): Promise<void> {
   const unknown = k.targets.filter((t) => !existing.has(t.name)).map((t) => t.name);
   if (unknown.length)
     throw new CommandError(
-      `no k3d cluster ${unknown.join(', ')}\nfix: create them with: npx zx scripts/01-clusters.mjs ${k.names.join(' ')} --provider k3d`,
+      `no k3d cluster ${unknown.join(', ')}\nfix: create them with: ${commandHint('01-clusters', [...k.names, '--provider', 'k3d'])}`,
     );
   for (const t of k.targets) {
     if (running(existing.get(t.name)!)) log.cluster(t.name, 'already running: healing pods only');

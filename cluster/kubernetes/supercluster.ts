@@ -1,3 +1,4 @@
+import { commandHint } from '../../core/hint.js';
 import { formatDuration, log } from '../../core/log.js';
 import { REPOS } from '../../k8s/charts.js';
 import { NAMESPACES } from '../../k8s/names.js';
@@ -61,7 +62,7 @@ async function converge(k: KubeRun): Promise<void> {
     observe: () => observeKube(k),
     timeoutMs: k.settings.waitSeconds * 1000,
     intervalMs: pollMs(k),
-    fix: `npx zx scripts/status.mjs ${k.names.join(' ')} shows the current state`,
+    fix: `${commandHint('status', k.names)} shows the current state`,
     onProgress: (v, elapsed) => {
       if (elapsed - lastReport > 15000) {
         lastReport = elapsed;

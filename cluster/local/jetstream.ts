@@ -1,7 +1,9 @@
 // Stage 07 for the local provider: the JetStream spec applied through the admin user of the
 // first region, by the same driver the Kubernetes Job runs.
+
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { SandboxError } from '../../core/errors.js';
+import { commandHint } from '../../core/hint.js';
 import { placementProblems } from '../../nats/jetstream/placement.js';
 import { jetstreamSpec } from '../../nats/jetstream/spec.js';
 import { connectionFromEnv } from '../../nats/live/client.js';
@@ -37,7 +39,7 @@ export async function jetstreamStage(input: JetStreamStageInput): Promise<ApplyR
     if (report.problems.length) {
       throw new SandboxError(
         `the JetStream spec is not in place:\n${report.problems.map((l) => `  - ${l}`).join('\n')}\n` +
-          'fix: check that stage 06 converged (npx zx scripts/status.mjs); a refused change or a misplaced stream needs the resource recreated (nats stream rm, then stage 07 again), or nats/jetstream/spec.ts changed back',
+          `fix: check that stage 06 converged (${commandHint('status')}); a refused change or a misplaced stream needs the resource recreated (nats stream rm, then stage 07 again), or nats/jetstream/spec.ts changed back`,
       );
     }
     return report.results;

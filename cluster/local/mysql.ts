@@ -1,13 +1,16 @@
 // A private MariaDB/MySQL server under the sandbox for the recorder when MYSQL_URL is not set:
 // its own data directory, its own loopback port, generated passwords (mode 0600), a pid file that
 // `delete` finds.
-import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import type { Runner } from '../../core/command.js';
+import { probe } from '../../core/command.js';
 import { SandboxError } from '../../core/errors.js';
+import { onPath } from '../../core/go-tool.js';
+import { commandHint } from '../../core/hint.js';
 import { addSecret } from '../../core/log.js';
 import { poll } from '../../core/poll.js';
 import { generatePassword } from '../../core/secrets.js';
@@ -25,33 +28,16 @@ export interface MysqlBinaries {
 
 const SBIN = ['/usr/sbin', '/usr/local/sbin', '/usr/local/mysql/bin'];
 
-function executable(dirs: string[], name: string): string | undefined {
-  for (const d of dirs) {
-    const f = join(d, name);
-    try {
-      accessSync(f, constants.X_OK);
-      return f;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
 /** mariadbd or mysqld on PATH or in the usual sbin directories; undefined when neither is installed. */
 export function findMysqlServer(env: NodeJS.ProcessEnv): MysqlBinaries | undefined {
-  const dirs = [...(env.PATH ?? '').split(delimiter).filter(Boolean), ...SBIN];
-  const mariadbd = executable(dirs, 'mariadbd');
-  const installDb = executable(dirs, 'mariadb-install-db') ?? executable(dirs, 'mysql_install_db');
+  const find = (name: string) => onPath(name, env, SBIN);
+  const mariadbd = find('mariadbd');
+  const installDb = find('mariadb-install-db') ?? find('mysql_install_db');
   if (mariadbd && installDb) return { server: mariadbd, installDb, flavor: 'mariadb' };
-  const mysqld = executable(dirs, 'mysqld');
+  const mysqld = find('mysqld');
   if (!mysqld) return undefined;
-  let version = '';
-  try {
-    version = execFileSync(mysqld, ['--version'], { encoding: 'utf8', timeout: 10_000 });
-  } catch {
-    return undefined;
-  }
+  const version = probe([mysqld, '--version']);
+  if (version === undefined) return undefined;
   if (/mariadb/i.test(version)) return installDb ? { server: mysqld, installDb, flavor: 'mariadb' } : undefined;
   return { server: mysqld, flavor: 'mysql' };
 }
@@ -84,7 +70,7 @@ function readCredentials(file: string): StoredCredentials | undefined {
     if (!c.password || !c.rootPassword || !Number.isInteger(c.port)) throw new Error('fields missing');
   } catch (e) {
     throw new SandboxError(
-      `${file} cannot be read (${(e as Error).message})\nfix: delete the sandbox (npx zx scripts/delete.mjs) or remove ${dirname(file)} and run stage 08 again (the private database starts empty)`,
+      `${file} cannot be read (${(e as Error).message})\nfix: delete the sandbox (${commandHint('delete')}) or remove ${dirname(file)} and run stage 08 again (the private database starts empty)`,
     );
   }
   addSecret(c.password);

@@ -1,9 +1,10 @@
 // Background processes of the local provider: started detached so they outlive the script,
 // recorded by pid, and only ever signalled after checking the pid still runs our command.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { probe } from '../../core/command.js';
 import { isAlive } from '../../core/lock.js';
 
 export { isAlive };
@@ -16,11 +17,7 @@ export function commandOf(pid: number): string | undefined {
     return raw ? raw.split('\0').filter(Boolean).join(' ') : undefined;
   } catch {
     if (existsSync('/proc/self')) return undefined;
-    try {
-      return execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).trim() || undefined;
-    } catch {
-      return undefined;
-    }
+    return probe(['ps', '-o', 'args=', '-p', String(pid)])?.trim() || undefined;
   }
 }
 

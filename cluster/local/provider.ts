@@ -1,6 +1,7 @@
 // The local provider: the same NATS topology as real nats-server processes under the sandbox.
 import { rmSync } from 'node:fs';
 import { SandboxError, UsageError } from '../../core/errors.js';
+import { commandHint } from '../../core/hint.js';
 import { formatDuration, log, step } from '../../core/log.js';
 import { ensureLocalPki, pkiPaths } from '../../core/pki.js';
 import { loadCredentials } from '../../core/secrets.js';
@@ -14,6 +15,7 @@ import { buildTopology, type Topology } from '../../nats/topology.js';
 import { parseMysqlUrl } from '../../services/recorder/mysql-url.js';
 import { waitConverged } from '../converge.js';
 import type { Invocation, Provider } from '../provider.js';
+import { prepareDrill } from './drill/run.js';
 import { jetstreamStage } from './jetstream.js';
 import { checkPrivateMysqlPort, findMysqlServer } from './mysql.js';
 import { resolveNatsServer } from './nats-server-bin.js';
@@ -28,9 +30,9 @@ import { servicesSection, servicesStage, startMysqlAhead } from './services.js';
 import { type LocalState, localPaths, readLocalState, resolveLocal, serverGroup, serviceGroup, writeLocalState } from './state.js';
 import { checkPorts, observeLocal, regionClientUrls, renderLocalConfigs, serverProcesses, systemConnection } from './supercluster.js';
 import { partitionLocal } from './wan/partition.js';
-import { reconcileWan, wanTable } from './wan/reconcile.js';
+import { reconcileWan } from './wan/reconcile.js';
 import { wanSection } from './wan/section.js';
-import { wanForRegions } from './wan/spec.js';
+import { tableFor } from './wan/spec.js';
 
 /** The nats-server this run starts (NATS_SERVER_BIN, the cached pinned build, or PATH). */
 function natsServer(inv: Invocation) {
@@ -99,7 +101,7 @@ async function superclusterStage(inv: Invocation): Promise<void> {
       if (action !== 'unchanged') log.cluster(name, `would ${action}: ${bin.path} -c ${localPaths(sandboxDir).conf(name)}`);
     }
     for (const name of plan.obsolete) log.cluster(name, 'would stop and remove (no longer in the topology)');
-    await reconcileWan(sandboxDir, topo, state, wanTable(state, topo.names), true);
+    await reconcileWan(sandboxDir, topo, state, state.wan, true);
     return;
   }
   const running = [...plan.actions].filter(([, a]) => a === 'unchanged' || a === 'restart').map(([n]) => n);
@@ -107,7 +109,7 @@ async function superclusterStage(inv: Invocation): Promise<void> {
   await checkPorts(state, previous, toStart, running);
   writeLocalState(sandboxDir, state);
   // The links first, so servers that start find them listening.
-  await reconcileWan(sandboxDir, topo, state, wanTable(state, topo.names), false);
+  await reconcileWan(sandboxDir, topo, state, state.wan, false);
   await applyProcesses(group, desired, plan, { say: (server, what) => log.cluster(server, what) }, (name) =>
     localPaths(sandboxDir).conf(name),
   );
@@ -162,7 +164,7 @@ async function preflightLocal(inv: Invocation): Promise<void> {
 function requireRunning(inv: Invocation) {
   if (!readLocalState(inv.settings.sandboxDir)) {
     throw new UsageError(
-      `no local supercluster in ${inv.settings.sandboxDir}; run stage 06 first: npx zx scripts/06-supercluster.mjs ${inv.names.join(' ')}`,
+      `no local supercluster in ${inv.settings.sandboxDir}; run stage 06 first: ${commandHint('06-supercluster', inv.names)}`,
     );
   }
   return resolveLocal(inv);
@@ -190,7 +192,9 @@ async function servicesStageLocal(inv: Invocation): Promise<void> {
 
 function requireSandbox(inv: Invocation) {
   if (!inv.saved()) {
-    throw new UsageError(`no local sandbox in ${inv.settings.sandboxDir}; install one first, e.g. npx zx scripts/install.mjs c1 c2 c3`);
+    throw new UsageError(
+      `no local sandbox in ${inv.settings.sandboxDir}; install one first, e.g. ${commandHint('install', ['c1', 'c2', 'c3'])}`,
+    );
   }
   return resolveLocal(inv);
 }
@@ -198,7 +202,7 @@ function requireSandbox(inv: Invocation) {
 async function observeSandbox(inv: Invocation, opts: { waitMs?: number } = {}) {
   if (!inv.saved()) {
     // Nothing runs: every server is missing, and the report says why.
-    const problem = `no local sandbox in ${inv.settings.sandboxDir}; install one first, e.g. npx zx scripts/install.mjs ${inv.names.join(' ') || 'c1 c2 c3'}`;
+    const problem = `no local sandbox in ${inv.settings.sandboxDir}; install one first, e.g. ${commandHint('install', inv.names.length ? inv.names : ['c1', 'c2', 'c3'])}`;
     return observation({
       topology: inv.topology(),
       live: [],
@@ -296,7 +300,7 @@ async function deleteLocal(inv: Invocation): Promise<void> {
   const { state, unreadable } = tryState(sandboxDir);
   const given = inv.args.names;
   if (unreadable && given.length) {
-    throw new UsageError(`${unreadable}\nfix: delete without names removes the whole sandbox: npx zx scripts/delete.mjs`);
+    throw new UsageError(`${unreadable}\nfix: delete without names removes the whole sandbox: ${commandHint('delete')}`);
   }
   if (unreadable) log.warn(`${unreadable}: removing the whole sandbox, finding its processes by their command lines`);
   const all = !given.length || !state || state.names.every((n) => given.includes(n));
@@ -325,10 +329,9 @@ async function deleteLocal(inv: Invocation): Promise<void> {
   const ports = Object.fromEntries(Object.entries(state.ports).filter(([n]) => !servers.includes(n)));
   // The links are planned again by the next stage 06; the delays of the regions left are kept.
   const { links: _links, wan: _wan, ...rest } = state;
-  const wan = wanForRegions(state.wan, state.names, remaining);
-  writeLocalState(sandboxDir, { ...rest, names: remaining, ports, ...(wan ? { wan } : {}) });
+  writeLocalState(sandboxDir, { ...rest, names: remaining, ports, ...(state.wan ? { wan: tableFor(state.wan, remaining) } : {}) });
   log.info(
-    `stopped and removed ${servers.length} servers of ${given.join(', ')}; run install ${remaining.join(' ')} to re-form the supercluster without them`,
+    `stopped and removed ${servers.length} servers of ${given.join(', ')}; run ${commandHint('install', remaining)} to re-form the supercluster without them`,
   );
 }
 
@@ -358,6 +361,7 @@ export const localProvider: Provider = {
   },
   delete: deleteLocal,
   partition: partitionLocal,
+  drill: async (inv, options) => prepareDrill(localProvider, inv, options),
   region: (inv, action) =>
     regionLocal(inv, action, async (all) => {
       await step(`06-supercluster (local: ${all.names.join(' ')})`, () => superclusterStage(all));

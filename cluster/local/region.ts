@@ -1,7 +1,9 @@
 // Lose a region and bring it back, to watch the supercluster and the stretched JetStream cope:
 // `down` stops every server and service process of the named datacenters (state kept),
 // `up` reconciles the whole sandbox again (stages 06 and 08), which starts what is missing.
+
 import { UsageError } from '../../core/errors.js';
+import { commandHint } from '../../core/hint.js';
 import { log } from '../../core/log.js';
 import { buildTopology } from '../../nats/topology.js';
 import { type Invocation, withNames } from '../provider.js';
@@ -54,6 +56,6 @@ export async function regionLocal(inv: Invocation, action: RegionAction, reconci
   const { stopped, stoppedServices } = await stopRegions(inv.settings.sandboxDir, state, regions);
   log.info(
     `region ${regions.join(', ')} is down: stopped ${stopped} servers and ${stoppedServices} service processes; ` +
-      `bring it back with: npx zx scripts/region.mjs ${regions.join(' ')} --up`,
+      `bring it back with: ${commandHint('region', [...regions, '--up'])}`,
   );
 }

@@ -101,7 +101,13 @@ export function resolveLocal(inv: Invocation): ResolvedLocal {
   );
   // --wan changes the sandbox; .env's WAN only shapes a new one; a saved value stays until a flag
   // (for the regions it still has: pairs of regions gone are dropped, new pairs are 0 ms).
-  const asked = inv.args.wan ?? (previous ? previous.wan : inv.settings.wan !== undefined ? parseWan(inv.settings.wan, topo.names, 'WAN (.env or the environment)') : undefined);
+  const asked =
+    inv.args.wan ??
+    (previous
+      ? previous.wan
+      : inv.settings.wan !== undefined
+        ? parseWan(inv.settings.wan, topo.names, 'WAN (.env or the environment)')
+        : undefined);
   const wan = asked === undefined || asked === 'off' ? undefined : tableFor(asked, topo.names);
   const state: LocalState = {
     version: 1,

@@ -1,7 +1,8 @@
 // Entry glue for the thin .mjs scripts: load TypeScript through tsx, find this script's own
-// arguments (after `npx zx scripts/x.mjs` or `node scripts/x.mjs`), run the command, set the exit code.
+// arguments (after `npx zx scripts/x.mjs` or `node scripts/x.mjs`), run the command declared in
+// scripts/lib/commands/<x>.ts, set the exit code.
 
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
@@ -20,7 +21,9 @@ export function scriptArgs(scriptUrl) {
   return process.argv.slice(at >= 0 ? at + 1 : 2);
 }
 
-export async function main(command, scriptUrl) {
-  const { runCli } = await import('./cli.ts');
-  process.exitCode = await runCli(command, scriptArgs(scriptUrl));
+/** Runs the command named like the entry script that calls it. */
+export async function main(scriptUrl) {
+  const name = basename(fileURLToPath(scriptUrl), '.mjs');
+  const { runNamed } = await import('./run.ts');
+  process.exitCode = await runNamed(name, scriptArgs(scriptUrl));
 }

@@ -4,9 +4,9 @@
 // sandbox's lock), what it needs, and its action. The help text, the dispatcher (run.ts) and the
 // command reference (docs/commands.md) are all made from these declarations.
 import type { Invocation, Provider } from '../../cluster/provider.js';
-import { flag, type Flags, type OptionsOf } from '../../core/flags.js';
-import { type ParsedArgs, PROVIDERS, parseReplicas, type ProviderName } from '../../core/input.js';
 import { UsageError } from '../../core/errors.js';
+import { type Flags, flag, type OptionsOf } from '../../core/flags.js';
+import { type ParsedArgs, PROVIDERS, type ProviderName, parseReplicas } from '../../core/input.js';
 import type { Settings } from '../../core/settings.js';
 import { ROLES } from '../../nats/topology.js';
 

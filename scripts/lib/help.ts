@@ -24,11 +24,17 @@ export function helpText(command: Command): string {
   return `${command.summary}\n\nusage: npx zx scripts/${command.name}.mjs ${usageOf(command)}${names}\n\nflags:\n${flags.join('\n')}\n`;
 }
 
+/** Up to the first full stop that ends a sentence (not the dots of `01 .. 08`). */
+function firstSentence(text: string): string {
+  return /^(.*?[^.])\.(\s|$)/.exec(text)?.[1] ?? text;
+}
+
 /** The command reference (docs/commands.md): every command, its usage and its flags. */
 export function commandReference(commands: readonly Command[]): string {
   const sections = commands.map((c) => {
+    const cell = (t: string) => t.replaceAll('|', '\\|');
     const flags = Object.entries(flagsOf(c)).map(
-      ([k, f]) => `| \`--${k}${f.kind === 'boolean' ? '' : ` ${f.placeholder ?? 'value'}`}\` | ${f.description.replaceAll('|', '\\|')} |`,
+      ([k, f]) => `| \`--${k}${f.kind === 'boolean' ? '' : ` ${cell(f.placeholder ?? 'value')}`}\` | ${cell(f.description)} |`,
     );
     return [
       `## ${c.name}`,
@@ -50,7 +56,7 @@ export function commandReference(commands: readonly Command[]): string {
     'Generated from the command declarations (`scripts/lib/commands/*.ts`) by',
     '`node --import tsx scripts/lib/reference.ts`; a test keeps it current. Every command takes `--help`.',
     '',
-    ...commands.map((c) => `- [${c.name}](#${c.name}): ${c.summary.split('. ')[0]!.replace(/\.$/, '')}`),
+    ...commands.map((c) => `- [${c.name}](#${c.name}): ${firstSentence(c.summary)}`),
     '',
     ...sections,
   ].join('\n');

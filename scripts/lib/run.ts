@@ -2,8 +2,9 @@
 // input fails before any side effect), then the settings, then, for commands on a sandbox, the
 // provider and the run's one invocation, the sandbox's lock for commands that change it, and the
 // command's action. One place turns an error into its message and exit code.
-import { chooseProvider, loadProvider } from '../../cluster/providers.js';
+
 import { createInvocation, type Invocation, withNames } from '../../cluster/provider.js';
+import { chooseProvider, loadProvider } from '../../cluster/providers.js';
 import { errorText, exitCode, UsageError } from '../../core/errors.js';
 import { parseFlags } from '../../core/flags.js';
 import { type ParsedArgs, parseContexts, validateNames } from '../../core/input.js';
@@ -26,7 +27,7 @@ function checkPositionals(command: Command, positionals: string[]): void {
 
 /** The topology selection of a command on a sandbox: names, provider, kube contexts, replicas. */
 function selection(options: Record<string, unknown>, names: string[]): ParsedArgs {
-  const contexts = parseContexts(options.context as string[]);
+  const contexts = parseContexts((options.context as string[] | undefined) ?? []);
   const unknown = Object.keys(contexts).filter((n) => !names.includes(n));
   if (unknown.length) throw new UsageError(`--context names cluster(s) not in the list: ${unknown.join(', ')}`);
   const provider = options.provider as ParsedArgs['provider'];
@@ -57,22 +58,41 @@ function selectionOf(command: SandboxCommand, inv: Invocation): Invocation {
   return withNames(inv, []);
 }
 
-async function dispatch(command: Command, argv: string[]): Promise<number> {
+export interface CommandLine {
+  help: boolean;
+  options: Record<string, unknown>;
+  positionals: string[];
+  /** The topology selection (commands on a sandbox). */
+  selection: ParsedArgs;
+}
+
+/** A command line checked against the command's declaration; nothing runs. */
+export function parseCommandLine(command: Command, argv: readonly string[]): CommandLine {
   const parsed = parseFlags(flagsOf(command), argv, `run '${command.name} --help' for the flags it takes`);
-  if (parsed.help) {
+  const { options, positionals } = parsed;
+  if (parsed.help) return { help: true, options, positionals, selection: { names: [], contexts: {}, replicas: {}, dryRun: false } };
+  checkPositionals(command, positionals);
+  command.check?.(options, positionals);
+  const names = command.positionals === 'own' ? [] : positionals;
+  const selected =
+    command.needs === 'sandbox' ? { ...selection(options, names), ...command.selects?.(options, names) } : selection({}, names);
+  // The command gets its own flags; the sandbox's are in the selection.
+  const own = Object.fromEntries(Object.keys(command.flags).map((k) => [k, options[k]]));
+  return { help: false, options: own, positionals, selection: selected };
+}
+
+async function dispatch(command: Command, argv: string[]): Promise<number> {
+  const line = parseCommandLine(command, argv);
+  if (line.help) {
     log.info(helpText(command));
     return 0;
   }
-  const { options, positionals } = parsed;
-  checkPositionals(command, positionals);
-  command.check?.(options, positionals);
+  const { options, positionals, selection: args } = line;
   loadEnvFile();
   const settings = readSettings();
   setQuiet(command.quiet?.(options) ?? false);
   if (command.needs === 'settings') return (await command.run({ options, positionals, settings })) ?? 0;
 
-  const names = command.positionals === 'own' ? [] : positionals;
-  const args = { ...selection(options, names), ...command.selects?.(options, names) };
   const detection = await chooseProvider(args.provider, settings.provider);
   log.info(`provider: ${detection.provider} (${detection.reason})${args.dryRun ? ' — dry run: nothing is changed' : ''}`);
   const provider = await loadProvider(detection.provider);
@@ -98,4 +118,10 @@ export async function runCommand(command: Command, argv: string[]): Promise<numb
     log.error(errorText(e));
     return exitCode(e);
   }
+}
+
+/** Run the command of entry script `name` (scripts/<name>.mjs, scripts/lib/commands/<name>.ts). */
+export async function runNamed(name: string, argv: string[]): Promise<number> {
+  const { command } = (await import(`./commands/${name}.ts`)) as { command: Command };
+  return runCommand(command, argv);
 }

@@ -1,10 +1,10 @@
 // A numbered stage as a command: `npx zx scripts/0N-<stage>.mjs <name>...`, safe to re-run.
-import type { StageId } from '../../../cluster/provider.js';
-import { log, step } from '../../../core/log.js';
-import type { Invocation, Provider } from '../../../cluster/provider.js';
-import { flag } from '../../../core/flags.js';
-import { parseWan, type RttTable } from '../../../cluster/local/wan/spec.js';
-import { sandboxCommand } from '../command.js';
+
+import { parseWan, type RttTable } from '../../cluster/local/wan/spec.js';
+import type { Invocation, Provider, StageId } from '../../cluster/provider.js';
+import { flag } from '../../core/flags.js';
+import { log, step } from '../../core/log.js';
+import { sandboxCommand } from './command.js';
 
 /** Where the topology is built (local provider): --wan shapes the links between regions. */
 export const WAN_FLAGS = {

@@ -21,9 +21,13 @@ export const REQUEST_FLAGS = {
   from: flag.text('CLUSTER', 'region to ask from (its seed servers; local sandbox), required'),
   count: flag.number('N', 'rounds; every round asks all four operations (default 100)', { fallback: 100 }),
   concurrency: flag.number('N', 'requests in flight (default 8)', { fallback: 8 }),
-  window: flag.number('N', `publishes awaiting their JetStream ack at once (default ${DEFAULT_WINDOW}); asking goes on meanwhile and waits only while the window is full`, {
-    fallback: DEFAULT_WINDOW,
-  }),
+  window: flag.number(
+    'N',
+    `publishes awaiting their JetStream ack at once (default ${DEFAULT_WINDOW}); asking goes on meanwhile and waits only while the window is full`,
+    {
+      fallback: DEFAULT_WINDOW,
+    },
+  ),
   seed: flag.number('N', 'seed for the random numbers (default: random)', { min: 0, fallback: undefined }),
   'timeout-ms': flag.number('N', 'time limit per request attempt (default 2000)', { fallback: 2000 }),
   'record-wait': flag.number(
@@ -147,10 +151,13 @@ export async function requestMain(argv: string[], env: NodeJS.ProcessEnv = proce
   try {
     const parsed = parseFlags(REQUEST_FLAGS, argv, "run 'request --help' for the flags it takes");
     if (parsed.help) {
-      process.stdout.write(`${REQUEST_SUMMARY}\n\nusage: request --from <cluster> [flags]\n\nflags:\n${flagHelp(REQUEST_FLAGS).join('\n')}\n`);
+      process.stdout.write(
+        `${REQUEST_SUMMARY}\n\nusage: request --from <cluster> [flags]\n\nflags:\n${flagHelp(REQUEST_FLAGS).join('\n')}\n`,
+      );
       return 0;
     }
-    if (parsed.positionals.length) throw new RequestUsageError(`request takes no positional arguments; got ${parsed.positionals.join(' ')}`);
+    if (parsed.positionals.length)
+      throw new RequestUsageError(`request takes no positional arguments; got ${parsed.positionals.join(' ')}`);
     return await runRequest(requestArgs(parsed.options), env, local);
   } catch (e) {
     log.error(errorText(e));

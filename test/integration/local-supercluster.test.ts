@@ -97,7 +97,7 @@ describe('local provider lifecycle (2 clusters, 1 server per role)', () => {
     const c3 = serverPid(sandbox, 'c3-nats-0');
     const r = await runScript('delete', ['c3'], sandbox.env);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /stopped and removed 4 servers of c3; run install c1 c2/);
+    assert.match(r.stdout, /stopped and removed 4 servers of c3; run npx zx scripts\/install\.mjs c1 c2 to re-form/);
     await waitGone(c3);
     assert.equal(existsSync(join(sandbox.dir, 'local', 'servers', 'c3-nats-0')), false);
     assert.deepEqual(processesMentioning(join(sandbox.dir, 'local', 'servers', 'c3-')), []);

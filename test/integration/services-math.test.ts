@@ -188,6 +188,6 @@ describe('math services on a local supercluster', { timeout: 600_000 }, () => {
     assert.match(r.stderr, /not a cluster of this sandbox/);
     const c = await fx.run('request', ['--from', 'c1', '--count', 'many']);
     assert.equal(c.code, 2);
-    assert.match(c.stderr, /--count takes a whole number/);
+    assert.match(c.stderr, /--count must be a whole number/);
   });
 });

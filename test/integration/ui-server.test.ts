@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { UsageError } from '../../core/errors.js';
-import { checkBind, parsePort } from '../../ui/bind.js';
+import { command as ui } from '../../scripts/lib/commands/ui.js';
+import { parseCommandLine } from '../../scripts/lib/run.js';
+import { checkBind } from '../../ui/bind.js';
 import { LiveFeed } from '../../ui/feed.js';
 import { startUiServer, type UiServer } from '../../ui/server.js';
 import { makeSandbox, runScript, type Sandbox } from '../support/helpers.js';
@@ -64,9 +66,10 @@ describe('topology page server', () => {
       startUiServer({ host: '0.0.0.0', port: 0, allowRemote: false, feed }),
       /refusing to serve the topology page on 0\.0\.0\.0/,
     );
-    assert.throws(() => parsePort('http', 1), /--port must be a number from 1 to 65535; got 'http'/);
-    assert.throws(() => parsePort('70000', 1), /--port must be a number/);
-    assert.equal(parsePort(undefined, 8090), 8090);
+    const port = (...argv: string[]) => parseCommandLine(ui, argv).options.port;
+    assert.throws(() => port('--port', 'http'), /--port must be a whole number from 1 to 65535; got 'http'/);
+    assert.throws(() => port('--port', '70000'), /--port must be a whole number/);
+    assert.equal(port(), 8090);
   });
 
   it('serves the page and its two assets, read-only, with a content security policy', async () => {
@@ -139,7 +142,7 @@ describe('ui.mjs bad input', () => {
   it('refuses a non-loopback host, a bad port and a snapshot that is not .svg, with exit 2', async () => {
     const cases: [string[], RegExp][] = [
       [['--host', '0.0.0.0'], /refusing to serve the topology page on 0\.0\.0\.0: .* --allow-remote/],
-      [['--port', 'abc'], /--port must be a number from 1 to 65535; got 'abc'/],
+      [['--port', 'abc'], /--port must be a whole number from 1 to 65535; got 'abc'/],
       [['--snapshot', 'picture.png'], /--snapshot writes an SVG file: give a name ending in \.svg/],
     ];
     for (const [args, message] of cases) {

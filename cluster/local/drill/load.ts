@@ -1,9 +1,11 @@
 // The drill's load: the requester of services/ asking from every region at once, in this process,
 // as the requester user on each region's seed servers, until it is told to stop. It keeps what
 // the report needs: when answers came and from where, and which publishes the stream acknowledged.
+
 import { jetstream, type PubAck } from '@nats-io/jetstream';
 import { type ConnectionOptions, connect, type NatsConnection } from '@nats-io/transport-node';
 import { SandboxError } from '../../../core/errors.js';
+import { commandHint } from '../../../core/hint.js';
 import { SIGNIFICANT_SUBJECT } from '../../../nats/jetstream/spec.js';
 import type { PublishFn } from '../../../services/requester/publish-window.js';
 import { runRequester } from '../../../services/requester/run.js';
@@ -66,7 +68,7 @@ export async function startLoad(opts: LoadOptions): Promise<RunningLoad> {
   } catch (e) {
     await Promise.all(connections.map((c) => c.close().catch(() => undefined)));
     throw new SandboxError(
-      `the drill's requester could not connect to region ${opts.regions[connections.length]?.region}: ${(e as Error).message}\nfix: npx zx scripts/status.mjs says what is wrong`,
+      `the drill's requester could not connect to region ${opts.regions[connections.length]?.region}: ${(e as Error).message}\nfix: ${commandHint('status')} says what is wrong`,
     );
   }
   const stop = new AbortController();

@@ -1,10 +1,12 @@
 // What the drill reads back after its load: the rows the recorder stored for this run's message
 // ids (waiting, within a bound, for it to drain), and every copy of the run's answers in the
 // answers stream, to find any question stored twice.
+
 import { type Consumer, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createConnection } from 'mysql2/promise';
 import { SandboxError } from '../../../core/errors.js';
+import { commandHint } from '../../../core/hint.js';
 import { poll } from '../../../core/poll.js';
 import { ANSWERS_STREAM } from '../../../nats/accounts.js';
 import { likePrefix } from '../../../services/recorder/db.js';
@@ -66,7 +68,7 @@ export async function answeringStreamLastSeq(nc: NatsConnection, timeoutMs: numb
   const r = await poll({ timeoutMs, intervalMs: 500, attempt: () => streamLastSeq(nc) });
   if (r.value !== undefined) return r.value;
   throw new SandboxError(
-    `the ${ANSWERS_STREAM} stream did not answer within ${Math.round(timeoutMs / 1000)}s (${r.lastError ?? 'no answer'})\nfix: npx zx scripts/status.mjs says what is wrong; stage 07 makes the stream again`,
+    `the ${ANSWERS_STREAM} stream did not answer within ${Math.round(timeoutMs / 1000)}s (${r.lastError ?? 'no answer'})\nfix: ${commandHint('status')} says what is wrong; stage 07 makes the stream again`,
   );
 }
 

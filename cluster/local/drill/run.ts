@@ -44,7 +44,8 @@ export function prepareDrill(provider: Provider, inv: Invocation, opts: DrillOpt
   if (Object.keys(inv.args.replicas).length) throw new UsageError('a drill runs on the sandbox as it is: --replicas is for install');
   const dir = inv.settings.sandboxDir;
   const state = readLocalState(dir);
-  if (!state) throw new UsageError(`no local sandbox in ${dir}: a drill needs an installed one\nfix: ${commandHint('install', ['c1', 'c2', 'c3'])}`);
+  if (!state)
+    throw new UsageError(`no local sandbox in ${dir}: a drill needs an installed one\nfix: ${commandHint('install', ['c1', 'c2', 'c3'])}`);
   const topo = resolveTopology({ names: [], saved: state });
   checkDrill(opts.spec, { names: state.names, servers: topo.servers.map((s) => s.name) });
   const stage08 = commandHint('08-services', state.names);
@@ -63,8 +64,7 @@ export function prepareDrill(provider: Provider, inv: Invocation, opts: DrillOpt
         "mysql-outage stops the sandbox's private MariaDB, but MYSQL_URL points the recorders at a server of your own, which a drill does not stop\nfix: run it on a sandbox without MYSQL_URL",
       );
     }
-    if (!privateMysqlPid(dir))
-      throw new UsageError(`the private MariaDB is not running, so there is nothing to stop\nfix: ${stage08}`);
+    if (!privateMysqlPid(dir)) throw new UsageError(`the private MariaDB is not running, so there is nothing to stop\nfix: ${stage08}`);
   }
   if ((opts.spec.kind === 'partition' || opts.spec.kind === 'slow-wan') && !readLinks(dir)) {
     throw new UsageError(`${opts.spec.kind} needs the WAN layer: ${noWanLayer(dir, state.names).message}`);

@@ -1,8 +1,10 @@
 // What commands change on a running WAN layer: the delays between regions and the cut links
 // (partitions). A change is written to the links file and the router told (SIGHUP); it is in force
 // when the router says it applied that generation. Nothing restarts.
+
 import { existsSync, readFileSync } from 'node:fs';
 import { SandboxError, UsageError } from '../../../core/errors.js';
+import { commandHint } from '../../../core/hint.js';
 import { poll } from '../../../core/poll.js';
 import { runningPid } from '../reconciler.js';
 import { readLocalState, wanGroup } from '../state.js';
@@ -59,7 +61,7 @@ export async function changeLinks(
   const pid = routerPid(sandboxDir);
   if (!pid) {
     throw new SandboxError(
-      `the WAN router of ${sandboxDir} is not running\nfix: npx zx scripts/06-supercluster.mjs starts it again (log: ${wanFiles(sandboxDir).dir}/router.log)`,
+      `the WAN router of ${sandboxDir} is not running\nfix: ${commandHint('06-supercluster')} starts it again (log: ${wanFiles(sandboxDir).dir}/router.log)`,
     );
   }
   const next: LinkSettings = { ...change(current), generation: current.generation + 1 };
@@ -72,7 +74,7 @@ export async function changeLinks(
 export function noWanLayer(sandboxDir: string, names: readonly string[]): UsageError {
   return new UsageError(
     `the regions of the sandbox in ${sandboxDir} are linked directly, without the WAN layer that delays and cuts links\n` +
-      `fix: npx zx scripts/06-supercluster.mjs ${names.join(' ')} --wan 0ms (or --wan 40ms) turns it on: the servers restart once with the links in between`,
+      `fix: ${commandHint('06-supercluster', [...names, '--wan', '0ms'])} (or --wan 40ms) turns it on: the servers restart once with the links in between`,
   );
 }
 

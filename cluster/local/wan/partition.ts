@@ -1,8 +1,8 @@
 // `partition`: cut regions off from the others at the WAN layer (every process keeps running,
 // each side sees the other gone), and heal them.
 import { UsageError } from '../../../core/errors.js';
-import { log } from '../../../core/log.js';
 import { commandHint } from '../../../core/hint.js';
+import { log } from '../../../core/log.js';
 import type { Invocation, PartitionAsk } from '../../provider.js';
 import type { LocalState } from '../state.js';
 import { healPartition, noWanLayer, readLinks, setPartition } from './control.js';
@@ -40,7 +40,9 @@ export async function partitionLocal(inv: Invocation, ask: PartitionAsk): Promis
   const sandboxDir = inv.settings.sandboxDir;
   const state = inv.saved() as LocalState | undefined;
   if (!state)
-    throw new UsageError(`no local sandbox in ${sandboxDir}; install one first, e.g. ${commandHint('install', ['c1', 'c2', 'c3', '--wan', '40ms'])}`);
+    throw new UsageError(
+      `no local sandbox in ${sandboxDir}; install one first, e.g. ${commandHint('install', ['c1', 'c2', 'c3', '--wan', '40ms'])}`,
+    );
   const req = partitionRequest(ask, state.names);
   if (!readLinks(sandboxDir)) throw noWanLayer(sandboxDir, state.names);
   if (req.heal) {

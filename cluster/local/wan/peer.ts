@@ -7,13 +7,10 @@
 // it is the router's main cost: connections that arrive together share one read, done without
 // blocking the router, so forwarding goes on meanwhile (a blocked router let TLS handshakes time
 // out, and their retries came in faster than it could look them up).
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const execFileAsync = promisify(execFile);
+import { probe } from '../../../core/command.js';
 
 /** `local>remote` port pair -> socket inode, for the rows of /proc/net/tcp whose remote port is one of `remotePorts`. Pure. */
 export function socketsTo(procNetTcp: string, remotePorts: ReadonlySet<number>): Map<string, string> {
@@ -114,15 +111,9 @@ export class PeerFinder {
   }
 
   private async findWithLsof(dialerPort: number): Promise<string | undefined> {
-    try {
-      const { stdout } = await execFileAsync('lsof', ['-nP', `-iTCP@127.0.0.1:${dialerPort}`, '-sTCP:ESTABLISHED', '-Fp'], {
-        encoding: 'utf8',
-      });
-      const pids = [...stdout.matchAll(/^p(\d+)$/gm)].map((m) => Number(m[1])).filter((p) => p !== process.pid);
-      for (const n of this.names) if (pids.includes((await this.pidOf(n)) ?? -1)) return n;
-      return undefined;
-    } catch {
-      return undefined;
-    }
+    const out = probe(['lsof', '-nP', `-iTCP@127.0.0.1:${dialerPort}`, '-sTCP:ESTABLISHED', '-Fp']) ?? '';
+    const pids = [...out.matchAll(/^p(\d+)$/gm)].map((m) => Number(m[1])).filter((p) => p !== process.pid);
+    for (const n of this.names) if (pids.includes((await this.pidOf(n)) ?? -1)) return n;
+    return undefined;
   }
 }

@@ -13,7 +13,7 @@ import { type LocalState, localPaths, wanGroup } from '../state.js';
 import { changeLinks, readLinks, routerApplied } from './control.js';
 import { routerConfig, wanFiles } from './layout.js';
 import { writeJsonAtomic } from './router.js';
-import { allPairs, describeWan, type LinkSettings, parseWan, type RttTable } from './spec.js';
+import { allPairs, describeWan, type LinkSettings, type RttTable } from './spec.js';
 
 export const ROUTER = 'router';
 
@@ -36,13 +36,6 @@ export function desiredRouter(sandboxDir: string, topo: Topology, state: LocalSt
 }
 
 const sameTable = (a: RttTable, b: RttTable) => JSON.stringify(a) === JSON.stringify(b);
-
-/** The round trips the saved state asks for, or undefined when its regions are linked directly. */
-export function wanTable(state: LocalState, names: readonly string[]): RttTable | undefined {
-  if (!state.wan) return undefined;
-  const table = parseWan(state.wan, names, 'the saved --wan');
-  return table === 'off' ? undefined : table;
-}
 
 /** Start, change or stop the router so it matches the saved state, before the servers start. */
 export async function reconcileWan(

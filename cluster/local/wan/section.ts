@@ -1,5 +1,6 @@
 // What status says about the WAN layer: the delays in force, a partition (a cause of its own:
 // each side then sees the other as down), a router that is not running.
+import { commandHint } from '../../../core/hint.js';
 import type { SectionProblem } from '../../../nats/diagnose.js';
 import type { ObservationSection } from '../../../nats/observation.js';
 import { readLinks, routerPid } from './control.js';
@@ -12,7 +13,7 @@ export function wanSection(sandboxDir: string): ObservationSection | undefined {
   const pid = routerPid(sandboxDir);
   if (!pid) {
     problems.push({
-      text: 'the WAN router is not running: no connection crosses regions; fix: npx zx scripts/06-supercluster.mjs starts it again',
+      text: `the WAN router is not running: no connection crosses regions; fix: ${commandHint('06-supercluster')} starts it again`,
     });
   }
   if (links.cut.length) {
@@ -29,7 +30,7 @@ export function wanSection(sandboxDir: string): ObservationSection | undefined {
       if (!rest.length) continue;
       named.add(region);
       problems.push({
-        text: `${region} is cut off from ${rest.join(', ')} by partition.mjs: each side sees the other as down; heal: npx zx scripts/partition.mjs --heal`,
+        text: `${region} is cut off from ${rest.join(', ')} by partition.mjs: each side sees the other as down; heal: ${commandHint('partition', ['--heal'])}`,
       });
     }
   }

@@ -44,7 +44,11 @@ function urls(provider: Provider, inv: Invocation, server: string | undefined): 
   return known;
 }
 
-function writeContexts(provider: Provider, inv: Invocation, opts: { write: boolean; server?: string; identities: readonly Identity[] }): void {
+function writeContexts(
+  provider: Provider,
+  inv: Invocation,
+  opts: { write: boolean; server?: string; identities: readonly Identity[] },
+): void {
   const sandboxDir = inv.settings.sandboxDir;
   const urlOf = urls(provider, inv, opts.server);
   if (!existsSync(pkiPaths(sandboxDir).caCert)) {

@@ -3,7 +3,7 @@ import { STAGES } from '../../../cluster/provider.js';
 import { commandHint } from '../../../core/hint.js';
 import { log } from '../../../core/log.js';
 import { sandboxCommand } from '../command.js';
-import { runStage, WAN_FLAGS, wanOf } from './stage.js';
+import { runStage, WAN_FLAGS, wanOf } from '../stage.js';
 
 export const command = sandboxCommand({
   name: 'install',

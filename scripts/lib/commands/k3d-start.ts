@@ -1,6 +1,6 @@
 // k3d-start: a laptop restarting Docker does not bring every pod of a sandbox back; this starts
 // the clusters one after another and clears the pods left behind (the k3d provider's region up).
-import { k3dLifecycle } from './k3d-lifecycle.js';
+import { k3dLifecycle } from '../k3d-lifecycle.js';
 
 export const command = k3dLifecycle(
   'k3d-start',

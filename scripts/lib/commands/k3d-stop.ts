@@ -1,5 +1,5 @@
 // k3d-stop: stop the sandbox's k3d clusters (the k3d provider's region down); k3d-start brings them back.
-import { k3dLifecycle } from './k3d-lifecycle.js';
+import { k3dLifecycle } from '../k3d-lifecycle.js';
 
 export const command = k3dLifecycle(
   'k3d-stop',

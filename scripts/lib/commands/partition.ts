@@ -3,7 +3,7 @@ import { UsageError } from '../../../core/errors.js';
 import { flag } from '../../../core/flags.js';
 import { step } from '../../../core/log.js';
 import { sandboxCommand } from '../command.js';
-import { requireOperation } from './operations.js';
+import { requireOperation } from '../operations.js';
 
 /** A comma-separated list of region names. */
 function regionList(raw: string, label: string): string[] {
@@ -33,7 +33,9 @@ export const command = sandboxCommand({
     const partition = requireOperation(provider, 'partition');
     const regions = invocation.args.names;
     const what = options.heal ? `heal ${regions.join(' ') || 'all'}` : regions.join(' ');
-    const request = options.heal ? { heal: true as const, regions } : { heal: false as const, regions, ...(options.from ? { from: options.from } : {}) };
+    const request = options.heal
+      ? { heal: true as const, regions }
+      : { heal: false as const, regions, ...(options.from ? { from: options.from } : {}) };
     await step(`partition ${what} (${provider.name})`, () => partition(invocation, request));
     return 0;
   },

@@ -3,7 +3,7 @@ import { UsageError } from '../../../core/errors.js';
 import { flag } from '../../../core/flags.js';
 import { step } from '../../../core/log.js';
 import { sandboxCommand } from '../command.js';
-import { requireOperation } from './operations.js';
+import { requireOperation } from '../operations.js';
 
 export const command = sandboxCommand({
   name: 'region',
@@ -17,7 +17,8 @@ export const command = sandboxCommand({
   mutates: true,
   check: (o, names) => {
     if (o.down === o.up) throw new UsageError('region takes exactly one of --down or --up, e.g. region c3 --down');
-    if (!names.length) throw new UsageError(`region needs the cluster names to take ${o.down ? 'down' : 'up'}, e.g. region c3 --${o.down ? 'down' : 'up'}`);
+    if (!names.length)
+      throw new UsageError(`region needs the cluster names to take ${o.down ? 'down' : 'up'}, e.g. region c3 --${o.down ? 'down' : 'up'}`);
   },
   async run({ options, provider, invocation }) {
     const region = requireOperation(provider, 'region');

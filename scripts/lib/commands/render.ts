@@ -1,10 +1,12 @@
 // render.mjs: write what the Kubernetes stages would apply to a folder, validated first. Needs no
 // cluster and no credentials: the values reference Secrets made at install time.
 import { resolve } from 'node:path';
-import { FLAVORS } from '../../../cluster/kubernetes/flavor.js';
+import { renderedFlavor } from '../../../cluster/kubernetes/flavor.js';
 import { PENDING_SERVICES_IMAGE, servicesImageOf } from '../../../cluster/kubernetes/image-name.js';
 import { readState } from '../../../cluster/kubernetes/state.js';
 import { SandboxError, UsageError } from '../../../core/errors.js';
+import { flag, type OptionsOf } from '../../../core/flags.js';
+import { type ProviderName, parseContexts } from '../../../core/input.js';
 import { log } from '../../../core/log.js';
 import { loadCredentials } from '../../../core/secrets.js';
 import type { Settings } from '../../../core/settings.js';
@@ -16,8 +18,6 @@ import { pendingIngressHost } from '../../../k8s/targets.js';
 import { upstreamCrds } from '../../../k8s/upstream.js';
 import { validateObjects } from '../../../k8s/validate.js';
 import { resolveTopology } from '../../../nats/topology.js';
-import { flag, type OptionsOf } from '../../../core/flags.js';
-import { parseContexts } from '../../../core/input.js';
 import { plainCommand, SANDBOX_FLAGS } from '../command.js';
 
 const FLAGS = {
@@ -27,7 +27,7 @@ const FLAGS = {
 
 interface RenderArgs {
   names: string[];
-  provider?: string;
+  provider?: ProviderName;
   contexts: Record<string, string>;
   replicas: NonNullable<OptionsOf<typeof FLAGS>['replicas']>;
 }
@@ -45,10 +45,7 @@ const MADE_AT_INSTALL = [
 ];
 
 function render(args: RenderArgs, out: string, settings: Settings): number {
-  const chosen = args.provider ?? settings.provider;
-  if (chosen === 'local')
-    throw new UsageError('render writes what the k3d and kube providers apply; pass --provider k3d or --provider kube');
-  const flavor = FLAVORS[chosen === 'kube' ? 'kube' : 'k3d'];
+  const flavor = renderedFlavor(args.provider ?? settings.provider);
   const provider = flavor.name;
   const saved = readState(settings.sandboxDir, provider);
   const topo = resolveTopology({

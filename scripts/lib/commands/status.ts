@@ -16,7 +16,10 @@ export const command = sandboxCommand({
   flags: {
     json: flag.boolean('print { servers, clusters, ok, problems, causes } as JSON'),
     verbose: flag.boolean('list under each problem what follows from it (e.g. every route to a region that is down)'),
-    server: flag.text('nats://host:port', "ask this server instead of the provider's own (system account credentials from the sandbox or .env)"),
+    server: flag.text(
+      'nats://host:port',
+      "ask this server instead of the provider's own (system account credentials from the sandbox or .env)",
+    ),
   },
   mutates: false,
   quiet: (o) => o.json,

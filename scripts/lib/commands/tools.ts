@@ -5,10 +5,10 @@ import { dirname } from 'node:path';
 import { resolveNatsServer } from '../../../cluster/local/nats-server-bin.js';
 import { createRunner } from '../../../core/command.js';
 import { MissingToolError } from '../../../core/errors.js';
+import { flag } from '../../../core/flags.js';
 import { locateGoTool, NATS_CLI, NATS_CLI_VERSION, toolsCacheDir } from '../../../core/go-tool.js';
 import { log } from '../../../core/log.js';
 import type { Settings } from '../../../core/settings.js';
-import { flag } from '../../../core/flags.js';
 import { plainCommand } from '../command.js';
 
 async function tools(settings: Settings, dryRun: boolean): Promise<number> {

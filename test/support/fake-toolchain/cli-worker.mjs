@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 register();
-const { runCli } = await import('../../../scripts/lib/cli.ts');
+const { runNamed } = await import('../../../scripts/lib/run.ts');
 let stdout = '';
 let stderr = '';
 process.stdout.write = (chunk) => ((stdout += String(chunk)), true);
@@ -20,7 +20,7 @@ parentPort.on('message', async ({ command, args, env }) => {
   Object.assign(process.env, env);
   let code;
   try {
-    code = await runCli(command, args);
+    code = await runNamed(command, args);
   } catch (e) {
     stderr += String(e?.stack ?? e);
     code = 99;

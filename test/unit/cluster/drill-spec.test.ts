@@ -1,5 +1,5 @@
-// A drill's command line: every kind and its arguments, every bad input refused with a usage
-// error (exit 2) before anything runs, the checks against the sandbox, and when the fault comes.
+// What a drill is asked: every kind and its arguments, every bad input refused with a usage error
+// (exit 2) before anything runs, the flags, the checks against the sandbox, and when the fault comes.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -8,64 +8,69 @@ import {
   DEFAULT_SLOW_WAN_MS,
   describeDrill,
   everyPair,
-  parseDrill,
+  parseDrillSpec,
   pickServers,
   timeline,
-} from '../../../../../cluster/local/drill/kinds.js';
-import { exitCode, UsageError } from '../../../../../core/errors.js';
+} from '../../../cluster/drill-spec.js';
+import { exitCode, UsageError } from '../../../core/errors.js';
+import { command as drill } from '../../../scripts/lib/commands/drill.js';
+import { parseCommandLine } from '../../../scripts/lib/run.js';
+
+/** The drill's flags, as its command line gives them. */
+const flags = (...argv: string[]) => parseCommandLine(drill, ['leader-kill', ...argv]).options as Record<string, unknown>;
 
 const refuses = (fn: () => unknown, message: RegExp) =>
   assert.throws(fn, (e: unknown) => e instanceof UsageError && exitCode(e) === 2 && message.test((e as Error).message));
 
 describe('drill arguments', () => {
   it('parses every kind with its arguments', () => {
-    assert.deepEqual(parseDrill(['region-loss', 'c3'], {}).spec, { kind: 'region-loss', regions: ['c3'] });
-    assert.deepEqual(parseDrill(['partition', 'c1', 'c2'], {}).spec, { kind: 'partition', regions: ['c1', 'c2'] });
-    assert.deepEqual(parseDrill(['leader-kill'], {}).spec, { kind: 'leader-kill' });
-    assert.deepEqual(parseDrill(['server-kill', '2'], {}).spec, { kind: 'server-kill', count: 2 });
-    assert.deepEqual(parseDrill(['mysql-outage', '5'], {}).spec, { kind: 'mysql-outage', seconds: 5 });
-    assert.deepEqual(parseDrill(['slow-wan'], {}).spec, { kind: 'slow-wan', rttMs: DEFAULT_SLOW_WAN_MS });
-    assert.deepEqual(parseDrill(['slow-wan', '300'], {}).spec, { kind: 'slow-wan', rttMs: 300 });
-    assert.deepEqual(parseDrill(['slow-wan', '300ms'], {}).spec, { kind: 'slow-wan', rttMs: 300 });
+    assert.deepEqual(parseDrillSpec(['region-loss', 'c3']), { kind: 'region-loss', regions: ['c3'] });
+    assert.deepEqual(parseDrillSpec(['partition', 'c1', 'c2']), { kind: 'partition', regions: ['c1', 'c2'] });
+    assert.deepEqual(parseDrillSpec(['leader-kill']), { kind: 'leader-kill' });
+    assert.deepEqual(parseDrillSpec(['server-kill', '2']), { kind: 'server-kill', count: 2 });
+    assert.deepEqual(parseDrillSpec(['mysql-outage', '5']), { kind: 'mysql-outage', seconds: 5 });
+    assert.deepEqual(parseDrillSpec(['slow-wan']), { kind: 'slow-wan', rttMs: DEFAULT_SLOW_WAN_MS });
+    assert.deepEqual(parseDrillSpec(['slow-wan', '300']), { kind: 'slow-wan', rttMs: 300 });
+    assert.deepEqual(parseDrillSpec(['slow-wan', '300ms']), { kind: 'slow-wan', rttMs: 300 });
   });
 
   it('takes --seconds, --seed, --concurrency and --json, with defaults', () => {
-    const d = parseDrill(['leader-kill'], {});
+    const d = flags();
     assert.equal(d.seconds, DEFAULT_SECONDS);
     assert.equal(d.json, false);
-    assert.ok(Number.isInteger(d.seed));
-    const o = parseDrill(['leader-kill'], { seconds: '6', seed: '42', concurrency: '2', json: true });
+    assert.equal(d.seed, undefined, 'random, picked when the drill runs');
+    const o = flags('--seconds', '6', '--seed', '42', '--concurrency', '2', '--json');
     assert.deepEqual([o.seconds, o.seed, o.concurrency, o.json], [6, 42, 2, true]);
   });
 
   it('refuses an unknown or missing kind, naming the kinds', () => {
-    refuses(() => parseDrill([], {}), /which drill\?.*region-loss/);
-    refuses(() => parseDrill(['earthquake'], {}), /unknown drill 'earthquake'; the kinds are region-loss, partition, leader-kill/);
+    refuses(() => parseDrillSpec([]), /which drill\?.*region-loss/);
+    refuses(() => parseDrillSpec(['earthquake']), /unknown drill 'earthquake'; the kinds are region-loss, partition, leader-kill/);
   });
 
   it('refuses region-loss and partition of no region or a region twice', () => {
-    refuses(() => parseDrill(['region-loss'], {}), /region-loss needs the region\(s\) to lose/);
-    refuses(() => parseDrill(['partition'], {}), /partition needs the region\(s\) to cut off/);
-    refuses(() => parseDrill(['partition', 'c1', 'c1'], {}), /given twice: c1/);
+    refuses(() => parseDrillSpec(['region-loss']), /region-loss needs the region\(s\) to lose/);
+    refuses(() => parseDrillSpec(['partition']), /partition needs the region\(s\) to cut off/);
+    refuses(() => parseDrillSpec(['partition', 'c1', 'c1']), /given twice: c1/);
   });
 
   it('refuses N and SECONDS that are not positive whole numbers, and arguments a kind does not take', () => {
     for (const n of ['0', '-1', '1.5', 'two', ''])
-      refuses(() => parseDrill(['server-kill', n], {}), /server-kill N takes a whole number from 1/);
-    refuses(() => parseDrill(['server-kill'], {}), /server-kill needs how many servers/);
+      refuses(() => parseDrillSpec(['server-kill', n]), /server-kill N must be a whole number >= 1/);
+    refuses(() => parseDrillSpec(['server-kill']), /server-kill needs how many servers/);
     for (const s of ['0', '-3', '2.5', 'x'])
-      refuses(() => parseDrill(['mysql-outage', s], {}), /mysql-outage SECONDS takes a whole number from 1/);
-    refuses(() => parseDrill(['mysql-outage'], {}), /mysql-outage needs how many seconds/);
-    refuses(() => parseDrill(['slow-wan', '0'], {}), /slow-wan MS takes a whole number from 1/);
-    refuses(() => parseDrill(['leader-kill', 'c1'], {}), /leader-kill takes no more arguments; got 'c1'/);
-    refuses(() => parseDrill(['server-kill', '1', '2'], {}), /server-kill takes no more arguments/);
+      refuses(() => parseDrillSpec(['mysql-outage', s]), /mysql-outage SECONDS must be a whole number from 1/);
+    refuses(() => parseDrillSpec(['mysql-outage']), /mysql-outage needs how many seconds/);
+    refuses(() => parseDrillSpec(['slow-wan', '0']), /slow-wan MS must be a whole number from 1/);
+    refuses(() => parseDrillSpec(['leader-kill', 'c1']), /leader-kill takes no more arguments; got 'c1'/);
+    refuses(() => parseDrillSpec(['server-kill', '1', '2']), /server-kill takes no more arguments/);
   });
 
   it('refuses flags out of range', () => {
-    refuses(() => parseDrill(['leader-kill'], { seconds: '2' }), /--seconds takes a whole number from 3/);
-    refuses(() => parseDrill(['leader-kill'], { seconds: 'ten' }), /--seconds/);
-    refuses(() => parseDrill(['leader-kill'], { seed: '-1' }), /--seed/);
-    refuses(() => parseDrill(['leader-kill'], { concurrency: '0' }), /--concurrency/);
+    refuses(() => flags('--seconds', '2'), /--seconds must be a whole number from 3/);
+    refuses(() => flags('--seconds', 'ten'), /--seconds/);
+    refuses(() => flags('--seed', '-1'), /--seed/);
+    refuses(() => flags('--concurrency', '0'), /--concurrency/);
   });
 });
 

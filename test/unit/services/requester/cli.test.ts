@@ -1,7 +1,10 @@
 // The requester's flags and the line that says whether the run's answers reached MySQL.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseRequestArgs, RequestUsageError, recordedText } from '../../../../services/requester/cli.js';
+import { parseFlags } from '../../../../core/flags.js';
+import { REQUEST_FLAGS, RequestUsageError, recordedText, requestArgs } from '../../../../services/requester/cli.js';
+
+const parseRequestArgs = (argv: string[]) => requestArgs(parseFlags(REQUEST_FLAGS, argv, 'run request --help').options);
 
 describe('requester command line', () => {
   it('validates flags before any connection', () => {
@@ -13,17 +16,16 @@ describe('requester command line', () => {
       timeoutMs: 2000,
       recordWaitS: 15,
       json: false,
-      help: false,
     });
     assert.equal(parseRequestArgs(['--from', 'c2', '--count', '5', '--seed', '42', '--json']).seed, 42);
     assert.equal(parseRequestArgs(['--from', 'c2', '--window', '16', '--record-wait', '0']).window, 16);
     assert.throws(() => parseRequestArgs([]), RequestUsageError);
     assert.throws(() => parseRequestArgs(['--from', 'c1', '--count', '0']), /whole number >= 1/);
-    assert.throws(() => parseRequestArgs(['--from', 'c1', '--window', '0']), /--window takes a whole number >= 1/);
-    assert.throws(() => parseRequestArgs(['--from', 'c1', '--record-wait', 'soon']), /--record-wait takes a whole number >= 0/);
-    assert.throws(() => parseRequestArgs(['--from', 'c1', '--concurrency', '-3']), RequestUsageError);
-    assert.throws(() => parseRequestArgs(['--from', 'c1', '--bogus']), RequestUsageError);
-    assert.equal(parseRequestArgs(['--help']).help, true);
+    assert.throws(() => parseRequestArgs(['--from', 'c1', '--window', '0']), /--window must be a whole number >= 1/);
+    assert.throws(() => parseRequestArgs(['--from', 'c1', '--record-wait', 'soon']), /--record-wait must be a whole number >= 0/);
+    assert.throws(() => parseRequestArgs(['--from', 'c1', '--concurrency', '-3']), /--concurrency must be a whole number >= 1; got '-3'/);
+    assert.throws(() => parseRequestArgs(['--from', 'c1', '--bogus']), /Unknown option '--bogus'/);
+    assert.equal(parseFlags(REQUEST_FLAGS, ['--help'], '').help, true);
   });
 
   it('says how many answers are missing from MySQL, and what to look at', () => {

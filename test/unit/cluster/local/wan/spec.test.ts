@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeWan, pairKey, parseWan, rttOf, wanForRegions } from '../../../../../cluster/local/wan/spec.js';
+import { describeWan, pairKey, parseWan, rttOf, tableFor } from '../../../../../cluster/local/wan/spec.js';
 
 const NAMES = ['c1', 'c2', 'c3'];
 
@@ -48,11 +48,10 @@ describe('--wan: round trips between regions', () => {
     for (const [value, why] of cases) assert.throws(() => parseWan(value, NAMES), why, value);
   });
 
-  it('a partial delete keeps the delays of the regions left', () => {
-    assert.equal(wanForRegions('c1-c2=30ms,c1-c3=80ms', NAMES, ['c1', 'c3']), 'c1-c3=80ms');
-    assert.equal(wanForRegions('40ms', NAMES, ['c2', 'c3']), 'c2-c3=40ms');
-    assert.equal(wanForRegions('40ms', NAMES, ['c2']), '0ms');
-    assert.equal(wanForRegions(undefined, NAMES, ['c2']), undefined);
+  it('keeps the delays of the regions left (a partial delete), and new pairs start at 0 ms', () => {
+    assert.deepEqual(tableFor({ 'c1~c2': 30, 'c1~c3': 80, 'c2~c3': 0 }, ['c1', 'c3']), { 'c1~c3': 80 });
+    assert.deepEqual(tableFor({ 'c1~c2': 40, 'c1~c3': 40, 'c2~c3': 40 }, ['c2']), {});
+    assert.deepEqual(tableFor({ 'c1~c2': 40 }, ['c1', 'c2', 'c4']), { 'c1~c2': 40, 'c1~c4': 0, 'c2~c4': 0 });
   });
 
   it('describes itself in one line', () => {

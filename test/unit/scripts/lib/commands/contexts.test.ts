@@ -2,17 +2,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { exitCode, UsageError } from '../../../../../core/errors.js';
-import { parseCommandArgs } from '../../../../../scripts/lib/args.js';
-import { contextsOptions } from '../../../../../scripts/lib/commands/contexts.js';
-import { COMMANDS } from '../../../../../scripts/lib/commands.js';
+import { command } from '../../../../../scripts/lib/commands/contexts.js';
+import { parseCommandLine } from '../../../../../scripts/lib/run.js';
 
-const options = (...argv: string[]) => contextsOptions(parseCommandArgs(COMMANDS.contexts!, ['c1', ...argv]));
+const options = (...argv: string[]) => parseCommandLine(command, ['c1', ...argv]).options as Record<string, unknown>;
 
 describe('contexts options', () => {
-  it('defaults to sys and admin, and takes a list or all', () => {
-    assert.deepEqual(options(), { write: false, identities: ['sys', 'admin'] });
-    assert.deepEqual(options('--identity', 'recorder,requester', '--write').identities, ['requester', 'recorder']);
-    assert.deepEqual(options('--identity', 'all').identities, ['sys', 'admin', 'math', 'requester', 'recorder']);
+  it('defaults to sys and admin (no --identity), and takes a list or all', () => {
+    assert.deepEqual(options(), { write: false, server: undefined, identity: undefined });
+    assert.deepEqual(options('--identity', 'recorder,requester', '--write').identity, ['requester', 'recorder']);
+    assert.deepEqual(options('--identity', 'all').identity, ['sys', 'admin', 'math', 'requester', 'recorder']);
     assert.equal(options('--server', 'nats://lb:4222').server, 'nats://lb:4222');
   });
 

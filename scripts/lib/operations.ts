@@ -1,7 +1,7 @@
 // The provider operations some providers do not have (a drill, a partition of the WAN layer): one
 // way to ask for one, refused with the provider's own reason when it has none.
-import type { Provider } from '../../../cluster/provider.js';
-import { UsageError } from '../../../core/errors.js';
+import type { Provider } from '../../cluster/provider.js';
+import { UsageError } from '../../core/errors.js';
 
 type Operation = 'region' | 'partition' | 'drill';
 

@@ -1,11 +1,11 @@
 // k3d-start and k3d-stop: the k3d provider's region up and down, for the named clusters or all of
 // the sandbox's, whatever PROVIDER says.
-import { createInvocation } from '../../../cluster/provider.js';
-import { loadProvider } from '../../../cluster/providers.js';
-import { flag } from '../../../core/flags.js';
-import { parseContexts } from '../../../core/input.js';
-import { step } from '../../../core/log.js';
-import { plainCommand } from '../command.js';
+import { createInvocation } from '../../cluster/provider.js';
+import { loadProvider } from '../../cluster/providers.js';
+import { flag } from '../../core/flags.js';
+import { parseContexts } from '../../core/input.js';
+import { step } from '../../core/log.js';
+import { plainCommand } from './command.js';
 import { requireOperation } from './operations.js';
 
 export function k3dLifecycle(name: string, summary: string, action: 'up' | 'down') {
