@@ -26,6 +26,8 @@ export interface ConvergeOptions {
   stepDownMetaLeader?: (server: string) => Promise<void>;
   /** How long a wrong count must last before the step-down (default STUCK_AFTER_MS). */
   stuckAfterMs?: number;
+  /** Checked before each try: an error ends the wait at once (a server that exited on start). */
+  failFast?: () => Error | undefined;
 }
 
 /** A step-down is an election: one at a time, and not again before the last one settled. */
@@ -75,10 +77,13 @@ export async function waitConverged(opts: ConvergeOptions): Promise<Converged> {
   const started = performance.now();
   let lastStepDown = Number.NEGATIVE_INFINITY;
   let wrongSince = new Map<string, number>();
+  let failed: Error | undefined;
   const result = await poll({
     timeoutMs: opts.timeoutMs,
     intervalMs: opts.intervalMs,
     attempt: async () => {
+      failed = opts.failFast?.();
+      if (failed) return 'failed' as const;
       const live = await opts.observe();
       const verdict = verify(expected, live);
       last = { verdict, live };
@@ -96,7 +101,8 @@ export async function waitConverged(opts: ConvergeOptions): Promise<Converged> {
       return undefined;
     },
   });
-  if (result.value) return { ...result.value, elapsedMs: result.elapsedMs };
+  if (failed) throw failed;
+  if (result.value && result.value !== 'failed') return { ...result.value, elapsedMs: result.elapsedMs };
   const why = last
     ? last.verdict.problems
         .slice(0, 12)

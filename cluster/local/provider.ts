@@ -22,7 +22,7 @@ import { resolveNatsServer } from './nats-server-bin.js';
 import { observeExtras } from './observe-extras.js';
 import { allPorts } from './ports.js';
 import { ourPid, pidFilesUnder, processesUnder, stopProcess } from './processes.js';
-import { applyProcesses, planProcesses, processesOnDisk, runningPid, summary } from './reconciler.js';
+import { applyProcesses, exitedEarly, planProcesses, processesOnDisk, runningPid, summary } from './reconciler.js';
 import { recordingSection } from './recording.js';
 import { regionLocal, regionServers, regionServices, stopRegions } from './region.js';
 import { serviceDir } from './service-processes.js';
@@ -110,18 +110,31 @@ async function superclusterStage(inv: Invocation): Promise<void> {
   writeLocalState(sandboxDir, state);
   // The links first, so servers that start find them listening.
   await reconcileWan(sandboxDir, topo, state, state.wan, false);
-  await applyProcesses(group, desired, plan, { say: (server, what) => log.cluster(server, what) }, (name) =>
-    localPaths(sandboxDir).conf(name),
+  // No settle pause: the convergence wait checks from its first try that every server still runs.
+  const started = await applyProcesses(
+    group,
+    desired,
+    plan,
+    { say: (server, what) => log.cluster(server, what) },
+    (name) => localPaths(sandboxDir).conf(name),
+    false,
   );
-  await convergeLocal(inv, topo, state, credentials);
+  await convergeLocal(inv, topo, state, credentials, () => exitedEarly(group, started));
 }
 
 /** Stage 06's wait: the supercluster as the topology says, stale meta peers removed, wrong counts corrected. */
-async function convergeLocal(inv: Invocation, topo: Topology, state: LocalState, credentials: Credentials): Promise<void> {
+async function convergeLocal(
+  inv: Invocation,
+  topo: Topology,
+  state: LocalState,
+  credentials: Credentials,
+  failFast?: () => Error | undefined,
+): Promise<void> {
   let lastReport = 0;
   const system = () => systemConnection(topo, state, credentials);
   const { live, verdict, elapsedMs } = await waitConverged({
     topology: topo,
+    ...(failFast ? { failFast } : {}),
     // A try that is not converged yet waits only for the servers that answer within 0.5 s: the
     // next try comes 0.2 s later, so convergence is seen within about 0.7 s of happening.
     observe: () => observeLocal(topo, state, credentials, 500),

@@ -101,7 +101,9 @@ export async function applyProcesses(
   plan: ProcessPlan,
   events: ApplyEvents,
   markerOf: (name: string) => string = (name) => processPaths(group, name).dir,
-): Promise<void> {
+  /** Wait the group's settle time and fail for a process that died (false: the caller checks with exitedEarly). */
+  settle = true,
+): Promise<Started[]> {
   await Promise.all(
     plan.obsolete.map(async (name) => {
       if (await stopOne(group, name, markerOf(name))) events.say(name, `stopped (no longer planned)`);
@@ -125,19 +127,30 @@ export async function applyProcesses(
     writeFileSync(paths.fingerprint, `${fingerprint(p)}\n`);
     return { name: p.name, pid };
   });
-  if (group.settleMs && started.length) {
+  if (settle && group.settleMs && started.length) {
     // A bad config or a port taken in the meantime ends a process at once: catch that here.
     await sleep(group.settleMs);
-    const dead = started.filter((s) => !isAlive(s.pid) || !commandOf(s.pid));
-    if (dead.length) {
-      const details = dead.slice(0, 3).map((s) => {
-        const log = processPaths(group, s.name).log;
-        return `  ${s.name} (log ${log}):\n${logTail(log, 5).replace(/^/gm, '    ')}`;
-      });
-      throw new SandboxError(`${dead.length} ${group.kind} process(es) exited right after starting:\n${details.join('\n')}`);
-    }
+    const dead = exitedEarly(group, started);
+    if (dead) throw dead;
   }
   for (const s of started) events.say(s.name, `${plan.actions.get(s.name)} (pid ${s.pid})`);
+  return started;
+}
+
+export interface Started {
+  name: string;
+  pid: number;
+}
+
+/** The error naming the processes of `started` that are gone, with their logs' last lines; undefined while all run. */
+export function exitedEarly(group: ProcessGroup, started: readonly Started[]): SandboxError | undefined {
+  const dead = started.filter((s) => !isAlive(s.pid) || !commandOf(s.pid));
+  if (!dead.length) return undefined;
+  const details = dead.slice(0, 3).map((s) => {
+    const log = processPaths(group, s.name).log;
+    return `  ${s.name} (log ${log}):\n${logTail(log, 5).replace(/^/gm, '    ')}`;
+  });
+  return new SandboxError(`${dead.length} ${group.kind} process(es) exited right after starting:\n${details.join('\n')}`);
 }
 
 /** A count per action, for one summary line ("3 start, 33 unchanged, 2 to stop"). */

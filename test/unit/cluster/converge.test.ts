@@ -100,4 +100,23 @@ describe('convergence and the meta group size', () => {
     );
     assert.equal(stepDowns, 1);
   });
+
+  it('stops at once when a started server has exited, instead of waiting out its time', async () => {
+    let tries = 0;
+    await assert.rejects(
+      waitConverged({
+        topology: topo,
+        observe: async () => {
+          tries++;
+          return healthyLive(topo).slice(1);
+        },
+        timeoutMs: 60_000,
+        intervalMs: 1,
+        fix: 'n/a',
+        failFast: () => (tries >= 2 ? new Error('1 nats-server process(es) exited right after starting') : undefined),
+      }),
+      /exited right after starting/,
+    );
+    assert.equal(tries, 2, 'the second try saw it and stopped');
+  });
 });
