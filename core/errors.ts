@@ -1,8 +1,8 @@
 // Every error the sandbox raises, in one module, and the one rule that turns an error into an
 // exit code: 2 for input the user can correct before anything runs, 1 for what failed at run time.
-import { ClientConfigError, TopologyError } from '../nats/errors.js';
+import { ClientConfigError, StreamLeaderError, TopologyError } from '../nats/errors.js';
 
-export { ClientConfigError, TopologyError };
+export { ClientConfigError, StreamLeaderError, TopologyError };
 
 /** Bad input (flags, names, settings): found before any side effect. Exit 2. */
 export class UsageError extends Error {
@@ -38,7 +38,13 @@ export class SandboxError extends Error {
 }
 
 const USAGE: readonly (abstract new (...args: never[]) => Error)[] = [UsageError, TopologyError, ClientConfigError];
-const KNOWN: readonly (abstract new (...args: never[]) => Error)[] = [...USAGE, CommandError, MissingToolError, SandboxError];
+const KNOWN: readonly (abstract new (...args: never[]) => Error)[] = [
+  ...USAGE,
+  CommandError,
+  MissingToolError,
+  SandboxError,
+  StreamLeaderError,
+];
 
 /** The process exit code for an error: 2 for usage errors, 1 for everything else. */
 export function exitCode(e: unknown): 1 | 2 {

@@ -9,6 +9,7 @@ import {
   exitCode,
   MissingToolError,
   SandboxError,
+  StreamLeaderError,
   TopologyError,
   UsageError,
 } from '../../../core/errors.js';
@@ -16,7 +17,14 @@ import {
 describe('errors', () => {
   it('exits 2 for usage errors, 1 for every runtime failure', () => {
     for (const e of [new UsageError('x'), new TopologyError('x'), new ClientConfigError('x')]) assert.equal(exitCode(e), 2, e.name);
-    for (const e of [new CommandError('x'), new MissingToolError('x'), new SandboxError('x'), new Error('bug'), 'thrown string']) {
+    for (const e of [
+      new CommandError('x'),
+      new MissingToolError('x'),
+      new SandboxError('x'),
+      new StreamLeaderError('x'),
+      new Error('bug'),
+      'thrown string',
+    ]) {
       assert.equal(exitCode(e), 1, String(e));
     }
   });

@@ -1,0 +1,115 @@
+// Put a stream's leader on a named server: one step-down that prefers that server (placement
+// "preferred", nats-server 2.11+), then a wait until the stream reports it there. Stepping down
+// at random until the leader happens to land somewhere takes many elections; this takes one.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { StreamLeaderError } from '../errors.js';
+
+/** The one call this needs of a connection (the account's JetStream API through it). */
+export type JsApi = Pick<NatsConnection, 'request'>;
+
+/** Where a stream lives: its leader (none during an election) and every server holding a replica. */
+export interface StreamPlacement {
+  leader?: string;
+  servers: string[];
+}
+
+/** The part of a stream info this reads (StreamInfo of @nats-io/jetstream fits). */
+export interface StreamClusterInfo {
+  cluster?: { leader?: string; replicas?: readonly { name: string }[] };
+}
+
+interface ApiError {
+  code?: number;
+  description?: string;
+}
+
+const API_TIMEOUT_MS = 5000;
+/** A leader that asked to step down and is still leader this long after is asked again. */
+const ASK_AGAIN_MS = 2000;
+
+/** The leader and the servers of a stream info. Pure. */
+export function placementOf(info: StreamClusterInfo): StreamPlacement {
+  const leader = info.cluster?.leader || undefined;
+  const servers = [...new Set([...(leader ? [leader] : []), ...(info.cluster?.replicas ?? []).map((r) => r.name)])].sort();
+  return leader ? { leader, servers } : { servers };
+}
+
+/** The stream's placement as its JetStream API reports it now. */
+export async function streamPlacement(nc: JsApi, stream: string): Promise<StreamPlacement> {
+  const reply = (await nc.request(`$JS.API.STREAM.INFO.${stream}`, '', { timeout: API_TIMEOUT_MS })).json<
+    StreamClusterInfo & { error?: ApiError }
+  >();
+  if (reply.error) throw new ApiRefusal(`stream ${stream}: ${reply.error.description ?? 'error'}`, reply.error.code);
+  return placementOf(reply);
+}
+
+class ApiRefusal extends Error {
+  constructor(
+    message: string,
+    readonly code: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** Asks the stream's leader to hand over to `server`: undefined when it did, else why not. */
+async function askStepDown(nc: JsApi, stream: string, server: string): Promise<string | undefined> {
+  try {
+    const body = JSON.stringify({ placement: { preferred: server } });
+    const reply = (await nc.request(`$JS.API.STREAM.LEADER.STEPDOWN.${stream}`, body, { timeout: API_TIMEOUT_MS })).json<{
+      success?: boolean;
+      error?: ApiError;
+    }>();
+    return reply.success ? undefined : `the step-down was refused: ${reply.error?.description ?? 'no reason given'}`;
+  } catch (e) {
+    return `the step-down was not answered: ${(e as Error).message}`;
+  }
+}
+
+export interface MoveLeaderOptions {
+  /** Longest wait for the leader to get there (default 30 s). */
+  timeoutMs?: number;
+  /** Pause between looks at the stream (default 100 ms). */
+  intervalMs?: number;
+}
+
+/**
+ * Moves the leader of `stream` to `server`, one of the servers holding a replica of it, and
+ * resolves once the stream reports it there (at once when it is there already). Throws a
+ * StreamLeaderError when `server` holds no replica, the stream does not exist, or the leader is
+ * not there in time (with the last reason the servers gave).
+ */
+export async function moveStreamLeader(nc: JsApi, stream: string, server: string, opts: MoveLeaderOptions = {}): Promise<void> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const intervalMs = opts.intervalMs ?? 100;
+  const started = performance.now();
+  let problem = 'the stream did not answer';
+  let asked: { of: string; at: number } | undefined;
+  for (;;) {
+    let now: StreamPlacement | undefined;
+    try {
+      now = await streamPlacement(nc, stream);
+    } catch (e) {
+      // 404: no such stream; anything else (no leader to answer, a timeout) passes with an election.
+      if (e instanceof ApiRefusal && e.code === 404) throw new StreamLeaderError(e.message);
+      problem = `stream info: ${(e as Error).message}`;
+    }
+    if (now?.leader === server) return;
+    if (now && !now.servers.includes(server)) {
+      throw new StreamLeaderError(
+        `${server} holds no replica of stream ${stream}; its servers: ${now.servers.join(', ') || 'none reported'}`,
+      );
+    }
+    if (now && !now.leader) problem = 'the stream has no leader (an election is under way)';
+    const since = performance.now();
+    if (now?.leader && (asked?.of !== now.leader || since - asked.at >= ASK_AGAIN_MS)) {
+      asked = { of: now.leader, at: since };
+      problem = (await askStepDown(nc, stream, server)) ?? `${now.leader} stepped down; waiting for ${server} to take over`;
+    }
+    if (performance.now() - started >= timeoutMs) {
+      throw new StreamLeaderError(`the leader of stream ${stream} did not move to ${server} in ${timeoutMs / 1000} s: ${problem}`);
+    }
+    await sleep(intervalMs);
+  }
+}
