@@ -1,6 +1,7 @@
 // The layers of the code base, checked on every import: imports only run downward
-// (scripts → ui → cluster → k8s → services → core → nats), so each folder can be read knowing
-// only the folders below it, and the services image needs nothing but services/, core/ and nats/.
+// (bench → scripts → ui → cluster → k8s → services → core → nats), so each folder can be read
+// knowing only the folders below it, and the services image needs nothing but services/, core/
+// and nats/.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -8,7 +9,7 @@ import { describe, it } from 'node:test';
 import { ROOT } from '../../support/helpers.js';
 
 /** Higher imports lower; never the other way. */
-const LAYERS = ['nats', 'core', 'services', 'k8s', 'cluster', 'ui', 'scripts'] as const;
+const LAYERS = ['nats', 'core', 'services', 'k8s', 'cluster', 'ui', 'scripts', 'bench'] as const;
 type Layer = (typeof LAYERS)[number];
 
 function sourcesUnder(dir: string): string[] {
@@ -50,11 +51,13 @@ function edges(): Edge[] {
 describe('layers', () => {
   const all = edges();
 
-  it('finds the imports it checks', () => {
+  it('finds the imports it checks, in every layer', () => {
     assert.ok(all.length > 200, `only ${all.length} imports found`);
+    const silent = LAYERS.filter((l) => !all.some((e) => e.from.startsWith(`${l}/`)));
+    assert.deepEqual(silent, [], 'layers with no import found');
   });
 
-  it('imports only run downward: scripts → ui → cluster → k8s → services → core → nats', () => {
+  it('imports only run downward: bench → scripts → ui → cluster → k8s → services → core → nats', () => {
     const rank = (p: string) => LAYERS.indexOf(layerOf(join(ROOT, p))!);
     const upward = all.filter((e) => layerOf(join(ROOT, e.to)) && rank(e.to) > rank(e.from));
     assert.deepEqual(
