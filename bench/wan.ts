@@ -13,7 +13,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { DRILL_KINDS } from '../cluster/local/drill/kinds.js';
+import { DRILL_KINDS } from '../cluster/drill-spec.js';
 import { stopProcess } from '../cluster/local/processes.js';
 import { servicePid } from '../cluster/local/service-processes.js';
 import { readLinks, routerPid, setDelays } from '../cluster/local/wan/control.js';
