@@ -4,7 +4,8 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { SandboxError } from '../../core/errors.js';
 import { poll } from '../../core/poll.js';
 import { ANSWERS_STREAM } from '../../nats/accounts.js';
-import { moveStreamLeader, type StreamPlacement, streamPlacement } from '../../nats/live/stream-leader.js';
+import { moveStreamLeader } from '../../nats/live/stream-leader.js';
+import { type StreamPlacement, streamPlacement } from '../../nats/live/stream-placement.js';
 import type { Topology } from '../../nats/topology.js';
 
 /**

@@ -3,7 +3,7 @@
 // JetStream server carries unique_tag az (see nats/topology.ts), so xr-js streams land one replica
 // per datacenter whoever leads. The check below proves it on the live placement.
 
-import type { StreamPlacement } from '../live/jetstream-apply.js';
+import type { NamedPlacement } from '../live/jetstream-apply.js';
 import type { Topology } from '../topology.js';
 import type { JetStreamSpec } from './spec.js';
 
@@ -18,7 +18,7 @@ export function clusterOfServer(topo: Topology, server: string): string | undefi
 }
 
 /** Streams on the stretched cluster with two replicas in one datacenter. */
-export function placementProblems(topo: Topology, placements: StreamPlacement[]): string[] {
+export function placementProblems(topo: Topology, placements: Pick<NamedPlacement, 'name' | 'cluster' | 'servers'>[]): string[] {
   const problems: string[] = [];
   for (const p of placements) {
     const cluster = topo.clusters.find((c) => c.name === p.cluster);

@@ -19,6 +19,7 @@ import {
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { ConsumerSpec, JetStreamSpec, KvSpec, StreamSpec } from '../jetstream/spec.js';
+import { type StreamPlacement, streamPlacement } from './stream-placement.js';
 
 export type ApplyAction = 'created' | 'updated' | 'unchanged' | 'refused' | 'failed';
 
@@ -265,25 +266,12 @@ export async function applySpec(nc: NatsConnection, spec: JetStreamSpec, timeout
   return [...plainDone, ...sourcingDone, ...consumersDone, ...kvDone];
 }
 
-export interface StreamPlacement {
-  name: string;
-  cluster?: string;
-  leader?: string;
-  /** Servers holding a replica: the leader and its followers. */
-  servers: string[];
-}
+/** A stream of the spec and where it lives. */
+export type NamedPlacement = StreamPlacement & { name: string };
 
 /** Where each stream of the spec lives now (for the stage's report and the tests). */
-export async function streamPlacements(nc: NatsConnection, names: string[]): Promise<StreamPlacement[]> {
-  const jsm = await jetstreamManager(nc);
-  return Promise.all(
-    names.map(async (name) => {
-      const info = await jsm.streams.info(name);
-      const c = info.cluster;
-      const servers = [c?.leader, ...(c?.replicas ?? []).map((r) => r.name)].filter((x): x is string => !!x);
-      return { name, ...(c?.name ? { cluster: c.name } : {}), ...(c?.leader ? { leader: c.leader } : {}), servers };
-    }),
-  );
+export async function streamPlacements(nc: NatsConnection, names: string[]): Promise<NamedPlacement[]> {
+  return Promise.all(names.map(async (name) => ({ name, ...(await streamPlacement(nc, name)) })));
 }
 
 // --- the one driver: stage 07 locally and the in-pod Job both run this ---------------------------
@@ -306,13 +294,28 @@ async function waitJetStream(nc: NatsConnection, deadline: number): Promise<stri
   return last;
 }
 
+/**
+ * The streams' placements once every follower is current (a replica added by a grown topology
+ * copies the stream first; the servers' health check counts it unhealthy until then), or as they
+ * are at the deadline.
+ */
+async function caughtUp(nc: NatsConnection, names: string[], deadline: number): Promise<NamedPlacement[]> {
+  for (;;) {
+    const placements = await streamPlacements(nc, names).catch(() => undefined);
+    const settled = placements?.every((p) => p.leader && !p.behind.length);
+    if (placements && (settled || Date.now() >= deadline)) return placements;
+    if (!placements && Date.now() >= deadline) return [];
+    await pause(250);
+  }
+}
+
 function describeResults(results: ApplyResult[]): string[] {
   return results.map((r) => `${r.kind} ${r.name}: ${r.action}${r.detail ? ` (${r.detail})` : ''}`);
 }
 
 export interface JetStreamApplyReport {
   results: ApplyResult[];
-  placements: StreamPlacement[];
+  placements: NamedPlacement[];
   /** Why the spec is not in place: JetStream not answering, changes not applied, misplaced streams. */
   problems: string[];
 }
@@ -325,7 +328,7 @@ export interface JetStreamApplyReport {
 export async function applyJetStream(
   nc: NatsConnection,
   spec: JetStreamSpec,
-  placementCheck: (placements: StreamPlacement[]) => string[],
+  placementCheck: (placements: NamedPlacement[]) => string[],
   opts: { timeoutMs: number; say: (line: string) => void },
 ): Promise<JetStreamApplyReport> {
   const deadline = Date.now() + opts.timeoutMs;
@@ -346,10 +349,14 @@ export async function applyJetStream(
   }
   for (const line of describeResults(results)) opts.say(line);
   const bad = results.filter((r) => r.action === 'refused' || r.action === 'failed');
-  const placements = await streamPlacements(
-    nc,
-    spec.streams.map((s) => s.name),
-  ).catch(() => []);
+  const placements = await caughtUp(nc, [...spec.streams.map((s) => s.name), ...spec.kv.map((k) => `KV_${k.bucket}`)], deadline);
   for (const p of placements) opts.say(`stream ${p.name} on ${p.cluster ?? '?'}: ${p.servers.join(', ')} (leader ${p.leader ?? 'none'})`);
-  return { results, placements, problems: [...describeResults(bad).map((l) => `not applied: ${l}`), ...placementCheck(placements)] };
+  const behind = placements
+    .filter((p) => p.behind.length)
+    .map((p) => `stream ${p.name}: ${p.behind.join(', ')} not caught up with its leader`);
+  return {
+    results,
+    placements,
+    problems: [...describeResults(bad).map((l) => `not applied: ${l}`), ...placementCheck(placements), ...behind],
+  };
 }

@@ -2,55 +2,16 @@
 // "preferred", nats-server 2.11+), then a wait until the stream reports it there. Stepping down
 // at random until the leader happens to land somewhere takes many elections; this takes one.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { NatsConnection } from '@nats-io/transport-node';
 import { StreamLeaderError } from '../errors.js';
-
-/** The one call this needs of a connection (the account's JetStream API through it). */
-export type JsApi = Pick<NatsConnection, 'request'>;
-
-/** Where a stream lives: its leader (none during an election) and every server holding a replica. */
-export interface StreamPlacement {
-  leader?: string;
-  servers: string[];
-}
-
-/** The part of a stream info this reads (StreamInfo of @nats-io/jetstream fits). */
-export interface StreamClusterInfo {
-  cluster?: { leader?: string; replicas?: readonly { name: string }[] };
-}
-
-interface ApiError {
-  code?: number;
-  description?: string;
-}
+import { ApiRefusal, type JsApi, type StreamPlacement, streamPlacement } from './stream-placement.js';
 
 const API_TIMEOUT_MS = 5000;
 /** A leader that asked to step down and is still leader this long after is asked again. */
 const ASK_AGAIN_MS = 2000;
 
-/** The leader and the servers of a stream info. Pure. */
-export function placementOf(info: StreamClusterInfo): StreamPlacement {
-  const leader = info.cluster?.leader || undefined;
-  const servers = [...new Set([...(leader ? [leader] : []), ...(info.cluster?.replicas ?? []).map((r) => r.name)])].sort();
-  return leader ? { leader, servers } : { servers };
-}
-
-/** The stream's placement as its JetStream API reports it now. */
-export async function streamPlacement(nc: JsApi, stream: string): Promise<StreamPlacement> {
-  const reply = (await nc.request(`$JS.API.STREAM.INFO.${stream}`, '', { timeout: API_TIMEOUT_MS })).json<
-    StreamClusterInfo & { error?: ApiError }
-  >();
-  if (reply.error) throw new ApiRefusal(`stream ${stream}: ${reply.error.description ?? 'error'}`, reply.error.code);
-  return placementOf(reply);
-}
-
-class ApiRefusal extends Error {
-  constructor(
-    message: string,
-    readonly code: number | undefined,
-  ) {
-    super(message);
-  }
+interface ApiError {
+  code?: number;
+  description?: string;
 }
 
 /** Asks the stream's leader to hand over to `server`: undefined when it did, else why not. */

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Msg } from '@nats-io/transport-node';
 import { StreamLeaderError } from '../../../../nats/errors.js';
-import { type JsApi, moveStreamLeader, placementOf } from '../../../../nats/live/stream-leader.js';
+import { moveStreamLeader } from '../../../../nats/live/stream-leader.js';
+import { type JsApi, placementOf } from '../../../../nats/live/stream-placement.js';
 
 interface FakeStream {
   leader?: string;
@@ -50,13 +51,20 @@ function fakeApi(s: FakeStream): JsApi & { stepDowns: string[] } {
 const SERVERS = ['c1-xr-js-nats-0', 'c2-xr-js-nats-0', 'c3-xr-js-nats-0'];
 
 describe('placementOf', () => {
-  it('lists the leader and the replicas, sorted, once each', () => {
-    assert.deepEqual(placementOf({ cluster: { leader: 'b', replicas: [{ name: 'c' }, { name: 'a' }] } }), {
-      leader: 'b',
-      servers: ['a', 'b', 'c'],
-    });
-    assert.deepEqual(placementOf({ cluster: { leader: '', replicas: [{ name: 'a' }] } }), { servers: ['a'] });
-    assert.deepEqual(placementOf({}), { servers: [] });
+  it('lists the cluster, the leader and the replicas, sorted, once each, and the followers not current', () => {
+    const info = {
+      cluster: {
+        name: 'xr-js',
+        leader: 'b',
+        replicas: [
+          { name: 'c', current: true },
+          { name: 'a', current: false },
+        ],
+      },
+    };
+    assert.deepEqual(placementOf(info), { cluster: 'xr-js', leader: 'b', servers: ['a', 'b', 'c'], behind: ['a'] });
+    assert.deepEqual(placementOf({ cluster: { leader: '', replicas: [{ name: 'a' }] } }), { servers: ['a'], behind: ['a'] });
+    assert.deepEqual(placementOf({}), { servers: [], behind: [] });
   });
 });
 
