@@ -1,9 +1,10 @@
-// Entry point of every service process, local or in a pod:
-//   node --import tsx services/main.ts <adder|subtractor|multiplier|divider|recorder> [--state-dir DIR]
-//   node services/host.cjs host --roles adder,subtractor,multiplier,divider,recorder [--state-dir DIR]
+// Entry point of every service process, local or in a pod, run from its build (services/build.ts:
+// dist/services/<build>/main.mjs locally, /app/main.mjs in the image):
+//   node main.mjs <adder|subtractor|multiplier|divider|recorder> [--state-dir DIR]
+//   node main.mjs host --roles adder,subtractor,multiplier,divider,recorder [--state-dir DIR]
 //     (several roles in one process, as the local sandbox runs them: one per region)
-//   node --import tsx services/main.ts requester --from c1 --count 100 [--json]
-//   node --import tsx services/main.ts jetstream-apply --names c1,c2,c3 [--replicas ...]  (stage 07's Job)
+//   node main.mjs requester --from c1 --count 100 [--json]
+//   node main.mjs jetstream-apply --names c1,c2,c3 [--replicas ...]  (stage 07's Job)
 // Connection from NATS_URL/NATS_USER/NATS_PASSWORD/NATS_TLS_DIR (in a host, the recorder's from
 // RECORDER_NATS_*); REGION and INSTANCE name it (in a host INSTANCE names the process and each
 // role is <region>-<role>-<SERVICE_INDEX>); the recorder reads MYSQL_URL. --state-dir only marks
@@ -19,7 +20,6 @@ import { HOSTABLE_ROLES, parseRoles, roleInstance, rolePrefix } from './host.js'
 import { operationByService, SERVICE_NAMES } from './math/operations.js';
 import { startMathService } from './math/service.js';
 import { startRecorderService } from './recorder/service.js';
-import { requestMain } from './requester/cli.js';
 
 function say(line: string): void {
   process.stdout.write(`${new Date().toISOString()} ${line}\n`);
@@ -115,8 +115,9 @@ async function host(argv: string[], region: string, processName: string): Promis
 
 async function main(argv: string[]): Promise<number> {
   const [role, ...rest] = argv;
-  if (role === 'requester') return requestMain(rest);
-  // Loaded only for this role: the long-running services stay lean.
+  // Loaded only for their role: the long-running services stay lean (the requester's output
+  // brings zx's chalk, the apply the JetStream spec).
+  if (role === 'requester') return (await import('./requester/cli.js')).requestMain(rest);
   if (role === 'jetstream-apply') return (await import('./jetstream-apply.js')).jetstreamApplyMain(rest, say);
   const region = process.env.REGION ?? 'unknown';
   const instance = process.env.INSTANCE || hostname();
@@ -145,8 +146,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   process.stderr.write(
-    `usage: services/main.ts <${[...SERVICE_NAMES, 'recorder', 'requester', 'jetstream-apply'].join('|')}> [--state-dir DIR]\n` +
-      `       services/main.ts host --roles <${HOSTABLE_ROLES.join(',')}> [--state-dir DIR]\n`,
+    `usage: main.mjs <${[...SERVICE_NAMES, 'recorder', 'requester', 'jetstream-apply'].join('|')}> [--state-dir DIR]\n` +
+      `       main.mjs host --roles <${HOSTABLE_ROLES.join(',')}> [--state-dir DIR]\n`,
   );
   return 2;
 }
