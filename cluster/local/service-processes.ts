@@ -1,7 +1,6 @@
 // Which service processes the local sandbox runs (one host per region with the math services and
 // the recorder) and how each is started: its region's servers, its users, nothing it does not need.
 // Pure, but for reading the environment it passes on (PATH, HOME).
-import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../core/settings.js';
 import { prefixedClientEnv } from '../../nats/live/client.js';
 import type { Credentials } from '../../nats/server-config.js';
@@ -51,6 +50,8 @@ export function serviceProcesses(topo: Topology, plan: ServicePlan): ServiceProc
 
 export interface ServiceContext {
   sandboxDir: string;
+  /** The services build's entry (services/build.ts): a new build is a new command line, so its hosts restart. */
+  bundle: string;
   topo: Topology;
   state: LocalState;
   credentials: Credentials;
@@ -92,17 +93,9 @@ export function desiredServices(c: ServiceContext, processes: readonly ServicePr
     return {
       name: p.name,
       command: process.execPath,
-      // host.cjs compiles in this thread (tsx's require hook): no loader thread, less memory; a
-      // small young generation trims a few more MiB per process at no cost a sandbox notices.
-      args: [
-        '--max-semi-space-size=1',
-        join(PROJECT_ROOT, 'services', 'host.cjs'),
-        'host',
-        '--roles',
-        p.roles.join(','),
-        '--state-dir',
-        dir,
-      ],
+      // The build runs as plain JavaScript: no TypeScript compiler beside it. A small young
+      // generation trims a few more MiB per process at no cost a sandbox notices.
+      args: ['--max-semi-space-size=1', c.bundle, 'host', '--roles', p.roles.join(','), '--state-dir', dir],
       env: serviceEnv(c, p),
       cwd: PROJECT_ROOT,
       marker: dir,

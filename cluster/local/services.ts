@@ -1,17 +1,19 @@
 // Stage 08 for the local provider (the math services and the recorder as processes in every
 // region, reconciled like the servers, then found through the services discovery) and the
 // services part of an observation.
+import { join, relative } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { SandboxError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import { poll } from '../../core/poll.js';
-import { readServicesSettings, type ServicesSettings } from '../../core/settings.js';
+import { PROJECT_ROOT, readServicesSettings, type ServicesSettings } from '../../core/settings.js';
 import { connectionFromEnv } from '../../nats/live/client.js';
 import { byRegion, discoverServices, type FoundService } from '../../nats/live/discovery.js';
 import type { ObservationSection } from '../../nats/observation.js';
 import { renderTable } from '../../nats/report.js';
 import type { Credentials } from '../../nats/server-config.js';
 import type { Topology } from '../../nats/topology.js';
+import { checkServicesBuild, ensureServicesBuild, servicesBuildPaths } from '../../services/build.js';
 import { parseMysqlUrl } from '../../services/recorder/mysql-url.js';
 import type { Invocation } from '../provider.js';
 import { findMysqlServer, type MysqlBinaries, mysqlPaths, mysqlProblem, startPrivateMysql } from './mysql.js';
@@ -105,12 +107,28 @@ export function startMysqlAhead(inv: Invocation, portBase: number): void {
   if (binaries) headStarts.set(inv.settings.sandboxDir, startMysql(inv, s, binaries, true));
 }
 
+/** The services build the hosts run: built here when the sources changed (said in one line), only checked in a dry run. */
+async function servicesBuild(inv: Invocation): Promise<string> {
+  if (inv.dryRun) {
+    const check = await checkServicesBuild();
+    if (check.current) return check.current.entry;
+    log.info(`  would build the services (${check.reason})`);
+    return join(servicesBuildPaths().dir, '<new build>', 'main.mjs');
+  }
+  const build = await ensureServicesBuild();
+  if (build.built)
+    log.info(`  services built in ${build.built.seconds.toFixed(1)}s (${build.built.reason}): ${relative(PROJECT_ROOT, build.entry)}`);
+  return build.entry;
+}
+
 export async function servicesStage(inv: Invocation, topo: Topology, state: LocalState, credentials: Credentials): Promise<void> {
   const sandboxDir = inv.settings.sandboxDir;
   const s = readServicesSettings(inv.settings.env, state.portBase);
+  // Built first: a build that fails changes nothing.
+  const bundle = await servicesBuild(inv);
   const database = await resolveMysql(inv, s);
   const processes = serviceProcesses(topo, { instances: s.instances, recorder: database !== undefined });
-  const context: ServiceContext = { sandboxDir, topo, state, credentials, ...(database ? { mysqlUrl: database.url } : {}) };
+  const context: ServiceContext = { sandboxDir, topo, state, credentials, bundle, ...(database ? { mysqlUrl: database.url } : {}) };
   const desired = desiredServices(context, processes);
   const group = serviceGroup(sandboxDir);
   const plan = planProcesses(group, desired);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assignPorts } from '../../../../cluster/local/ports.js';
-import { serviceEnv, serviceProcesses } from '../../../../cluster/local/service-processes.js';
+import { desiredServices, serviceEnv, serviceProcesses } from '../../../../cluster/local/service-processes.js';
 import type { LocalState } from '../../../../cluster/local/state.js';
 import type { Credentials } from '../../../../nats/server-config.js';
 import { buildTopology } from '../../../../nats/topology.js';
@@ -31,12 +31,33 @@ describe('local service processes', () => {
     );
     const state = { version: 1, names: topo.names, replicas: { seed: 1, js: 1, gw: 1, xr: 1 }, portBase: 14222, ports } as LocalState;
     const credentials = { math: 'm-pass', recorder: 'r-pass' } as unknown as Credentials;
-    const env = serviceEnv({ sandboxDir: '/nowhere', topo, state, credentials, mysqlUrl: 'mysql://a:b@h/answers' }, host!);
+    const env = serviceEnv(
+      { sandboxDir: '/nowhere', topo, state, credentials, bundle: '/b/main.mjs', mysqlUrl: 'mysql://a:b@h/answers' },
+      host!,
+    );
     assert.equal(env.NATS_USER, 'math');
     assert.equal(env.RECORDER_NATS_USER, 'recorder');
     assert.equal(env.RECORDER_NATS_URL, env.NATS_URL);
     assert.equal(env.INSTANCE, 'c1-services-0');
     assert.equal(env.SERVICE_INDEX, '0');
     assert.equal(env.MYSQL_URL, 'mysql://a:b@h/answers');
+  });
+
+  it('runs the services build with plain node, marked by its folder; a new build is a new command line', () => {
+    const topo = buildTopology(['c1', 'c2', 'c3'], { replicas: { seed: 1, js: 1, gw: 1, xr: 1 } });
+    const ports = assignPorts(
+      topo.servers.map((s) => s.name),
+      14222,
+    );
+    const state = { version: 1, names: topo.names, replicas: { seed: 1, js: 1, gw: 1, xr: 1 }, portBase: 14222, ports } as LocalState;
+    const credentials = { math: 'm-pass', recorder: 'r-pass' } as unknown as Credentials;
+    const processes = serviceProcesses(topo, { instances: 1, recorder: false });
+    const desired = (bundle: string) => desiredServices({ sandboxDir: '/sb', topo, state, credentials, bundle }, processes)[0]!;
+    const p = desired('/repo/dist/services/aaaa/main.mjs');
+    assert.equal(p.command, process.execPath);
+    assert.deepEqual(p.args.slice(0, 3), ['--max-semi-space-size=1', '/repo/dist/services/aaaa/main.mjs', 'host']);
+    assert.ok(!p.args.some((a) => /tsx|\.ts$|\.cjs$/.test(a)), p.args.join(' '));
+    assert.ok(p.args.join(' ').includes(p.marker), 'the marker is on its command line');
+    assert.notDeepEqual(desired('/repo/dist/services/bbbb/main.mjs').args, p.args);
   });
 });
