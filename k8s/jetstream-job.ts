@@ -1,5 +1,5 @@
 // Stage 07 on Kubernetes: the JetStream spec is applied from inside a cluster, by a Job of the
-// services image (services/main.ts jetstream-apply) with the admin's client certificate. It runs in
+// services image (its bundle's jetstream-apply) with the admin's client certificate. It runs in
 // the nats namespace, where stage 02 issued that certificate, without a linkerd proxy (a meshed
 // Job would never complete). Pure.
 import { Job } from 'kubernetes-models/batch/v1';
@@ -32,7 +32,7 @@ export function jobForRun(job: K8sObject, run: string): K8sObject {
   return { ...job, metadata: { ...job.metadata, name: `${job.metadata.name}-${run}` } };
 }
 
-/** services/main.ts arguments that give the Job the topology the spec is made from. */
+/** The services bundle's arguments that give the Job the topology the spec is made from. */
 export function jetstreamJobArgs(names: readonly string[], replicas: Record<Role, number>): string[] {
   return ['jetstream-apply', '--names', names.join(','), '--replicas', ROLES.map((r) => `${r}=${replicas[r]}`).join(',')];
 }

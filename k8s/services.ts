@@ -15,6 +15,7 @@ import {
 } from 'kubernetes-models/v1';
 import type { Identity } from '../nats/accounts.js';
 import { releaseName } from '../nats/topology.js';
+import { SERVICES_IMAGE_COMMAND } from '../services/build.js';
 import { SERVICE_NAMES } from '../services/math/operations.js';
 import { NAMESPACES, natsFullname } from './names.js';
 
@@ -85,7 +86,7 @@ function connection(input: ClientInput, cluster: string, identity: Identity) {
   };
 }
 
-/** A container of the services image (services/main.ts `args`) connecting to `cluster`'s NATS as `identity`. */
+/** A container of the services image (its bundle of services/main.ts, given `args`) connecting to `cluster`'s NATS as `identity`. */
 export function clientContainer(
   input: ClientInput,
   cluster: string,
@@ -100,7 +101,7 @@ export function clientContainer(
       name,
       image: input.image ?? DEFAULT_SERVICES_IMAGE,
       imagePullPolicy: 'IfNotPresent',
-      command: ['node', '--import', 'tsx', 'services/main.ts'],
+      command: [...SERVICES_IMAGE_COMMAND],
       args,
       env: [...c.env, ...extraEnv],
       ...(c.envFrom.length ? { envFrom: c.envFrom } : {}),

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { SERVICES_IMAGE_COMMAND } from '../../services/build.js';
 import { type Call, cli, emptyCluster, FAKE_BIN, type Fake, line, makeFake, stopCli } from '../support/fake-toolchain/harness.js';
 import { ROOT, runScript } from '../support/helpers.js';
 import { PRIVATE_KEY_LABEL } from '../support/secret-scan.js';
@@ -328,6 +329,16 @@ describe('k3d provider against the fake toolchain', () => {
     assert.ok(adder.template.spec.containers[0]!.env.some((e) => e.name === 'NATS_TLS_DIR'));
     for (const c of NAMES)
       assert.deepEqual(s.k3d[c]!.images, [adder.template.spec.containers[0]!.image], `${c} has the image its pods run`);
+    // Every container of that image runs its bundle with plain node, as the Dockerfile's ENTRYPOINT does.
+    const ofImage = NAMES.flatMap((c) =>
+      Object.entries(s.contexts[`k3d-${c}`]!.objects).flatMap(([key, o]) =>
+        ((o.spec as any)?.template?.spec?.containers ?? [])
+          .filter((x: { image: string }) => x.image === adder.template.spec.containers[0]!.image)
+          .map((x: { command: string[] }) => ({ key: `k3d-${c} ${key}`, command: x.command })),
+      ),
+    );
+    assert.ok(ofImage.some((x) => x.key.includes('Job/math/requester')) && ofImage.length >= 8, ofImage.map((x) => x.key).join(', '));
+    for (const x of ofImage) assert.deepEqual(x.command, SERVICES_IMAGE_COMMAND, x.key);
     const file = join(fake.sandboxDir, 'k8s/k3d/mysql-credentials.json');
     assert.equal(statSync(file).mode & 0o777, 0o600);
     const mysql = JSON.parse(readFileSync(file, 'utf8')) as { password: string; rootPassword: string };

@@ -1,21 +1,23 @@
-// Stage 07's Kubernetes Job for real: its entry (services/main.ts jetstream-apply, with the args the
-// Job renders) run as the pod runs it, NATS_URL plus a certificate folder, against a local mTLS
+// Stage 07's Kubernetes Job for real: its entry (the services bundle's jetstream-apply, with the args
+// the Job renders) run as the pod runs it, NATS_URL plus a certificate folder, against a local mTLS
 // supercluster. It applies the spec, reports a re-run unchanged, and fails without the admin's rights.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readLocalState } from '../../cluster/local/state.js';
 import { regionClientUrls } from '../../cluster/local/supercluster.js';
 import { pkiPaths } from '../../core/pki.js';
 import { jetstreamJobArgs } from '../../k8s/jetstream-job.js';
 import type { Identity } from '../../nats/accounts.js';
-import { ROOT } from '../support/helpers.js';
+import { ensureServicesBuild } from '../../services/build.js';
 import { portBase } from '../support/ports.js';
 import { expectOk, type Fixture, makeFixture, NAMES, SMALL } from '../support/services-fixture.js';
 
 const PORT_BASE = portBase('k8sJetStreamJob');
 const REPLICAS = { seed: 1, js: 1, gw: 1, xr: 1 };
+/** The services build, what the image's ENTRYPOINT runs. */
+let bundle: string;
 
 /** The Job's container command, with the pod's environment: where to connect and the mounted certificate. */
 function runJob(fx: Fixture, identity: Identity, extraEnv: NodeJS.ProcessEnv = {}) {
@@ -27,8 +29,9 @@ function runJob(fx: Fixture, identity: Identity, extraEnv: NodeJS.ProcessEnv = {
     ...extraEnv,
   };
   return new Promise<{ code: number; out: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services', 'main.ts'), ...jetstreamJobArgs(NAMES, REPLICAS)], {
-      cwd: ROOT,
+    // In the bundle's folder, as the image's /app: it needs nothing of the repository.
+    const child = spawn(process.execPath, [bundle, ...jetstreamJobArgs(NAMES, REPLICAS)], {
+      cwd: dirname(bundle),
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -49,6 +52,7 @@ describe("stage 07's Job entry against a local mTLS supercluster", { timeout: 30
 
   before(async () => {
     fx = makeFixture(PORT_BASE);
+    bundle = (await ensureServicesBuild()).entry;
     for (const stage of ['01-clusters', '06-supercluster']) expectOk(await fx.run(stage, [...NAMES, ...SMALL]), stage);
   });
   after(async () => {

@@ -1,4 +1,4 @@
-// Stage 07's Job: it runs services/main.ts jetstream-apply with the plan's topology.
+// Stage 07's Job: it runs the services bundle's jetstream-apply with the plan's topology.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { jetstreamApplyJob, jetstreamJobArgs } from '../../../k8s/jetstream-job.js';
@@ -10,7 +10,7 @@ describe("stage 07's Job", () => {
   const replicas = { seed: 1, js: 2, gw: 1, xr: 3 };
   const job = jetstreamApplyJob({ cluster: 'c1', names: ['c1', 'c2'], replicas, image: 'img:1', run: 'abc123', timeoutSeconds: 90 }) as any;
 
-  it('is valid and runs services/main.ts jetstream-apply with the topology, as the admin, outside the mesh', () => {
+  it("is valid and runs the bundle's jetstream-apply with the topology, as the admin, outside the mesh", () => {
     assert.deepEqual(validateObjects([job]), []);
     assert.equal(job.metadata.name, 'jetstream-apply-abc123');
     assert.equal(job.metadata.namespace, 'nats');
@@ -19,7 +19,7 @@ describe("stage 07's Job", () => {
     const c = pod.spec.containers[0];
     assert.deepEqual(
       [...c.command, ...c.args],
-      ['node', '--import', 'tsx', 'services/main.ts', 'jetstream-apply', '--names', 'c1,c2', '--replicas', 'seed=1,js=2,gw=1,xr=3'],
+      ['node', '/app/main.mjs', 'jetstream-apply', '--names', 'c1,c2', '--replicas', 'seed=1,js=2,gw=1,xr=3'],
     );
     assert.equal(pod.spec.volumes[0].secret.secretName, 'nats-client-admin');
     assert.equal(c.env.find((e: any) => e.name === 'NATS_URL').value, 'nats://c1-nats.nats.svc:4222');
