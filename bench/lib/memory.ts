@@ -1,7 +1,7 @@
 // Resident memory of everything a local sandbox runs, by kind, from the pid files the sandbox keeps.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rssKiB } from './proc.js';
+import { childrenByParent, rssKiB, withDescendants } from './proc.js';
 
 export interface SandboxMemory {
   servers: number;
@@ -22,10 +22,11 @@ function pidsUnder(dir: string): number[] {
     .filter((p) => p > 0);
 }
 
-/** MiB resident: nats-servers, service hosts, MariaDB, the WAN router, and their sum. */
+/** MiB resident: nats-servers, service hosts, MariaDB, the WAN router (each with the processes it started), and their sum. */
 export function sandboxRssMiB(sandboxDir: string): SandboxMemory {
   const local = join(sandboxDir, 'local');
-  const sum = (pids: number[]) => pids.reduce((a, p) => a + rssKiB(p), 0) / 1024;
+  const children = childrenByParent();
+  const sum = (pids: number[]) => pids.flatMap((p) => withDescendants(p, children)).reduce((a, p) => a + rssKiB(p), 0) / 1024;
   const mysqlPid = join(local, 'mysql', 'pid');
   const servers = sum(pidsUnder(join(local, 'servers')));
   const services = sum(pidsUnder(join(local, 'services')));

@@ -1,5 +1,5 @@
 // What /proc says of a process: its resident memory, the CPU time it used, the bytes it wrote.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Resident memory in KiB; 0 when the process is gone. */
 export function rssKiB(pid: number): number {
@@ -20,4 +20,25 @@ export function cpuSeconds(pid: number): number {
 /** Bytes the process has written to files and sockets (wchar). */
 export function writtenBytes(pid: number): number {
   return Number(/wchar:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+}
+
+/** Every process by its parent, read once per measurement. */
+export function childrenByParent(): Map<number, number[]> {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return children;
+}
+
+/** A process and everything it started (a helper it spawned counts as its memory). */
+export function withDescendants(pid: number, children: Map<number, number[]>): number[] {
+  return [pid, ...(children.get(pid) ?? []).flatMap((c) => withDescendants(c, children))];
 }
