@@ -1,5 +1,5 @@
-// Starts the WAN router (router.ts) with TypeScript compiled in this thread, as services/host.cjs
-// does: node cluster/local/wan/router.cjs <router.json>
+// Starts the WAN router (router.ts) with TypeScript compiled in this thread (tsx's require hook,
+// no loader thread): node cluster/local/wan/router.cjs <router.json>
 require('tsx/cjs');
 require('./router.ts')
   .routerMain(process.argv[2])
