@@ -56,7 +56,7 @@ export interface Provider {
    * install only: work a later stage takes over, started in the background once stage `after`
    * succeeded (the input is checked by then), so it runs while the stages between do theirs.
    */
-  headStart?: { after: StageId; start(inv: Invocation): void };
+  headStart?: { after: StageId; start(inv: Invocation): Promise<void> | void };
   /** Take the named regions down (all their processes or nodes) or bring them back. */
   region?(inv: Invocation, action: 'down' | 'up'): Promise<void>;
   /** Cut regions' links off from others (both sides keep running), or heal them. */

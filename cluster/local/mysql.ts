@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createConnection } from 'mysql2/promise';
+import type { Connection, ConnectionOptions } from 'mysql2/promise';
 import type { Runner } from '../../core/command.js';
 import { probe } from '../../core/command.js';
 import { SandboxError } from '../../core/errors.js';
@@ -18,6 +18,11 @@ import { DEFAULT_DATABASE, mysqlUrl, parseMysqlUrl } from '../../services/record
 import { TABLE } from '../../services/recorder/rows.js';
 import { findBusyPorts } from './port-check.js';
 import { logTail, ourPid, removePidFile, startDetached, stopProcess } from './processes.js';
+
+/** The MySQL client, loaded when a database is first asked: commands that never ask do not load it. */
+async function createConnection(options: ConnectionOptions): Promise<Connection> {
+  return (await import('mysql2/promise')).createConnection(options);
+}
 
 export interface MysqlBinaries {
   server: string;
@@ -231,7 +236,7 @@ async function bootPrivateMysql(opts: PrivateMysqlOptions, creds: StoredCredenti
   opts.say(`private ${opts.binaries.flavor} server started on 127.0.0.1:${port} (pid ${pid}, data in ${p.data})`);
   await waitSocket(p.socket, undefined, opts.timeoutMs ?? 60_000, p.log);
   // Idempotent bootstrap: a fresh server has a root without password, a bootstrapped one has ours.
-  let root: Awaited<ReturnType<typeof createConnection>>;
+  let root: Connection;
   try {
     root = await createConnection({ socketPath: p.socket, user: 'root', connectTimeout: 5000, multipleStatements: false });
   } catch {

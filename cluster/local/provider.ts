@@ -15,18 +15,13 @@ import { buildTopology, type Topology } from '../../nats/topology.js';
 import { parseMysqlUrl } from '../../services/recorder/mysql-url.js';
 import { waitConverged } from '../converge.js';
 import type { Invocation, Provider } from '../provider.js';
-import { prepareDrill } from './drill/run.js';
-import { jetstreamStage } from './jetstream.js';
 import { checkPrivateMysqlPort, findMysqlServer } from './mysql.js';
 import { resolveNatsServer } from './nats-server-bin.js';
-import { observeExtras } from './observe-extras.js';
 import { allPorts } from './ports.js';
 import { ourPid, pidFilesUnder, processesUnder, stopProcess } from './processes.js';
 import { applyProcesses, exitedEarly, planProcesses, processesOnDisk, runningPid, summary } from './reconciler.js';
-import { recordingSection } from './recording.js';
 import { regionLocal, regionServers, regionServices, stopRegions } from './region.js';
 import { serviceDir } from './service-processes.js';
-import { servicesSection, servicesStage, startMysqlAhead } from './services.js';
 import { type LocalState, localPaths, readLocalState, resolveLocal, serverGroup, serviceGroup, writeLocalState } from './state.js';
 import { checkPorts, observeLocal, regionClientUrls, renderLocalConfigs, serverProcesses, systemConnection } from './supercluster.js';
 import { partitionLocal } from './wan/partition.js';
@@ -194,13 +189,14 @@ async function jetstreamStageLocal(inv: Invocation): Promise<void> {
     return;
   }
   const credentials = loadCredentials(inv.settings.sandboxDir, inv.settings.env, true);
+  const { jetstreamStage } = await import('./jetstream.js');
   await jetstreamStage({ topo, state, credentials, say: (line) => log.info(`  ${line}`), timeoutMs: inv.settings.convergeTimeoutMs });
 }
 
 async function servicesStageLocal(inv: Invocation): Promise<void> {
   const { topo, state } = requireRunning(inv);
   const credentials = loadCredentials(inv.settings.sandboxDir, inv.settings.env, !inv.dryRun);
-  await servicesStage(inv, topo, state, credentials);
+  await (await import('./services.js')).servicesStage(inv, topo, state, credentials);
 }
 
 function requireSandbox(inv: Invocation) {
@@ -224,6 +220,12 @@ async function observeSandbox(inv: Invocation, opts: { waitMs?: number } = {}) {
   }
   const { topo, state } = resolveLocal(inv);
   const credentials = loadCredentials(inv.settings.sandboxDir, inv.settings.env, false);
+  // Loaded here, not with the provider: stages 01-06 run without the JetStream, services and MySQL clients.
+  const [{ observeExtras }, { servicesSection }, { recordingSection }] = await Promise.all([
+    import('./observe-extras.js'),
+    import('./services.js'),
+    import('./recording.js'),
+  ]);
   // Two connections: the system user for the servers, the admin for services and JetStream.
   const [live, extras] = await Promise.all([
     observeLocal(topo, state, credentials, opts.waitMs).catch((e: Error) => {
@@ -366,7 +368,10 @@ export const localProvider: Provider = {
   preflight: preflightLocal,
   // The private MariaDB needs nothing of NATS: started once ports and PKI are in place, its first
   // start runs while the supercluster forms, and stage 08 takes it over ready.
-  headStart: { after: '02-certs', start: (inv) => startMysqlAhead(inv, resolveLocal(inv).state.portBase) },
+  headStart: {
+    after: '02-certs',
+    start: async (inv) => (await import('./services.js')).startMysqlAhead(inv, resolveLocal(inv).state.portBase),
+  },
   observe: observeSandbox,
   clientUrl(inv) {
     const { topo, state } = requireSandbox(inv);
@@ -374,7 +379,7 @@ export const localProvider: Provider = {
   },
   delete: deleteLocal,
   partition: partitionLocal,
-  drill: async (inv, options) => prepareDrill(localProvider, inv, options),
+  drill: async (inv, options) => (await import('./drill/run.js')).prepareDrill(localProvider, inv, options),
   region: (inv, action) =>
     regionLocal(inv, action, async (all) => {
       await step(`06-supercluster (local: ${all.names.join(' ')})`, () => superclusterStage(all));

@@ -93,7 +93,7 @@ async function dispatch(command: Command, argv: string[]): Promise<number> {
   setQuiet(command.quiet?.(options) ?? false);
   if (command.needs === 'settings') return (await command.run({ options, positionals, settings })) ?? 0;
 
-  const detection = await chooseProvider(args.provider, settings.provider);
+  const detection = await chooseProvider(args.provider, settings.provider, settings.sandboxDir);
   log.info(`provider: ${detection.provider} (${detection.reason})${args.dryRun ? ' — dry run: nothing is changed' : ''}`);
   const provider = await loadProvider(detection.provider);
   const given = createInvocation(args, settings, provider);

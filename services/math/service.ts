@@ -4,7 +4,8 @@ import type { Service } from '@nats-io/services';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { svcm } from '../../nats/live/services-framework.js';
 import { DIVIDE_REQUEST_SCHEMA, MATH_REQUEST_SCHEMA, MATH_RESPONSE_SCHEMA } from '../schemas.js';
-import { handle, MATH_GROUP, MATH_QUEUE, type Operation, type Origin } from './operations.js';
+import { handle, type Origin } from './handle.js';
+import { MATH_GROUP, MATH_QUEUE, type Operation } from './operations.js';
 
 export const SERVICE_VERSION = '1.0.0';
 

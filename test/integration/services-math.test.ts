@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { stopProcess } from '../../cluster/local/processes.js';
 import { serviceFiles, servicePid } from '../../cluster/local/service-processes.js';
 import { discoverServices } from '../../nats/live/discovery.js';
-import { ERROR_CODES } from '../../services/math/operations.js';
+import { ERROR_CODES } from '../../services/math/handle.js';
 import type { Summary } from '../../services/requester/stats.js';
 import { parseJson } from '../support/helpers.js';
 import { portBase } from '../support/ports.js';

@@ -16,7 +16,7 @@ export const command = sandboxCommand({
     await provider.preflight?.(invocation);
     for (const stage of STAGES) {
       await runStage(stage.id, provider, invocation);
-      if (provider.headStart?.after === stage.id) provider.headStart.start(invocation);
+      if (provider.headStart?.after === stage.id) await provider.headStart.start(invocation);
     }
     log.info(`install finished; check it with: ${commandHint('status', invocation.names)}`);
     return 0;

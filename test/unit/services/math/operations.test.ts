@@ -1,7 +1,8 @@
 // The math operations: results, echoed inputs and origin, and an error code for every bad input.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ERROR_CODES, handle, OPERATIONS, operationByService } from '../../../../services/math/operations.js';
+import { ERROR_CODES, handle } from '../../../../services/math/handle.js';
+import { OPERATIONS, operationByService } from '../../../../services/math/operations.js';
 
 const enc = (v: unknown) => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
 const origin = { region: 'c1', instance: 'c1-adder-0' };
