@@ -24,7 +24,7 @@ import { runRequester } from '../services/requester/run.js';
 import { compareAndSave } from './lib/baseline.js';
 import { defineBench } from './lib/bench.js';
 import { connectAs, sandboxTopology } from './lib/clients.js';
-import { type SandboxMemory, sandboxRssMiB } from './lib/memory.js';
+import { type SandboxMemory, type SandboxMemoryReading, sandboxMemory } from './lib/memory.js';
 import { findNatsCli, type NatsBenchFigures } from './lib/nats-bench.js';
 import { baselineFile, count, portBase, saveFile } from './lib/options.js';
 import { benchSandbox } from './lib/sandbox.js';
@@ -68,7 +68,7 @@ export const bench = defineBench({
       rawFetchR1: [] as number[],
       rawInsert: [] as number[],
       lookup: [] as number[],
-      rss: [] as SandboxMemory[],
+      memory: [] as SandboxMemoryReading[],
     };
     let anchor: NatsBenchAnchor | undefined;
     try {
@@ -119,7 +119,7 @@ export const bench = defineBench({
         m.rawFetchR1.push(await rawFetchAck(admin, drained.firstSeq, backlog, 1));
         m.rawInsert.push(await rawInsert(url, backlog));
         // Everything the sandbox runs.
-        m.rss.push(sandboxRssMiB(sb.dir));
+        m.memory.push(sandboxMemory(sb.dir));
       }
       await requester.close();
       await admin.close();
@@ -138,7 +138,8 @@ export const bench = defineBench({
       rawPublish: ratios(m.rawPublish, natsPublish),
       rawRequest: ratios(m.rawRequest, natsRequest),
     };
-    const totals = m.rss.map((x) => x.total);
+    const totals = m.memory.map((x) => x.pss.total);
+    const rssTotals = m.memory.map((x) => x.rss.total);
     const ratio2 = (xs: number[]) => Number(median(xs).toFixed(2));
     const result = {
       runs,
@@ -168,7 +169,8 @@ export const bench = defineBench({
       rawInsertRowsPerSecond: Math.round(median(m.rawInsert)),
       recorderRatio: ratio2(recorderRatios),
       consumerLookupMs: Math.round(median(m.lookup)),
-      sandboxRssMiB: Math.round(median(totals)),
+      sandboxPssMiB: Math.round(median(totals)),
+      sandboxRssMiB: Math.round(median(rssTotals)),
       machine: `${cpus().length} cpu, node ${process.version}`,
     };
     console.log(`services bench (3 regions, one server per role, asking from c1; median [min–max] of ${runs} runs)`);
@@ -195,9 +197,9 @@ export const bench = defineBench({
     console.log(`    (one replica:   ${spread(m.rawFetchR1)} msgs/s, the same loop on an unreplicated consumer)`);
     console.log(`  raw insert:      ${spread(m.rawInsert)} rows/s (batches of ${DEFAULT_BATCH_SIZE}, no NATS)`);
     console.log(`  ratio:           ${spread(recorderRatios, 2)} of the lower ceiling (goal >= 0.7)`);
-    const part = (k: keyof SandboxMemory) => Math.round(median(m.rss.map((x) => x[k])));
+    const part = (k: keyof SandboxMemory) => Math.round(median(m.memory.map((x) => x.pss[k])));
     console.log(
-      `  memory:          ${spread(totals)} MiB resident (servers ${part('servers')}, services ${part('services')}, MariaDB ${part('mysql')}; one server per role)`,
+      `  memory:          ${spread(totals)} MiB proportional (servers ${part('servers')}, services ${part('services')}, MariaDB ${part('mysql')}; one server per role), ${spread(rssTotals)} MiB resident`,
     );
     compareAndSave(
       result,
@@ -221,6 +223,7 @@ export const bench = defineBench({
         'rawFetchAckPerSecond',
         'rawInsertRowsPerSecond',
         'recorderRatio',
+        'sandboxPssMiB',
         'sandboxRssMiB',
       ],
       o.baseline,

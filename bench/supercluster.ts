@@ -2,14 +2,18 @@
 // brackets): a cold install to a verified supercluster (stages 01 + 02 + 06) with where its time
 // goes (Node start of each stage, PKI, configs and process start, convergence polling), a warm
 // re-run of 06, stages 07 and 08 (MariaDB start, service discovery), the full install.mjs on a
-// fresh sandbox, and the resident memory of everything the sandbox runs (servers, services hosts,
-// MariaDB). The stages' own output gives the inner timings. Compares with a saved baseline.
+// fresh sandbox, and the memory of everything the sandbox runs (servers, services hosts, MariaDB),
+// idle and at its peak under the requester's load, proportional (PSS) and resident (RSS). The
+// stages' own output gives the inner timings. Compares with a saved baseline.
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SandboxError } from '../core/errors.js';
 import { validateNames } from '../core/input.js';
+import { runRequester } from '../services/requester/run.js';
 import { compareAndSave } from './lib/baseline.js';
 import { defineBench } from './lib/bench.js';
-import { sandboxRssMiB } from './lib/memory.js';
+import { connectAs } from './lib/clients.js';
+import { type SandboxMemoryReading, sandboxMemory } from './lib/memory.js';
 import { baselineFile, count, portBase, saveFile, value } from './lib/options.js';
 import { benchSandbox } from './lib/sandbox.js';
 import { median, spread } from './lib/stats.js';
@@ -21,10 +25,33 @@ export const options = {
     return names;
   }),
   runs: count('runs, each from nothing', 3),
+  'load-rounds': count("the requester's rounds (4 requests each) while memory is sampled under load", 3000),
   'port-base': portBase(12500),
   save: saveFile(),
   baseline: baselineFile(),
 };
+
+const mib = (r: SandboxMemoryReading[], k: 'rss' | 'pss', part: keyof SandboxMemoryReading['pss']) =>
+  Math.round(median(r.map((x) => x[k][part])));
+
+/** The sandbox's memory at its highest while the requester asks from c1 (sampled every 250 ms), and the rate it asked at. */
+async function underLoad(sandboxDir: string, rounds: number): Promise<{ peak: SandboxMemoryReading; requestsPerSecond: number }> {
+  const nc = await connectAs(sandboxDir, 'requester', 'c1');
+  let peak = sandboxMemory(sandboxDir);
+  const sampler = setInterval(() => {
+    const now = sandboxMemory(sandboxDir);
+    if (now.pss.total > peak.pss.total) peak = now;
+  }, 250);
+  try {
+    const run = await runRequester(nc, { count: rounds, concurrency: 64 });
+    if (run.summary.errors || run.failures.publish)
+      throw new SandboxError(`requester failures under load: ${JSON.stringify(run.failures)}`);
+    return { peak, requestsPerSecond: Math.round((run.summary.requests / run.elapsedMs) * 1000) };
+  } finally {
+    clearInterval(sampler);
+    await nc.close();
+  }
+}
 
 /** Seconds a stage's output says something took: "converged in 5.0s", "ready in 1.2s". */
 function said(stdout: string, pattern: RegExp): number {
@@ -55,10 +82,9 @@ export const bench = defineBench({
       mariadb: [] as number[],
       discovery: [] as number[],
       full: [] as number[],
-      serversRss: [] as number[],
-      totalRss: [] as number[],
-      servicesRss: [] as number[],
-      mysqlRss: [] as number[],
+      idle: [] as SandboxMemoryReading[],
+      loaded: [] as SandboxMemoryReading[],
+      loadRate: [] as number[],
     };
     try {
       for (let i = 0; i < runs; i++) {
@@ -72,7 +98,6 @@ export const bench = defineBench({
         t.stage06.push(s06.seconds);
         t.converge.push(said(s06.stdout, /converged in ([\d.]+)s/));
         t.cold.push(s01.seconds + s02.seconds + s06.seconds);
-        t.serversRss.push(sandboxRssMiB(sb.dir).servers);
         t.warm.push(sb.script('06-supercluster', ...names).seconds);
         t.stage07.push(sb.script('07-jetstream', ...names).seconds);
         const s08 = sb.script('08-services', ...names);
@@ -80,10 +105,10 @@ export const bench = defineBench({
         t.mariadb.push(said(s08.stdout, /private \w+ ready in ([\d.]+)s/));
         t.discovery.push(said(s08.stdout, /discovered in ([\d.]+)s/));
         await sleep(3000); // let the services settle before counting their memory
-        const rss = sandboxRssMiB(sb.dir);
-        t.totalRss.push(rss.total);
-        t.servicesRss.push(rss.services);
-        t.mysqlRss.push(rss.mysql);
+        t.idle.push(sandboxMemory(sb.dir));
+        const load = await underLoad(sb.dir, o['load-rounds']);
+        t.loaded.push(load.peak);
+        t.loadRate.push(load.requestsPerSecond);
         sb.script('delete');
         t.full.push(sb.script('install', ...names).seconds);
       }
@@ -101,8 +126,12 @@ export const bench = defineBench({
       fullInstallSeconds: r2(median(t.full)),
       convergeSeconds: r2(median(t.converge)),
       nodeStartSeconds: r2(median(t.nodeStart)),
-      serversRssMiB: Math.round(median(t.serversRss)),
-      sandboxRssMiB: Math.round(median(t.totalRss)),
+      serversPssMiB: mib(t.idle, 'pss', 'servers'),
+      sandboxPssMiB: mib(t.idle, 'pss', 'total'),
+      loadedPssMiB: mib(t.loaded, 'pss', 'total'),
+      serversRssMiB: mib(t.idle, 'rss', 'servers'),
+      sandboxRssMiB: mib(t.idle, 'rss', 'total'),
+      loadedRssMiB: mib(t.loaded, 'rss', 'total'),
       machine: `${cpus().length} cpu, node ${process.version}`,
     };
     console.log(`supercluster bench (${result.servers} servers; median [min–max] of ${runs} runs)`);
@@ -123,13 +152,34 @@ export const bench = defineBench({
     console.log(`    MariaDB start (first time):        ${spread(t.mariadb, 2)}s`);
     console.log(`    service discovery:                 ${spread(t.discovery, 2)}s`);
     console.log(`  full install.mjs on a fresh sandbox: ${spread(t.full, 2)}s   (goal <= 10s)`);
-    console.log(`  resident memory, servers:            ${spread(t.serversRss)} MiB`);
-    console.log(`  resident memory, services hosts:     ${spread(t.servicesRss)} MiB`);
-    console.log(`  resident memory, MariaDB:            ${spread(t.mysqlRss)} MiB`);
-    console.log(`  resident memory, everything:         ${spread(t.totalRss)} MiB   (goal <= 1024)`);
+    const of = (r: SandboxMemoryReading[], k: 'rss' | 'pss', part: keyof SandboxMemoryReading['pss']) => spread(r.map((x) => x[k][part]));
+    console.log('  memory, idle (MiB proportional: shared pages split; resident: counted in every process)');
+    for (const [label, part] of [
+      ['servers', 'servers'],
+      ['services hosts', 'services'],
+      ['MariaDB', 'mysql'],
+      ['everything', 'total'],
+    ] as const)
+      console.log(
+        `    ${`${label}:`.padEnd(33)}${of(t.idle, 'pss', part)}   resident ${of(t.idle, 'rss', part)}${part === 'total' ? '   (goal <= 800)' : ''}`,
+      );
+    console.log(
+      `  memory under load, peak (requester from c1, ${spread(t.loadRate)} requests/s): ${of(t.loaded, 'pss', 'total')}   resident ${of(t.loaded, 'rss', 'total')}   (goal <= 1024)`,
+    );
     compareAndSave(
       result,
-      ['coldInstallSeconds', 'warmRerunSeconds', 'fullInstallSeconds', 'convergeSeconds', 'serversRssMiB', 'sandboxRssMiB'],
+      [
+        'coldInstallSeconds',
+        'warmRerunSeconds',
+        'fullInstallSeconds',
+        'convergeSeconds',
+        'serversPssMiB',
+        'sandboxPssMiB',
+        'loadedPssMiB',
+        'serversRssMiB',
+        'sandboxRssMiB',
+        'loadedRssMiB',
+      ],
       o.baseline,
       o.save,
     );

@@ -25,7 +25,7 @@ import { answersLeaderIn } from './lib/answers-leader.js';
 import { type BenchResult, compareAndSave } from './lib/baseline.js';
 import { defineBench } from './lib/bench.js';
 import { connectAs, sandboxTopology } from './lib/clients.js';
-import { sandboxRssMiB } from './lib/memory.js';
+import { sandboxMemory } from './lib/memory.js';
 import { baselineFile, count, listOf, portBase, replicas, saveFile, switchOption, value, wanDelays } from './lib/options.js';
 import { cpuSeconds } from './lib/proc.js';
 import { type BenchSandbox, benchSandbox } from './lib/sandbox.js';
@@ -240,7 +240,7 @@ export const bench = defineBench({
       const t0 = performance.now();
       sb.script('install', ...NAMES, ...(o.replicas ? ['--replicas', o.replicas] : []), '--wan', wan);
       console.log(`installed c1 c2 c3 with --wan ${wan} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      const memory = sandboxRssMiB(sb.dir);
+      const memory = sandboxMemory(sb.dir);
       await setDelays(sb.dir, Object.fromEntries(Object.keys(table).map((k) => [k, 0])));
       const none = await measure(sb, '0ms', samples);
       await setDelays(sb.dir, table);
@@ -281,7 +281,9 @@ export const bench = defineBench({
       console.log(`\n| ${'measure'.padEnd(w[0])} | ${'0 ms'.padStart(w[1])} | ${wan.padStart(w[2])} | note |`);
       console.log(`|${'-'.repeat(w[0] + 2)}|${'-'.repeat(w[1] + 2)}|${'-'.repeat(w[2] + 2)}|------|`);
       for (const r of rows) console.log(`| ${r[0]!.padEnd(w[0])} | ${r[1]!.padStart(w[1])} | ${r[2]!.padStart(w[2])} | ${r[3]} |`);
-      console.log(`\nmemory: ${Math.round(memory.total)} MiB resident (WAN router ${Math.round(memory.wan)} MiB)`);
+      console.log(
+        `\nmemory: ${Math.round(memory.pss.total)} MiB proportional, ${Math.round(memory.rss.total)} MiB resident (WAN router ${Math.round(memory.pss.wan)} MiB proportional)`,
+      );
       const links = readLinks(sb.dir);
       console.log(
         `links in force: ${Object.entries(links?.rttMs ?? {})
@@ -302,7 +304,8 @@ export const bench = defineBench({
         eventsPublishP50Ms: Number(withWan.events.toFixed(1)),
         eventsReachAllP50Ms: Number(withWan.eventsReachAll.toFixed(1)),
         routerCpuPct: Number(withWan.routerCpuPct.toFixed(1)),
-        routerRssMiB: Math.round(memory.wan),
+        routerRssMiB: Math.round(memory.rss.wan),
+        routerPssMiB: Math.round(memory.pss.wan),
       };
       if (o.drills) {
         // The drills at their own WAN (default 40 ms every pair), set without restarting anything.

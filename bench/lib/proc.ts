@@ -11,6 +11,20 @@ export function rssKiB(pid: number): number {
   }
 }
 
+/**
+ * Proportional memory in KiB (PSS, /proc/PID/smaps_rollup): the process's own pages plus its share
+ * of pages it shares. 36 nats-servers map one binary: RSS counts its ~15 MiB of code in each of
+ * them, PSS once across them all. 0 when the process is gone.
+ */
+export function pssKiB(pid: number): number {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return Number(m?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 /** CPU seconds a process has used (utime + stime, in clock ticks of 1/100 s). */
 export function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
