@@ -29,6 +29,31 @@ function firstSentence(text: string): string {
   return /^(.*?[^.])\.(\s|$)/.exec(text)?.[1] ?? text;
 }
 
+/** Up to the first ": " or "; " outside parentheses (past a "Stage 01:" prefix). */
+function firstClause(text: string): string {
+  let depth = 0;
+  for (let i = 0; i < text.length - 1; i++) {
+    const ch = text[i]!;
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && i > 12 && (ch === ':' || ch === ';') && text[i + 1] === ' ') return text.slice(0, i);
+  }
+  return text;
+}
+
+/** The README's table of commands: each entry script and the first clause of its summary, linked to its reference. */
+export function commandTable(commands: readonly Command[]): string {
+  const brief = (text: string) => {
+    const sentence = firstSentence(text);
+    return sentence.length <= 100 ? sentence : firstClause(sentence);
+  };
+  return [
+    '| command | what it does |',
+    '|---|---|',
+    ...commands.map((c) => `| [\`${c.name}\`](docs/commands.md#${c.name}) | ${brief(c.summary).replaceAll('|', '\\|')} |`),
+  ].join('\n');
+}
+
 /** The command reference (docs/commands.md): every command, its usage and its flags. */
 export function commandReference(commands: readonly Command[]): string {
   const sections = commands.map((c) => {
