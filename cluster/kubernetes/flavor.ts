@@ -7,40 +7,14 @@
 import { UsageError } from '../../core/errors.js';
 import { commandHint } from '../../core/hint.js';
 import type { ProviderName } from '../../core/input.js';
-import { type KubeProvider, type KubeTarget, k3dContext, pendingIngressHost } from '../../k8s/targets.js';
+import { type KubeProvider, k3dContext, pendingIngressHost } from '../../k8s/targets.js';
 import { k3dIngressHost } from '../../nats/addressing.js';
 import { hostClientUrl } from './host-ports.js';
 import { deleteK3dClusters, k3dClustersStage, startClusters, stopClusters } from './k3d.js';
 import { kubeContextsStage } from './kube-contexts.js';
 import { deleteKubeReleases } from './remove.js';
-import type { KubeRun } from './run.js';
+import type { KubeFlavor } from './run.js';
 import { readState } from './state.js';
-
-export interface KubeFlavor {
-  name: KubeProvider;
-  /** The tools it runs (checked together before anything runs). */
-  tools: readonly string[];
-  /** Tools region down/up need. */
-  regionTools: Record<'down' | 'up', readonly string[]>;
-  /** Clusters others may use: install only what is missing, remove only what the sandbox installed. */
-  sharedCluster: boolean;
-  /** kubectl context of each name (`contexts`: --context pairs over the saved ones). */
-  targets(names: readonly string[], contexts: Record<string, string>): KubeTarget[];
-  /** Where the other clusters reach a cluster's ingress before install looks anything up. */
-  ingressHost(cluster: string): string;
-  /** Whether install finds the ingress addresses (LoadBalancers) itself. */
-  findsIngressAddresses: boolean;
-  /** Where `link-gen` says a cluster is reached, when its defaults would not reach it. */
-  linkAddresses(cluster: string): { apiServer: string; gateway: string } | undefined;
-  /** Stages 07 and 08 run an image the user pushed (SERVICES_IMAGE), not one built here. */
-  pullsServicesImage: boolean;
-  /** Stage 01. */
-  clusters(k: KubeRun): Promise<void>;
-  remove(k: KubeRun): Promise<void>;
-  region?(k: KubeRun, action: 'down' | 'up'): Promise<void>;
-  /** Where a NATS client on this machine reaches each cluster, if it can. */
-  clientUrl?(sandboxDir: string): (cluster: string) => string;
-}
 
 export const K3D_FLAVOR: KubeFlavor = {
   name: 'k3d',

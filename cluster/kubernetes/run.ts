@@ -11,9 +11,38 @@ import type { KubeProvider, KubeTarget } from '../../k8s/targets.js';
 import type { Credentials, JetStreamLimits, StretchedRoutes } from '../../nats/server-config.js';
 import type { Topology } from '../../nats/topology.js';
 import type { Invocation } from '../provider.js';
-import type { KubeFlavor } from './flavor.js';
 import { servicesImageOf } from './image-name.js';
 import { readState } from './state.js';
+
+/**
+ * What differs between the two Kubernetes providers (flavor.ts has both); declared here, beside
+ * the run it is part of, so that the stages flavor.ts names can import the run without a circle.
+ */
+export interface KubeFlavor {
+  name: KubeProvider;
+  /** The tools it runs (checked together before anything runs). */
+  tools: readonly string[];
+  /** Tools region down/up need. */
+  regionTools: Record<'down' | 'up', readonly string[]>;
+  /** Clusters others may use: install only what is missing, remove only what the sandbox installed. */
+  sharedCluster: boolean;
+  /** kubectl context of each name (`contexts`: --context pairs over the saved ones). */
+  targets(names: readonly string[], contexts: Record<string, string>): KubeTarget[];
+  /** Where the other clusters reach a cluster's ingress before install looks anything up. */
+  ingressHost(cluster: string): string;
+  /** Whether install finds the ingress addresses (LoadBalancers) itself. */
+  findsIngressAddresses: boolean;
+  /** Where `link-gen` says a cluster is reached, when its defaults would not reach it. */
+  linkAddresses(cluster: string): { apiServer: string; gateway: string } | undefined;
+  /** Stages 07 and 08 run an image the user pushed (SERVICES_IMAGE), not one built here. */
+  pullsServicesImage: boolean;
+  /** Stage 01. */
+  clusters(k: KubeRun): Promise<void>;
+  remove(k: KubeRun): Promise<void>;
+  region?(k: KubeRun, action: 'down' | 'up'): Promise<void>;
+  /** Where a NATS client on this machine reaches each cluster, if it can. */
+  clientUrl?(sandboxDir: string): (cluster: string) => string;
+}
 
 export interface KubeRun {
   provider: KubeProvider;

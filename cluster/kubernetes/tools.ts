@@ -5,7 +5,7 @@ import { delimiter, join } from 'node:path';
 import { INSTALL_HINTS } from '../../core/command.js';
 import { MissingToolError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
-import type { KubeFlavor } from './flavor.js';
+import type { KubeFlavor } from './run.js';
 
 function onPath(tool: string, env: NodeJS.ProcessEnv): boolean {
   return (env.PATH ?? '')
