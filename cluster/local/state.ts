@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { SandboxError } from '../../core/errors.js';
 import { commandHint } from '../../core/hint.js';
+import { log } from '../../core/log.js';
 import { DEFAULT_PORT_BASE } from '../../core/settings.js';
 import type { Role, Topology } from '../../nats/topology.js';
 import type { Invocation } from '../provider.js';
@@ -87,13 +88,31 @@ export interface ResolvedLocal {
   previous?: LocalState;
 }
 
+/**
+ * The sandbox's port base: the saved one, once there is a sandbox (the environment and .env only
+ * shape a new one; moving a running sandbox would restart every server on new ports), else
+ * LOCAL_PORT_BASE, else the default. `ignored` is the environment's value when it was not taken.
+ */
+export function portBaseOf(fromSettings: number | undefined, previous: Pick<LocalState, 'portBase'> | undefined) {
+  const portBase = previous?.portBase ?? fromSettings ?? DEFAULT_PORT_BASE;
+  return { portBase, ...(fromSettings !== undefined && fromSettings !== portBase ? { ignored: fromSettings } : {}) };
+}
+
+const warned = new Set<string>();
+
 /** The run's topology with its port assignment; servers keep the ports an earlier run gave them. */
 export function resolveLocal(inv: Invocation): ResolvedLocal {
   // What the sandbox saved before this run (the local provider's saved() is its LocalState).
   const previous = inv.saved() as LocalState | undefined;
   const topo = inv.topology();
-  const portBase = inv.settings.portBase ?? previous?.portBase ?? DEFAULT_PORT_BASE;
-  const keep = previous && previous.portBase === portBase ? previous.ports : {};
+  const { portBase, ignored } = portBaseOf(inv.settings.portBase, previous);
+  if (ignored !== undefined && !warned.has(inv.settings.sandboxDir)) {
+    warned.add(inv.settings.sandboxDir);
+    log.warn(
+      `LOCAL_PORT_BASE=${ignored} is not used: this sandbox keeps its ports from ${portBase} (delete it to make one on other ports, or use another SANDBOX_DIR)`,
+    );
+  }
+  const keep = previous?.ports ?? {};
   const ports = assignPorts(
     topo.servers.map((s) => s.name),
     portBase,
@@ -115,7 +134,7 @@ export function resolveLocal(inv: Invocation): ResolvedLocal {
     replicas: { ...topo.options.replicas },
     portBase,
     ports,
-    ...(wan ? { wan, links: assignLinkPorts(linkNames(topo), portBase, previous?.portBase === portBase ? previous.links : {}) } : {}),
+    ...(wan ? { wan, links: assignLinkPorts(linkNames(topo), portBase, previous?.links ?? {}) } : {}),
   };
   return { topo, state, ...(previous ? { previous } : {}) };
 }

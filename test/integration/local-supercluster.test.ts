@@ -67,6 +67,17 @@ describe('local provider lifecycle (2 clusters, 1 server per role)', () => {
     assert.equal(serverPid(sandbox, 'c1-js-nats-0'), before);
   });
 
+  it('keeps its ports when the environment asks for others: it says so and plans no restart', async () => {
+    const moved = String(Number(sandbox.env.LOCAL_PORT_BASE) + 5000);
+    const r = await runScript('06-supercluster', ['c1', 'c2', '--dry-run'], { ...sandbox.env, LOCAL_PORT_BASE: moved });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout + r.stderr,
+      new RegExp(`LOCAL_PORT_BASE=${moved} is not used: this sandbox keeps its ports from ${sandbox.env.LOCAL_PORT_BASE}`),
+    );
+    assert.match(r.stdout, /8 servers in 3 NATS clusters: 8 unchanged/);
+  });
+
   it('reports a dead server, and install heals it', async () => {
     const pid = serverPid(sandbox, 'c2-nats-0');
     process.kill(pid, 'SIGKILL');

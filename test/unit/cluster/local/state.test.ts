@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readLocalState } from '../../../../cluster/local/state.js';
+import { portBaseOf, readLocalState } from '../../../../cluster/local/state.js';
 
 function stateWith(wan: string | undefined) {
   const dir = mkdtempSync(join(tmpdir(), 'local-state-'));
@@ -33,5 +33,17 @@ describe('the saved WAN', () => {
   it('has none for off or when none was saved', () => {
     assert.equal(stateWith('off')?.wan, undefined);
     assert.equal(stateWith(undefined)?.wan, undefined);
+  });
+});
+
+describe('the port base', () => {
+  it('of a new sandbox is LOCAL_PORT_BASE, else the default', () => {
+    assert.deepEqual(portBaseOf(31000, undefined), { portBase: 31000 });
+    assert.deepEqual(portBaseOf(undefined, undefined), { portBase: 14222 });
+  });
+  it('of an existing sandbox is the saved one: the environment does not move it, and says it was not used', () => {
+    assert.deepEqual(portBaseOf(31000, { portBase: 15000 }), { portBase: 15000, ignored: 31000 });
+    assert.deepEqual(portBaseOf(15000, { portBase: 15000 }), { portBase: 15000 });
+    assert.deepEqual(portBaseOf(undefined, { portBase: 15000 }), { portBase: 15000 });
   });
 });
