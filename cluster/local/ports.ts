@@ -12,6 +12,15 @@ function slotPorts(base: number, slot: number): ListenPorts {
   return { client: p, cluster: p + 1, gateway: p + 2, monitor: p + 3 };
 }
 
+/** Where Linux starts handing out the local ports of outgoing connections (ip_local_port_range). */
+const EPHEMERAL_START = 32768;
+
+/** The highest base to suggest: every port below the ephemeral range when they fit there. */
+function suggestedHighest(servers: number): number {
+  const belowEphemeral = EPHEMERAL_START - servers * PORTS_PER_SERVER;
+  return belowEphemeral >= 1024 ? belowEphemeral : 65535 - servers * PORTS_PER_SERVER;
+}
+
 /**
  * Assign ports to `servers`. Servers in `previous` keep their ports when they still fit the base;
  * new servers take the lowest free slots.
@@ -22,7 +31,11 @@ export function assignPorts(servers: readonly string[], base: number, previous: 
     const why =
       highestBase < 1024
         ? `${servers.length} servers need ${servers.length * PORTS_PER_SERVER} ports, more than there are above 1024: use fewer replicas or names`
-        : `port base ${base} does not fit ${servers.length} servers (4 ports each): set LOCAL_PORT_BASE between 1024 and ${highestBase}`;
+        : `port base ${base} does not fit ${servers.length} servers (4 ports each): set LOCAL_PORT_BASE between 1024 and ${suggestedHighest(servers.length)}${
+            suggestedHighest(servers.length) < highestBase
+              ? ` (the servers' ports below ${EPHEMERAL_START}, where Linux hands out the local ends of outgoing connections)`
+              : ''
+          }`;
     throw new UsageError(why);
   }
   const plan: PortMap = {};

@@ -21,6 +21,9 @@ describe('local port plan', () => {
 
   it('rejects a base that leaves no room or is privileged', () => {
     assert.throws(() => assignPorts(['a'], 80), /between 1024 and/);
-    assert.throws(() => assignPorts(['a', 'b'], 65530), /does not fit 2 servers/);
+    assert.throws(
+      () => assignPorts(['a', 'b'], 65530),
+      /does not fit 2 servers \(4 ports each\): set LOCAL_PORT_BASE between 1024 and 32760 \(the servers' ports below 32768/,
+    );
   });
 });
