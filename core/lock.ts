@@ -1,7 +1,7 @@
 // One mutating command per sandbox at a time: a lock file holding the pid and the command, made
 // with O_EXCL so two commands cannot both take it; a lock whose process is gone is stale and taken
 // over. Read-only commands (status, contexts, render, the page) take no lock.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SandboxError } from './errors.js';
 
@@ -31,8 +31,13 @@ function readLock(file: string): LockInfo | undefined {
   }
 }
 
-/** Take the sandbox's lock for `command`; returns the release. Fails naming who holds it. */
+/**
+ * Take the sandbox's lock for `command`; returns the release. Fails naming who holds it. A sandbox
+ * folder the lock made is removed again on release when the command left nothing in it (a refused
+ * first install leaves no empty sandbox behind).
+ */
 export function lockSandbox(sandboxDir: string, command: string): () => void {
+  const made = !existsSync(sandboxDir);
   mkdirSync(sandboxDir, { recursive: true });
   const file = join(sandboxDir, LOCK_FILE);
   const mine: LockInfo = { pid: process.pid, command, since: new Date().toISOString() };
@@ -41,6 +46,7 @@ export function lockSandbox(sandboxDir: string, command: string): () => void {
       writeFileSync(file, `${JSON.stringify(mine)}\n`, { flag: 'wx' });
       return () => {
         if (readLock(file)?.pid === process.pid) rmSync(file, { force: true });
+        if (made && readdirSync(sandboxDir).length === 0) rmdirSync(sandboxDir);
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
