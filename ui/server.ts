@@ -3,11 +3,12 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { UsageError } from '../core/errors.js';
-import { checkBind, isLoopback } from './bind.js';
+import { checkBind } from './bind.js';
 import type { LiveFeed } from './feed.js';
 
 const ASSETS = new URL('./assets/', import.meta.url);
@@ -26,11 +27,17 @@ const HEADERS = {
   'Cache-Control': 'no-store',
 };
 
+/** Pages open at once (each event stream costs a frame every half second); more get 503. */
+export const MAX_EVENT_STREAMS = 16;
+
 interface UiServerOptions {
   host: string;
   port: number;
   allowRemote: boolean;
+  /** Further names the page is reached by (a DNS name of this machine), with --allow-remote. */
+  hostNames?: readonly string[];
   feed: LiveFeed;
+  maxStreams?: number;
 }
 
 export interface UiServer {
@@ -38,20 +45,22 @@ export interface UiServer {
   close(): Promise<void>;
 }
 
-/** `allowedHosts` gives the Host headers to answer (undefined: any). */
-function uiApp(feed: LiveFeed, allowedHosts: () => Set<string> | undefined): Hono {
+/** `allowedHosts` gives the Host headers to answer. */
+function uiApp(feed: LiveFeed, allowedHosts: () => Set<string>, maxStreams: number): Hono {
   const app = new Hono();
-  // A loopback server answers only to its own names: a web page elsewhere cannot rebind DNS to read it.
+  // The server answers only to its own names: a web page elsewhere cannot rebind DNS to read it.
   app.use('*', async (c, next) => {
-    const allowed = allowedHosts();
-    if (allowed && !allowed.has(c.req.header('host') ?? '')) return c.text('not found', 404);
+    if (!allowedHosts().has((c.req.header('host') ?? '').toLowerCase())) return c.text('not found', 404);
     await next();
   });
+  let streams = 0;
   for (const [path, { file, type }] of Object.entries(FILES)) {
     const body = readFileSync(new URL(file, ASSETS), 'utf8');
     app.get(path, (c) => c.body(body, 200, { ...HEADERS, 'Content-Type': type }));
   }
   app.get('/events', (c) => {
+    if (streams >= maxStreams) return c.text(`${maxStreams} pages are open already: close one`, 503, { ...HEADERS, 'Retry-After': '5' });
+    streams++;
     for (const [k, v] of Object.entries(HEADERS)) c.header(k, v);
     return streamSSE(c, async (stream) => {
       let id = 0;
@@ -60,18 +69,33 @@ function uiApp(feed: LiveFeed, allowedHosts: () => Set<string> | undefined): Hon
       });
       await new Promise<void>((resolve) => stream.onAbort(resolve));
       unsubscribe();
+      streams--;
     });
   });
   app.notFound((c) => c.text('not found', 404));
   return app;
 }
 
+/**
+ * The names a browser may put in the Host header: loopback's, the address listened on and, when
+ * that is every address (0.0.0.0, ::), this machine's name and addresses; plus the names given.
+ */
+export function hostNamesOf(host: string, extra: readonly string[]): string[] {
+  const bracket = (h: string) => (h.includes(':') && !h.startsWith('[') ? `[${h}]` : h);
+  const names = ['localhost', '127.0.0.1', '[::1]', bracket(host), ...extra.map(bracket)];
+  if (host === '0.0.0.0' || host === '::') {
+    names.push(hostname());
+    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) names.push(bracket(a.address));
+  }
+  return [...new Set(names)];
+}
+
 /** Listen on host:port (port 0: any free one) and serve the page. */
 export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   checkBind(opts.host, opts.allowRemote);
   const hostPart = opts.host.includes(':') && !opts.host.startsWith('[') ? `[${opts.host}]` : opts.host;
-  let allowed: Set<string> | undefined;
-  const app = uiApp(opts.feed, () => allowed);
+  let allowed = new Set<string>();
+  const app = uiApp(opts.feed, () => allowed, opts.maxStreams ?? MAX_EVENT_STREAMS);
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
@@ -83,7 +107,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     server.listen(opts.port, opts.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  if (isLoopback(opts.host)) allowed = new Set([`${hostPart}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`]);
+  allowed = new Set(hostNamesOf(opts.host, opts.hostNames ?? []).map((h) => `${h}:${port}`.toLowerCase()));
   return {
     url: `http://${hostPart}:${port}/`,
     close: () =>

@@ -1,14 +1,16 @@
 // The topology page server: loopback only unless asked, nothing served but the page, its assets
 // and the event stream, and bad input to ui.mjs refused before anything starts.
 import assert from 'node:assert/strict';
+import type { IncomingMessage } from 'node:http';
 import { request } from 'node:http';
+import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { UsageError } from '../../core/errors.js';
 import { command as ui } from '../../scripts/lib/commands/ui.js';
 import { parseCommandLine } from '../../scripts/lib/run.js';
 import { checkBind } from '../../ui/bind.js';
 import { LiveFeed } from '../../ui/feed.js';
-import { startUiServer, type UiServer } from '../../ui/server.js';
+import { hostNamesOf, startUiServer, type UiServer } from '../../ui/server.js';
 import { makeSandbox, runScript, type Sandbox } from '../support/helpers.js';
 import { portBase } from '../support/ports.js';
 
@@ -113,6 +115,56 @@ describe('topology page server', () => {
       assert.equal((await fetchRaw(server.url, { method })).status, 404, method);
     }
     assert.equal((await fetchRaw(server.url, { host: 'attacker.example:80' })).status, 404);
+  });
+
+  it('takes a bounded number of pages at once: one more gets 503 until one closes', async () => {
+    const capped = await startUiServer({ host: '127.0.0.1', port: 0, allowRemote: false, feed, maxStreams: 2 });
+    const open: IncomingMessage[] = [];
+    const openStream = () =>
+      new Promise<IncomingMessage>((resolve, reject) => {
+        const u = new URL('events', capped.url);
+        request({ host: u.hostname, port: u.port, path: u.pathname }, resolve).on('error', reject).end();
+      });
+    try {
+      for (let i = 0; i < 2; i++) open.push(await openStream());
+      assert.deepEqual(
+        open.map((r) => r.statusCode),
+        [200, 200],
+      );
+      const third = await fetchRaw(new URL('events', capped.url).href);
+      assert.equal(third.status, 503);
+      assert.match(third.body, /2 pages are open already/);
+      open.shift()!.destroy();
+      let again: Reply | undefined;
+      for (let i = 0; i < 50 && again?.status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        again = await fetchRaw(new URL('events', capped.url).href, { until: /event: observation/ });
+      }
+      assert.equal(again?.status, 200);
+    } finally {
+      for (const r of open) r.destroy();
+      await capped.close();
+    }
+  });
+
+  it('on every address (--allow-remote) still answers only to the names of this machine and those given', async () => {
+    const names = hostNamesOf('0.0.0.0', ['nats-lab.example.org']);
+    for (const n of ['localhost', '127.0.0.1', hostname(), 'nats-lab.example.org']) assert.ok(names.includes(n), n);
+    assert.ok(!names.includes('attacker.example'));
+    const remote = await startUiServer({ host: '0.0.0.0', port: 0, allowRemote: true, hostNames: ['nats-lab.example.org'], feed });
+    try {
+      const url = `http://127.0.0.1:${new URL(remote.url).port}/`;
+      const port = new URL(remote.url).port;
+      assert.equal((await fetchRaw(url, { host: `nats-lab.example.org:${port}` })).status, 200);
+      assert.equal((await fetchRaw(url, { host: `${hostname()}:${port}` })).status, 200);
+      assert.equal((await fetchRaw(url, { host: `attacker.example:${port}` })).status, 404);
+    } finally {
+      await remote.close();
+    }
+    const hostNames = (...argv: string[]) => parseCommandLine(ui, argv).options['host-name'];
+    assert.deepEqual(hostNames('--host', '0.0.0.0', '--allow-remote', '--host-name', 'Lab.Example.org,b'), ['lab.example.org', 'b']);
+    assert.throws(() => hostNames('--host-name', 'a b'), /--host-name takes host names/);
+    assert.throws(() => hostNames('--host-name', 'lab.example.org'), /--host-name .* needs --allow-remote/);
   });
 
   it('names a taken port', async () => {

@@ -28,6 +28,16 @@ export const command = sandboxCommand({
     port: flag.number('N', `port to serve the page on (default ${DEFAULT_UI_PORT})`, { min: 1, max: 65535, fallback: DEFAULT_UI_PORT }),
     host: flag.text('ADDRESS', 'address to listen on (default 127.0.0.1; others need --allow-remote)'),
     'allow-remote': flag.boolean('allow a non-loopback --host: anyone who reaches it sees the topology'),
+    'host-name': flag.parsed(
+      'NAME,...',
+      'with --allow-remote: DNS names the page is reached by (the Host header is checked)',
+      (raw, label) => {
+        const names = raw.split(',').map((n) => n.trim().toLowerCase());
+        const bad = names.find((n) => !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(n));
+        if (bad !== undefined) throw new UsageError(`${label} takes host names such as nats-lab.example.org; got '${bad}'`);
+        return names;
+      },
+    ),
     open: flag.boolean('open the page in the desktop browser'),
     snapshot: flag.parsed('FILE.svg', 'write the picture once as an SVG file and exit, serving nothing', (raw, label) => {
       if (!raw.endsWith('.svg')) throw new UsageError(`${label} writes an SVG file: give a name ending in .svg; got '${raw}'`);
@@ -38,6 +48,8 @@ export const command = sandboxCommand({
   mutates: false,
   check: (o) => {
     if (o.snapshot === undefined) checkBind(o.host ?? '127.0.0.1', o['allow-remote']);
+    if (o['host-name'] && !o['allow-remote'])
+      throw new UsageError('--host-name names the page for remote browsers: it needs --allow-remote');
   },
   async run({ options, provider, invocation: inv }) {
     if (!inv.saved()) {
@@ -57,6 +69,7 @@ export const command = sandboxCommand({
       host: options.host ?? '127.0.0.1',
       port: options.port,
       allowRemote: options['allow-remote'],
+      ...(options['host-name'] ? { hostNames: options['host-name'] } : {}),
       feed,
     });
     log.info(`topology page on ${server.url} (read-only, redrawn about twice a second; Ctrl-C stops it)`);
