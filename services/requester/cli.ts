@@ -165,15 +165,44 @@ export async function requestMain(argv: string[], env: NodeJS.ProcessEnv = proce
   }
 }
 
+/**
+ * The first SIGINT or SIGTERM stops asking (the questions asked finish, get their summary and the
+ * MySQL check); a second one leaves at once.
+ */
+function stopOnSignal(): { signal: AbortSignal; readonly by: NodeJS.Signals | undefined; dispose(): void } {
+  const controller = new AbortController();
+  let by: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (by) process.exit(130);
+    by = sig;
+    log.warn(`${sig}: finishing the requests under way, then the summary (again to leave at once)`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    get by() {
+      return by;
+    },
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
 /** A run of the requester, its summary, and the check that MySQL has its significant answers. */
 export async function runRequest(args: RequestArgs, env: NodeJS.ProcessEnv, local?: LocalTarget): Promise<number> {
   setQuiet(args.json);
   const target = targetFor(args, env, local);
   const nc = await connect({ ...target.connection, timeout: 5000 });
   const runId = randomUUID().slice(0, 8);
+  const interrupted = stopOnSignal();
   let result: RunResult;
   try {
     result = await runRequester(nc, {
+      signal: interrupted.signal,
       runId,
       count: args.count,
       concurrency: args.concurrency,
@@ -183,8 +212,13 @@ export async function runRequest(args: RequestArgs, env: NodeJS.ProcessEnv, loca
       onError: (what) => log.warn(what),
     });
   } finally {
+    interrupted.dispose();
     await nc.drain().catch(() => undefined);
   }
+  if (interrupted.by)
+    log.warn(
+      `interrupted (${interrupted.by}): stopped asking after ${result.summary.requests} of ${args.count * 4} requests; the ones asked are below`,
+    );
   if (!args.json) log.info(summaryText(result));
   const check = target.mysqlUrl && args.recordWaitS > 0;
   const recorded = check
@@ -197,5 +231,6 @@ export async function runRequest(args: RequestArgs, env: NodeJS.ProcessEnv, loca
     else log.error(text);
   }
   const publishFailures = result.failures.publish ?? 0;
+  if (interrupted.by) return 130;
   return result.summary.errors || publishFailures || (recorded && !recorded.complete) ? 1 : 0;
 }

@@ -8,7 +8,7 @@ import { serviceFiles, servicePid } from '../../cluster/local/service-processes.
 import { discoverServices } from '../../nats/live/discovery.js';
 import { ERROR_CODES } from '../../services/math/handle.js';
 import type { Summary } from '../../services/requester/stats.js';
-import { parseJson } from '../support/helpers.js';
+import { parseJson, runScript } from '../support/helpers.js';
 import { portBase } from '../support/ports.js';
 import { expectOk, type Fixture, makeFixture, mysqlEnv, NAMES, SMALL } from '../support/services-fixture.js';
 
@@ -117,6 +117,20 @@ describe('math services on a local supercluster', { timeout: 600_000 }, () => {
     assert.deepEqual(s.byRegion, { c1: 200 });
     assert.equal(s.published.significant + s.published.throwaway, 200);
     assert.ok(s.latencyMs.p50 > 0 && s.latencyMs.p50 <= s.latencyMs.p90 && s.latencyMs.p90 <= s.latencyMs.p99);
+  });
+
+  it('stops asking on Ctrl-C, finishes what it asked, and still prints the summary (exit 130)', async () => {
+    const started = new Promise((r) => setTimeout(r, 2500));
+    const r = await runScript(
+      'request',
+      ['--from', 'c1', '--count', '100000', '--concurrency', '4', '--record-wait', '0'],
+      fx.sandbox.env,
+      120_000,
+      { when: started },
+    );
+    assert.equal(r.code, 130, r.stderr.slice(-2000));
+    assert.match(r.stdout + r.stderr, /interrupted \(SIGINT\): stopped asking after \d+ of 400000 requests/);
+    assert.match(r.stdout + r.stderr, /requests \d+, answered \d+, errors 0/);
   });
 
   it("answers c1's questions elsewhere when c1's services host stops mid-run, failing at most the requests in flight", async () => {

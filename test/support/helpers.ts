@@ -19,8 +19,14 @@ export interface ScriptResult {
   ms: number;
 }
 
-/** Run `npx zx scripts/<script>.mjs ...args` with extra environment. */
-export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 180_000): Promise<ScriptResult> {
+/** Run `npx zx scripts/<script>.mjs ...args` with extra environment; `interrupt` sends it SIGINT once `when` resolves. */
+export function runScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 180_000,
+  interrupt?: { when: Promise<unknown> },
+): Promise<ScriptResult> {
   const started = performance.now();
   return new Promise((resolvePromise, reject) => {
     const child = spawn(ZX, [join(ROOT, 'scripts', `${script}.mjs`), ...args], {
@@ -33,6 +39,7 @@ export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    void interrupt?.when.then(() => child.kill('SIGINT'));
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
