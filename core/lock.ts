@@ -46,7 +46,8 @@ export function lockSandbox(sandboxDir: string, command: string): () => void {
       writeFileSync(file, `${JSON.stringify(mine)}\n`, { flag: 'wx' });
       return () => {
         if (readLock(file)?.pid === process.pid) rmSync(file, { force: true });
-        if (made && readdirSync(sandboxDir).length === 0) rmdirSync(sandboxDir);
+        // delete may have removed the folder itself.
+        if (made && existsSync(sandboxDir) && readdirSync(sandboxDir).length === 0) rmdirSync(sandboxDir);
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;

@@ -29,7 +29,7 @@ describe('the sandbox lock', () => {
     assert.equal(existsSync(join(dir, 'lock')), false);
   });
 
-  it('removes a sandbox folder it made when the command left nothing in it, and keeps one with content or made before', () => {
+  it('removes a sandbox folder it made when the command left nothing in it, keeps one with content or made before, and minds one the command removed', () => {
     const refused = join(top, 'refused');
     lockSandbox(refused, 'install c1')();
     assert.equal(existsSync(refused), false);
@@ -39,6 +39,11 @@ describe('the sandbox lock', () => {
     writeFileSync(join(used, 'plan.json'), '{}');
     release();
     assert.equal(existsSync(join(used, 'plan.json')), true);
+
+    const deleted = join(top, 'deleted');
+    const releaseDeleted = lockSandbox(deleted, 'delete');
+    rmSync(deleted, { recursive: true });
+    releaseDeleted();
 
     const before = join(top, 'before');
     mkdirSync(before);
