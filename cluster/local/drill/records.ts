@@ -72,13 +72,50 @@ export async function answeringStreamLastSeq(nc: NatsConnection, timeoutMs: numb
   );
 }
 
+/** What the read-back needs of the answers stream: its last sequence, and readers from a sequence on. */
+export interface AnswersReader {
+  lastSeq(): Promise<number>;
+  /** A reader of headers from `startSeq` on: batches of (sequence, message id), and what it has left. */
+  open(startSeq: number): Promise<{
+    fetch(max: number): Promise<AsyncIterable<{ seq: number; id: string }>>;
+    pending(): Promise<number | undefined>;
+  }>;
+}
+
+/** The answers stream through JetStream: an ordered consumer, headers only (the id is all that is needed). */
+export function answersReader(nc: NatsConnection): AnswersReader {
+  return {
+    lastSeq: () => streamLastSeq(nc),
+    async open(startSeq) {
+      const consumer: Consumer = await jetstream(nc, { timeout: 5000 }).consumers.get(ANSWERS_STREAM, {
+        deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: startSeq,
+        headers_only: true,
+      });
+      return {
+        async fetch(max) {
+          const batch = await consumer.fetch({ max_messages: max, expires: 2000 });
+          return (async function* () {
+            for await (const m of batch) yield { seq: m.seq, id: m.headers?.get('Nats-Msg-Id') ?? '' };
+          })();
+        },
+        pending: () =>
+          consumer.info().then(
+            (i) => i.num_pending,
+            () => undefined,
+          ),
+      };
+    },
+  };
+}
+
 /**
- * Copies of each message id starting with one of `runIds` in the answers stream after `afterSeq`
- * (headers only: the id is all that is needed), read through to the stream's last sequence now.
- * A read that cannot reach it within `timeoutMs` throws: an incomplete read would hide copies.
+ * Copies of each message id starting with one of `runIds` in the answers stream after `afterSeq`,
+ * read through to the stream's last sequence now. A read that cannot reach it within `timeoutMs`
+ * throws: an incomplete read would hide copies.
  */
 export async function streamCopies(
-  nc: NatsConnection,
+  reader: AnswersReader,
   afterSeq: number,
   runIds: readonly string[],
   timeoutMs = 60_000,
@@ -86,7 +123,7 @@ export async function streamCopies(
   const prefixes = runIds.map((id) => `${id}.`);
   const copies = new Map<string, number>();
   let lastSeq: number | undefined;
-  let consumer: Consumer | undefined;
+  let consumer: Awaited<ReturnType<AnswersReader['open']>> | undefined;
   let last = afterSeq;
   // Right after a fault the JetStream API may not answer yet, and the ordered consumer recreates
   // itself after a hiccup (a batch comes back short or empty): every step is retried in the bound.
@@ -94,32 +131,29 @@ export async function streamCopies(
     timeoutMs,
     intervalMs: 100,
     attempt: async () => {
-      lastSeq ??= await streamLastSeq(nc);
+      lastSeq ??= await reader.lastSeq();
       if (last >= lastSeq) return true;
-      consumer ??= await jetstream(nc, { timeout: 5000 }).consumers.get(ANSWERS_STREAM, {
-        deliver_policy: DeliverPolicy.StartSequence,
-        opt_start_seq: last + 1,
-        headers_only: true,
-      });
-      const batch = await consumer.fetch({ max_messages: Math.min(1000, lastSeq - last), expires: 2000 });
+      consumer ??= await reader.open(last + 1);
       let got = 0;
-      for await (const m of batch) {
-        got++;
-        // A recreated consumer never repeats a sequence; this guards the count if it did.
-        if (m.seq <= last) continue;
-        last = m.seq;
-        const id = m.headers?.get('Nats-Msg-Id') ?? '';
-        if (prefixes.some((p) => id.startsWith(p))) copies.set(id, (copies.get(id) ?? 0) + 1);
+      try {
+        for await (const m of await consumer.fetch(Math.min(1000, lastSeq - last))) {
+          got++;
+          // A recreated consumer never repeats a sequence; this guards the count if it did.
+          if (m.seq <= last) continue;
+          last = m.seq;
+          if (prefixes.some((p) => m.id.startsWith(p))) copies.set(m.id, (copies.get(m.id) ?? 0) + 1);
+        }
+      } catch (e) {
+        // The consumer lived on a server that went away with the fault (no responders): every
+        // later fetch of it fails the same way. The next try makes a new one from where this stopped.
+        consumer = undefined;
+        throw e;
       }
       if (last >= lastSeq) return true;
       if (!got) {
         // Nothing came. Nothing pending: the sequences left were deleted, nothing more to read.
         // Something pending: a consumer stuck after a fault; a new one goes on from where this stopped.
-        const pending = await consumer.info().then(
-          (i) => i.num_pending,
-          () => undefined,
-        );
-        if (pending === 0) return true;
+        if ((await consumer.pending()) === 0) return true;
         consumer = undefined;
       }
       return undefined;

@@ -17,7 +17,7 @@ import { localClientEnv, regionClientUrls } from '../supercluster.js';
 import { noWanLayer, readLinks } from '../wan/control.js';
 import { type Fault, faultFor } from './faults.js';
 import { startLoad } from './load.js';
-import { answeringStreamLastSeq, streamCopies, waitDrained } from './records.js';
+import { answeringStreamLastSeq, answersReader, streamCopies, waitDrained } from './records.js';
 import { buildReport, type FaultRecord, renderReport } from './report.js';
 
 /** How long the sandbox may take to be healthy: before the drill, and again after the restore. */
@@ -190,7 +190,7 @@ async function runDrill(p: PreparedDrill): Promise<number> {
     let copies: Map<string, number> | undefined;
     let streamError: string | undefined;
     try {
-      copies = await streamCopies(admin, startSeq, runIds);
+      copies = await streamCopies(answersReader(admin), startSeq, runIds);
     } catch (e) {
       streamError = (e as Error).message;
     }
