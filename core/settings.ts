@@ -32,8 +32,12 @@ function natsServerVersion(env: Env): string {
   );
 }
 
-/** Compression of the xr-js routes: nats-server's own default for routes (measured: see docs). */
-export const XR_ROUTE_COMPRESSION_DEFAULT: RouteCompression = 'accept';
+/**
+ * Compression of the xr-js routes, the only routes that cross regions. nats-server's own default
+ * for routes is `accept` (compress only when the other side asks); at 40 ms s2_auto halved the
+ * bytes on the WAN for about the same rate and CPU (bench/wan-routes.ts, docs/measurements.md).
+ */
+export const XR_ROUTE_COMPRESSION_DEFAULT: RouteCompression = 's2_auto';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 

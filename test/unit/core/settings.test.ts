@@ -29,7 +29,7 @@ describe('settings', () => {
   });
 
   it("reads the xr-js routes' compression and pool, and refuses what nats-server does not know", () => {
-    assert.deepEqual(readSettings({}).stretchedRoutes, { compression: 'accept' });
+    assert.deepEqual(readSettings({}).stretchedRoutes, { compression: 's2_auto' });
     assert.deepEqual(readSettings({ XR_ROUTE_COMPRESSION: 's2_auto', XR_ROUTE_POOL_SIZE: '1' }).stretchedRoutes, {
       compression: 's2_auto',
       poolSize: 1,
