@@ -1,6 +1,7 @@
 // The command reference, docs/commands.md, and the README's table of commands, from the commands'
 // declarations: every entry script scripts/<name>.mjs and its module scripts/lib/commands/<name>.ts.
 // Run it to write both (`node --import tsx scripts/lib/reference.ts`); a test checks they are current.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../core/settings.js';
@@ -26,6 +27,14 @@ export async function reference(): Promise<string> {
   return commandReference(await allCommands());
 }
 
+/** A markdown table's text without the padding a formatter adds: what it says, not how it is laid out. */
+export function tableText(markdown: string): string {
+  return markdown
+    .split('\n')
+    .map((l) => (l.startsWith('|') ? l.replace(/\s*\|\s*/g, '|').replace(/-{3,}/g, '---') : l))
+    .join('\n');
+}
+
 /** `readme` with its table of commands (between the markers) made from the declarations. */
 export async function readmeWithTable(readme: string): Promise<string> {
   const start = readme.indexOf(TABLE_START);
@@ -37,5 +46,7 @@ export async function readmeWithTable(readme: string): Promise<string> {
 if (import.meta.url === `file://${process.argv[1]}`) {
   writeFileSync(REFERENCE_FILE, await reference());
   writeFileSync(README_FILE, await readmeWithTable(readFileSync(README_FILE, 'utf8')));
+  // The lint formats markdown tables (padded columns): write the README as it wants it.
+  spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'biome'), ['format', '--write', README_FILE], { stdio: 'inherit' });
   console.log(`wrote ${REFERENCE_FILE} and the table of commands in ${README_FILE}`);
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { allCommands, README_FILE, REFERENCE_FILE, readmeWithTable, reference } from '../../../../scripts/lib/reference.js';
+import { allCommands, README_FILE, REFERENCE_FILE, readmeWithTable, reference, tableText } from '../../../../scripts/lib/reference.js';
 import { ROOT } from '../../../support/helpers.js';
 
 function sources(dir: string): string[] {
@@ -21,7 +21,7 @@ describe('the commands', () => {
 
   it("the README's table of commands is what the declarations say, and the README stays short", async () => {
     const readme = readFileSync(README_FILE, 'utf8');
-    assert.equal(readme, await readmeWithTable(readme));
+    assert.equal(tableText(readme), tableText(await readmeWithTable(readme)));
     assert.ok(readme.split('\n').length <= 150, `README.md has ${readme.split('\n').length} lines; move detail to docs/`);
   });
 
