@@ -9,6 +9,12 @@ import type { Finding, Verdict } from './verify.js';
 export interface SectionProblem {
   text: string;
   region?: string;
+  /**
+   * A fault every other finding may follow from (the WAN router down: no connection crosses
+   * regions, so each side sees the others as down). It is then the first cause, and the rest are
+   * its details: what status says first must be what to fix first.
+   */
+  underlies?: boolean;
 }
 
 export interface Cause {
@@ -29,6 +35,24 @@ export function downRegions(topo: Topology, verdict: Verdict): string[] {
 }
 
 export function diagnose(topo: Topology, verdict: Verdict, others: readonly SectionProblem[] = []): Cause[] {
+  const roots = others.filter((p) => p.underlies);
+  if (roots.length) {
+    const rest = diagnoseFindings(
+      topo,
+      verdict,
+      others.filter((p) => !p.underlies),
+    );
+    return [
+      ...roots.map((r, i) => ({
+        summary: r.text,
+        details: i === 0 ? rest.flatMap((c) => [c.summary, ...c.details.map((d) => `  ${d}`)]) : [],
+      })),
+    ];
+  }
+  return diagnoseFindings(topo, verdict, others);
+}
+
+function diagnoseFindings(topo: Topology, verdict: Verdict, others: readonly SectionProblem[]): Cause[] {
   const down = new Set(downRegions(topo, verdict));
   const dcOf = new Map(topo.servers.map((s) => [s.name, s.datacenter]));
   // Things of a down region: its servers and its regional NATS cluster.

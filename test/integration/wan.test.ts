@@ -136,6 +136,25 @@ describe('WAN layer (local provider)', () => {
     assert.deepEqual(pidsOf(), before, 'nothing restarted');
   });
 
+  it('a killed WAN router is the first and only cause status names; stage 06 starts it again and nothing else', async () => {
+    const before = pidsOf();
+    const router = before.at(-1)!;
+    process.kill(router, 'SIGKILL');
+    while (isAlive(router)) await new Promise((r) => setTimeout(r, 50));
+    const broken = await runScript('status', [], sandbox.env);
+    assert.equal(broken.code, 1);
+    assert.match(
+      broken.stdout,
+      /NOT OK: 1 problem\(s\):\n {2}- the WAN router is not running: no connection crosses regions; fix: npx zx scripts\/06-supercluster\.mjs/,
+    );
+    const fixed = await runScript('06-supercluster', [...NAMES], sandbox.env);
+    assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
+    const after = pidsOf();
+    assert.deepEqual(after.slice(0, -1), before.slice(0, -1), 'no server restarted');
+    assert.notEqual(after.at(-1), router);
+    assert.equal((await statusUntil(0)).code, 0);
+  });
+
   it('--wan off links the regions directly again (the router stops) and partitions are refused with the way back', async () => {
     const router = pidsOf().at(-1)!;
     const r = await runScript('06-supercluster', [...NAMES, '--wan', 'off'], sandbox.env);

@@ -14,6 +14,7 @@ export function wanSection(sandboxDir: string): ObservationSection | undefined {
   if (!pid) {
     problems.push({
       text: `the WAN router is not running: no connection crosses regions; fix: ${commandHint('06-supercluster')} starts it again`,
+      underlies: true,
     });
   }
   if (links.cut.length) {

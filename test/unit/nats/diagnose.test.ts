@@ -32,6 +32,29 @@ describe('diagnose', () => {
     assert.ok(causes[0]!.details.some((d) => /meta peer\(s\) offline or not current: c3-js-nats-0, c3-xr-js-nats-0/.test(d)));
   });
 
+  it('puts a fault that underlies everything (the WAN router down) first and alone, with the rest as its details', () => {
+    const verdict = verify(
+      expectedTopology(topo),
+      liveOf((dc) => dc === 'c1'),
+    );
+    const router = { text: 'the WAN router is not running: no connection crosses regions', underlies: true };
+    const service = { text: 'c2-services-0 is not running', region: 'c2' };
+    const causes = diagnose(topo, verdict, [service, router]);
+    assert.deepEqual(
+      causes.map((c) => c.summary),
+      [router.text],
+    );
+    assert.ok(causes[0]!.details.includes('region c2 is down: none of its 4 servers answer'));
+    assert.ok(causes[0]!.details.includes('region c3 is down: none of its 4 servers answer'));
+    assert.ok(causes[0]!.details.some((d) => d.includes('c2-services-0 is not running')));
+    const o = observation({
+      topology: topo,
+      live: liveOf((dc) => dc === 'c1'),
+      sections: [{ name: 'wan', problems: [router], json: {}, text: [] }],
+    });
+    assert.match(headline(o), /^NOT OK: 1 problem\(s\):\n {2}- the WAN router is not running/);
+  });
+
   it('names single silent servers as they are, not as a region', () => {
     const live = liveOf(() => true).filter((s) => s.name !== 'c2-gw-nats-0');
     const causes = diagnose(topo, verify(expectedTopology(topo), live));
