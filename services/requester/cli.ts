@@ -165,6 +165,21 @@ export async function requestMain(argv: string[], env: NodeJS.ProcessEnv = proce
   }
 }
 
+/** Publishes in a row that may fail for good before the run stops asking (see RequesterOptions). */
+const GIVE_UP_AFTER = 32;
+/** Failure lines printed in full; the rest are counted in the summary. */
+const ERROR_LINES = 10;
+
+/** Says the first failures, then once that the rest are only counted: a broken stream is not 6,000 lines. */
+function errorLines(): (what: string) => void {
+  let said = 0;
+  return (what) => {
+    said++;
+    if (said <= ERROR_LINES) log.warn(what);
+    if (said === ERROR_LINES) log.warn(`(further failures are counted in the summary, not printed)`);
+  };
+}
+
 /**
  * The first SIGINT or SIGTERM stops asking (the questions asked finish, get their summary and the
  * MySQL check); a second one leaves at once.
@@ -209,7 +224,8 @@ export async function runRequest(args: RequestArgs, env: NodeJS.ProcessEnv, loca
       window: args.window,
       timeoutMs: args.timeoutMs,
       ...(args.seed !== undefined ? { seed: args.seed } : {}),
-      onError: (what) => log.warn(what),
+      giveUpAfter: GIVE_UP_AFTER,
+      onError: errorLines(),
     });
   } finally {
     interrupted.dispose();
@@ -220,11 +236,12 @@ export async function runRequest(args: RequestArgs, env: NodeJS.ProcessEnv, loca
       `interrupted (${interrupted.by}): stopped asking after ${result.summary.requests} of ${args.count * 4} requests; the ones asked are below`,
     );
   if (!args.json) log.info(summaryText(result));
+  if (result.gaveUp) log.error(result.gaveUp);
   const check = target.mysqlUrl && args.recordWaitS > 0;
   const recorded = check
     ? await waitRecorded(target.mysqlUrl!, runId, result.summary.published.significant, args.recordWaitS * 1000)
     : undefined;
-  if (args.json) process.stdout.write(`${JSON.stringify({ ...result.summary, ...(recorded ? { recorded } : {}) })}\n`);
+  if (args.json) process.stdout.write(`${JSON.stringify({ ...result.summary, ...(recorded ? { recorded } : {}), ...(result.gaveUp ? { gaveUp: result.gaveUp } : {}) })}\n`);
   if (recorded) {
     const text = recordedText(recorded, parseMysqlUrl(target.mysqlUrl!).database, args.recordWaitS);
     if (recorded.complete) log.info(text);
@@ -232,5 +249,6 @@ export async function runRequest(args: RequestArgs, env: NodeJS.ProcessEnv, loca
   }
   const publishFailures = result.failures.publish ?? 0;
   if (interrupted.by) return 130;
+  if (result.gaveUp) return 1;
   return result.summary.errors || publishFailures || (recorded && !recorded.complete) ? 1 : 0;
 }

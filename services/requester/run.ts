@@ -41,6 +41,13 @@ export interface RequesterOptions {
   onError?: (what: string) => void;
   /** Stop asking new questions once aborted (a load bounded by time, not by count); asked ones finish. */
   signal?: AbortSignal;
+  /**
+   * Stop asking once this many publishes in a row failed for good (every retry spent, none acked
+   * in between): the stream cannot take answers (its store full, no leader, no JetStream
+   * reachable), and asking on would only fail the same way. Unset: never (a drill's load rides
+   * out its fault).
+   */
+  giveUpAfter?: number;
   /** Told of every answer as it arrives, with the message id its publish carries. */
   onAnswer?: (answer: MathResponse, msgID: string, t: Task) => void;
 }
@@ -52,6 +59,22 @@ export interface RunResult {
   elapsedMs: number;
   /** Most publishes that awaited their ack at once. */
   peakWindow: number;
+  /** Why the run stopped asking before its count (giveUpAfter), in words. */
+  gaveUp?: string;
+}
+
+/**
+ * A publish error in words a user can act on. nats.js calls a JetStream API that nobody answers
+ * "jetstream is not enabled", but on a sandbox whose JetStream was working that means no server
+ * of the stream answered: its leader unreachable, or the servers refusing it (a full store).
+ */
+export function publishErrorText(e: Error): string {
+  const text = e.message;
+  if (/jetstream is not enabled|no responders|503/i.test(text) || e.name === 'NoRespondersError')
+    return `no JetStream server answered the publish (no responders): the stream has no reachable leader, or its servers refuse it (a full store: status says which)`;
+  if (/insufficient resources|maximum.*(bytes|messages)|storage/i.test(text))
+    return `the stream refused the publish: ${text} (its store is full)`;
+  return text;
 }
 
 export interface Task {
@@ -142,13 +165,16 @@ export async function runRequester(nc: NatsConnection, opts: RequesterOptions): 
   const published = { significant: 0, throwaway: 0 };
   let ok = 0;
   let asked = 0;
+  // Publishes in a row that failed for good, and the last one's cause: the run gives up on it.
+  let failedInRow = 0;
+  let gaveUp: string | undefined;
   const fail = (code: string, what: string) => {
     failures[code] = (failures[code] ?? 0) + 1;
     opts.onError?.(what);
   };
   const started = performance.now();
   const asker = async () => {
-    for (let next = tasks.next(); !next.done && !opts.signal?.aborted; next = tasks.next()) {
+    for (let next = tasks.next(); !next.done && !opts.signal?.aborted && !gaveUp; next = tasks.next()) {
       const t = next.value;
       asked++;
       const t0 = performance.now();
@@ -178,8 +204,15 @@ export async function runRequester(nc: NatsConnection, opts: RequesterOptions): 
       await window.send(
         { subject: kind === 'significant' ? SIGNIFICANT_SUBJECT : THROWAWAY_SUBJECT, data: JSON.stringify(answer), msgID },
         (o) => {
-          if (o.ok) published[kind]++;
-          else fail('publish', `publish ${t.op} of round ${t.round} (${msgID}) after ${o.attempts} attempts: ${o.error.message}`);
+          if (o.ok) {
+            published[kind]++;
+            failedInRow = 0;
+            return;
+          }
+          const why = publishErrorText(o.error);
+          fail('publish', `publish ${t.op} of round ${t.round} (${msgID}) after ${o.attempts} attempts: ${why}`);
+          if (opts.giveUpAfter && ++failedInRow >= opts.giveUpAfter && !gaveUp)
+            gaveUp = `stopped asking: ${failedInRow} publishes in a row failed after every retry, none acknowledged since: ${why}`;
         },
       );
     }
@@ -195,5 +228,6 @@ export async function runRequester(nc: NatsConnection, opts: RequesterOptions): 
     failures,
     elapsedMs: performance.now() - started,
     peakWindow: window.peak,
+    ...(gaveUp ? { gaveUp } : {}),
   };
 }

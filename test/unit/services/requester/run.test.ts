@@ -99,6 +99,44 @@ describe('a requester run', () => {
     assert.equal(result.summary.published.significant + result.summary.published.throwaway, 3);
   });
 
+  it('gives up once publishes keep failing for good, naming the cause in words (no responders is not "not enabled")', async () => {
+    const errors: string[] = [];
+    const result = await runRequester(fakeConnection(), {
+      count: 1000,
+      concurrency: 2,
+      seed: 3,
+      publishAttempts: 1,
+      giveUpAfter: 5,
+      publish: async () => {
+        throw new Error('jetstream is not enabled');
+      },
+      onError: (what) => errors.push(what),
+    });
+    assert.ok(result.summary.requests < 100, `asked ${result.summary.requests} of 4000 before giving up`);
+    assert.match(
+      result.gaveUp ?? '',
+      /^stopped asking: 5 publishes in a row failed after every retry, none acknowledged since: no JetStream server answered the publish \(no responders\)/,
+    );
+    assert.ok(errors.every((e) => !/not enabled/.test(e)));
+  });
+
+  it('goes on while publishes fail now and then: only failures in a row with no ack between count', async () => {
+    let n = 0;
+    const result = await runRequester(fakeConnection(), {
+      count: 50,
+      concurrency: 1,
+      seed: 3,
+      publishAttempts: 1,
+      giveUpAfter: 3,
+      publish: async () => {
+        if (++n % 2) throw new Error('timeout');
+      },
+    });
+    assert.equal(result.summary.requests, 200);
+    assert.equal(result.gaveUp, undefined);
+    assert.equal(result.failures.publish, 100);
+  });
+
   it('stops asking when its signal is aborted (a load bounded by time), telling each answer with its message id', async () => {
     const stop = new AbortController();
     const seen: string[] = [];
