@@ -104,6 +104,18 @@ describe('local provider lifecycle (2 clusters, 1 server per role)', () => {
     assert.match(c1, /name: "c3"/);
   });
 
+  it('scales a role up and back down: the servers removed leave the JetStream meta group, no peer left behind', async () => {
+    const up = await runScript('06-supercluster', ['c1', 'c2', 'c3', '--replicas', 'seed=1,js=2,gw=1,xr=1'], sandbox.env);
+    assert.equal(up.code, 0, up.stderr);
+    assert.match(up.stdout, /15 servers in 4 NATS clusters/);
+    const down = await runScript('06-supercluster', ['c1', 'c2', 'c3', '--replicas', 'seed=1,js=1,gw=1,xr=1'], sandbox.env);
+    assert.equal(down.code, 0, down.stdout + down.stderr);
+    assert.match(down.stdout, /removed 3 JetStream meta peer\(s\) of servers no longer in the topology/);
+    const s = await status(sandbox, ['c1', 'c2', 'c3']);
+    assert.equal(s.json.ok, true, s.json.problems.join('\n'));
+    assert.equal(s.json.servers.length, 12);
+  });
+
   it('delete of one region stops its processes; install of the rest re-forms the supercluster without it', async () => {
     const c3 = serverPid(sandbox, 'c3-nats-0');
     const r = await runScript('delete', ['c3'], sandbox.env);
