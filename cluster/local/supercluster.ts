@@ -6,7 +6,8 @@ import type { Identity } from '../../nats/accounts.js';
 import { localAddressing } from '../../nats/addressing.js';
 import { toNatsConf } from '../../nats/conf.js';
 import { type ClientEnv, clientEnvFor, connectionFromEnv } from '../../nats/live/client.js';
-import { observe } from '../../nats/live/observe.js';
+import { monitorAnswers, observeAnswers } from '../../nats/live/observe.js';
+import { liveServers, type MonitorAnswers } from '../../nats/monitoring.js';
 import { type Credentials, type JetStreamLimits, type ServerTls, type StretchedRoutes, serverConfig } from '../../nats/server-config.js';
 import type { Topology } from '../../nats/topology.js';
 import type { LiveServer } from '../../nats/verify.js';
@@ -130,6 +131,22 @@ export function systemConnection(topo: Topology, state: LocalState, credentials:
   );
 }
 
+/**
+ * Every server as the system account sees it; a server it did not reach is asked on its own
+ * monitoring port, in parallel and within a second, so one hung server (kill -STOP: its routes
+ * and gateways swallow what passes through it) is the only one missing, not the healthy servers
+ * behind it.
+ */
 export async function observeLocal(topo: Topology, state: LocalState, credentials: Credentials, waitMs = 2000): Promise<LiveServer[]> {
-  return observe({ connection: systemConnection(topo, state, credentials), expectedServers: topo.servers.length, waitMs });
+  const answers = await observeAnswers({
+    connection: systemConnection(topo, state, credentials),
+    expectedServers: topo.servers.length,
+    waitMs,
+  });
+  const seen = new Set(answers.map((a) => a.varz.server_name));
+  const unseen = topo.servers.filter((s) => !seen.has(s.name) && state.ports[s.name]);
+  const direct = await Promise.all(
+    unseen.map((s) => monitorAnswers(`http://127.0.0.1:${state.ports[s.name]!.monitor}`, s.jetstream, Math.min(waitMs, 1000))),
+  );
+  return liveServers([...answers, ...direct.filter((a): a is MonitorAnswers => a !== undefined)]);
 }

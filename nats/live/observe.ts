@@ -82,6 +82,11 @@ export async function stepDownMetaLeader(connection: ConnectionOptions, server: 
 
 /** Every server that answers, as a LiveServer. */
 export async function observe(opts: ObserveOptions): Promise<LiveServer[]> {
+  return liveServers(await observeAnswers(opts));
+}
+
+/** The monitoring answers of every server that answers through the system account. */
+export async function observeAnswers(opts: ObserveOptions): Promise<MonitorAnswers[]> {
   const wait = opts.waitMs ?? 2000;
   return withConnection({ name: 'sandbox-status', ...opts.connection }, async (nc) => {
     const [varz, routez, gatewayz, jsz, healthz] = await Promise.all([
@@ -106,6 +111,31 @@ export async function observe(opts: ObserveOptions): Promise<LiveServer[]> {
         ...(health ? { healthz: health } : {}),
       });
     }
-    return liveServers(answers);
+    return answers;
   });
+}
+
+/**
+ * A server's monitoring answers from its own HTTP port, or undefined when it does not answer
+ * within `timeoutMs` (a hung or dead server). For servers the system account did not reach: a
+ * hung server on the path black-holes the broadcast for the healthy ones behind it.
+ */
+export async function monitorAnswers(baseUrl: string, jetstream: boolean, timeoutMs = 1000): Promise<MonitorAnswers | undefined> {
+  const get = async <T>(path: string): Promise<T> => {
+    const r = await fetch(`${baseUrl}/${path}`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!r.ok && path !== 'healthz?details=true') throw new Error(`${path}: HTTP ${r.status}`);
+    return (await r.json()) as T;
+  };
+  try {
+    const [varz, routez, gatewayz, jsz, healthz] = await Promise.all([
+      get<Varz>('varz'),
+      get<Routez>('routez'),
+      get<Gatewayz>('gatewayz'),
+      jetstream ? get<Jsz>('jsz') : Promise.resolve(undefined),
+      get<Healthz>('healthz?details=true'),
+    ]);
+    return { varz, routez, gatewayz, ...(jsz ? { jsz } : {}), healthz };
+  } catch {
+    return undefined;
+  }
 }

@@ -134,6 +134,28 @@ describe('reliability of the local sandbox', () => {
     assert.equal(up.code, 0, up.stderr);
   });
 
+  it('names a hung server (kill -STOP) as the one not answering, not the healthy servers behind it', async () => {
+    const pid = Number(readFileSync(join(sandbox.dir, 'local', 'servers', 'c2-gw-nats-0', 'pid'), 'utf8'));
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const s = await status();
+      assert.equal(s.code, 1);
+      const silent = s.json.causes.filter((c) => /did not answer|is down/.test(c.summary));
+      assert.deepEqual(
+        silent.map((c) => c.summary),
+        ['1 server(s) did not answer: c2-gw-nats-0'],
+      );
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    let again = await status();
+    for (let i = 0; i < 30 && again.code !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      again = await status();
+    }
+    assert.equal(again.code, 0, again.json.problems.join('\n'));
+  });
+
   it('delete stops a server whose pid file is gone, and removes nothing while it runs', async () => {
     rmSync(join(sandbox.dir, 'local', 'servers', 'c2-js-nats-0', 'pid'));
     const r = await runScript('delete', [], sandbox.env);
