@@ -241,7 +241,10 @@ export async function runRequest(args: RequestArgs, env: NodeJS.ProcessEnv, loca
   const recorded = check
     ? await waitRecorded(target.mysqlUrl!, runId, result.summary.published.significant, args.recordWaitS * 1000)
     : undefined;
-  if (args.json) process.stdout.write(`${JSON.stringify({ ...result.summary, ...(recorded ? { recorded } : {}), ...(result.gaveUp ? { gaveUp: result.gaveUp } : {}) })}\n`);
+  if (args.json)
+    process.stdout.write(
+      `${JSON.stringify({ ...result.summary, ...(recorded ? { recorded } : {}), ...(result.gaveUp ? { gaveUp: result.gaveUp } : {}) })}\n`,
+    );
   if (recorded) {
     const text = recordedText(recorded, parseMysqlUrl(target.mysqlUrl!).database, args.recordWaitS);
     if (recorded.complete) log.info(text);
