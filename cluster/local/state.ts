@@ -6,24 +6,16 @@ import { SandboxError } from '../../core/errors.js';
 import { commandHint } from '../../core/hint.js';
 import { log } from '../../core/log.js';
 import { DEFAULT_PORT_BASE } from '../../core/settings.js';
-import type { Role, Topology } from '../../nats/topology.js';
+import type { Topology } from '../../nats/topology.js';
 import type { Invocation } from '../provider.js';
-import { assignPorts, type PortMap } from './ports.js';
+import type { LocalState } from './plan.js';
+import { assignPorts } from './ports.js';
+import { type Rebuilt, rebuildLocalState } from './rebuild-state.js';
 import type { ProcessGroup } from './reconciler.js';
 import { assignLinkPorts, linkNames, wanFiles } from './wan/layout.js';
 import { parseWan, type RttTable, tableFor } from './wan/spec.js';
 
-export interface LocalState {
-  version: 1;
-  names: string[];
-  replicas: Record<Role, number>;
-  portBase: number;
-  ports: PortMap;
-  /** Round trip per pair of regions through the WAN layer (cluster/local/wan/spec.ts); absent: regions linked directly. */
-  wan?: RttTable;
-  /** Ports of the WAN links (cluster/local/wan/layout.ts), while the layer is on. */
-  links?: Record<string, number>;
-}
+export type { LocalState } from './plan.js';
 
 export function localPaths(sandboxDir: string) {
   const servers = join(sandboxDir, 'local', 'servers');
@@ -56,7 +48,13 @@ export function serviceGroup(sandboxDir: string): ProcessGroup {
 
 export function readLocalState(sandboxDir: string): LocalState | undefined {
   const file = localPaths(sandboxDir).state;
-  if (!existsSync(file)) return undefined;
+  if (!existsSync(file)) {
+    // Gone while servers are there: their configs say what it said.
+    const rebuilt = rebuildFrom(sandboxDir);
+    if ('why' in rebuilt) return undefined;
+    warnRebuilt(sandboxDir, `${file} is missing`, rebuilt.state);
+    return rebuilt.state;
+  }
   try {
     const state = JSON.parse(readFileSync(file, 'utf8')) as Omit<LocalState, 'wan'> & { wan?: RttTable | string };
     if (state.version !== 1 || !Array.isArray(state.names)) throw new Error('unknown format');
@@ -68,10 +66,31 @@ export function readLocalState(sandboxDir: string): LocalState | undefined {
     }
     return state as LocalState;
   } catch (e) {
+    const unreadable = `${file} cannot be read (${(e as Error).message})`;
+    const rebuilt = rebuildFrom(sandboxDir);
+    if ('state' in rebuilt) {
+      warnRebuilt(sandboxDir, unreadable, rebuilt.state);
+      return rebuilt.state;
+    }
     throw new SandboxError(
-      `${file} cannot be read (${(e as Error).message})\nfix: ${commandHint('delete')} removes the sandbox; then install again`,
+      `${unreadable}, and it cannot be rebuilt from the servers' configs: ${rebuilt.why}\nfix: ${commandHint('delete')} removes the sandbox; then install again`,
     );
   }
+}
+
+function rebuildFrom(sandboxDir: string): Rebuilt {
+  const wan = wanFiles(sandboxDir);
+  return rebuildLocalState({ servers: localPaths(sandboxDir).servers, wanConfig: wan.config, wanLinks: wan.links });
+}
+
+const rebuiltOnce = new Set<string>();
+
+function warnRebuilt(sandboxDir: string, what: string, state: LocalState): void {
+  if (rebuiltOnce.has(sandboxDir)) return;
+  rebuiltOnce.add(sandboxDir);
+  log.warn(
+    `${what}: rebuilt the plan from the configs of its ${Object.keys(state.ports).length} servers (${state.names.join(' ')}); the next ${commandHint('06-supercluster', state.names)} saves it again`,
+  );
 }
 
 /** Written whole or not at all (a crash mid-write must not leave half a file). */

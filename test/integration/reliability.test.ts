@@ -164,14 +164,38 @@ describe('reliability of the local sandbox', () => {
     assert.equal(existsSync(sandbox.dir), false);
   });
 
-  it('a saved state that cannot be read is named without a stack trace, and delete still works', async () => {
+  it('a garbled or missing plan with servers running is rebuilt from their configs; status, install and delete go on', async () => {
     const r = await runScript('install', [...NAMES, ...SMALL], sandbox.env);
     assert.equal(r.code, 0, r.stderr);
+    const plan = join(sandbox.dir, 'plan.json');
+    const saved = JSON.parse(readFileSync(plan, 'utf8'));
+    writeFileSync(plan, '{ "version": 1, "names": [');
+    const st = await runScript('status', [], sandbox.env);
+    assert.equal(st.code, 0, st.stdout + st.stderr);
+    assert.match(
+      st.stdout + st.stderr,
+      /plan\.json cannot be read \(.*\): rebuilt the plan from the configs of its 12 servers \(c1 c2 c3\)/,
+    );
+    const again = await runScript('install', NAMES, sandbox.env);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.match(again.stdout, /12 servers in 4 NATS clusters: 12 unchanged/);
+    assert.deepEqual(JSON.parse(readFileSync(plan, 'utf8')), saved, 'the plan install saved is the one it had');
+    rmSync(plan);
+    const gone = await runScript('status', [], sandbox.env);
+    assert.equal(gone.code, 0, gone.stdout + gone.stderr);
+    assert.match(gone.stdout + gone.stderr, /plan\.json is missing: rebuilt the plan/);
+  });
+
+  it('a plan that can neither be read nor rebuilt is named without a stack trace, and delete still works', async () => {
     writeFileSync(join(sandbox.dir, 'plan.json'), '{ "version": 1, "names": [');
+    writeFileSync(join(sandbox.dir, 'local', 'servers', 'c2-gw-nats-0', 'nats-server.conf'), 'garbled');
     for (const cmd of ['status', 'install']) {
       const bad = await runScript(cmd, cmd === 'install' ? NAMES : [], sandbox.env);
       assert.equal(bad.code, 1, cmd);
-      assert.match(bad.stderr, /plan\.json cannot be read/);
+      assert.match(
+        bad.stderr,
+        /plan\.json cannot be read \(.*\), and it cannot be rebuilt from the servers' configs: a server config does not name its server and ports/,
+      );
       assert.match(bad.stderr, /fix: npx zx scripts\/delete\.mjs/);
       assert.doesNotMatch(bad.stderr, /\n\s+at /, 'no stack trace');
     }
