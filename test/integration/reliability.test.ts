@@ -164,6 +164,17 @@ describe('reliability of the local sandbox', () => {
     assert.equal(existsSync(sandbox.dir), false);
   });
 
+  it('an interrupted install says what keeps running and the two ways on, and exits 130', async () => {
+    const r = await runScript('install', NAMES, sandbox.env, 120_000, { output: /▶ 01-clusters/ });
+    assert.equal(r.code, 130, r.stdout + r.stderr);
+    assert.match(
+      r.stdout + r.stderr,
+      /install interrupted \(SIGINT\): what it started keeps running; npx zx scripts\/install\.mjs c1 c2 c3 finishes the sandbox, npx zx scripts\/delete\.mjs c1 c2 c3 stops and removes it/,
+    );
+    const again = await runScript('install', NAMES, sandbox.env);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+  });
+
   it('a garbled or missing plan with servers running is rebuilt from their configs; status, install and delete go on', async () => {
     const r = await runScript('install', [...NAMES, ...SMALL], sandbox.env);
     assert.equal(r.code, 0, r.stderr);

@@ -19,13 +19,16 @@ export interface ScriptResult {
   ms: number;
 }
 
-/** Run `npx zx scripts/<script>.mjs ...args` with extra environment; `interrupt` sends it SIGINT once `when` resolves. */
+/**
+ * Run `npx zx scripts/<script>.mjs ...args` with extra environment; `interrupt` sends it SIGINT once
+ * `when` resolves or its output matches `output`.
+ */
 export function runScript(
   script: string,
   args: string[],
   env: NodeJS.ProcessEnv = {},
   timeoutMs = 180_000,
-  interrupt?: { when: Promise<unknown> },
+  interrupt?: { when?: Promise<unknown>; output?: RegExp },
 ): Promise<ScriptResult> {
   const started = performance.now();
   return new Promise((resolvePromise, reject) => {
@@ -36,10 +39,19 @@ export function runScript(
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
+    let interrupted = false;
+    const stop = () => {
+      if (interrupted) return;
+      interrupted = true;
+      child.kill('SIGINT');
+    };
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (interrupt?.output?.test(stdout)) stop();
+    });
     child.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    void interrupt?.when.then(() => child.kill('SIGINT'));
+    void interrupt?.when?.then(stop);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -13,12 +13,27 @@ export const command = sandboxCommand({
   mutates: true,
   selects: wanOf,
   async run({ provider, invocation }) {
-    await provider.preflight?.(invocation);
-    for (const stage of STAGES) {
-      await runStage(stage.id, provider, invocation);
-      if (provider.headStart?.after === stage.id) await provider.headStart.start(invocation);
+    const names = invocation.names;
+    // What the stages started runs on by design (servers are detached); say what to do with it.
+    const onSignal = (sig: NodeJS.Signals) => {
+      log.warn(
+        `install interrupted (${sig}): what it started keeps running; ${commandHint('install', names)} finishes the sandbox, ${commandHint('delete', names)} stops and removes it`,
+      );
+      process.exit(130);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      await provider.preflight?.(invocation);
+      for (const stage of STAGES) {
+        await runStage(stage.id, provider, invocation);
+        if (provider.headStart?.after === stage.id) await provider.headStart.start(invocation);
+      }
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     }
-    log.info(`install finished; check it with: ${commandHint('status', invocation.names)}`);
+    log.info(`install finished; check it with: ${commandHint('status', names)}`);
     return 0;
   },
 });
