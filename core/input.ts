@@ -12,6 +12,8 @@ export interface ParsedArgs {
   dryRun: boolean;
   /** --wan, resolved against the names given: round trip per pair of regions ("a~b"), or 'off'. */
   wan?: Record<string, number> | 'off';
+  /** --yes: start a topology larger than the estimate says this machine holds. */
+  yes?: boolean;
 }
 
 export type ProviderName = 'auto' | 'local' | 'k3d' | 'kube';

@@ -1,5 +1,6 @@
 // The local provider: the same NATS topology as real nats-server processes under the sandbox.
 import { rmSync } from 'node:fs';
+import { cpus, freemem } from 'node:os';
 import { SandboxError, UsageError } from '../../core/errors.js';
 import { commandHint } from '../../core/hint.js';
 import { formatDuration, log, step } from '../../core/log.js';
@@ -22,6 +23,7 @@ import { ourPid, pidFilesUnder, processesUnder, stopProcess } from './processes.
 import { applyProcesses, exitedEarly, planProcesses, processesOnDisk, runningPid, summary } from './reconciler.js';
 import { regionLocal, regionServers, regionServices, stopRegions } from './region.js';
 import { serviceDir } from './service-processes.js';
+import { judgeSize, SERVER_MIB } from './size.js';
 import { type LocalState, localPaths, readLocalState, resolveLocal, serverGroup, serviceGroup, writeLocalState } from './state.js';
 import { checkPorts, observeLocal, regionClientUrls, renderLocalConfigs, serverProcesses, systemConnection } from './supercluster.js';
 import { partitionLocal } from './wan/partition.js';
@@ -91,6 +93,11 @@ async function superclusterStage(inv: Invocation): Promise<void> {
   const desired = serverProcesses(sandboxDir, bin.path, configs);
   const plan = planProcesses(group, desired);
   log.info(`${topo.servers.length} servers in ${topo.clusters.length} NATS clusters: ${summary(plan)}`);
+  const starting = [...plan.actions.values()].filter((a) => a === 'start').length;
+  const size = judgeSize(topo, starting * SERVER_MIB, freemem() / 2 ** 20, cpus().length, inv.args.yes === true);
+  if (size.line) log.info(size.line);
+  if (size.refusal && !inv.dryRun) throw new UsageError(size.refusal);
+  if (size.refusal) log.warn(size.refusal.split('\n')[0]!);
   if (inv.dryRun) {
     for (const [name, action] of plan.actions) {
       if (action !== 'unchanged') log.cluster(name, `would ${action}: ${bin.path} -c ${localPaths(sandboxDir).conf(name)}`);

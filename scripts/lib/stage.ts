@@ -8,6 +8,7 @@ import { sandboxCommand } from './command.js';
 
 /** Where the topology is built (local provider): --wan shapes the links between regions. */
 export const WAN_FLAGS = {
+  yes: flag.boolean("start the servers even when the size estimate says this machine's memory cannot hold them"),
   wan: flag.text(
     '40ms|a-b=30ms,...|0ms|off',
     'local provider: round trip between regions through the WAN layer (every pair, or per pair; 0ms: the layer without delay, for partitions; off: linked directly). Kept by the sandbox; a re-run changes it without restarting servers',
@@ -15,8 +16,8 @@ export const WAN_FLAGS = {
 };
 
 /** --wan against the names given (every pair they make), before anything runs. */
-export function wanOf(options: { wan?: string }, names: readonly string[]): { wan?: RttTable | 'off' } {
-  return options.wan === undefined ? {} : { wan: parseWan(options.wan, names) };
+export function wanOf(options: { wan?: string; yes?: boolean }, names: readonly string[]): { wan?: RttTable | 'off'; yes?: boolean } {
+  return { ...(options.wan === undefined ? {} : { wan: parseWan(options.wan, names) }), ...(options.yes ? { yes: true } : {}) };
 }
 
 export async function runStage(id: StageId, provider: Provider, inv: Invocation): Promise<void> {
@@ -37,7 +38,7 @@ export function stageCommand(id: StageId, summary: string, wan = false) {
     positionals: 'topology',
     flags,
     mutates: true,
-    ...(wan ? { selects: (o: { wan?: string }, names: readonly string[]) => wanOf(o, names) } : {}),
+    ...(wan ? { selects: (o: { wan?: string; yes?: boolean }, names: readonly string[]) => wanOf(o, names) } : {}),
     async run({ provider, invocation }) {
       await runStage(id, provider, invocation);
       return 0;

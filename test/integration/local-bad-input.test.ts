@@ -22,6 +22,17 @@ describe('bad input', () => {
     assert.ok(!existsSync(servers) || readdirSync(servers).length === 0, 'no server directory was made');
   };
 
+  it('says the size of a sandbox larger than the default before it would start it', async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `c${i + 1}`);
+    const r = await runScript('06-supercluster', [...names, '--dry-run'], sandbox.env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(
+      r.stdout,
+      /size: 144 servers, 576 ports, about 2\.4 GiB of memory with the services \(\d+ MiB available now\), \d+ servers per CPU/,
+    );
+    nothingStarted();
+  });
+
   it('rejects invalid and duplicate names with exit 2', async () => {
     const r = await runScript('install', ['c1', 'Bad_Name', 'c1'], sandbox.env);
     assert.equal(r.code, 2);
