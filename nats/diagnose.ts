@@ -67,7 +67,20 @@ function diagnoseFindings(topo: Topology, verdict: Verdict, others: readonly Sec
     const dc = dcOf.get(f.involves[0]!) ?? f.involves[0]!;
     return byRegion.get(dc);
   };
+  // A full store makes its server unhealthy too: one cause, the health lines its details.
+  const fullStore = new Map(
+    verdict.findings
+      .filter((f) => f.kind === 'store-full' && f.subject)
+      .map((f) => [f.subject!, { summary: f.text, details: [] as string[] }]),
+  );
+  causes.push(...fullStore.values());
   for (const f of verdict.findings) {
+    if (f.kind === 'store-full') continue;
+    const store = f.kind === 'health' && f.subject ? fullStore.get(f.subject) : undefined;
+    if (store) {
+      store.details.push(f.text);
+      continue;
+    }
     if (f.kind === 'missing') {
       const others = f.involves.filter((n) => !isDown(n));
       for (const dc of down)

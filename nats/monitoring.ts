@@ -24,6 +24,9 @@ export interface Gatewayz {
 }
 export interface Jsz {
   disabled?: boolean;
+  /** Bytes this server's file store holds, and its limit (max_file_store). */
+  storage?: number;
+  config?: { max_storage?: number };
   /** `replicas` (the other peers) is filled in on the meta leader only. */
   meta_cluster?: {
     leader?: string;
@@ -80,6 +83,7 @@ export function liveServers(answers: readonly MonitorAnswers[]): LiveServer[] {
         memBytes: varz.mem ?? 0,
         uptime: varz.uptime ?? '',
         ...(healthz ? { health: healthProblems(healthz) } : {}),
+        ...(jsz && !jsz.disabled && jsz.config?.max_storage ? { fileStore: { used: jsz.storage ?? 0, max: jsz.config.max_storage } } : {}),
         ...(meta?.leader ? { metaLeader: meta.leader } : {}),
         ...(meta?.cluster_size !== undefined ? { metaClusterSize: meta.cluster_size } : {}),
         ...(meta?.replicas

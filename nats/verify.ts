@@ -25,6 +25,8 @@ export interface LiveServer {
    * current) says is wrong; empty when healthy, absent when it was not asked.
    */
   health?: string[];
+  /** Bytes in this server's JetStream file store, and its limit (JetStream servers only). */
+  fileStore?: { used: number; max: number };
   /** JetStream meta leader as this server sees it (JetStream servers only). */
   metaLeader?: string;
   /** Size of the JetStream meta group as this server sees it (only the leader's view is reliable). */
@@ -51,7 +53,18 @@ export interface ClusterRow {
  * findings by cause from these.
  */
 export interface Finding {
-  kind: 'missing' | 'unexpected' | 'cluster' | 'jetstream-flag' | 'tags' | 'no-route' | 'no-gateway' | 'gateway-count' | 'meta' | 'health';
+  kind:
+    | 'missing'
+    | 'unexpected'
+    | 'cluster'
+    | 'jetstream-flag'
+    | 'tags'
+    | 'no-route'
+    | 'no-gateway'
+    | 'gateway-count'
+    | 'meta'
+    | 'health'
+    | 'store-full';
   text: string;
   subject?: string;
   involves: string[];
@@ -77,6 +90,9 @@ export interface Verdict {
 }
 
 export const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** A file store this full refuses what comes next (a message is small; the last few percent go fast). */
+export const STORE_FULL_SHARE = 0.95;
 
 function listOf(names: string[], max = 5): string {
   return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
@@ -116,6 +132,15 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
     const gws = new Set(got.outboundGateways);
     const noGw = want.outboundGateways.filter((g) => !gws.has(g));
     if (noGw.length) add('no-gateway', `${want.name} has no outbound gateway to ${listOf(noGw)}`, noGw, want.name);
+    if (got.fileStore && got.fileStore.used >= got.fileStore.max * STORE_FULL_SHARE) {
+      const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+      add(
+        'store-full',
+        `${want.name}'s JetStream file store is full (${gib(got.fileStore.used)} of ${gib(got.fileStore.max)}): the streams on it refuse publishes; fix: purge what is not needed (nats stream purge <stream>) or raise JS_MAX_FILE_MB and re-run stage 06`,
+        [],
+        want.name,
+      );
+    }
     if (got.health?.length) add('health', `${want.name} is not healthy (healthz): ${listOf(got.health, 3)}`, [], want.name);
   }
 

@@ -55,6 +55,26 @@ describe('diagnose', () => {
     assert.match(headline(o), /^NOT OK: 1 problem\(s\):\n {2}- the WAN router is not running/);
   });
 
+  it('says a full file store in one line with its fix, the unhealthy streams on it as details', () => {
+    const live = liveOf(() => true).map((srv) =>
+      srv.name === 'c2-xr-js-nats-0'
+        ? { ...srv, fileStore: { used: 0.99 * 2 ** 30, max: 2 ** 30 }, health: ["JetStream stream 'APP > answers' is not current"] }
+        : srv.jetstream
+          ? { ...srv, fileStore: { used: 2 ** 20, max: 2 ** 30 } }
+          : srv,
+    );
+    const verdict = verify(expectedTopology(topo), live);
+    assert.equal(verdict.ok, false);
+    const causes = diagnose(topo, verdict);
+    assert.deepEqual(
+      causes.map((c) => c.summary),
+      [
+        "c2-xr-js-nats-0's JetStream file store is full (0.99 GiB of 1.00 GiB): the streams on it refuse publishes; fix: purge what is not needed (nats stream purge <stream>) or raise JS_MAX_FILE_MB and re-run stage 06",
+      ],
+    );
+    assert.deepEqual(causes[0]!.details, ["c2-xr-js-nats-0 is not healthy (healthz): JetStream stream 'APP > answers' is not current"]);
+  });
+
   it('names single silent servers as they are, not as a region', () => {
     const live = liveOf(() => true).filter((s) => s.name !== 'c2-gw-nats-0');
     const causes = diagnose(topo, verify(expectedTopology(topo), live));
