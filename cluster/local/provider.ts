@@ -106,6 +106,7 @@ async function superclusterStage(inv: Invocation): Promise<void> {
     await reconcileWan(sandboxDir, topo, state, state.wan, true);
     return;
   }
+  if (previous) await retireMetaPeers(previous, plan.obsolete, credentials);
   const running = [...plan.actions].filter(([, a]) => a === 'unchanged' || a === 'restart').map(([n]) => n);
   const toStart = [...plan.actions].filter(([, a]) => a !== 'unchanged').map(([n]) => n);
   await checkPorts(state, previous, toStart, running);
@@ -122,6 +123,41 @@ async function superclusterStage(inv: Invocation): Promise<void> {
     false,
   );
   await convergeLocal(inv, topo, state, credentials, () => exitedEarly(group, started));
+}
+
+/**
+ * Takes the JetStream servers about to be stopped for good (a role scaled down, a region left out)
+ * out of the meta group while they still run, the meta leader first handed to a server that stays.
+ * Stopped first, more than half of the group at once (js=3 to js=1 in three regions: 12 peers to
+ * 6) leaves the rest without a quorum to elect a leader, let alone remove the others.
+ */
+async function retireMetaPeers(previous: LocalState, obsolete: readonly string[], credentials: Credentials): Promise<void> {
+  const before = buildTopology(previous.names, { replicas: previous.replicas });
+  const leaving = before.servers.filter((s) => s.jetstream && obsolete.includes(s.name)).map((s) => s.name);
+  const staying = before.servers.filter((s) => s.jetstream && !obsolete.includes(s.name)).map((s) => s.name);
+  if (!leaving.length || !staying.length) return;
+  const system = systemConnection(before, previous, credentials);
+  try {
+    const leader = (await observeLocal(before, previous, credentials, 1000)).find((s) => s.metaLeader)?.metaLeader;
+    if (leader && leaving.includes(leader)) await stepDownMetaLeader(system, staying[0]!);
+    // Right after a step-down the group elects: a removal asked then may go unanswered.
+    let left = leaving;
+    for (let attempt = 0; attempt < 20 && left.length; attempt++) {
+      if (attempt) await new Promise((r) => setTimeout(r, 500));
+      const removed = await removeMetaPeers(
+        system,
+        left.map((server) => ({ server })),
+      );
+      left = left.filter((n) => !removed.some((p) => 'server' in p && p.server === n));
+    }
+    log.info(
+      `  took ${leaving.length - left.length} of ${leaving.length} JetStream server(s) leaving the topology out of the meta group before stopping them`,
+    );
+  } catch (e) {
+    log.warn(
+      `  could not take the JetStream servers leaving out of the meta group first (${(e as Error).message}); the convergence wait tries again`,
+    );
+  }
 }
 
 /** Stage 06's wait: the supercluster as the topology says, stale meta peers removed, wrong counts corrected. */
