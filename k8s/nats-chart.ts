@@ -64,12 +64,13 @@ export function mergeOverwrite(dst: Obj, src: Obj): Obj {
   return out;
 }
 
-/** helm's coalescing of user values over chart defaults (user values win, maps merge). */
-function coalesce(defaults: Obj, values: Obj): Obj {
+/** helm's coalescing of user values over chart defaults (user values win, maps merge, null deletes a default). */
+export function coalesce(defaults: Obj, values: Obj): Obj {
   const out: Obj = { ...defaults };
   for (const [k, v] of Object.entries(values)) {
     const cur = out[k];
-    out[k] = isObj(cur) && isObj(v) ? coalesce(cur, v) : v;
+    if (v === null) delete out[k];
+    else out[k] = isObj(cur) && isObj(v) ? coalesce(cur, v) : v;
   }
   return out;
 }

@@ -62,7 +62,8 @@ export type NatsBoxValues =
   | {
       enabled: true;
       defaultContextName: string;
-      contexts: Record<string, { tls: { secretName: string }; merge: { ca: string } }>;
+      /** null removes the chart's own `default` context, which has no certificate and could not connect. */
+      contexts: Record<string, { tls: { secretName: string }; merge: { ca: string } } | null>;
       podTemplate: { merge: { metadata: { annotations: Record<string, string> } } };
     };
 
@@ -396,9 +397,12 @@ function natsBoxValues(input: NatsValuesInput, release: ReleaseSpec): NatsBoxVal
   return {
     enabled: true,
     defaultContextName: contexts[0]![0],
-    contexts: Object.fromEntries(
-      contexts.map(([name, secretName]) => [name, { tls: { secretName }, merge: { ca: `/etc/nats-certs/${name}/ca.crt` } }]),
-    ),
+    contexts: {
+      ...(input.natsBox?.default ? {} : { default: null }),
+      ...Object.fromEntries(
+        contexts.map(([name, secretName]) => [name, { tls: { secretName }, merge: { ca: `/etc/nats-certs/${name}/ca.crt` } }]),
+      ),
+    },
     // Outside the mesh, like the other clients that only talk NATS over their own TLS.
     podTemplate: { merge: { metadata: { annotations: { 'linkerd.io/inject': 'disabled' } } } },
   };

@@ -3,8 +3,13 @@
 // controller.pprof, ingressClassResource.name "haproxy"), prometheus-community/helm-charts
 // kube-prometheus-stack-88.5.3 values.yaml (grafana.ingress), nats chart (config.jetstream.fileStore.pvc).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { coalesce } from '../../../k8s/nats-chart.js';
 import { jetstreamVolumeSize } from '../../../k8s/nats-values.js';
+import { ROOT } from '../../support/helpers.js';
 import { testPlans } from '../../support/kube-plan.js';
 
 const names = ['c1', 'c2'];
@@ -19,7 +24,11 @@ describe('the plan', () => {
       tls: { secretName: 'nats-client-admin' },
       merge: { ca: '/etc/nats-certs/admin/ca.crt' },
     });
-    assert.deepEqual(Object.keys(seed.natsBox.contexts), ['admin', 'sys']);
+    // Over the chart's own values (its `default` context has no certificate): ours only, each with one.
+    const chart = parse(readFileSync(join(ROOT, 'test/fixtures/upstream/nats-chart/2.14.2/values.yaml'), 'utf8'));
+    const merged = coalesce(chart, seed) as any;
+    assert.deepEqual(Object.keys(merged.natsBox.contexts), ['admin', 'sys']);
+    for (const ctx of Object.values<any>(merged.natsBox.contexts)) assert.ok(ctx.tls.secretName);
     for (const r of c1!.supercluster.nats.filter((x) => x.release !== 'c1'))
       assert.equal((r.values as any).natsBox.enabled, false, r.release);
   });
