@@ -7,8 +7,28 @@ import { type K8sObject, plain } from './objects.js';
 
 const INJECT = { 'linkerd.io/inject': 'enabled' };
 
+/**
+ * The namespace as linkerd's own CLI install makes it (linkerd/linkerd2
+ * charts/linkerd-control-plane/templates/namespace.yaml, rendered only for the CLI; helm installs
+ * need it made first): the control-plane label the trust bundle targets, no proxy injection and
+ * no admission webhooks on its own pods, and privileged pod security, since linkerd-init needs
+ * NET_ADMIN without the CNI plugin.
+ */
 export function linkerdNamespace(): K8sObject {
-  return plain(new Namespace({ metadata: { name: NAMESPACES.linkerd, labels: { [LINKERD.controlPlaneLabel]: 'true' } } }));
+  return plain(
+    new Namespace({
+      metadata: {
+        name: NAMESPACES.linkerd,
+        annotations: { 'linkerd.io/inject': 'disabled' },
+        labels: {
+          [LINKERD.controlPlaneLabel]: 'true',
+          'config.linkerd.io/admission-webhooks': 'disabled',
+          'linkerd.io/control-plane-ns': NAMESPACES.linkerd,
+          'pod-security.kubernetes.io/enforce': 'privileged',
+        },
+      },
+    }),
+  );
 }
 
 /** Where the Grafana admin Secret goes before the stack is installed. */

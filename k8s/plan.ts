@@ -186,7 +186,8 @@ function clusterPlan(input: PlanInput, target: KubeTarget, services: ServicesObj
         // NATS servers speak first: protocol detection would stall every connection ~10 s. The
         // default covers destinations without their own annotation (per-pod mirrors, node addresses).
         proxy: { opaquePorts: opaquePortsWithNats(linkerdPin(input.settings).defaultOpaquePorts) },
-        prometheusUrl: PROMETHEUS_URL,
+        // No heartbeat (it phones home). No prometheusUrl either: with the heartbeat off the
+        // control plane has no use for it; linkerd-viz, which queries Prometheus, gets it below.
         disableHeartBeat: true,
       }),
       multicluster: release(CHARTS.linkerdMulticluster, NAMESPACES.multicluster, 'linkerd-multicluster', {

@@ -113,4 +113,21 @@ describe('the mesh invariant', () => {
     );
     for (const p of [3306, ...NATS_PORTS]) assert.ok(defaults(planOf('c1')).has(p), String(p));
   });
+
+  it("makes the linkerd namespace as linkerd's own install does, and sets nothing the chart ignores", () => {
+    // linkerd/linkerd2 charts/linkerd-control-plane/templates/namespace.yaml (rendered for the CLI only)
+    const ns = planOf('c1').linkerd.namespace.objects[0]!;
+    assert.deepEqual(ns.metadata.labels, {
+      'linkerd.io/is-control-plane': 'true',
+      'config.linkerd.io/admission-webhooks': 'disabled',
+      'linkerd.io/control-plane-ns': 'linkerd',
+      'pod-security.kubernetes.io/enforce': 'privileged',
+    });
+    assert.deepEqual(ns.metadata.annotations, { 'linkerd.io/inject': 'disabled' });
+    // With the heartbeat off the control plane has no use for prometheusUrl; linkerd-viz has it.
+    const values = planOf('c1').linkerd.controlPlane.values as Record<string, unknown>;
+    assert.equal(values.disableHeartBeat, true);
+    assert.equal(values.prometheusUrl, undefined);
+    assert.ok((planOf('c1').observability.viz.values as { prometheusUrl?: string }).prometheusUrl);
+  });
 });
