@@ -24,6 +24,9 @@ export interface Cause {
   details: string[];
 }
 
+/** What nats-server's health check says of a server out of touch with the meta group's leader. */
+const META_HEALTH = /meta leader|meta group/i;
+
 function listOf(names: string[], max = 5): string {
   return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
@@ -63,6 +66,9 @@ function diagnoseFindings(topo: Topology, verdict: Verdict, others: readonly Sec
   }));
   const byRegion = new Map([...down].map((dc, i) => [dc, causes[i]!]));
   const explainedBy = (f: Finding): Cause | undefined => {
+    // The meta group lost peers with the region (its leader too, maybe): the others' meta
+    // findings and meta health lines, while it elects, follow from that.
+    if (down.size && (f.kind === 'meta' || (f.kind === 'health' && META_HEALTH.test(f.text)))) return byRegion.get([...down][0]!);
     if (!f.involves.length || !f.involves.every(isDown)) return undefined;
     const dc = dcOf.get(f.involves[0]!) ?? f.involves[0]!;
     return byRegion.get(dc);

@@ -75,6 +75,26 @@ describe('diagnose', () => {
     assert.deepEqual(causes[0]!.details, ["c2-xr-js-nats-0 is not healthy (healthz): JetStream stream 'APP > answers' is not current"]);
   });
 
+  it('with a region down, counts the meta election elsewhere (no leader yet, not current) as following from it', () => {
+    const live = liveOf((dc) => dc !== 'c3').map((srv) =>
+      srv.jetstream
+        ? {
+            ...srv,
+            health: ['JetStream is not current with the meta leader'],
+            ...(srv.name === 'c1-js-nats-0'
+              ? { metaLeader: undefined, health: ['JetStream has not established contact with a meta leader'] }
+              : {}),
+          }
+        : srv,
+    );
+    const causes = diagnose(topo, verify(expectedTopology(topo), live as never));
+    assert.deepEqual(
+      causes.map((c) => c.summary),
+      ['region c3 is down: none of its 4 servers answer'],
+    );
+    assert.ok(causes[0]!.details.some((d) => /not current with the meta leader/.test(d)));
+  });
+
   it('names single silent servers as they are, not as a region', () => {
     const live = liveOf(() => true).filter((s) => s.name !== 'c2-gw-nats-0');
     const causes = diagnose(topo, verify(expectedTopology(topo), live));
