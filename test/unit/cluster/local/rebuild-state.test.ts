@@ -7,18 +7,8 @@ import { configFacts, nameFacts, planFromConfigs } from '../../../../cluster/loc
 import type { LocalState } from '../../../../cluster/local/state.js';
 import { renderLocalConfigs } from '../../../../cluster/local/supercluster.js';
 import { assignLinkPorts, linkNames, routerConfig } from '../../../../cluster/local/wan/layout.js';
-import type { Credentials } from '../../../../nats/server-config.js';
 import { buildTopology } from '../../../../nats/topology.js';
-
-const creds: Credentials = {
-  sys: 'sys-pw',
-  admin: 'admin-pw',
-  math: 'math-pw',
-  requester: 'req-pw',
-  recorder: 'rec-pw',
-  gateway: { user: 'gateway', password: 'gw-pw' },
-  route: { user: 'route', password: 'route-pw' },
-};
+import { TEST_CREDENTIALS } from '../../../support/kube-plan.js';
 
 function sandboxOf(names: string[], replicas: LocalState['replicas'], portBase: number, wan?: LocalState['wan']) {
   const topo = buildTopology(names, { replicas });
@@ -27,7 +17,7 @@ function sandboxOf(names: string[], replicas: LocalState['replicas'], portBase: 
     portBase,
   );
   const links = wan ? assignLinkPorts(linkNames(topo), portBase) : undefined;
-  const confs = [...renderLocalConfigs(topo, ports, creds, '/sandbox', undefined, undefined, links).values()];
+  const confs = [...renderLocalConfigs(topo, ports, TEST_CREDENTIALS, '/sandbox', undefined, undefined, links).values()];
   const state: LocalState = { version: 1, names, replicas, portBase, ports, ...(wan && links ? { wan, links } : {}) };
   const router = links ? routerConfig(topo, ports, links, '/sandbox', '/sandbox/local/servers') : undefined;
   return { state, confs, router };
