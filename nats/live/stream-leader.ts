@@ -3,16 +3,10 @@
 // at random until the leader happens to land somewhere takes many elections; this takes one.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StreamLeaderError } from '../errors.js';
-import { ApiRefusal, type JsApi, type StreamPlacement, streamPlacement } from './stream-placement.js';
+import { API_TIMEOUT_MS, type ApiError, ApiRefusal, type JsApi, type StreamPlacement, streamPlacement } from './stream-placement.js';
 
-const API_TIMEOUT_MS = 5000;
 /** A leader that asked to step down and is still leader this long after is asked again. */
 const ASK_AGAIN_MS = 2000;
-
-interface ApiError {
-  code?: number;
-  description?: string;
-}
 
 /** Asks the stream's leader to hand over to `server`: undefined when it did, else why not. */
 async function askStepDown(nc: JsApi, stream: string, server: string): Promise<string | undefined> {

@@ -19,12 +19,14 @@ export interface StreamClusterInfo {
   cluster?: { name?: string; leader?: string; replicas?: readonly { name: string; current?: boolean }[] };
 }
 
-interface ApiError {
+/** The error a JetStream API reply carries. */
+export interface ApiError {
   code?: number;
   description?: string;
 }
 
-const API_TIMEOUT_MS = 5000;
+/** How long a JetStream API request of these modules waits. */
+export const API_TIMEOUT_MS = 5000;
 
 /** The placement a stream info describes. Pure. */
 export function placementOf(info: StreamClusterInfo): StreamPlacement {
