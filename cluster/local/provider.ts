@@ -7,8 +7,9 @@ import { formatDuration, log, step } from '../../core/log.js';
 import { ensureLocalPki, pkiPaths } from '../../core/pki.js';
 import { loadCredentials } from '../../core/secrets.js';
 import { readServicesSettings } from '../../core/settings.js';
+import { copiesReport } from '../../nats/jetstream/copies.js';
 import { jetstreamSpec } from '../../nats/jetstream/spec.js';
-import { removeMetaPeers, stepDownMetaLeader } from '../../nats/live/observe.js';
+import { observeStreamCopies, removeMetaPeers, stepDownMetaLeader, streamCopiesChecked } from '../../nats/live/observe.js';
 import { observation } from '../../nats/observation.js';
 import { verdictLine } from '../../nats/report.js';
 import type { Credentials } from '../../nats/server-config.js';
@@ -270,12 +271,21 @@ async function observeSandbox(inv: Invocation, opts: { waitMs?: number } = {}) {
     import('./recording.js'),
   ]);
   // Two connections: the system user for the servers, the admin for services and JetStream.
-  const [live, extras] = await Promise.all([
+  // A third asks every JetStream server for its stream copies, to compare them.
+  const [live, extras, copies] = await Promise.all([
     observeLocal(topo, state, credentials, opts.waitMs).catch((e: Error) => {
       log.warn(`no server answered: ${e.message}`);
       return [];
     }),
     observeExtras(topo, state, credentials),
+    streamCopiesChecked(() =>
+      observeStreamCopies({
+        connection: systemConnection(topo, state, credentials),
+        // every server answers JSZ, with JetStream or not
+        expectedServers: topo.servers.length,
+        waitMs: 1000,
+      }),
+    ).catch(() => undefined),
   ]);
   const services = servicesSection(inv.settings.sandboxDir, topo, extras.found);
   const recording = await recordingSection(inv.settings.sandboxDir, inv.settings.env, topo, extras.jetstream);
@@ -285,7 +295,12 @@ async function observeSandbox(inv: Invocation, opts: { waitMs?: number } = {}) {
     live,
     services: services.found.map((f) => ({ region: f.region, name: f.name, instance: f.instance, ...extras.stats.get(f.id) })),
     ...(extras.jetstream ? { jetstream: extras.jetstream } : {}),
-    sections: [...(wan ? [wan] : []), services.section, ...(recording ? [recording] : [])],
+    sections: [
+      ...(wan ? [wan] : []),
+      ...(copies ? [{ name: 'stream copies', ...copiesReport(copies.copies, copies.disagreements) }] : []),
+      services.section,
+      ...(recording ? [recording] : []),
+    ],
   });
 }
 

@@ -1,6 +1,14 @@
 // Ask the live system, through the system account, what every server reports about itself
 // ($SYS.REQ.SERVER.PING.{VARZ,ROUTEZ,GATEWAYZ,JSZ,HEALTHZ}). The answer is what `status` trusts.
 import { type ConnectionOptions, connect, type NatsConnection } from '@nats-io/transport-node';
+import {
+  type CopyDisagreement,
+  confirmedDisagreements,
+  copiesIn,
+  disagreements,
+  type JszStreams,
+  type StreamCopy,
+} from '../jetstream/copies.js';
 import { type Gatewayz, type Healthz, type Jsz, liveServers, type MonitorAnswers, type Routez, type Varz } from '../monitoring.js';
 import type { LiveServer } from '../verify.js';
 
@@ -113,6 +121,29 @@ export async function observeAnswers(opts: ObserveOptions): Promise<MonitorAnswe
     }
     return answers;
   });
+}
+
+/** The copy of every stream on every JetStream server that answers (JSZ with accounts and streams). */
+export async function observeStreamCopies(opts: ObserveOptions): Promise<StreamCopy[]> {
+  return withConnection({ name: 'sandbox-stream-copies', ...opts.connection }, async (nc) => {
+    const answers = await ping<JszStreams>(nc, 'JSZ', opts.expectedServers, opts.waitMs ?? 2000, { accounts: true, streams: true });
+    return [...answers.values()].flatMap((a) => copiesIn(a.server.name, a.data));
+  });
+}
+
+/**
+ * The copies, and their disagreements that a second look `pauseMs` later confirms (a stream being
+ * written disagrees for an instant all the time; see confirmedDisagreements). One look when all agree.
+ */
+export async function streamCopiesChecked(
+  look: () => Promise<StreamCopy[]>,
+  pauseMs = 500,
+): Promise<{ copies: StreamCopy[]; disagreements: CopyDisagreement[] }> {
+  const first = await look();
+  if (!disagreements(first).length) return { copies: first, disagreements: [] };
+  await new Promise((r) => setTimeout(r, pauseMs));
+  const second = await look();
+  return { copies: second, disagreements: confirmedDisagreements(first, second) };
 }
 
 /**

@@ -263,6 +263,48 @@ describe('the nats CLI judges the sandbox', { timeout: 900_000 }, () => {
     assert.match(j.checks[2]!.line, /^OK answers OK:3 peers OK:replicas are current OK:replicas are active/);
   });
 
+  it('stream-check sees every copy of the answers stream in sync, with the numbers status compares', async (t) => {
+    const s = await ready(t);
+    if (!s) return;
+    await untilAgreed(t, s, true, 60_000);
+    // natscli's per-copy view (JSZ of every server, compared by natscli's own rules: messages,
+    // bytes, first and last sequence) beside the copies status compares. Every server answers
+    // JSZ, JetStream or not: --expected counts them all, or natscli stops at the first half.
+    const [check, status] = await Promise.all([
+      s.nats('sys', ['server', 'stream-check', '--stream', ANSWERS_STREAM, '--expected', String(TOPOLOGY.servers.length), '--csv']),
+      runScript('status', ['--json'], s.sandbox.env, 60_000),
+    ]);
+    assert.equal(check.code, 0, check.stderr);
+    // natscli prints "Connected in ..." first; the table starts at its header.
+    const lines = check.stdout.trim().split('\n');
+    const [header, ...rows] = lines.slice(lines.findIndex((l) => l.startsWith('Stream Replica,'))).map((l) => l.split(','));
+    const col = (name: string) => header!.indexOf(name);
+    const natscli = rows
+      .map((r) => ({
+        server: r[col('Node')]!.replace(/\*$/, ''),
+        messages: Number(r[col('Messages')]),
+        firstSeq: Number(r[col('First')]),
+        lastSeq: Number(r[col('Last')]),
+        status: r[col('Status')],
+      }))
+      .sort((a, b) => a.server.localeCompare(b.server));
+    assert.equal(natscli.length, 3, check.stdout);
+    assert.ok(
+      natscli.every((r) => r.status === 'IN SYNC'),
+      check.stdout,
+    );
+    const json = parseJson<{
+      streamCopies: { server: string; stream: string; messages: number; firstSeq: number; lastSeq: number }[];
+      copyDisagreements: unknown[];
+    }>(status.stdout);
+    assert.deepEqual(json.copyDisagreements, []);
+    const ours = json.streamCopies
+      .filter((c) => c.stream === ANSWERS_STREAM)
+      .map((c) => ({ server: c.server, messages: c.messages, firstSeq: c.firstSeq, lastSeq: c.lastSeq, status: 'IN SYNC' }))
+      .sort((a, b) => a.server.localeCompare(b.server));
+    assert.deepEqual(ours, natscli);
+  });
+
   it('lists the 15 services and shows the math endpoints with their schemas', async (t) => {
     const s = await ready(t);
     if (!s) return;
