@@ -44,13 +44,28 @@ function natsServer(inv: Invocation) {
   });
 }
 
+/**
+ * Say the size of a sandbox larger than the default, and refuse (exit 2) what this machine cannot
+ * hold unless --yes, before anything is written or started. Returns the servers already running.
+ */
+function checkSize(inv: Invocation, topo: Topology): string[] {
+  const paths = localPaths(inv.settings.sandboxDir);
+  const names = topo.servers.map((s) => s.name);
+  const running = names.filter((n) => runningPid(serverGroup(inv.settings.sandboxDir), n, paths.conf(n)));
+  const starting = names.length - running.length;
+  const size = judgeSize(topo, starting * SERVER_MIB, freemem() / 2 ** 20, cpus().length, inv.args.yes === true);
+  if (size.line) log.info(size.line);
+  if (size.refusal && !inv.dryRun) throw new UsageError(size.refusal);
+  if (size.refusal) log.warn(size.refusal.split('\n')[0]!);
+  return running;
+}
+
 async function clustersStage(inv: Invocation): Promise<void> {
   const bin = await natsServer(inv);
   log.info(`nats-server ${bin.version} at ${bin.path}`);
   const { topo, state, previous } = resolveLocal(inv);
-  const paths = localPaths(inv.settings.sandboxDir);
   const names = topo.servers.map((s) => s.name);
-  const running = names.filter((n) => runningPid(serverGroup(inv.settings.sandboxDir), n, paths.conf(n)));
+  const running = checkSize(inv, topo);
   await checkPorts(
     state,
     previous,
@@ -77,6 +92,7 @@ async function superclusterStage(inv: Invocation): Promise<void> {
   const sandboxDir = inv.settings.sandboxDir;
   const bin = await natsServer(inv);
   const { topo, state, previous } = resolveLocal(inv);
+  checkSize(inv, topo);
   // Stage 02 makes the PKI; doing it here too (a no-op when current) lets stage 06 run alone.
   const pki = await ensureLocalPki(inv.runner, sandboxDir);
   const credentials = loadCredentials(sandboxDir, inv.settings.env, !inv.dryRun);
@@ -94,11 +110,6 @@ async function superclusterStage(inv: Invocation): Promise<void> {
   const desired = serverProcesses(sandboxDir, bin.path, configs);
   const plan = planProcesses(group, desired);
   log.info(`${topo.servers.length} servers in ${topo.clusters.length} NATS clusters: ${summary(plan)}`);
-  const starting = [...plan.actions.values()].filter((a) => a === 'start').length;
-  const size = judgeSize(topo, starting * SERVER_MIB, freemem() / 2 ** 20, cpus().length, inv.args.yes === true);
-  if (size.line) log.info(size.line);
-  if (size.refusal && !inv.dryRun) throw new UsageError(size.refusal);
-  if (size.refusal) log.warn(size.refusal.split('\n')[0]!);
   if (inv.dryRun) {
     for (const [name, action] of plan.actions) {
       if (action !== 'unchanged') log.cluster(name, `would ${action}: ${bin.path} -c ${localPaths(sandboxDir).conf(name)}`);

@@ -1,13 +1,18 @@
 // What a local sandbox of a given size takes of this machine, estimated before anything starts:
-// servers, ports, memory. Per process figures are the proportional memory measured on nats-server
-// 2.14.2 (docs/measurements.md: 12.5 MiB per idle server, up about 15% under load). Pure.
+// servers, ports, memory, servers per CPU. Measured on nats-server 2.14.2, 2 vCPUs
+// (docs/measurements.md): 36 servers idle take 12.5 MiB each (PSS); while a larger mesh forms each
+// takes more (48 servers peaked at 44 MiB each and converged in 13.8 s; 60 did not converge in
+// 150 s and peaked at 100 MiB each; 144 took over 19 GiB and did not converge in 4m46s: TLS
+// handshakes time out on starved CPUs and every server retries). Pure.
 import { commandHint } from '../../core/hint.js';
 import type { Topology } from '../../nats/topology.js';
 
 /** The default sandbox (c1 c2 c3 at full replicas): no estimate is said for it or anything smaller. */
 export const DEFAULT_SERVERS = 36;
-/** Proportional memory of one nats-server under load. */
-export const SERVER_MIB = 14;
+/** Memory of one nats-server while a mesh of up to MAX_SERVERS_PER_CPU per CPU forms (the peak). */
+export const SERVER_MIB = 44;
+/** The most servers per CPU measured to converge (48 on 2 vCPUs); past it the mesh may never form. */
+export const MAX_SERVERS_PER_CPU = 24;
 /** Of one region's services host and of MariaDB, which stage 08 adds. */
 export const SERVICES_HOST_MIB = 35;
 export const MARIADB_MIB = 60;
@@ -42,6 +47,12 @@ export function judgeSize(topo: Topology, startingMiB: number, availableMiB: num
     e.servers > DEFAULT_SERVERS
       ? `size: ${e.servers} servers, ${e.ports} ports, about ${formatMiB(e.memoryMiB)} of memory with the services (${Math.round(availableMiB)} MiB available now), ${(e.servers / cpus).toFixed(0)} servers per CPU`
       : undefined;
+  if (startingMiB > 0 && e.servers > MAX_SERVERS_PER_CPU * cpus && !yes) {
+    return {
+      ...(line ? { line } : {}),
+      refusal: `${e.servers} servers on ${cpus} CPU(s) is ${(e.servers / cpus).toFixed(0)} per CPU; past ${MAX_SERVERS_PER_CPU} per CPU the mesh was measured not to form (60 servers on 2 CPUs did not converge in 150 s, 144 drowned the machine): TLS handshakes time out and every server retries\nfix: fewer names or smaller --replicas (e.g. --replicas seed=1,js=1,gw=1,xr=1), or ${commandHint('install', [...topo.names, '--yes'])} to start them anyway`,
+    };
+  }
   if (startingMiB > availableMiB * MEMORY_SHARE && !yes) {
     return {
       ...(line ? { line } : {}),

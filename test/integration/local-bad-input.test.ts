@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeSandbox, processesMentioning, runScript, type Sandbox } from '../support/helpers.js';
@@ -28,9 +29,17 @@ describe('bad input', () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(
       r.stdout,
-      /size: 144 servers, 576 ports, about 2\.4 GiB of memory with the services \(\d+ MiB available now\), \d+ servers per CPU/,
+      /size: 144 servers, 576 ports, about 6\.7 GiB of memory with the services \(\d+ MiB available now\), \d+ servers per CPU/,
     );
     nothingStarted();
+    // Past 24 servers per CPU the mesh was measured not to form: refused before anything starts.
+    if (cpus().length * 24 < 144) {
+      const refused = await runScript('06-supercluster', names, sandbox.env);
+      assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+      assert.match(refused.stderr, /144 servers on \d+ CPU\(s\) is \d+ per CPU; past 24 per CPU the mesh was measured not to form/);
+      assert.match(refused.stderr, /--yes to start them anyway/);
+      nothingStarted();
+    }
   });
 
   it('rejects invalid and duplicate names with exit 2', async () => {
