@@ -1,8 +1,11 @@
 // What the drill reads back after its load: the rows the recorder stored for this run's message
 // ids (waiting, within a bound, for it to drain), and every copy of the run's answers in the
-// answers stream, to find any question stored twice.
+// answers stream, to find any question stored twice, through the leader and from each replica's
+// own copy of the stream.
 
-import { type Consumer, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AckPolicy, type Consumer, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createConnection } from 'mysql2/promise';
 import { SandboxError } from '../../../core/errors.js';
@@ -79,6 +82,8 @@ export interface AnswersReader {
   open(startSeq: number): Promise<{
     fetch(max: number): Promise<AsyncIterable<{ seq: number; id: string }>>;
     pending(): Promise<number | undefined>;
+    /** Removes what open made, when it is not cleaned up by itself (an ordered consumer is). */
+    close?(): Promise<void>;
   }>;
 }
 
@@ -110,6 +115,71 @@ export function answersReader(nc: NatsConnection): AnswersReader {
 }
 
 /**
+ * A reader of the copy of the answers stream that `server` holds. An R1 consumer is placed on a
+ * random replica and reads that replica's own copy (createGroupForConsumer,
+ * nats-server server/jetstream_cluster.go), so consumers are made until one lands on `server`,
+ * and those that land elsewhere are deleted. Reads through the leader only would judge the
+ * leader's copy, and a copy that disagrees shows when it leads.
+ */
+export function copyReader(nc: NatsConnection, server: string, tries = 30): AnswersReader {
+  return {
+    lastSeq: () => streamLastSeq(nc),
+    async open(startSeq) {
+      const jsm = await jetstreamManager(nc, { timeout: 5000 });
+      let placed: string | undefined;
+      for (let i = 0; i < tries && !placed; i++) {
+        const info = await jsm.consumers.add(ANSWERS_STREAM, {
+          ack_policy: AckPolicy.None,
+          deliver_policy: DeliverPolicy.StartSequence,
+          opt_start_seq: startSeq,
+          headers_only: true,
+          mem_storage: true,
+          num_replicas: 1,
+          inactive_threshold: 30 * 1e9,
+        });
+        let where = info.cluster?.leader;
+        for (let look = 0; !where && look < 20; look++) {
+          await sleep(50);
+          where = (await jsm.consumers.info(ANSWERS_STREAM, info.name)).cluster?.leader;
+        }
+        if (where === server) placed = info.name;
+        else await jsm.consumers.delete(ANSWERS_STREAM, info.name).catch(() => undefined);
+      }
+      if (!placed) throw new Error(`no consumer landed on ${server} in ${tries} tries (is it a replica of ${ANSWERS_STREAM}, and online?)`);
+      const name = placed;
+      const consumer = await jetstream(nc, { timeout: 5000 }).consumers.get(ANSWERS_STREAM, name);
+      return {
+        async fetch(max) {
+          const batch = await consumer.fetch({ max_messages: max, expires: 2000 });
+          return (async function* () {
+            for await (const m of batch) yield { seq: m.seq, id: m.headers?.get('Nats-Msg-Id') ?? '' };
+          })();
+        },
+        pending: () =>
+          consumer.info(true).then(
+            (i) => i.num_pending,
+            () => undefined,
+          ),
+        close: () =>
+          jsm.consumers.delete(ANSWERS_STREAM, name).then(
+            () => undefined,
+            () => undefined,
+          ),
+      };
+    },
+  };
+}
+
+/** A fingerprint of what a read saw: each of the run's sequences with its message id, in order. */
+export function readDigest(): { add(seq: number, id: string): void; value(): string } {
+  const h = createHash('sha256');
+  return {
+    add: (seq, id) => h.update(`${seq} ${id}\n`),
+    value: () => h.digest('hex').slice(0, 16),
+  };
+}
+
+/**
  * Copies of each message id starting with one of `runIds` in the answers stream after `afterSeq`,
  * read through to the stream's last sequence now. A read that cannot reach it within `timeoutMs`
  * throws: an incomplete read would hide copies.
@@ -119,6 +189,8 @@ export async function streamCopies(
   afterSeq: number,
   runIds: readonly string[],
   timeoutMs = 60_000,
+  /** Called with each of the run's messages read, in order. */
+  onRead?: (seq: number, id: string) => void,
 ): Promise<Map<string, number>> {
   const prefixes = runIds.map((id) => `${id}.`);
   const copies = new Map<string, number>();
@@ -141,11 +213,15 @@ export async function streamCopies(
           // A recreated consumer never repeats a sequence; this guards the count if it did.
           if (m.seq <= last) continue;
           last = m.seq;
-          if (prefixes.some((p) => m.id.startsWith(p))) copies.set(m.id, (copies.get(m.id) ?? 0) + 1);
+          if (prefixes.some((p) => m.id.startsWith(p))) {
+            copies.set(m.id, (copies.get(m.id) ?? 0) + 1);
+            onRead?.(m.seq, m.id);
+          }
         }
       } catch (e) {
         // The consumer lived on a server that went away with the fault (no responders): every
         // later fetch of it fails the same way. The next try makes a new one from where this stopped.
+        await consumer.close?.();
         consumer = undefined;
         throw e;
       }
@@ -154,15 +230,47 @@ export async function streamCopies(
         // Nothing came. Nothing pending: the sequences left were deleted, nothing more to read.
         // Something pending: a consumer stuck after a fault; a new one goes on from where this stopped.
         if ((await consumer.pending()) === 0) return true;
+        await consumer.close?.();
         consumer = undefined;
       }
       return undefined;
     },
-  });
+  }).finally(() => consumer?.close?.());
   if (!done.value) {
     throw new Error(
       `read the answers stream only up to sequence ${last} of ${lastSeq ?? '?'}${done.lastError ? ` (${done.lastError})` : ''}`,
     );
   }
   return copies;
+}
+
+/** One replica's copy of the run's answers, read from that copy itself. */
+export interface CopyRead {
+  server: string;
+  /** Copies of each of the run's message ids in it (undefined: it could not be read). */
+  copies?: Map<string, number>;
+  /** readDigest of the run's (sequence, id) pairs in it: equal copies have equal digests. */
+  digest?: string;
+  error?: string;
+}
+
+/** Each replica's copy read back in turn (a copy that cannot be read says why). */
+export async function readEveryCopy(
+  readerOf: (server: string) => AnswersReader,
+  servers: readonly string[],
+  afterSeq: number,
+  runIds: readonly string[],
+  timeoutMs = 60_000,
+): Promise<CopyRead[]> {
+  const out: CopyRead[] = [];
+  for (const server of servers) {
+    const digest = readDigest();
+    try {
+      const copies = await streamCopies(readerOf(server), afterSeq, runIds, timeoutMs, digest.add);
+      out.push({ server, copies, digest: digest.value() });
+    } catch (e) {
+      out.push({ server, error: (e as Error).message });
+    }
+  }
+  return out;
 }

@@ -49,6 +49,8 @@ export interface ReportInput {
   streamCopies: ReadonlyMap<string, number> | undefined;
   /** Why the stream could not be read, when it could not. */
   streamError?: string;
+  /** Each replica's own copy of the run's answers, read from it (absent: not read per copy). */
+  copyReads?: readonly { server: string; copies?: ReadonlyMap<string, number>; digest?: string; error?: string }[];
   /** Since the restore began; undefined when it did not become healthy within healthTimeoutMs. */
   healthyAfterMs: number | undefined;
   healthTimeoutMs: number;
@@ -71,6 +73,20 @@ export interface RegionReport {
   answeredBy: Record<string, number>;
   longestGap: Gap;
   acked: number;
+}
+
+/** What one replica's own copy of the answers stream holds of the run. */
+export interface CopyReport {
+  server: string;
+  /** Messages of the run in this copy (undefined: it could not be read). */
+  messages?: number;
+  /** Acknowledged publishes this copy lacks: must be 0. */
+  ackedMissing?: number;
+  /** Answers stored more than once in this copy: must be 0. */
+  duplicates?: number;
+  /** Same (sequence, id) pairs as most copies. */
+  agrees?: boolean;
+  error?: string;
 }
 
 export interface DrillReport {
@@ -101,6 +117,8 @@ export interface DrillReport {
   /** Acknowledged publishes the stream does not hold: JetStream lost them. Must be 0. */
   ackedNotInStream?: number;
   streamError?: string;
+  /** Every replica's copy, read from itself: each must hold every acked answer once, all alike. */
+  copies?: CopyReport[];
   healthyAgain: boolean;
   healthyAfterMs?: number;
   healthTimeoutMs: number;
@@ -163,6 +181,20 @@ export function buildReport(input: ReportInput): DrillReport {
   if (duplicates) failures.push(`${duplicates} answer(s) stored more than once in the answers stream`);
   if (input.streamCopies === undefined)
     failures.push(`the answers stream could not be read back to look for duplicates (${input.streamError ?? 'no answer'})`);
+  const copyReports = input.copyReads ? copyReport(input.copyReads, input.acked) : undefined;
+  for (const c of copyReports ?? []) {
+    if (c.error) failures.push(`the copy on ${c.server} could not be read (${c.error})`);
+    else if (c.ackedMissing || c.duplicates || !c.agrees)
+      failures.push(
+        `the copy on ${c.server} ${[
+          c.ackedMissing ? `lacks ${c.ackedMissing} acknowledged publish(es)` : '',
+          c.duplicates ? `holds ${c.duplicates} answer(s) twice` : '',
+          c.agrees ? '' : 'differs from the other copies',
+        ]
+          .filter(Boolean)
+          .join(', ')}`,
+      );
+  }
   if (input.healthyAfterMs === undefined) {
     failures.push(`status was not healthy within ${Math.round(input.healthTimeoutMs / 1000)}s of the restore`);
   }
@@ -198,6 +230,7 @@ export function buildReport(input: ReportInput): DrillReport {
     duplicateExamples: copies.slice(0, 5).map(([id, n]) => `${id} x${n}`),
     ...(input.streamCopies ? { streamMessages: sum(input.streamCopies.values()), ackedNotInStream: lostFromStream } : {}),
     ...(input.streamError ? { streamError: input.streamError } : {}),
+    ...(copyReports ? { copies: copyReports } : {}),
     healthyAgain: input.healthyAfterMs !== undefined,
     ...(input.healthyAfterMs !== undefined ? { healthyAfterMs: Math.round(input.healthyAfterMs) } : {}),
     healthTimeoutMs: input.healthTimeoutMs,
@@ -205,6 +238,26 @@ export function buildReport(input: ReportInput): DrillReport {
     ok: failures.length === 0,
     failures,
   };
+}
+
+/** Each copy against the acked publishes and against the others (the digest most copies share). */
+function copyReport(reads: NonNullable<ReportInput['copyReads']>, acked: readonly string[]): CopyReport[] {
+  const votes = new Map<string, number>();
+  for (const r of reads) if (r.digest) votes.set(r.digest, (votes.get(r.digest) ?? 0) + 1);
+  const common = [...votes].sort((a, b) => b[1] - a[1])[0];
+  // With two digests tied for most, no copy can be called the odd one: all are flagged.
+  const tied = [...votes.values()].filter((n) => n === common?.[1]).length > 1;
+  return reads.map((r): CopyReport => {
+    if (!r.copies) return { server: r.server, error: r.error ?? 'not read' };
+    const copies = r.copies;
+    return {
+      server: r.server,
+      messages: sum(copies.values()),
+      ackedMissing: acked.filter((id) => !copies.has(id)).length,
+      duplicates: sum([...copies.values()].map((n) => n - 1)),
+      agrees: !tied && r.digest === common?.[0],
+    };
+  });
 }
 
 /** The drill's tables: the first column names the row, the others are figures. */
@@ -250,6 +303,14 @@ export function renderReport(r: DrillReport): string {
     `acked but missing:          ${r.ackedButMissing}  ${verdict(r.ackedButMissing === 0)}${r.missingExamples.length ? ` e.g. ${r.missingExamples.join(', ')}` : ''}`,
     ...(r.ackedNotInStream ? [`acked but not in stream:    ${r.ackedNotInStream}  FAIL`] : []),
     `duplicates:                 ${r.streamMessages === undefined ? `unknown (${r.streamError ?? 'stream not read'})  FAIL` : `${r.duplicates}  ${verdict(r.duplicates === 0)} (${r.streamMessages} stream messages of this run)`}${r.duplicateExamples.length ? ` e.g. ${r.duplicateExamples.join(', ')}` : ''}`,
+    ...(r.copies ?? []).map(
+      (c) =>
+        `copy on ${`${c.server}:`.padEnd(19)} ${
+          c.error
+            ? `unreadable (${c.error})  FAIL`
+            : `${c.messages} messages of this run, ${c.ackedMissing} acked missing, ${c.duplicates} duplicates, ${c.agrees ? 'same as the others' : 'DIFFERS from the others'}  ${verdict(!c.ackedMissing && !c.duplicates && !!c.agrees)}`
+        }`,
+    ),
     `healthy again:              ${r.healthyAfterMs !== undefined ? `after ${seconds(r.healthyAfterMs)}  ok` : `not within ${seconds(r.healthTimeoutMs)}  FAIL`}`,
     ...(r.unhealthy ?? []).map((p) => `  - ${p}`),
     '',

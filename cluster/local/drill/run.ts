@@ -7,6 +7,7 @@ import { poll } from '../../../core/poll.js';
 import { loadCredentials } from '../../../core/secrets.js';
 import { ANSWERS_STREAM } from '../../../nats/accounts.js';
 import { clientEnvFor, connectionFromEnv } from '../../../nats/live/client.js';
+import { streamPlacement } from '../../../nats/live/stream-placement.js';
 import { resolveTopology, type Topology } from '../../../nats/topology.js';
 import { checkDrill, type DrillOptions, describeDrill, timeline } from '../../drill-spec.js';
 import type { Invocation, Provider } from '../../provider.js';
@@ -17,7 +18,7 @@ import { localClientEnv, regionClientUrls } from '../supercluster.js';
 import { noWanLayer, readLinks } from '../wan/control.js';
 import { type Fault, faultFor } from './faults.js';
 import { startLoad } from './load.js';
-import { answeringStreamLastSeq, answersReader, streamCopies, waitDrained } from './records.js';
+import { answeringStreamLastSeq, answersReader, copyReader, readEveryCopy, streamCopies, waitDrained } from './records.js';
 import { buildReport, type FaultRecord, renderReport } from './report.js';
 
 /** How long the sandbox may take to be healthy: before the drill, and again after the restore. */
@@ -194,6 +195,16 @@ async function runDrill(p: PreparedDrill): Promise<number> {
     } catch (e) {
       streamError = (e as Error).message;
     }
+    // Then each replica's own copy: the read above saw one copy only.
+    const replicas = await streamPlacement(admin, ANSWERS_STREAM).then(
+      (p) => p.servers,
+      () => [],
+    );
+    log.info(`reading back each copy of ${ANSWERS_STREAM}: ${replicas.join(', ') || 'no replica answered'}`);
+    const reading = admin;
+    const readStarted = performance.now();
+    const copyReads = await readEveryCopy((server) => copyReader(reading, server), replicas, startSeq, runIds);
+    log.info(`read ${replicas.length} copies in ${formatDuration(performance.now() - readStarted)}`);
     const report = buildReport({
       drill: title,
       seed: opts.seed,
@@ -205,6 +216,7 @@ async function runDrill(p: PreparedDrill): Promise<number> {
       storedKeys: drained.keys,
       drainMs: drained.waitedMs,
       streamCopies: copies,
+      copyReads: replicas.length ? copyReads : [{ server: ANSWERS_STREAM, error: 'no replica reported by the stream info' }],
       ...(streamError ? { streamError } : {}),
       healthyAfterMs: healthy.healthyAfterMs,
       healthTimeoutMs: HEALTH_TIMEOUT_MS,

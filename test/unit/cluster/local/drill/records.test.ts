@@ -2,7 +2,7 @@
 // through faults that break the consumer it reads with.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type AnswersReader, streamCopies } from '../../../../../cluster/local/drill/records.js';
+import { type AnswersReader, readEveryCopy, streamCopies } from '../../../../../cluster/local/drill/records.js';
 
 /** A stream of `ids` (sequence i+1 holds ids[i]) whose first consumers fail as `faults` says. */
 function fakeStream(ids: string[], faults: { failingFetches?: number } = {}) {
@@ -51,5 +51,24 @@ describe('the drill read-back', () => {
   it('says how far it got when the stream cannot be read through in time', async () => {
     const { reader } = fakeStream(['r.1', 'r.2'], { failingFetches: 1_000_000 });
     await assert.rejects(streamCopies(reader, 0, ['r'], 300), /read the answers stream only up to sequence 0 of 2 \(no responders\)/);
+  });
+
+  it("reads each replica's copy on its own: equal copies have equal digests, a copy with another message at a sequence does not", async () => {
+    const leader = ['r.1', 'r.2', 'r.3'];
+    const copies = { a: leader, b: [...leader], c: ['r.1', 'r.9', 'r.3'] } as Record<string, string[]>;
+    const readerOf = (server: string) => (copies[server] ? fakeStream(copies[server]) : fakeStream(leader, { failingFetches: 1e6 })).reader;
+    const reads = await readEveryCopy(readerOf, ['a', 'b', 'c', 'gone'], 0, ['r'], 300);
+    assert.deepEqual(
+      reads.map((r) => [r.server, r.copies?.size]),
+      [
+        ['a', 3],
+        ['b', 3],
+        ['c', 3],
+        ['gone', undefined],
+      ],
+    );
+    assert.equal(reads[0]!.digest, reads[1]!.digest);
+    assert.notEqual(reads[0]!.digest, reads[2]!.digest);
+    assert.match(reads[3]!.error!, /read the answers stream only up to/);
   });
 });

@@ -135,6 +135,65 @@ describe('a drill report', () => {
     assert.match(sick.failures.join('\n'), /not healthy within 90s/);
   });
 
+  it("judges every replica's own copy: each holds every acked answer once, all alike", () => {
+    const whole = new Map([
+      ['r-c1.0.add', 1],
+      ['r-c1.0.multiply', 1],
+      ['r-c2.0.add', 1],
+    ]);
+    const good = buildReport(
+      input({
+        copyReads: [
+          { server: 'c1-xr-js-nats-0', copies: whole, digest: 'aa' },
+          { server: 'c2-xr-js-nats-0', copies: whole, digest: 'aa' },
+        ],
+      }),
+    );
+    assert.equal(good.ok, true, good.failures.join('; '));
+    assert.deepEqual(good.copies?.[0], { server: 'c1-xr-js-nats-0', messages: 3, ackedMissing: 0, duplicates: 0, agrees: true });
+    assert.match(
+      renderReport(good),
+      /^copy on c1-xr-js-nats-0: +3 messages of this run, 0 acked missing, 0 duplicates, same as the others {2}ok$/m,
+    );
+
+    const short = new Map([...whole].slice(1));
+    const twice = new Map([...whole, ['r-c2.0.add', 2]]);
+    const bad = buildReport(
+      input({
+        copyReads: [
+          { server: 'a', copies: whole, digest: 'aa' },
+          { server: 'b', copies: whole, digest: 'aa' },
+          { server: 'c', copies: short, digest: 'cc' },
+          { server: 'd', copies: twice, digest: 'dd' },
+          { server: 'e', error: 'no consumer landed on e in 30 tries' },
+        ],
+      }),
+    );
+    assert.equal(bad.ok, false);
+    assert.deepEqual(bad.failures.slice(-3), [
+      'the copy on c lacks 1 acknowledged publish(es), differs from the other copies',
+      'the copy on d holds 1 answer(s) twice, differs from the other copies',
+      'the copy on e could not be read (no consumer landed on e in 30 tries)',
+    ]);
+    assert.match(
+      renderReport(bad),
+      /^copy on c: +2 messages of this run, 1 acked missing, 0 duplicates, DIFFERS from the others {2}FAIL$/m,
+    );
+    // Two copies that disagree with nothing to break the tie: neither is called right.
+    const tied = buildReport(
+      input({
+        copyReads: [
+          { server: 'a', copies: whole, digest: 'aa' },
+          { server: 'b', copies: whole, digest: 'bb' },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      tied.copies?.map((c) => c.agrees),
+      [false, false],
+    );
+  });
+
   it('counts request failures apart from publish failures', () => {
     const r = buildReport(input({ regions: [region('c1', { failures: { timeout: 2, publish: 5, '503': 1 } })] }));
     assert.deepEqual(r.totals, { sent: 4, answered: 4, failed: 3 });
