@@ -62,7 +62,22 @@ function isKnownError(e: unknown): e is Error {
  */
 export function errorText(e: unknown, env: NodeJS.ProcessEnv = process.env): string {
   if (isKnownError(e)) return e.message;
+  const fs = filesystemText(e);
+  if (fs) return fs;
   const err = e instanceof Error ? e : new Error(String(e));
   if (env.DEBUG) return err.stack ?? err.message;
   return `${err.message}\n(an unexpected error: run again with DEBUG=1 for its stack, and report it)`;
+}
+
+/** Errors of the file system the user can act on (a path not writable, a full disk): not bugs. */
+const FILESYSTEM_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'ENOSPC', 'EDQUOT']);
+
+function filesystemText(e: unknown): string | undefined {
+  const err = e as NodeJS.ErrnoException | undefined;
+  if (!(err instanceof Error) || !err.code || !FILESYSTEM_CODES.has(err.code) || !err.path) return undefined;
+  const fix =
+    err.code === 'ENOSPC' || err.code === 'EDQUOT'
+      ? 'free some disk space there, or point SANDBOX_DIR at another disk'
+      : `point SANDBOX_DIR at a directory you can write (it holds the sandbox's state), or make ${err.path} writable`;
+  return `cannot write ${err.path}: ${err.message}\nfix: ${fix}`;
 }

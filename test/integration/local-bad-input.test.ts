@@ -1,8 +1,8 @@
 // Bad input fails before any side effect: a clear message, a non-zero exit, nothing started.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeSandbox, processesMentioning, runScript, type Sandbox } from '../support/helpers.js';
@@ -39,6 +39,20 @@ describe('bad input', () => {
       assert.match(refused.stderr, /144 servers on \d+ CPU\(s\) is \d+ per CPU; past 24 per CPU the mesh was measured not to form/);
       assert.match(refused.stderr, /--yes to start them anyway/);
       nothingStarted();
+    }
+  });
+
+  it('names a SANDBOX_DIR it cannot write, with the fix, not as an unexpected error', async () => {
+    const file = join(tmpdir(), `not-a-dir-${process.pid}`);
+    writeFileSync(file, '');
+    try {
+      const r = await runScript('01-clusters', ['c1'], { ...sandbox.env, SANDBOX_DIR: join(file, 'sandbox') });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stderr, /cannot write .*not-a-dir-\d+\/sandbox: ENOTDIR/);
+      assert.match(r.stderr, /fix: point SANDBOX_DIR at a directory you can write/);
+      assert.doesNotMatch(r.stderr, /unexpected error/);
+    } finally {
+      rmSync(file, { force: true });
     }
   });
 

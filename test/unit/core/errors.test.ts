@@ -36,4 +36,18 @@ describe('errors', () => {
     assert.match(errorText(bug, {}), /cannot read x of undefined\n\(an unexpected error: run again with DEBUG=1/);
     assert.match(errorText(bug, { DEBUG: '1' }), /TypeError: cannot read x of undefined\n\s+at /);
   });
+
+  it('names a path it cannot write (read-only SANDBOX_DIR, a file in the way, a full disk) with the fix, not as a bug', () => {
+    const fsError = (code: string, path: string) => Object.assign(new Error(`${code}: operation failed, mkdir '${path}'`), { code, path });
+    assert.equal(
+      errorText(fsError('EROFS', '/ro/sandbox'), {}),
+      "cannot write /ro/sandbox: EROFS: operation failed, mkdir '/ro/sandbox'\nfix: point SANDBOX_DIR at a directory you can write (it holds the sandbox's state), or make /ro/sandbox writable",
+    );
+    assert.match(errorText(fsError('ENOSPC', '/full/x'), {}), /fix: free some disk space there/);
+    assert.match(
+      errorText(Object.assign(new Error('gone'), { code: 'ENOENT', path: '/x' }), {}),
+      /an unexpected error/,
+      'a missing file is ours to handle',
+    );
+  });
 });
