@@ -103,6 +103,18 @@ export class AnswersDb {
     }
   }
 
+  /** Message ids stored that start with `msgIdPrefix`; a reader, it changes no schema. */
+  async keys(msgIdPrefix: string): Promise<string[]> {
+    const pool = await this.open({ write: false });
+    try {
+      const [rows] = await pool.query(`SELECT answer_key AS k FROM \`${TABLE}\` WHERE answer_key LIKE ?`, [`${likePrefix(msgIdPrefix)}%`]);
+      return (rows as { k: string }[]).map((r) => r.k);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ER_NO_SUCH_TABLE') return [];
+      throw e;
+    }
+  }
+
   async close(): Promise<void> {
     await this.reset();
   }

@@ -75,6 +75,8 @@ export function requestArgs(o: OptionsOf<typeof REQUEST_FLAGS>): RequestArgs {
 export interface RequestTarget {
   connection: ConnectionOptions;
   mysqlUrl?: string;
+  /** A fault of the sandbox that every request would run into (the WAN router down), in words with its fix. */
+  underlyingFault?: () => string | undefined;
 }
 
 export type LocalTarget = (args: RequestArgs) => RequestTarget;
@@ -104,10 +106,14 @@ export function summaryText(r: RunResult): string {
   ].join('\n');
 }
 
-/** How many of the run's significant answers MySQL holds once the recorder caught up (or the wait ran out). */
+/** What MySQL holds of the run's acknowledged significant answers once the recorder caught up (or the wait ran out). */
 export interface Recorded {
+  /** Significant answers whose publish the stream acknowledged. */
   expected: number;
+  /** Of those, the ones with their row. */
   stored: number;
+  /** Rows of the run whose publish never got its ack (stored all the same; MySQL is unique on the id). */
+  unacked: number;
   complete: boolean;
   /** Why the table could not be read. */
   error?: string;
@@ -115,25 +121,27 @@ export interface Recorded {
 
 /**
  * What the recorder stored of this run, once it has caught up (or after `waitMs`): the proof that
- * every significant answer reached MySQL exactly once.
+ * every acknowledged significant answer reached MySQL exactly once, by message id.
  */
-async function waitRecorded(url: string, runId: string, expected: number, waitMs: number): Promise<Recorded> {
+async function waitRecorded(url: string, runId: string, acked: readonly string[], waitMs: number): Promise<Recorded> {
   const db = new AnswersDb(parseMysqlUrl(url));
+  const want = new Set(acked);
   try {
-    let stored = 0;
+    let keys: string[] = [];
     const r = await poll({
       timeoutMs: waitMs,
       intervalMs: 100,
       attempt: async () => {
-        stored = await db.count(`${runId}.`);
-        return stored >= expected ? stored : undefined;
+        keys = await db.keys(`${runId}.`);
+        return keys.filter((k) => want.has(k)).length >= want.size ? keys : undefined;
       },
     });
     // A read that failed every time is an error to report, not "0 stored".
-    if (r.value === undefined && r.lastError && !stored) throw new Error(r.lastError);
-    return { expected, stored, complete: stored === expected };
+    if (r.value === undefined && r.lastError && !keys.length) throw new Error(r.lastError);
+    const stored = keys.filter((k) => want.has(k)).length;
+    return { expected: want.size, stored, unacked: keys.length - stored, complete: stored === want.size };
   } catch (e) {
-    return { expected, stored: 0, complete: false, error: (e as Error).message };
+    return { expected: want.size, stored: 0, unacked: 0, complete: false, error: (e as Error).message };
   } finally {
     await db.close();
   }
@@ -141,9 +149,10 @@ async function waitRecorded(url: string, runId: string, expected: number, waitMs
 
 export function recordedText(r: Recorded, database: string, waitS: number): string {
   if (r.error) return `recorded in MySQL: could not read ${database}.${TABLE} (${r.error})`;
-  const line = `recorded in MySQL ${database}.${TABLE}: ${r.stored} of this run's ${r.expected} significant answers`;
+  const extra = r.unacked ? ` (and ${r.unacked} whose publish never got its ack: stored all the same, once each)` : '';
+  const line = `recorded in MySQL ${database}.${TABLE}: ${r.stored} of this run's ${r.expected} acknowledged significant answers${extra}`;
   if (r.complete) return line;
-  return `${line} within ${waitS}s: ${r.expected - r.stored} not stored (is the recorder running? \`${commandHint('status')}\` names it; a longer --record-wait gives it more time)`;
+  return `${line}; within ${waitS}s ${r.expected - r.stored} not stored (is the recorder running? \`${commandHint('status')}\` names it; a longer --record-wait gives it more time)`;
 }
 
 /** The Job's entry (services/main.ts): parse, then run. */
@@ -211,6 +220,12 @@ function stopOnSignal(): { signal: AbortSignal; readonly by: NodeJS.Signals | un
 export async function runRequest(args: RequestArgs, env: NodeJS.ProcessEnv, local?: LocalTarget): Promise<number> {
   setQuiet(args.json);
   const target = targetFor(args, env, local);
+  // Asking through a sandbox whose regions cannot reach each other fails every publish: say why at once.
+  const fault = target.underlyingFault?.();
+  if (fault) {
+    log.error(`not asking: ${fault}`);
+    return 1;
+  }
   const nc = await connect({ ...target.connection, timeout: 5000 });
   const runId = randomUUID().slice(0, 8);
   const interrupted = stopOnSignal();
@@ -236,11 +251,12 @@ export async function runRequest(args: RequestArgs, env: NodeJS.ProcessEnv, loca
       `interrupted (${interrupted.by}): stopped asking after ${result.summary.requests} of ${args.count * 4} requests; the ones asked are below`,
     );
   if (!args.json) log.info(summaryText(result));
-  if (result.gaveUp) log.error(result.gaveUp);
+  if (result.gaveUp) {
+    const cause = target.underlyingFault?.();
+    log.error(`${result.gaveUp}${cause ? `\ncause: ${cause}` : ''}`);
+  }
   const check = target.mysqlUrl && args.recordWaitS > 0;
-  const recorded = check
-    ? await waitRecorded(target.mysqlUrl!, runId, result.summary.published.significant, args.recordWaitS * 1000)
-    : undefined;
+  const recorded = check ? await waitRecorded(target.mysqlUrl!, runId, result.ackedSignificant, args.recordWaitS * 1000) : undefined;
   if (args.json)
     process.stdout.write(
       `${JSON.stringify({ ...result.summary, ...(recorded ? { recorded } : {}), ...(result.gaveUp ? { gaveUp: result.gaveUp } : {}) })}\n`,

@@ -61,6 +61,8 @@ export interface RunResult {
   peakWindow: number;
   /** Why the run stopped asking before its count (giveUpAfter), in words. */
   gaveUp?: string;
+  /** Message ids of the significant answers whose publish was acknowledged. */
+  ackedSignificant: string[];
 }
 
 /**
@@ -163,6 +165,7 @@ export async function runRequester(nc: NatsConnection, opts: RequesterOptions): 
   const byRegion: Record<string, number> = {};
   const failures: Record<string, number> = {};
   const published = { significant: 0, throwaway: 0 };
+  const ackedSignificant: string[] = [];
   let ok = 0;
   let asked = 0;
   // Publishes in a row that failed for good, and the last one's cause: the run gives up on it.
@@ -206,6 +209,7 @@ export async function runRequester(nc: NatsConnection, opts: RequesterOptions): 
         (o) => {
           if (o.ok) {
             published[kind]++;
+            if (kind === 'significant') ackedSignificant.push(msgID);
             failedInRow = 0;
             return;
           }
@@ -228,6 +232,7 @@ export async function runRequester(nc: NatsConnection, opts: RequesterOptions): 
     failures,
     elapsedMs: performance.now() - started,
     peakWindow: window.peak,
+    ackedSignificant,
     ...(gaveUp ? { gaveUp } : {}),
   };
 }

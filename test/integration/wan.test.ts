@@ -147,6 +147,10 @@ describe('WAN layer (local provider)', () => {
       broken.stdout,
       /NOT OK: 1 problem\(s\):\n {2}- the WAN router is not running: no connection crosses regions; fix: npx zx scripts\/06-supercluster\.mjs/,
     );
+    // The requester fails at once with that cause, instead of retrying publishes for minutes.
+    const asked = await runScript('request', ['--from', 'c1', '--count', '5'], sandbox.env);
+    assert.equal(asked.code, 1);
+    assert.match(asked.stderr, /not asking: the WAN router is not running: no connection crosses regions; fix: /);
     const fixed = await runScript('06-supercluster', [...NAMES], sandbox.env);
     assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
     const after = pidsOf();

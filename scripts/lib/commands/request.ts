@@ -3,6 +3,7 @@
 import { recorderDatabase } from '../../../cluster/local/mysql.js';
 import { readLocalState } from '../../../cluster/local/state.js';
 import { localClientEnv } from '../../../cluster/local/supercluster.js';
+import { wanSection } from '../../../cluster/local/wan/section.js';
 import { commandHint } from '../../../core/hint.js';
 import { loadCredentials } from '../../../core/secrets.js';
 import type { Settings } from '../../../core/settings.js';
@@ -35,6 +36,7 @@ function localTarget(settings: Settings): (args: RequestArgs) => RequestTarget {
     return {
       connection: connectionFromEnv({ ...localClientEnv(topo, state, credentials, 'requester', args.from) }, `requester-${args.from}`),
       ...(mysqlUrl ? { mysqlUrl } : {}),
+      underlyingFault: () => wanSection(settings.sandboxDir)?.problems.find((p) => p.underlies)?.text,
     };
   };
 }
