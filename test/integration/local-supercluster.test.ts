@@ -169,5 +169,13 @@ describe('local provider, the full default topology', () => {
     const d = await runScript('delete', [], sandbox.env);
     assert.equal(d.code, 0);
     assert.deepEqual(processesMentioning(sandbox.dir), []);
+    // What delete says it took is the whole command, not only its last step.
+    const ms = (t: string) => (t.endsWith('ms') ? Number(t.slice(0, -2)) : Number(t.slice(0, -1)) * 1000);
+    const stepTook = ms(/✔ delete \(local\) \(([\d.]+m?s)\)/.exec(d.stdout)?.[1] ?? 'NaNs');
+    const allTook = ms(/deleted in ([\d.]+m?s) since the command started/.exec(d.stdout)?.[1] ?? 'NaNs');
+    assert.ok(
+      allTook >= stepTook && allTook <= d.ms + 100,
+      `step ${stepTook} ms, all ${allTook} ms, seen by the test ${Math.round(d.ms)} ms`,
+    );
   });
 });
