@@ -60,6 +60,36 @@ export const KUBE_PROMETHEUS_STACK_PINS: Record<string, { operator: string; crds
   },
 };
 
+/** cert-manager/cert-manager deploy/crds at tag <pin>: the chart's templates/crds.yaml is these files concatenated (make/manifests.mk). */
+export const CERT_MANAGER_PINS: Record<string, { crds: UpstreamFile[] }> = {
+  'v1.17.4': {
+    crds: ['certificates', 'issuers', 'clusterissuers'].map((kind) => ({
+      file: `cert-manager/v1.17.4/crd-${kind}.yaml`,
+      repository: 'cert-manager/cert-manager',
+      tag: 'v1.17.4',
+      path: `deploy/crds/crd-${kind}.yaml`,
+    })),
+  },
+};
+
+/**
+ * cert-manager/trust-manager at tag <pin>: the Bundle CRD as controller-gen writes it (deploy/crds);
+ * the chart's templates/crd-trust.cert-manager.io_bundles.yaml is the same CRD wrapped in helm
+ * conditionals, so not YAML until rendered.
+ */
+export const TRUST_MANAGER_PINS: Record<string, { crds: UpstreamFile[] }> = {
+  'v0.18.0': {
+    crds: [
+      {
+        file: 'trust-manager/v0.18.0/trust.cert-manager.io_bundles.yaml',
+        repository: 'cert-manager/trust-manager',
+        tag: 'v0.18.0',
+        path: 'deploy/crds/trust.cert-manager.io_bundles.yaml',
+      },
+    ],
+  },
+};
+
 export interface NatsChartPin {
   /** Chart.yaml and values.yaml of the chart, stored as fixtures. */
   files: UpstreamFile[];
@@ -138,7 +168,22 @@ export function linkGenCommand(pin: LinkerdPin, cluster: string, where?: { apiSe
 
 /** Every upstream CRD file the rendered custom resources are checked against, for these pins. */
 export function upstreamCrdFiles(settings: Pick<KubeSettings, 'chartVersions'>): UpstreamFile[] {
-  return [...haproxyPin(settings).crds, ...pinned(KUBE_PROMETHEUS_STACK_PINS, 'KUBE_PROMETHEUS_STACK_CHART_VERSION', settings).crds];
+  return [
+    ...pinned(CERT_MANAGER_PINS, 'CERT_MANAGER_CHART_VERSION', settings).crds,
+    ...pinned(TRUST_MANAGER_PINS, 'TRUST_MANAGER_CHART_VERSION', settings).crds,
+    ...haproxyPin(settings).crds,
+    ...pinned(KUBE_PROMETHEUS_STACK_PINS, 'KUBE_PROMETHEUS_STACK_CHART_VERSION', settings).crds,
+  ];
+}
+
+/** Every file stored under UPSTREAM_DIR, of every known pin (what the refresh downloads). */
+export function allUpstreamFiles(): UpstreamFile[] {
+  return [
+    ...[CERT_MANAGER_PINS, TRUST_MANAGER_PINS, HAPROXY_PINS, KUBE_PROMETHEUS_STACK_PINS].flatMap((table) =>
+      Object.values(table).flatMap((p) => p.crds),
+    ),
+    ...Object.values(NATS_CHART_PINS).flatMap((p) => p.files),
+  ];
 }
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');

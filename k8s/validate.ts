@@ -1,9 +1,7 @@
-// Check rendered Kubernetes objects before anything applies them: objects with a model against
-// kubernetes-models / @kubernetes-models/cert-manager (the API's OpenAPI schemas), the other custom
-// resources against the upstream CRDs of the pinned versions (k8s/upstream.ts), strictly (no unknown
-// fields), and every object's name, namespace and labels against Kubernetes' rules.
-import { Certificate, ClusterIssuer, Issuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1';
-import { Bundle } from '@kubernetes-models/cert-manager/trust.cert-manager.io/v1alpha1';
+// Check rendered Kubernetes objects before anything applies them: core objects against the
+// kubernetes-models models (the API's OpenAPI schemas), custom resources (cert-manager's and
+// trust-manager's included) against the upstream CRDs of the pinned versions (k8s/upstream.ts),
+// strictly (no unknown fields), and every object's name, namespace and labels against Kubernetes' rules.
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { Job } from 'kubernetes-models/batch/v1';
 import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
@@ -29,13 +27,9 @@ const MODELS: Record<string, ModelClass> = {
   'batch/v1/Job': Job as unknown as ModelClass,
   'rbac.authorization.k8s.io/v1/Role': Role as unknown as ModelClass,
   'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding as unknown as ModelClass,
-  'cert-manager.io/v1/Certificate': Certificate as unknown as ModelClass,
-  'cert-manager.io/v1/Issuer': Issuer as unknown as ModelClass,
-  'cert-manager.io/v1/ClusterIssuer': ClusterIssuer as unknown as ModelClass,
-  'trust.cert-manager.io/v1alpha1/Bundle': Bundle as unknown as ModelClass,
 };
 
-const CLUSTER_SCOPED = new Set(['v1/Namespace', 'cert-manager.io/v1/ClusterIssuer', 'trust.cert-manager.io/v1alpha1/Bundle']);
+const CLUSTER_SCOPED = new Set(['v1/Namespace']);
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

@@ -58,4 +58,18 @@ describe('rendered Kubernetes objects', () => {
       /no schema/,
     );
   });
+
+  it('refuse unknown fields and missing required ones in cert-manager and trust-manager objects (their pinned CRDs)', () => {
+    const [plan] = plansFor('k3d');
+    const cert = structuredClone(plan!.linkerd.identityIssuer.objects[0]!) as K8sObject & { spec: Record<string, unknown> };
+    cert.spec.bogus = true;
+    assert.match(
+      validateObject(cert).join(),
+      /Certificate linkerd\/linkerd-identity-issuer: \/spec must NOT have additional properties \(bogus\)/,
+    );
+    // trust-manager v0.18.0 requires spec.target.
+    const bundle = structuredClone(plan!.linkerd.trustBundle.objects[0]!) as K8sObject & { spec: Record<string, unknown> };
+    delete bundle.spec.target;
+    assert.match(validateObject(bundle).join(), /\/spec must have required property 'target'/);
+  });
 });
