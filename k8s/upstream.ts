@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../core/errors.js';
 import type { ChartVersionSetting, KubeSettings } from '../core/settings.js';
-import { type CrdVersion, crdVersions } from './crd-schema.js';
+import { crdVersions } from './crd-schema.js';
+import type { KindSchema } from './kind-schema.js';
 
 /** Where the upstream CRDs are kept (relative to the repository root). */
 export const UPSTREAM_DIR = 'test/fixtures/upstream';
@@ -187,10 +188,10 @@ export function allUpstreamFiles(): UpstreamFile[] {
 }
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const loaded = new Map<string, CrdVersion[]>();
+const loaded = new Map<string, KindSchema[]>();
 
 /** The CRD versions of these pins, read from the stored upstream files (once per process). */
-export function upstreamCrds(settings: Pick<KubeSettings, 'chartVersions'>): CrdVersion[] {
+export function upstreamCrds(settings: Pick<KubeSettings, 'chartVersions'>): KindSchema[] {
   return upstreamCrdFiles(settings).flatMap((f) => {
     let versions = loaded.get(f.file);
     if (!versions) {

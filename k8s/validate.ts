@@ -7,7 +7,7 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { CHART_VERSION_DEFAULTS } from '../core/settings.js';
-import type { CrdVersion } from './crd-schema.js';
+import type { KindSchema } from './kind-schema.js';
 import { describe, type K8sObject } from './objects.js';
 import { upstreamCrds } from './upstream.js';
 
@@ -65,12 +65,12 @@ function metadataProblems(obj: K8sObject, clusterScoped: boolean): string[] {
 }
 
 /** The upstream CRDs of the default pins (what the tests and a default render check against). */
-export function defaultCrds(): CrdVersion[] {
+export function defaultCrds(): KindSchema[] {
   return upstreamCrds({ chartVersions: { ...CHART_VERSION_DEFAULTS } });
 }
 
 /** Problems with one object (empty: valid), custom resources checked against `crds`. */
-export function validateObject(obj: K8sObject, crds: readonly CrdVersion[] = defaultCrds()): string[] {
+export function validateObject(obj: K8sObject, crds: readonly KindSchema[] = defaultCrds()): string[] {
   const key = `${obj.apiVersion}/${obj.kind}`;
   const Model = MODELS[key];
   const crd = crds.find((c) => c.key === key);
@@ -96,7 +96,7 @@ export function validateObject(obj: K8sObject, crds: readonly CrdVersion[] = def
 }
 
 /** Problems with a set of objects, including two objects of the same kind and name. */
-export function validateObjects(objects: readonly K8sObject[], crds: readonly CrdVersion[] = defaultCrds()): string[] {
+export function validateObjects(objects: readonly K8sObject[], crds: readonly KindSchema[] = defaultCrds()): string[] {
   const seen = new Set<string>();
   const problems: string[] = [];
   for (const o of objects) {

@@ -64,6 +64,12 @@ describe('CRD schemas', () => {
     );
   });
 
+  it('are compiled when first used, not when read', () => {
+    const [broken] = crdVersions(CRD.replace('type: object\n        properties:', 'type: 7\n        properties:'), 'inline');
+    assert.equal(broken!.key, 'example.com/v1/Thing');
+    assert.throws(() => broken!.validate, /schema is invalid/);
+  });
+
   it('fail on a file that holds no CRD', () => {
     assert.throws(() => crdVersions('kind: ConfigMap\n', 'x.yaml'), /x\.yaml: no CustomResourceDefinition/);
   });
