@@ -3,7 +3,7 @@
 // our own idea of it. Checks as `kubectl apply` does by default (--validate=strict): unknown fields
 // are errors except where the CRD preserves them; metadata is left to validate.ts.
 import YAML from 'yaml';
-import { type KindSchema, lazyKindSchema, strictSchema } from './kind-schema.js';
+import { ajv, type KindSchema, lazyKindSchema, strictSchema } from './kind-schema.js';
 
 type Schema = Record<string, unknown>;
 
@@ -35,7 +35,7 @@ export function crdVersions(yamlText: string, source: string): KindSchema[] {
       if (!schema) throw new Error(`${source}: ${crd.spec.names.kind} ${v.name} has no openAPIV3Schema`);
       out.push(
         lazyKindSchema(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, crd.spec.scope === 'Namespaced', () =>
-          toJsonSchema(schema.openAPIV3Schema),
+          ajv.compile(toJsonSchema(schema.openAPIV3Schema)),
         ),
       );
     }

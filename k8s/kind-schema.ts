@@ -1,13 +1,14 @@
-// One kind's validator, whatever its schema comes from (an upstream CRD: crd-schema.ts), checked
-// as `kubectl apply --validate=strict` does: an object that lists its fields keeps no other.
-// Compiled once, on first use: a render checks a dozen kinds, and compiling a big schema
-// (cert-manager's Issuer embeds pod templates) costs more than all the checking.
+// One kind's validator, whatever its schema comes from (an upstream CRD: crd-schema.ts; the
+// Kubernetes API's own OpenAPI document: api-schema.ts), checked as `kubectl apply
+// --validate=strict` does: an object that lists its fields keeps no other. Compiled once, on first
+// use: a render checks a dozen kinds, and compiling a big schema (cert-manager's Issuer embeds pod
+// templates, a Deployment all of PodSpec) costs more than all the checking.
 import { Ajv, type ValidateFunction } from 'ajv';
 
 type Schema = Record<string, unknown>;
 
 export interface KindSchema {
-  /** group/version/Kind, e.g. ingress.v3.haproxy.org/v3/TCP. */
+  /** apiVersion/Kind, e.g. ingress.v3.haproxy.org/v3/TCP, v1/Service. */
   key: string;
   namespaced: boolean;
   /** Compiled on first use, then kept. */
@@ -18,14 +19,14 @@ export interface KindSchema {
 // optimisation big schemas compile about a third faster, and validating costs little either way.
 export const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, code: { optimize: false } });
 
-/** A kind whose schema is made and compiled only when something of that kind is validated. */
-export function lazyKindSchema(key: string, namespaced: boolean, schema: () => Schema): KindSchema {
+/** A kind whose validator is made only when something of that kind is validated. */
+export function lazyKindSchema(key: string, namespaced: boolean, compile: () => ValidateFunction): KindSchema {
   let compiled: ValidateFunction | undefined;
   return {
     key,
     namespaced,
     get validate() {
-      compiled ??= ajv.compile(schema());
+      compiled ??= compile();
       return compiled;
     },
   };

@@ -1,17 +1,19 @@
 // What the pinned chart versions decide, read from their upstream sources and written down once:
 // the API group of haproxy's TCP resource, and which upstream CRD files (stored as test fixtures,
 // with their provenance; test/support/refresh-upstream.ts downloads them) describe the custom resources we
-// render. A pin the code does not know fails loudly, naming the pin and the versions it knows: a
-// new chart version may change a format, and nobody has checked it yet.
+// render, and which Kubernetes API documents the core objects. A pin the code does not know fails
+// loudly, naming the pin and the versions it knows: a new chart version may change a format, and
+// nobody has checked it yet.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../core/errors.js';
 import type { ChartVersionSetting, KubeSettings } from '../core/settings.js';
+import { type ApiDocument, apiDocument } from './api-schema.js';
 import { crdVersions } from './crd-schema.js';
 import type { KindSchema } from './kind-schema.js';
 
-/** Where the upstream CRDs are kept (relative to the repository root). */
+/** Where the upstream files are kept (relative to the repository root). */
 export const UPSTREAM_DIR = 'test/fixtures/upstream';
 
 export interface UpstreamFile {
@@ -89,6 +91,30 @@ export const TRUST_MANAGER_PINS: Record<string, { crds: UpstreamFile[] }> = {
       },
     ],
   },
+};
+
+/**
+ * The Kubernetes API the core objects are checked against: its own OpenAPI v3 documents
+ * (kubernetes/kubernetes api/openapi-spec/v3, branch release-1.35) as kubectl-validate stores them
+ * for 1.35, byte for byte (its cmd/download-builtin-schemas). One per group version we render.
+ * Not a setting: the clusters run whatever Kubernetes k3d or the kube cluster brings.
+ */
+export const KUBERNETES_API = {
+  version: '1.35',
+  files: (
+    [
+      ['v1', 'api/v1'],
+      ['apps/v1', 'apis/apps/v1'],
+      ['batch/v1', 'apis/batch/v1'],
+      ['rbac.authorization.k8s.io/v1', 'apis/rbac.authorization.k8s.io/v1'],
+    ] as const
+  ).map(([apiVersion, path]) => ({
+    apiVersion,
+    file: `kubernetes/1.35/${path.replaceAll('/', '__')}_openapi.json`,
+    repository: 'kubernetes-sigs/kubectl-validate',
+    tag: 'a97ccfaca20b164819afdae780392496f6ed6bbd',
+    path: `pkg/openapiclient/builtins/1.35/${path}.json`,
+  })),
 };
 
 export interface NatsChartPin {
@@ -184,6 +210,7 @@ export function allUpstreamFiles(): UpstreamFile[] {
       Object.values(table).flatMap((p) => p.crds),
     ),
     ...Object.values(NATS_CHART_PINS).flatMap((p) => p.files),
+    ...KUBERNETES_API.files,
   ];
 }
 
@@ -201,4 +228,24 @@ export function upstreamCrds(settings: Pick<KubeSettings, 'chartVersions'>): Kin
     }
     return versions;
   });
+}
+
+const documents = new Map<string, ApiDocument>();
+
+/** The stored API document of a group version (apiVersion), read once per process; undefined when none is stored. */
+function kubernetesApiDocument(apiVersion: string): ApiDocument | undefined {
+  const f = KUBERNETES_API.files.find((x) => x.apiVersion === apiVersion);
+  if (!f) return undefined;
+  let doc = documents.get(f.file);
+  if (!doc) {
+    const source = `${f.repository}@${f.tag}:${f.path}`;
+    doc = apiDocument(readFileSync(join(ROOT, UPSTREAM_DIR, f.file), 'utf8'), source, `kubernetes-${KUBERNETES_API.version}`);
+    documents.set(f.file, doc);
+  }
+  return doc;
+}
+
+/** A core kind of the stored Kubernetes API (e.g. apps/v1 StatefulSet), or undefined. */
+export function kubernetesApiKind(apiVersion: string, kind: string): KindSchema | undefined {
+  return kubernetesApiDocument(apiVersion)?.kinds.find((k) => k.key === `${apiVersion}/${kind}`);
 }

@@ -1,4 +1,5 @@
-// Download every upstream file (CRDs, the nats chart's Chart.yaml and values.yaml) that k8s/upstream.ts lists (repository, tag, path) into
+// Download every upstream file (CRDs, the Kubernetes API's OpenAPI documents, the nats chart's
+// Chart.yaml and values.yaml) that k8s/upstream.ts lists (repository, tag or commit, path) into
 // test/fixtures/upstream, unchanged. Needs network; a maintainer runs it when a pin changes
 // (`node --import tsx test/support/refresh-upstream.ts`), never CI.
 import { mkdirSync, writeFileSync } from 'node:fs';
