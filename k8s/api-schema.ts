@@ -18,6 +18,8 @@ interface OpenApiDocument {
   paths: Record<string, { post?: { 'x-kubernetes-group-version-kind'?: Gvk } }>;
 }
 
+export const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+
 export interface ApiDocument {
   /** The kinds one can create through this group version. */
   kinds: KindSchema[];

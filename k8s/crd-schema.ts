@@ -10,7 +10,7 @@ type Schema = Record<string, unknown>;
 /** A CRD version's openAPIV3Schema as a strict JSON schema. */
 export function toJsonSchema(openAPIV3Schema: Schema): Schema {
   const out = strictSchema(openAPIV3Schema) as Schema;
-  // metadata is `type: object` in every CRD; validate.ts checks it against Kubernetes' own rules.
+  // metadata is `type: object` in every CRD; validate.ts checks it against the API's ObjectMeta.
   if (out.properties) (out.properties as Schema).metadata = { type: 'object' };
   return out;
 }

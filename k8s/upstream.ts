@@ -7,9 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ValidateFunction } from 'ajv';
 import { UsageError } from '../core/errors.js';
 import type { ChartVersionSetting, KubeSettings } from '../core/settings.js';
-import { type ApiDocument, apiDocument } from './api-schema.js';
+import { type ApiDocument, apiDocument, OBJECT_META } from './api-schema.js';
 import { crdVersions } from './crd-schema.js';
 import type { KindSchema } from './kind-schema.js';
 
@@ -248,4 +249,9 @@ function kubernetesApiDocument(apiVersion: string): ApiDocument | undefined {
 /** A core kind of the stored Kubernetes API (e.g. apps/v1 StatefulSet), or undefined. */
 export function kubernetesApiKind(apiVersion: string, kind: string): KindSchema | undefined {
   return kubernetesApiDocument(apiVersion)?.kinds.find((k) => k.key === `${apiVersion}/${kind}`);
+}
+
+/** The API's ObjectMeta: what the API server decodes a custom resource's metadata as. */
+export function objectMetaValidator(): ValidateFunction {
+  return kubernetesApiDocument('v1')!.definition(OBJECT_META);
 }

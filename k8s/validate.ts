@@ -7,7 +7,7 @@ import type { ErrorObject } from 'ajv';
 import { CHART_VERSION_DEFAULTS } from '../core/settings.js';
 import type { KindSchema } from './kind-schema.js';
 import { describe, type K8sObject } from './objects.js';
-import { KUBERNETES_API, kubernetesApiKind, upstreamCrds } from './upstream.js';
+import { KUBERNETES_API, kubernetesApiKind, objectMetaValidator, upstreamCrds } from './upstream.js';
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -47,10 +47,10 @@ export function defaultCrds(): KindSchema[] {
   return upstreamCrds({ chartVersions: { ...CHART_VERSION_DEFAULTS } });
 }
 
-function schemaProblems(errors: readonly ErrorObject[] | null | undefined): string[] {
+function schemaProblems(errors: readonly ErrorObject[] | null | undefined, at = ''): string[] {
   return (errors ?? []).map(
     (e) =>
-      `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+      `${at + e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
   );
 }
 
@@ -64,7 +64,12 @@ export function validateObject(obj: K8sObject, crds: readonly KindSchema[] = def
     problems.push(
       `no schema for ${key}: neither in the Kubernetes ${KUBERNETES_API.version} API documents nor an upstream CRD of the pinned versions (k8s/upstream.ts)`,
     );
-  } else if (!schema.validate(obj)) problems.push(...schemaProblems(schema.validate.errors));
+  } else {
+    if (!schema.validate(obj)) problems.push(...schemaProblems(schema.validate.errors));
+    // A CRD's schema leaves metadata to the API server, which decodes it as the API's ObjectMeta.
+    const meta = crd && objectMetaValidator();
+    if (meta && !meta(obj.metadata)) problems.push(...schemaProblems(meta.errors, '/metadata'));
+  }
   return problems.map((m) => `${describe(obj)}: ${m}`);
 }
 

@@ -91,4 +91,15 @@ describe('rendered Kubernetes objects', () => {
     delete bundle.spec.target;
     assert.match(validateObject(bundle).join(), /\/spec must have required property 'target'/);
   });
+
+  it("refuse unknown fields in a custom resource's metadata, which the API server decodes as ObjectMeta", () => {
+    const [plan] = plansFor('k3d');
+    const cert = structuredClone(plan!.linkerd.identityIssuer.objects[0]!) as K8sObject & { metadata: Record<string, unknown> };
+    cert.metadata.lables = { a: 'b' };
+    cert.metadata.finalizers = 'x';
+    assert.deepEqual(validateObject(cert), [
+      'Certificate linkerd/linkerd-identity-issuer: /metadata must NOT have additional properties (lables)',
+      'Certificate linkerd/linkerd-identity-issuer: /metadata/finalizers must be array',
+    ]);
+  });
 });
