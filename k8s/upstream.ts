@@ -1,16 +1,20 @@
 // What the pinned chart versions decide, read from their upstream sources and written down once:
 // the API group of haproxy's TCP resource, and which upstream CRD files (stored as test fixtures,
 // with their provenance; test/support/refresh-upstream.ts downloads them) describe the custom resources we
-// render. A pin the code does not know fails loudly, naming the pin and the versions it knows: a
-// new chart version may change a format, and nobody has checked it yet.
+// render, and which Kubernetes API documents the core objects. A pin the code does not know fails
+// loudly, naming the pin and the versions it knows: a new chart version may change a format, and
+// nobody has checked it yet.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ValidateFunction } from 'ajv';
 import { UsageError } from '../core/errors.js';
 import type { ChartVersionSetting, KubeSettings } from '../core/settings.js';
-import { type CrdVersion, crdVersions } from './crd-schema.js';
+import { type ApiDocument, apiDocument, OBJECT_META } from './api-schema.js';
+import { crdVersions } from './crd-schema.js';
+import type { KindSchema } from './kind-schema.js';
 
-/** Where the upstream CRDs are kept (relative to the repository root). */
+/** Where the upstream files are kept (relative to the repository root). */
 export const UPSTREAM_DIR = 'test/fixtures/upstream';
 
 export interface UpstreamFile {
@@ -58,6 +62,60 @@ export const KUBE_PROMETHEUS_STACK_PINS: Record<string, { operator: string; crds
       path: `charts/kube-prometheus-stack/charts/crds/crds/crd-${kind}.yaml`,
     })),
   },
+};
+
+/** cert-manager/cert-manager deploy/crds at tag <pin>: the chart's templates/crds.yaml is these files concatenated (make/manifests.mk). */
+export const CERT_MANAGER_PINS: Record<string, { crds: UpstreamFile[] }> = {
+  'v1.17.4': {
+    crds: ['certificates', 'issuers', 'clusterissuers'].map((kind) => ({
+      file: `cert-manager/v1.17.4/crd-${kind}.yaml`,
+      repository: 'cert-manager/cert-manager',
+      tag: 'v1.17.4',
+      path: `deploy/crds/crd-${kind}.yaml`,
+    })),
+  },
+};
+
+/**
+ * cert-manager/trust-manager at tag <pin>: the Bundle CRD as controller-gen writes it (deploy/crds);
+ * the chart's templates/crd-trust.cert-manager.io_bundles.yaml is the same CRD wrapped in helm
+ * conditionals, so not YAML until rendered.
+ */
+export const TRUST_MANAGER_PINS: Record<string, { crds: UpstreamFile[] }> = {
+  'v0.18.0': {
+    crds: [
+      {
+        file: 'trust-manager/v0.18.0/trust.cert-manager.io_bundles.yaml',
+        repository: 'cert-manager/trust-manager',
+        tag: 'v0.18.0',
+        path: 'deploy/crds/trust.cert-manager.io_bundles.yaml',
+      },
+    ],
+  },
+};
+
+/**
+ * The Kubernetes API the core objects are checked against: its own OpenAPI v3 documents
+ * (kubernetes/kubernetes api/openapi-spec/v3, branch release-1.35) as kubectl-validate stores them
+ * for 1.35, byte for byte (its cmd/download-builtin-schemas). One per group version we render.
+ * Not a setting: the clusters run whatever Kubernetes k3d or the kube cluster brings.
+ */
+export const KUBERNETES_API = {
+  version: '1.35',
+  files: (
+    [
+      ['v1', 'api/v1'],
+      ['apps/v1', 'apis/apps/v1'],
+      ['batch/v1', 'apis/batch/v1'],
+      ['rbac.authorization.k8s.io/v1', 'apis/rbac.authorization.k8s.io/v1'],
+    ] as const
+  ).map(([apiVersion, path]) => ({
+    apiVersion,
+    file: `kubernetes/1.35/${path.replaceAll('/', '__')}_openapi.json`,
+    repository: 'kubernetes-sigs/kubectl-validate',
+    tag: 'a97ccfaca20b164819afdae780392496f6ed6bbd',
+    path: `pkg/openapiclient/builtins/1.35/${path}.json`,
+  })),
 };
 
 export interface NatsChartPin {
@@ -138,14 +196,30 @@ export function linkGenCommand(pin: LinkerdPin, cluster: string, where?: { apiSe
 
 /** Every upstream CRD file the rendered custom resources are checked against, for these pins. */
 export function upstreamCrdFiles(settings: Pick<KubeSettings, 'chartVersions'>): UpstreamFile[] {
-  return [...haproxyPin(settings).crds, ...pinned(KUBE_PROMETHEUS_STACK_PINS, 'KUBE_PROMETHEUS_STACK_CHART_VERSION', settings).crds];
+  return [
+    ...pinned(CERT_MANAGER_PINS, 'CERT_MANAGER_CHART_VERSION', settings).crds,
+    ...pinned(TRUST_MANAGER_PINS, 'TRUST_MANAGER_CHART_VERSION', settings).crds,
+    ...haproxyPin(settings).crds,
+    ...pinned(KUBE_PROMETHEUS_STACK_PINS, 'KUBE_PROMETHEUS_STACK_CHART_VERSION', settings).crds,
+  ];
+}
+
+/** Every file stored under UPSTREAM_DIR, of every known pin (what the refresh downloads). */
+export function allUpstreamFiles(): UpstreamFile[] {
+  return [
+    ...[CERT_MANAGER_PINS, TRUST_MANAGER_PINS, HAPROXY_PINS, KUBE_PROMETHEUS_STACK_PINS].flatMap((table) =>
+      Object.values(table).flatMap((p) => p.crds),
+    ),
+    ...Object.values(NATS_CHART_PINS).flatMap((p) => p.files),
+    ...KUBERNETES_API.files,
+  ];
 }
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const loaded = new Map<string, CrdVersion[]>();
+const loaded = new Map<string, KindSchema[]>();
 
 /** The CRD versions of these pins, read from the stored upstream files (once per process). */
-export function upstreamCrds(settings: Pick<KubeSettings, 'chartVersions'>): CrdVersion[] {
+export function upstreamCrds(settings: Pick<KubeSettings, 'chartVersions'>): KindSchema[] {
   return upstreamCrdFiles(settings).flatMap((f) => {
     let versions = loaded.get(f.file);
     if (!versions) {
@@ -155,4 +229,29 @@ export function upstreamCrds(settings: Pick<KubeSettings, 'chartVersions'>): Crd
     }
     return versions;
   });
+}
+
+const documents = new Map<string, ApiDocument>();
+
+/** The stored API document of a group version (apiVersion), read once per process; undefined when none is stored. */
+function kubernetesApiDocument(apiVersion: string): ApiDocument | undefined {
+  const f = KUBERNETES_API.files.find((x) => x.apiVersion === apiVersion);
+  if (!f) return undefined;
+  let doc = documents.get(f.file);
+  if (!doc) {
+    const source = `${f.repository}@${f.tag}:${f.path}`;
+    doc = apiDocument(readFileSync(join(ROOT, UPSTREAM_DIR, f.file), 'utf8'), source, `kubernetes-${KUBERNETES_API.version}`);
+    documents.set(f.file, doc);
+  }
+  return doc;
+}
+
+/** A core kind of the stored Kubernetes API (e.g. apps/v1 StatefulSet), or undefined. */
+export function kubernetesApiKind(apiVersion: string, kind: string): KindSchema | undefined {
+  return kubernetesApiDocument(apiVersion)?.kinds.find((k) => k.key === `${apiVersion}/${kind}`);
+}
+
+/** The API's ObjectMeta: what the API server decodes a custom resource's metadata as. */
+export function objectMetaValidator(): ValidateFunction {
+  return kubernetesApiDocument('v1')!.definition(OBJECT_META);
 }

@@ -1,41 +1,13 @@
-// Check rendered Kubernetes objects before anything applies them: objects with a model against
-// kubernetes-models / @kubernetes-models/cert-manager (the API's OpenAPI schemas), the other custom
-// resources against the upstream CRDs of the pinned versions (k8s/upstream.ts), strictly (no unknown
-// fields), and every object's name, namespace and labels against Kubernetes' rules.
-import { Certificate, ClusterIssuer, Issuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1';
-import { Bundle } from '@kubernetes-models/cert-manager/trust.cert-manager.io/v1alpha1';
-import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
-import { Job } from 'kubernetes-models/batch/v1';
-import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
-import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
+// Check rendered Kubernetes objects before anything applies them: core objects against the
+// Kubernetes API's own OpenAPI documents of a named version, custom resources (cert-manager's and
+// trust-manager's included) against the upstream CRDs of the pinned versions (k8s/upstream.ts),
+// all strictly (no unknown fields, in metadata neither), and every object's name, namespace and
+// labels against Kubernetes' rules.
+import type { ErrorObject } from 'ajv';
 import { CHART_VERSION_DEFAULTS } from '../core/settings.js';
-import type { CrdVersion } from './crd-schema.js';
+import type { KindSchema } from './kind-schema.js';
 import { describe, type K8sObject } from './objects.js';
-import { upstreamCrds } from './upstream.js';
-
-interface Model {
-  validate(): void;
-}
-type ModelClass = new (data: never) => Model;
-
-const MODELS: Record<string, ModelClass> = {
-  'v1/Namespace': Namespace as unknown as ModelClass,
-  'v1/Secret': Secret as unknown as ModelClass,
-  'v1/Service': Service as unknown as ModelClass,
-  'v1/ConfigMap': ConfigMap as unknown as ModelClass,
-  'v1/ServiceAccount': ServiceAccount as unknown as ModelClass,
-  'apps/v1/Deployment': Deployment as unknown as ModelClass,
-  'apps/v1/StatefulSet': StatefulSet as unknown as ModelClass,
-  'batch/v1/Job': Job as unknown as ModelClass,
-  'rbac.authorization.k8s.io/v1/Role': Role as unknown as ModelClass,
-  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding as unknown as ModelClass,
-  'cert-manager.io/v1/Certificate': Certificate as unknown as ModelClass,
-  'cert-manager.io/v1/Issuer': Issuer as unknown as ModelClass,
-  'cert-manager.io/v1/ClusterIssuer': ClusterIssuer as unknown as ModelClass,
-  'trust.cert-manager.io/v1alpha1/Bundle': Bundle as unknown as ModelClass,
-};
-
-const CLUSTER_SCOPED = new Set(['v1/Namespace', 'cert-manager.io/v1/ClusterIssuer', 'trust.cert-manager.io/v1alpha1/Bundle']);
+import { KUBERNETES_API, kubernetesApiKind, objectMetaValidator, upstreamCrds } from './upstream.js';
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -71,38 +43,38 @@ function metadataProblems(obj: K8sObject, clusterScoped: boolean): string[] {
 }
 
 /** The upstream CRDs of the default pins (what the tests and a default render check against). */
-export function defaultCrds(): CrdVersion[] {
+export function defaultCrds(): KindSchema[] {
   return upstreamCrds({ chartVersions: { ...CHART_VERSION_DEFAULTS } });
 }
 
+function schemaProblems(errors: readonly ErrorObject[] | null | undefined, at = ''): string[] {
+  return (errors ?? []).map(
+    (e) =>
+      `${at + e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+  );
+}
+
 /** Problems with one object (empty: valid), custom resources checked against `crds`. */
-export function validateObject(obj: K8sObject, crds: readonly CrdVersion[] = defaultCrds()): string[] {
+export function validateObject(obj: K8sObject, crds: readonly KindSchema[] = defaultCrds()): string[] {
   const key = `${obj.apiVersion}/${obj.kind}`;
-  const Model = MODELS[key];
   const crd = crds.find((c) => c.key === key);
-  const problems = metadataProblems(obj, crd ? !crd.namespaced : CLUSTER_SCOPED.has(key));
-  if (Model) {
-    try {
-      new Model(obj as never).validate();
-    } catch (e) {
-      problems.push((e as Error).message);
-    }
-  } else if (crd) {
-    if (!crd.validate(obj))
-      problems.push(
-        ...(crd.validate.errors ?? []).map(
-          (e) =>
-            `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
-        ),
-      );
+  const schema = crd ?? kubernetesApiKind(obj.apiVersion, obj.kind);
+  const problems = metadataProblems(obj, schema?.namespaced === false);
+  if (!schema) {
+    problems.push(
+      `no schema for ${key}: neither in the Kubernetes ${KUBERNETES_API.version} API documents nor an upstream CRD of the pinned versions (k8s/upstream.ts)`,
+    );
   } else {
-    problems.push(`no schema for ${key}: neither a model in k8s/validate.ts nor an upstream CRD of the pinned versions (k8s/upstream.ts)`);
+    if (!schema.validate(obj)) problems.push(...schemaProblems(schema.validate.errors));
+    // A CRD's schema leaves metadata to the API server, which decodes it as the API's ObjectMeta.
+    const meta = crd && objectMetaValidator();
+    if (meta && !meta(obj.metadata)) problems.push(...schemaProblems(meta.errors, '/metadata'));
   }
   return problems.map((m) => `${describe(obj)}: ${m}`);
 }
 
 /** Problems with a set of objects, including two objects of the same kind and name. */
-export function validateObjects(objects: readonly K8sObject[], crds: readonly CrdVersion[] = defaultCrds()): string[] {
+export function validateObjects(objects: readonly K8sObject[], crds: readonly KindSchema[] = defaultCrds()): string[] {
   const seen = new Set<string>();
   const problems: string[] = [];
   for (const o of objects) {

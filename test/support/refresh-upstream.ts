@@ -1,16 +1,13 @@
-// Download every upstream file (CRDs, the nats chart's Chart.yaml and values.yaml) that k8s/upstream.ts lists (repository, tag, path) into
+// Download every upstream file (CRDs, the Kubernetes API's OpenAPI documents, the nats chart's
+// Chart.yaml and values.yaml) that k8s/upstream.ts lists (repository, tag or commit, path) into
 // test/fixtures/upstream, unchanged. Needs network; a maintainer runs it when a pin changes
 // (`node --import tsx test/support/refresh-upstream.ts`), never CI.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { HAPROXY_PINS, KUBE_PROMETHEUS_STACK_PINS, NATS_CHART_PINS, UPSTREAM_DIR } from '../../k8s/upstream.js';
+import { allUpstreamFiles, UPSTREAM_DIR } from '../../k8s/upstream.js';
 import { ROOT } from './helpers.js';
 
-const files = [
-  ...[...Object.values(HAPROXY_PINS), ...Object.values(KUBE_PROMETHEUS_STACK_PINS)].flatMap((p) => p.crds),
-  ...Object.values(NATS_CHART_PINS).flatMap((p) => p.files),
-];
-for (const f of files) {
+for (const f of allUpstreamFiles()) {
   const url = `https://raw.githubusercontent.com/${f.repository}/${f.tag}/${f.path}`;
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);

@@ -47,13 +47,27 @@ describe('CRD schemas', () => {
     assert.ok(!thing!.validate(obj({})));
   });
 
-  it('are read for every pinned upstream CRD: haproxy v3 TCP, PodMonitor, ServiceMonitor', () => {
+  it('are read for every pinned upstream CRD: cert-manager, trust-manager, haproxy v3 TCP, PodMonitor, ServiceMonitor', () => {
     assert.deepEqual(
       defaultCrds()
         .map((c) => c.key)
         .sort(),
-      ['ingress.v3.haproxy.org/v3/TCP', 'monitoring.coreos.com/v1/PodMonitor', 'monitoring.coreos.com/v1/ServiceMonitor'],
+      [
+        'cert-manager.io/v1/Certificate',
+        'cert-manager.io/v1/ClusterIssuer',
+        'cert-manager.io/v1/Issuer',
+        'ingress.v3.haproxy.org/v3/TCP',
+        'monitoring.coreos.com/v1/PodMonitor',
+        'monitoring.coreos.com/v1/ServiceMonitor',
+        'trust.cert-manager.io/v1alpha1/Bundle',
+      ],
     );
+  });
+
+  it('are compiled when first used, not when read', () => {
+    const [broken] = crdVersions(CRD.replace('type: object\n        properties:', 'type: 7\n        properties:'), 'inline');
+    assert.equal(broken!.key, 'example.com/v1/Thing');
+    assert.throws(() => broken!.validate, /schema is invalid/);
   });
 
   it('fail on a file that holds no CRD', () => {

@@ -1,10 +1,13 @@
 // What the pins decide, from their upstream sources: linkerd/linkerd2 edge-26.8.3
 // (multicluster/cmd/link.go flags, charts/linkerd-control-plane/values.yaml proxy.opaquePorts).
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { UsageError } from '../../../core/errors.js';
 import { readKubeSettings } from '../../../core/settings.js';
-import { linkerdPin, linkGenCommand, upstreamCrdFiles } from '../../../k8s/upstream.js';
+import { allUpstreamFiles, linkerdPin, linkGenCommand, UPSTREAM_DIR, upstreamCrdFiles } from '../../../k8s/upstream.js';
+import { ROOT } from '../../support/helpers.js';
 
 describe('the pins', () => {
   const pin = linkerdPin(readKubeSettings({}));
@@ -28,7 +31,7 @@ describe('the pins', () => {
     );
   });
 
-  it('refuse a linkerd or kube-prometheus-stack pin the code does not know, naming the pin and the known versions', () => {
+  it('refuse a linkerd, kube-prometheus-stack, cert-manager or trust-manager pin the code does not know, naming the pin and the known versions', () => {
     assert.throws(
       () => linkerdPin(readKubeSettings({ LINKERD_CHART_VERSION: '2025.1.1' })),
       (e: Error) => e instanceof UsageError && /LINKERD_CHART_VERSION=2025\.1\.1/.test(e.message) && /2026\.8\.3/.test(e.message),
@@ -37,6 +40,25 @@ describe('the pins', () => {
       () => upstreamCrdFiles(readKubeSettings({ KUBE_PROMETHEUS_STACK_CHART_VERSION: '70.0.0' })),
       /KUBE_PROMETHEUS_STACK_CHART_VERSION=70\.0\.0 .* knows 88\.5\.3/,
     );
+    assert.throws(
+      () => upstreamCrdFiles(readKubeSettings({ CERT_MANAGER_CHART_VERSION: 'v1.18.0' })),
+      /CERT_MANAGER_CHART_VERSION=v1\.18\.0 .* knows v1\.17\.4/,
+    );
+    assert.throws(
+      () => upstreamCrdFiles(readKubeSettings({ TRUST_MANAGER_CHART_VERSION: 'v0.19.0' })),
+      /TRUST_MANAGER_CHART_VERSION=v0\.19\.0 .* knows v0\.18\.0/,
+    );
+  });
+
+  it('list every stored upstream file in the fixtures README, with its repository, tag and path', () => {
+    const readme = readFileSync(join(ROOT, UPSTREAM_DIR, 'README.md'), 'utf8');
+    for (const f of allUpstreamFiles()) {
+      assert.ok(existsSync(join(ROOT, UPSTREAM_DIR, f.file)), f.file);
+      const row = readme.split('\n').find((l) => l.startsWith(`| \`${f.file}\` |`));
+      assert.ok(row, `${f.file} has no row in ${UPSTREAM_DIR}/README.md`);
+      const [, , repository, tag, path] = row.split('|').map((c) => c.trim());
+      assert.deepEqual([repository, tag?.split(' ')[0], path], [f.repository, f.tag, f.path], f.file);
+    }
   });
 
   it('name the repository, tag and path of every stored upstream CRD', () => {

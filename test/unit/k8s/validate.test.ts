@@ -1,4 +1,4 @@
-// Every object the stages apply is valid: models, the upstream CRDs of the pinned versions, names.
+// Every object the stages apply is valid: the Kubernetes API's schemas, the upstream CRDs of the pinned versions, names.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { grafanaAdminSecret } from '../../../k8s/monitoring.js';
@@ -16,7 +16,7 @@ function plansFor(provider: KubeProvider, names = ['c1', 'c2', 'c3'], credential
 
 describe('rendered Kubernetes objects', () => {
   for (const provider of ['k3d', 'kube'] as const) {
-    it(`are all valid for ${provider} (models, CRD schemas, names), per cluster`, () => {
+    it(`are all valid for ${provider} (API and CRD schemas, names), per cluster`, () => {
       for (const plan of plansFor(provider)) {
         const objects = planManifests(plan).flatMap((m) => m.objects);
         assert.ok(objects.length >= 14, `${plan.target.name}: ${objects.length} objects`);
@@ -57,5 +57,49 @@ describe('rendered Kubernetes objects', () => {
       validateObject({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 'a', namespace: 'b' } }).join(),
       /no schema/,
     );
+  });
+
+  it('refuse unknown fields in core objects, as the Kubernetes API schema of the stored version lists them', () => {
+    const objects = plansFor('k3d').flatMap((p) => planManifests(p).flatMap((m) => m.objects));
+    type Workload = K8sObject & { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+    for (const kind of ['StatefulSet', 'Deployment']) {
+      const workload = structuredClone(objects.find((o) => o.kind === kind)!) as Workload;
+      workload.spec.template.spec.containers[0]!.imagePullPolcy = 'IfNotPresent';
+      assert.match(
+        validateObject(workload).join(),
+        new RegExp(`^${kind} .*: /spec/template/spec/containers/0 must NOT have additional properties \\(imagePullPolcy\\)$`),
+      );
+    }
+    const svc = structuredClone(objects.find((o) => o.kind === 'Service')!) as K8sObject & { spec: Record<string, unknown> };
+    svc.spec.externalTrafficPolcy = 'Local';
+    assert.match(validateObject(svc).join(), /\/spec must NOT have additional properties \(externalTrafficPolcy\)/);
+    const ns = structuredClone(objects.find((o) => o.kind === 'Namespace')!) as K8sObject & { metadata: Record<string, unknown> };
+    ns.metadata.lables = { a: 'b' };
+    assert.match(validateObject(ns).join(), /\/metadata must NOT have additional properties \(lables\)/);
+  });
+
+  it('refuse unknown fields and missing required ones in cert-manager and trust-manager objects (their pinned CRDs)', () => {
+    const [plan] = plansFor('k3d');
+    const cert = structuredClone(plan!.linkerd.identityIssuer.objects[0]!) as K8sObject & { spec: Record<string, unknown> };
+    cert.spec.bogus = true;
+    assert.match(
+      validateObject(cert).join(),
+      /Certificate linkerd\/linkerd-identity-issuer: \/spec must NOT have additional properties \(bogus\)/,
+    );
+    // trust-manager v0.18.0 requires spec.target.
+    const bundle = structuredClone(plan!.linkerd.trustBundle.objects[0]!) as K8sObject & { spec: Record<string, unknown> };
+    delete bundle.spec.target;
+    assert.match(validateObject(bundle).join(), /\/spec must have required property 'target'/);
+  });
+
+  it("refuse unknown fields in a custom resource's metadata, which the API server decodes as ObjectMeta", () => {
+    const [plan] = plansFor('k3d');
+    const cert = structuredClone(plan!.linkerd.identityIssuer.objects[0]!) as K8sObject & { metadata: Record<string, unknown> };
+    cert.metadata.lables = { a: 'b' };
+    cert.metadata.finalizers = 'x';
+    assert.deepEqual(validateObject(cert), [
+      'Certificate linkerd/linkerd-identity-issuer: /metadata must NOT have additional properties (lables)',
+      'Certificate linkerd/linkerd-identity-issuer: /metadata/finalizers must be array',
+    ]);
   });
 });
