@@ -4,6 +4,10 @@
 // all strictly (no unknown fields, in metadata neither), and every object's name, namespace and
 // labels against Kubernetes' rules.
 import type { ErrorObject } from 'ajv';
+import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { Job } from 'kubernetes-models/batch/v1';
+import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { CHART_VERSION_DEFAULTS } from '../core/settings.js';
 import type { KindSchema } from './kind-schema.js';
 import { describe, type K8sObject } from './objects.js';
@@ -42,6 +46,36 @@ function metadataProblems(obj: K8sObject, clusterScoped: boolean): string[] {
   return p;
 }
 
+/**
+ * The values the API documents above leave to the API server: their enums (imagePullPolicy,
+ * a Service's type, a port's protocol). kubernetes-models 5.1.0 is generated from Kubernetes
+ * v1.36.0's schemas with the enums in; it allows unknown fields, which the documents refuse.
+ */
+type Model = new (data: never) => { validate(): void };
+const VALUE_MODELS: Record<string, Model> = {
+  'v1/Namespace': Namespace as unknown as Model,
+  'v1/Secret': Secret as unknown as Model,
+  'v1/Service': Service as unknown as Model,
+  'v1/ConfigMap': ConfigMap as unknown as Model,
+  'v1/ServiceAccount': ServiceAccount as unknown as Model,
+  'apps/v1/Deployment': Deployment as unknown as Model,
+  'apps/v1/StatefulSet': StatefulSet as unknown as Model,
+  'batch/v1/Job': Job as unknown as Model,
+  'rbac.authorization.k8s.io/v1/Role': Role as unknown as Model,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding as unknown as Model,
+};
+
+function valueProblems(key: string, obj: K8sObject): string[] {
+  const M = VALUE_MODELS[key];
+  if (!M) return [];
+  try {
+    new M(obj as never).validate();
+    return [];
+  } catch (e) {
+    return [(e as Error).message];
+  }
+}
+
 /** The upstream CRDs of the default pins (what the tests and a default render check against). */
 export function defaultCrds(): KindSchema[] {
   return upstreamCrds({ chartVersions: { ...CHART_VERSION_DEFAULTS } });
@@ -66,6 +100,7 @@ export function validateObject(obj: K8sObject, crds: readonly KindSchema[] = def
     );
   } else {
     if (!schema.validate(obj)) problems.push(...schemaProblems(schema.validate.errors));
+    else if (!crd) problems.push(...valueProblems(key, obj));
     // A CRD's schema leaves metadata to the API server, which decodes it as the API's ObjectMeta.
     const meta = crd && objectMetaValidator();
     if (meta && !meta(obj.metadata)) problems.push(...schemaProblems(meta.errors, '/metadata'));

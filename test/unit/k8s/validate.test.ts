@@ -78,6 +78,17 @@ describe('rendered Kubernetes objects', () => {
     assert.match(validateObject(ns).join(), /\/metadata must NOT have additional properties \(lables\)/);
   });
 
+  it("refuse a core object's value outside its enum, which the API documents leave to the API server", () => {
+    const objects = plansFor('k3d').flatMap((p) => planManifests(p).flatMap((m) => m.objects));
+    type Workload = K8sObject & { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+    const sts = structuredClone(objects.find((o) => o.kind === 'StatefulSet')!) as Workload;
+    sts.spec.template.spec.containers[0]!.imagePullPolicy = 'Allways';
+    assert.match(validateObject(sts).join(), /containers\/0\/imagePullPolicy must be equal to one of the allowed values/);
+    const svc = structuredClone(objects.find((o) => o.kind === 'Service')!) as K8sObject & { spec: Record<string, unknown> };
+    svc.spec.type = 'LoadBalanced';
+    assert.match(validateObject(svc).join(), /spec\/type must be equal to one of the allowed values/);
+  });
+
   it('refuse unknown fields and missing required ones in cert-manager and trust-manager objects (their pinned CRDs)', () => {
     const [plan] = plansFor('k3d');
     const cert = structuredClone(plan!.linkerd.identityIssuer.objects[0]!) as K8sObject & { spec: Record<string, unknown> };
