@@ -4,6 +4,7 @@
 import { NAMESPACES, natsFullname } from '../../k8s/names.js';
 import type { KubeTarget } from '../../k8s/targets.js';
 import { KUBERNETES_PORTS } from '../../nats/addressing.js';
+import { copiesIn, type JszStreams, type StreamCopy } from '../../nats/jetstream/copies.js';
 import { type Healthz, liveServers, type MonitorAnswers } from '../../nats/monitoring.js';
 import type { LiveServer } from '../../nats/verify.js';
 import { eachCluster, type KubeRun } from './run.js';
@@ -51,4 +52,23 @@ export async function observeKube(k: KubeRun): Promise<LiveServer[]> {
     return out;
   });
   return liveServers(answers.flat());
+}
+
+/** The copies of every stream each JetStream server holds (its JSZ with accounts and streams). */
+export async function observeKubeCopies(k: KubeRun): Promise<StreamCopy[]> {
+  const copies = await eachCluster(k.targets, async (t) => {
+    const servers = k.topo.servers.filter((s) => s.datacenter === t.name && s.jetstream);
+    const out: StreamCopy[] = [];
+    for (let i = 0; i < servers.length; i += 4) {
+      const batch = await Promise.all(
+        servers.slice(i, i + 4).map(async (s) => {
+          const jsz = await monitor<JszStreams>(k, t, `${natsFullname(s.release)}-${s.index}`, 'jsz?accounts=true&streams=true');
+          return copiesIn(s.name, jsz);
+        }),
+      );
+      out.push(...batch.flat());
+    }
+    return out;
+  });
+  return copies.flat();
 }

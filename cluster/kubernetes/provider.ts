@@ -3,6 +3,8 @@
 // per-run KubeRun is built once per command.
 
 import { UsageError } from '../../core/errors.js';
+import { copiesReport } from '../../nats/jetstream/copies.js';
+import { streamCopiesChecked } from '../../nats/live/observe.js';
 import { observation } from '../../nats/observation.js';
 import type { Invocation, Provider, StageFn } from '../provider.js';
 import { certsStage } from './certs.js';
@@ -12,7 +14,7 @@ import { ingressStage } from './ingress.js';
 import { jetstreamStage } from './jetstream.js';
 import { linkerdStage } from './linkerd.js';
 import { observabilityStage } from './observability.js';
-import { observeKube } from './observe.js';
+import { observeKube, observeKubeCopies } from './observe.js';
 import { type KubeFlavor, type KubeRun, kubeRun } from './run.js';
 import { servicesStage } from './services.js';
 import { readState } from './state.js';
@@ -93,7 +95,12 @@ export function kubernetesProvider(flavor: KubeFlavor): Provider {
     async observe(inv: Invocation) {
       checkTools(flavor, inv.settings.env, inv.dryRun);
       const k = runOf(inv, flavor);
-      return observation({ topology: k.topo, live: await observeKube(k) });
+      const [live, copies] = await Promise.all([observeKube(k), streamCopiesChecked(() => observeKubeCopies(k))]);
+      return observation({
+        topology: k.topo,
+        live,
+        sections: [{ name: 'stream copies', ...copiesReport(copies.copies, copies.disagreements) }],
+      });
     },
     async delete(inv: Invocation) {
       checkTools(flavor, inv.settings.env, inv.dryRun);

@@ -303,6 +303,17 @@ describe('k3d provider against the fake toolchain', () => {
     const down = await cli('status', ['--provider', 'k3d', '--json'], { ...fake.env, FAKE_NATS_DOWN: '["k3d-c2/c2-js-nats-0"]' });
     assert.equal(down.code, 1);
     assert.ok((JSON.parse(down.stdout).problems as string[]).some((p) => p.includes('c2-js-nats-0')));
+    // Every copy of a replicated stream against its leader, from each JetStream pod's JSZ.
+    assert.equal(JSON.parse(ok.stdout).copyDisagreements.length, 0);
+    assert.equal((JSON.parse(ok.stdout).streamCopies as unknown[]).length, 2, 'the copies of answers on the two xr-js servers');
+    const ahead = await cli('status', ['--provider', 'k3d', '--json'], { ...fake.env, FAKE_COPY_AHEAD: 'c2-xr-js-nats-0' });
+    assert.equal(ahead.code, 1);
+    assert.ok(
+      (JSON.parse(ahead.stdout).problems as string[]).some((p) =>
+        p.startsWith('stream answers: the copy on c2-xr-js-nats-0 holds sequences its leader c1-xr-js-nats-0 does not'),
+      ),
+      ahead.stdout,
+    );
   });
 
   it("ran the services with their own client certificates and MySQL's generated passwords, printed nowhere", async () => {

@@ -412,7 +412,7 @@ function natsServers(s) {
  * @param {string | undefined} path
  */
 function monitor(s, path) {
-  const re = /^\/api\/v1\/namespaces\/nats\/pods\/([^:]+):8222\/proxy\/(\w+)(\?details=true)?$/;
+  const re = /^\/api\/v1\/namespaces\/nats\/pods\/([^:]+):8222\/proxy\/(\w+)(\?[\w=&]+)?$/;
   const m = path === undefined ? null : re.exec(path);
   if (!m) fail(`fake kubectl: unsupported raw path ${path}`);
   const servers = natsServers(s);
@@ -451,8 +451,25 @@ function monitor(s, path) {
       if (first) for (const x of servers.filter((y) => y.cluster !== me.cluster)) (inbound[x.cluster] ??= []).push({});
       return out(JSON.stringify({ outbound_gateways: Object.fromEntries(me.gateways.map((g) => [g, {}])), inbound_gateways: inbound }));
     }
-    case 'jsz':
-      return out(JSON.stringify({ meta_cluster: { leader: js[0], cluster_size: js.length } }));
+    case 'jsz': {
+      // With streams asked: the answers stream on the xr-js servers, its leader the first of them;
+      // FAKE_COPY_AHEAD names a server whose copy holds 11 messages its leader does not.
+      const xr = servers
+        .filter((x) => x.jetstream && x.cluster === 'xr-js')
+        .map((x) => x.name)
+        .sort();
+      const streams = m[3]?.includes('streams=true') && xr.includes(me.name);
+      const ahead = process.env.FAKE_COPY_AHEAD === me.name ? 11 : 0;
+      const state = { messages: 10 + ahead, bytes: 1000 + ahead * 100, first_seq: 1, last_seq: 10 + ahead, num_deleted: 0 };
+      const replicas = xr.filter((x) => x !== xr[0]).map((name) => ({ name, current: true }));
+      const detail = { name: 'answers', cluster: { leader: xr[0], ...(me.name === xr[0] ? { replicas } : {}) }, state };
+      return out(
+        JSON.stringify({
+          meta_cluster: { leader: js[0], cluster_size: js.length },
+          ...(streams ? { account_details: [{ name: 'APP', stream_detail: [detail] }] } : {}),
+        }),
+      );
+    }
     case 'healthz':
       return out(JSON.stringify({ status: 'ok', status_code: 200 }));
   }
