@@ -109,7 +109,13 @@ function invocationFor(run: Omit<Invocation, 'names' | 'topology'>, names: strin
       return names.length ? names : [...(run.saved()?.names ?? [])];
     },
     topology() {
-      topology ??= resolveTopology({ names, flags: run.args.replicas, saved: run.saved(), env: run.settings.replicas });
+      topology ??= resolveTopology({
+        names,
+        ...(run.args.edges ? { edges: run.args.edges } : {}),
+        flags: run.args.replicas,
+        saved: run.saved(),
+        env: run.settings.replicas,
+      });
       return topology;
     },
   };

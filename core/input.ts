@@ -1,11 +1,13 @@
 // Input shared by every entry point (the CLI, the in-pod Job, the k3d helpers): cluster names,
 // replica counts, kube contexts and provider names, validated before any side effect.
-import { buildTopology, ROLES, type Role, STRETCHED_CLUSTER } from '../nats/topology.js';
+import { buildTopology, type EdgeName, ROLES, type Role, STRETCHED_CLUSTER } from '../nats/topology.js';
 import { UsageError } from './errors.js';
 
 /** What a command on a sandbox selects: its clusters and how they are made (scripts/lib/run.ts). */
 export interface ParsedArgs {
   names: string[];
+  /** Edge sites named among the names (`e1@c1`), for the commands that take a topology. */
+  edges?: EdgeName[];
   provider?: ProviderName;
   contexts: Record<string, string>;
   replicas: Partial<Record<Role, number>>;
@@ -26,6 +28,36 @@ export const PROVIDERS: readonly ProviderName[] = ['auto', 'local', 'k3d', 'kube
  */
 export const MAX_NAME_LENGTH = 20;
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** The regions and the edge sites (`name@hub`) of a command line's names. */
+export function splitNames(positionals: readonly string[]): { names: string[]; edges: EdgeName[] } {
+  const names: string[] = [];
+  const edges: EdgeName[] = [];
+  for (const p of positionals) {
+    const at = p.indexOf('@');
+    if (at < 0) names.push(p);
+    else edges.push({ name: p.slice(0, at), hub: p.slice(at + 1) });
+  }
+  return { names, edges };
+}
+
+/** Edge site names are cluster names too; each hub must be one of the regions given. */
+export function validateEdges(edges: readonly EdgeName[], regions: readonly string[]): void {
+  if (!edges.length) return;
+  const problems: string[] = [];
+  for (const e of edges) {
+    if (!e.name || !e.hub || e.hub.includes('@')) problems.push(`'${e.name}@${e.hub}' is not an edge site: write name@hub, e.g. e1@c1`);
+    else if (!regions.includes(e.hub))
+      problems.push(`edge site ${e.name}@${e.hub}: its hub ${e.hub} is not one of the regions given (${regions.join(', ') || 'none'})`);
+  }
+  if (problems.length) throw new UsageError(`invalid edge sites:\n  - ${problems.join('\n  - ')}`);
+  validateNames([...regions, ...edges.map((e) => e.name)]);
+  try {
+    buildTopology(regions, { replicas: { seed: 1, js: 1, gw: 1, xr: 2 } }, edges);
+  } catch (e) {
+    throw new UsageError(`invalid edge sites: ${(e as Error).message}`);
+  }
+}
 
 export function validateNames(names: string[]): void {
   const problems: string[] = [];

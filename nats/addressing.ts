@@ -26,7 +26,7 @@ export interface Addressing {
   clientUrl(server: ServerSpec): string;
 }
 
-const LOOPBACK = '127.0.0.1';
+export const LOOPBACK = '127.0.0.1';
 
 /**
  * Local provider: every server on loopback with its own ports. Regional servers advertise the

@@ -34,10 +34,13 @@ export const LEAF_DAYS = 90;
 export const RENEW_BEFORE_DAYS = 15;
 export const CA_DAYS = 3650;
 
-/** The server certificate serves clients and authenticates the server on routes and gateways. */
+/** The server certificate serves clients and authenticates the server on routes, gateways and leafnodes. */
 export function serverCertSpec(dnsNames: string[], ipAddresses: string[]): CertSpec {
   return { name: 'server', subject: `/O=${PKI_ORGANIZATION}/CN=nats-server`, usage: ['serverAuth', 'clientAuth'], dnsNames, ipAddresses };
 }
+
+/** The server certificate's subject as verify_and_map names it (an edge site's leafnode presents it). */
+export const SERVER_CERT_SUBJECT = `CN=nats-server,O=${PKI_ORGANIZATION}`;
 
 export function clientCertSpecs(): CertSpec[] {
   return IDENTITIES.map((identity) => ({

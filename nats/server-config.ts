@@ -6,7 +6,7 @@ import { withCredentials } from './addressing.js';
 import type { ConfValue } from './conf.js';
 import { clientUserName } from './pki.js';
 import type { ServerSpec, Topology } from './topology.js';
-import { APP_ACCOUNT, gatewayTargets, routePeers, SYSTEM_ACCOUNT } from './topology.js';
+import { APP_ACCOUNT, gatewayTargets, HUB_DOMAIN, routePeers, SYSTEM_ACCOUNT } from './topology.js';
 
 export interface Credentials {
   /** Password of the system account user `sys`. */
@@ -67,9 +67,11 @@ export interface ServerConfigInput {
   jsLimits?: JetStreamLimits;
   tls?: ServerTls;
   stretchedRoutes?: StretchedRoutes;
+  /** The leafnodes block of a server edge sites dial (nats/edges.ts hubLeafnodes). */
+  leafnodes?: Record<string, ConfValue>;
 }
 
-function tlsBlock(tls: ServerTls, extra: Record<string, ConfValue>): Record<string, ConfValue> {
+export function tlsBlock(tls: ServerTls, extra: Record<string, ConfValue>): Record<string, ConfValue> {
   return { cert_file: tls.certFile, key_file: tls.keyFile, ca_file: tls.caFile, ...extra };
 }
 
@@ -85,7 +87,7 @@ function permissionsConfig(p: Permissions): Record<string, ConfValue> {
  * Accounts and their users. With mTLS every user is a certificate subject (verify_and_map) and
  * has no password; without it (no PKI yet) each user logs in with its generated password.
  */
-function accountsConfig(credentials: Credentials, mtls = false): Record<string, ConfValue> {
+export function accountsConfig(credentials: Credentials, mtls = false): Record<string, ConfValue> {
   const usersOf = (account: string) =>
     USERS.filter((u) => u.account === account).map((u) => ({
       ...(mtls ? { user: clientUserName(u.identity) } : { user: u.identity, password: credentials[u.identity] }),
@@ -137,9 +139,13 @@ function gatewayConfig(input: ServerConfigInput): Record<string, ConfValue> {
   };
 }
 
-function jetstreamConfig(input: ServerConfigInput): Record<string, ConfValue> | undefined {
+export function jetstreamConfig(
+  input: Pick<ServerConfigInput, 'topo' | 'server' | 'storeDir' | 'jsLimits'>,
+): Record<string, ConfValue> | undefined {
   const { topo, server } = input;
-  if (!server.jetstream) return undefined;
+  // A server without JetStream still names the domain to the edge sites that dial it: their
+  // leafnode then keeps the two JetStream domains apart (nats-server server/leafnode.go).
+  if (!server.jetstream) return topo.edges.length ? { enabled: false, domain: HUB_DOMAIN } : undefined;
   const limits = input.jsLimits ?? DEFAULT_JS_LIMITS;
   const cluster = topo.clusters.find((c) => c.name === server.cluster);
   return {
@@ -147,6 +153,8 @@ function jetstreamConfig(input: ServerConfigInput): Record<string, ConfValue> | 
     max_memory_store: limits.maxMemoryBytes,
     max_file_store: limits.maxFileBytes,
     ...(cluster?.uniqueTag ? { unique_tag: cluster.uniqueTag } : {}),
+    // With edge sites the supercluster is a JetStream domain of its own: each edge's meta group stays apart.
+    ...(topo.edges.length ? { domain: HUB_DOMAIN } : {}),
   };
 }
 
@@ -163,6 +171,7 @@ export function serverConfig(input: ServerConfigInput): Record<string, ConfValue
     jetstream: jetstreamConfig(input),
     cluster: clusterConfig(input),
     gateway: gatewayConfig(input),
+    ...(input.leafnodes ? { leafnodes: input.leafnodes } : {}),
     accounts: accountsConfig(input.credentials, !!input.tls),
     system_account: SYSTEM_ACCOUNT,
   };

@@ -27,10 +27,34 @@ export function resolveReplicas(...layers: (Partial<Record<Role, number>> | unde
   return r;
 }
 
-/** What a sandbox saved when it was made: its cluster names and servers per role. */
+/** What a sandbox saved when it was made: its cluster names, servers per role, its edge sites. */
 export interface SavedTopology {
   names: readonly string[];
   replicas: Partial<Record<Role, number>>;
+  edges?: readonly EdgeName[];
+}
+
+/** An edge site as the command line names it: `e1@c1` is edge site e1 on hub region c1. */
+export interface EdgeName {
+  name: string;
+  hub: string;
+}
+
+/** JetStream domain of the supercluster once it has edge sites (each edge site's is its name). */
+export const HUB_DOMAIN = 'hub';
+
+/**
+ * A small leaf cluster hanging off a hub region through leafnode connections, with its own
+ * JetStream domain (its name), so its meta group stays its own and it keeps working cut off.
+ */
+export interface EdgeSite {
+  name: string;
+  hub: string;
+  /** The region its leafnode remote tries after the hub's servers (none with a single region). */
+  fallback?: string;
+  domain: string;
+  /** Its servers, e.g. e1-leaf-nats-0 (one: a leaf cluster of one has no routes). */
+  servers: string[];
 }
 
 export interface TopologyInput {
@@ -40,6 +64,8 @@ export interface TopologyInput {
   flags?: Partial<Record<Role, number>>;
   /** What the sandbox was made with: it keeps that unless a flag says otherwise. */
   saved?: SavedTopology | undefined;
+  /** Edge sites named with the names (`e1@c1`); with no names given, the saved ones. */
+  edges?: readonly EdgeName[];
   /** SEED_REPLICAS... from .env or the environment: how a new sandbox is made. */
   env?: Partial<Record<Role, number>>;
 }
@@ -51,7 +77,8 @@ export interface TopologyInput {
 export function resolveTopology(input: TopologyInput): Topology {
   const names = input.names.length ? input.names : (input.saved?.names ?? []);
   if (!names.length) throw new TopologyError('no cluster names given and no sandbox that saved any; name them, e.g. c1 c2 c3');
-  return buildTopology(names, { replicas: resolveReplicas(input.flags, input.saved?.replicas, input.env) });
+  const edges = input.names.length ? (input.edges ?? []) : (input.saved?.edges ?? []);
+  return buildTopology(names, { replicas: resolveReplicas(input.flags, input.saved?.replicas, input.env) }, edges);
 }
 
 export interface ServerSpec {
@@ -104,6 +131,8 @@ export interface Topology {
   clusters: ClusterSpec[];
   releases: ReleaseSpec[];
   accounts: AccountSpec[];
+  /** Edge sites on leafnodes, beside the supercluster (not members of it). */
+  edges: EdgeSite[];
 }
 
 export const SYSTEM_ACCOUNT = 'SYS';
@@ -137,7 +166,11 @@ function serverTags(datacenter: string, role: Role): string[] {
 
 export { TopologyError } from './errors.js';
 
-export function buildTopology(names: readonly string[], options: TopologyOptions = defaultOptions()): Topology {
+export function buildTopology(
+  names: readonly string[],
+  options: TopologyOptions = defaultOptions(),
+  edgeNames: readonly EdgeName[] = [],
+): Topology {
   if (names.length === 0) throw new TopologyError('a topology needs at least one cluster name');
   for (const role of ROLES) {
     const n = options.replicas[role];
@@ -207,7 +240,32 @@ export function buildTopology(names: readonly string[], options: TopologyOptions
       { name: SYSTEM_ACCOUNT, system: true, jetstream: false },
       { name: APP_ACCOUNT, system: false, jetstream: true },
     ],
+    edges: edgeSites(names, edgeNames, new Set(servers.map((s) => s.name))),
   };
+}
+
+/** Name of edge site `edge`'s server `index`. */
+export function edgeServerName(edge: string, index: number): string {
+  return `${edge}-leaf-nats-${index}`;
+}
+
+function edgeSites(names: readonly string[], edgeNames: readonly EdgeName[], taken: Set<string>): EdgeSite[] {
+  const seen = new Set<string>();
+  return edgeNames.map((e) => {
+    if (!names.includes(e.hub))
+      throw new TopologyError(`edge site ${e.name}@${e.hub}: its hub must be one of the regions (${names.join(', ')})`);
+    if (names.includes(e.name)) throw new TopologyError(`edge site ${e.name} has the name of a region`);
+    if (e.name === HUB_DOMAIN) throw new TopologyError(`edge site ${e.name}: '${HUB_DOMAIN}' is the supercluster's JetStream domain`);
+    if (seen.has(e.name)) throw new TopologyError(`edge site ${e.name} is named twice`);
+    seen.add(e.name);
+    const servers = [edgeServerName(e.name, 0)];
+    const clash = servers.find((s) => taken.has(s));
+    if (clash) throw new TopologyError(`edge site ${e.name} makes a server called ${clash}, which a region has; rename it`);
+    // The next region in the list, so the edges of one hub spread their fallback nowhere in particular.
+    const i = names.indexOf(e.hub);
+    const fallback = names.length > 1 ? names[(i + 1) % names.length] : undefined;
+    return { name: e.name, hub: e.hub, ...(fallback ? { fallback } : {}), domain: e.name, servers };
+  });
 }
 
 export function serverByName(topo: Topology, name: string): ServerSpec {

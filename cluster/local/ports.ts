@@ -64,3 +64,11 @@ export function assignPorts(servers: readonly string[], base: number, previous: 
 export function allPorts(plan: PortMap): number[] {
   return Object.values(plan).flatMap((p) => [p.client, p.cluster, p.gateway, p.monitor]);
 }
+
+/**
+ * The port map's key of a server's leafnode listener: a slot of its own (its `client` port), so
+ * adding edge sites to a sandbox moves no port a server already has.
+ */
+export function leafnodeKey(server: string): string {
+  return `${server}/leafnodes`;
+}

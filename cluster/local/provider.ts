@@ -17,6 +17,7 @@ import { buildTopology, type Topology } from '../../nats/topology.js';
 import { parseMysqlUrl } from '../../services/recorder/mysql-url.js';
 import { waitConverged } from '../converge.js';
 import type { Invocation, Provider } from '../provider.js';
+import { edgesSection, observeEdges } from './edges.js';
 import { checkPrivateMysqlPort, findMysqlServer } from './mysql.js';
 import { resolveNatsServer } from './nats-server-bin.js';
 import { allPorts } from './ports.js';
@@ -282,8 +283,9 @@ async function observeSandbox(inv: Invocation, opts: { waitMs?: number } = {}) {
     import('./recording.js'),
   ]);
   // Two connections: the system user for the servers, the admin for services and JetStream.
-  // A third asks every JetStream server for its stream copies, to compare them.
-  const [live, extras, copies] = await Promise.all([
+  // A third asks every JetStream server for its stream copies, to compare them; the edge
+  // sites are asked on their own monitoring ports.
+  const [live, extras, copies, edges] = await Promise.all([
     observeLocal(topo, state, credentials, opts.waitMs).catch((e: Error) => {
       log.warn(`no server answered: ${e.message}`);
       return [];
@@ -297,7 +299,9 @@ async function observeSandbox(inv: Invocation, opts: { waitMs?: number } = {}) {
         waitMs: 1000,
       }),
     ).catch(() => undefined),
+    observeEdges(topo, state),
   ]);
+  const edgeSection = edgesSection(topo, edges);
   const services = servicesSection(inv.settings.sandboxDir, topo, extras.found);
   const recording = await recordingSection(inv.settings.sandboxDir, inv.settings.env, topo, extras.jetstream);
   const wan = wanSection(inv.settings.sandboxDir);
@@ -309,6 +313,7 @@ async function observeSandbox(inv: Invocation, opts: { waitMs?: number } = {}) {
     sections: [
       ...(wan ? [wan] : []),
       ...(copies ? [{ name: 'stream copies', ...copiesReport(copies.copies, copies.disagreements) }] : []),
+      ...(edgeSection ? [edgeSection] : []),
       services.section,
       ...(recording ? [recording] : []),
     ],

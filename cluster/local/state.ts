@@ -6,10 +6,11 @@ import { SandboxError } from '../../core/errors.js';
 import { commandHint } from '../../core/hint.js';
 import { log } from '../../core/log.js';
 import { DEFAULT_PORT_BASE } from '../../core/settings.js';
+import { leafnodeListeners } from '../../nats/edges.js';
 import type { Topology } from '../../nats/topology.js';
 import type { Invocation } from '../provider.js';
 import type { LocalState } from './plan.js';
-import { assignPorts } from './ports.js';
+import { assignPorts, leafnodeKey } from './ports.js';
 import { type Rebuilt, rebuildLocalState } from './rebuild-state.js';
 import type { ProcessGroup } from './reconciler.js';
 import { assignLinkPorts, linkNames, wanFiles } from './wan/layout.js';
@@ -133,7 +134,11 @@ export function resolveLocal(inv: Invocation): ResolvedLocal {
   }
   const keep = previous?.ports ?? {};
   const ports = assignPorts(
-    topo.servers.map((s) => s.name),
+    [
+      ...topo.servers.map((s) => s.name),
+      ...topo.edges.flatMap((e) => e.servers),
+      ...leafnodeListeners(topo).map((s) => leafnodeKey(s.name)),
+    ],
     portBase,
     keep,
   );
@@ -151,6 +156,7 @@ export function resolveLocal(inv: Invocation): ResolvedLocal {
     version: 1,
     names: [...topo.names],
     replicas: { ...topo.options.replicas },
+    ...(topo.edges.length ? { edges: topo.edges.map((e) => ({ name: e.name, hub: e.hub })) } : {}),
     portBase,
     ports,
     ...(wan ? { wan, links: assignLinkPorts(linkNames(topo), portBase, previous?.links ?? {}) } : {}),

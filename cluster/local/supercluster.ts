@@ -3,8 +3,9 @@
 import type { ConnectionOptions } from '@nats-io/transport-node';
 import { SandboxError } from '../../core/errors.js';
 import type { Identity } from '../../nats/accounts.js';
-import { localAddressing } from '../../nats/addressing.js';
+import { LOOPBACK, localAddressing } from '../../nats/addressing.js';
 import { toNatsConf } from '../../nats/conf.js';
+import { edgeServerConfig, hubLeafnodes, leafnodeListeners, leafnodeTargets } from '../../nats/edges.js';
 import { type ClientEnv, clientEnvFor, connectionFromEnv } from '../../nats/live/client.js';
 import { monitorAnswers, observeAnswers } from '../../nats/live/observe.js';
 import { liveServers, type MonitorAnswers } from '../../nats/monitoring.js';
@@ -12,7 +13,7 @@ import { type Credentials, type JetStreamLimits, type ServerTls, type StretchedR
 import type { Topology } from '../../nats/topology.js';
 import type { LiveServer } from '../../nats/verify.js';
 import { describeBusyPorts, findBusyPorts } from './port-check.js';
-import { allPorts, type PortMap } from './ports.js';
+import { allPorts, leafnodeKey, type PortMap } from './ports.js';
 import type { DesiredProcess } from './reconciler.js';
 import { type LocalState, localPaths } from './state.js';
 import { linkedAddressing } from './wan/layout.js';
@@ -36,7 +37,11 @@ export function renderLocalConfigs(
   // With the WAN layer, every address that crosses regions leads through a link (wan/layout.ts).
   const addressing = links ? linkedAddressing(direct, links) : direct;
   const out = new Map<string, string>();
+  const header = (name: string) => `${name}: written by the NATS supercluster sandbox (local provider); edits are overwritten`;
+  const listeners = new Set(leafnodeListeners(topo).map((s) => s.name));
+  const leafPort = (name: string) => ports[leafnodeKey(name)]?.client;
   for (const server of topo.servers) {
+    const port = listeners.has(server.name) ? leafPort(server.name) : undefined;
     const config = serverConfig({
       topo,
       server,
@@ -46,11 +51,30 @@ export function renderLocalConfigs(
       ...(jsLimits ? { jsLimits } : {}),
       ...(tls ? { tls } : {}),
       ...(stretchedRoutes ? { stretchedRoutes } : {}),
+      ...(port !== undefined ? { leafnodes: hubLeafnodes(`${LOOPBACK}:${port}`, tls) } : {}),
     });
-    out.set(
-      server.name,
-      toNatsConf(config, `${server.name}: written by the NATS supercluster sandbox (local provider); edits are overwritten`),
-    );
+    out.set(server.name, toNatsConf(config, header(server.name)));
+  }
+  for (const edge of topo.edges) {
+    if (!tls) throw new Error('edge sites need the sandbox PKI (stage 02)');
+    const remoteUrls = leafnodeTargets(topo, edge).map((s) => `tls://${LOOPBACK}:${leafPort(s.name)}`);
+    for (const name of edge.servers) {
+      const p = ports[name];
+      if (!p) throw new Error(`no ports planned for ${name}`);
+      const config = edgeServerConfig({
+        topo,
+        edge,
+        name,
+        host: LOOPBACK,
+        ports: p,
+        remoteUrls,
+        credentials,
+        tls,
+        storeDir: paths.store(name),
+        ...(jsLimits ? { jsLimits } : {}),
+      });
+      out.set(name, toNatsConf(config, header(name)));
+    }
   }
   return out;
 }

@@ -3,7 +3,7 @@ import { flagHelp } from '../../core/flags.js';
 import { MAX_NAME_LENGTH } from '../../core/input.js';
 import { type Command, flagsOf } from './command.js';
 
-const NAMES_NOTE = `Cluster names are DNS-1123 labels of at most ${MAX_NAME_LENGTH} characters, starting with a letter, e.g. c1 c2 c3.`;
+const NAMES_NOTE = `Cluster names are DNS-1123 labels of at most ${MAX_NAME_LENGTH} characters, starting with a letter, e.g. c1 c2 c3; name@hub is an edge site on hub region hub (install and its stages, local provider), e.g. c1 c2 c3 e1@c1.`;
 
 export function usageOf(command: Command): string {
   if (command.usage) return command.usage;

@@ -7,7 +7,7 @@ import { createInvocation, type Invocation, withNames } from '../../cluster/prov
 import { chooseProvider, loadProvider } from '../../cluster/providers.js';
 import { errorText, exitCode, UsageError } from '../../core/errors.js';
 import { parseFlags } from '../../core/flags.js';
-import { type ParsedArgs, parseContexts, validateNames } from '../../core/input.js';
+import { type ParsedArgs, parseContexts, splitNames, validateEdges, validateNames } from '../../core/input.js';
 import { lockSandbox } from '../../core/lock.js';
 import { log, setQuiet } from '../../core/log.js';
 import { loadEnvFile, readSettings } from '../../core/settings.js';
@@ -22,7 +22,14 @@ function checkPositionals(command: Command, positionals: string[]): void {
   }
   if (command.positionals === 'topology' && positionals.length === 0)
     throw new UsageError(`${command.name} needs at least one cluster name, e.g. ${command.name} c1 c2 c3`);
-  validateNames(positionals);
+  const { names, edges } = splitNames(positionals);
+  if (edges.length && command.positionals !== 'topology')
+    throw new UsageError(
+      `${command.name} takes region names; edge sites (${edges.map((e) => `${e.name}@${e.hub}`).join(', ')}) are named to install`,
+    );
+  if (edges.length && !names.length) throw new UsageError(`${command.name} needs the regions with the edge sites, e.g. c1 c2 c3 e1@c1`);
+  validateNames(names);
+  validateEdges(edges, names);
 }
 
 /** The topology selection of a command on a sandbox: names, provider, kube contexts, replicas. */
@@ -73,9 +80,9 @@ export function parseCommandLine(command: Command, argv: readonly string[]): Com
   if (parsed.help) return { help: true, options, positionals, selection: { names: [], contexts: {}, replicas: {}, dryRun: false } };
   checkPositionals(command, positionals);
   command.check?.(options, positionals);
-  const names = command.positionals === 'own' ? [] : positionals;
-  const selected =
-    command.needs === 'sandbox' ? { ...selection(options, names), ...command.selects?.(options, names) } : selection({}, names);
+  const { names, edges } = command.positionals === 'own' ? { names: [], edges: [] } : splitNames(positionals);
+  const base = command.needs === 'sandbox' ? { ...selection(options, names), ...command.selects?.(options, names) } : selection({}, names);
+  const selected = edges.length ? { ...base, edges } : base;
   // The command gets its own flags; the sandbox's are in the selection.
   const own = Object.fromEntries(Object.keys(command.flags).map((k) => [k, options[k]]));
   return { help: false, options: own, positionals, selection: selected };

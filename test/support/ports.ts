@@ -16,6 +16,7 @@ const BASES = {
   wan: 18000,
   drill: 19000,
   natscli: 20000,
+  edges: 17000,
 } as const;
 
 export type TestPorts = keyof typeof BASES;

@@ -6,7 +6,7 @@ import { PENDING_SERVICES_IMAGE, servicesImageOf } from '../../../cluster/kubern
 import { readState } from '../../../cluster/kubernetes/state.js';
 import { SandboxError, UsageError } from '../../../core/errors.js';
 import { flag, type OptionsOf } from '../../../core/flags.js';
-import { type ProviderName, parseContexts } from '../../../core/input.js';
+import { type ProviderName, parseContexts, splitNames } from '../../../core/input.js';
 import { log } from '../../../core/log.js';
 import { loadCredentials } from '../../../core/secrets.js';
 import type { Settings } from '../../../core/settings.js';
@@ -103,8 +103,13 @@ export const command = plainCommand({
     if (!o.out) throw new UsageError('render needs --out DIR, the folder to write releases.json, values and manifests to');
   },
   async run({ options, positionals, settings }) {
+    const { names, edges } = splitNames(positionals);
+    if (edges.length)
+      throw new UsageError(
+        `edge sites (${edges.map((e) => `${e.name}@${e.hub}`).join(', ')}) run on the local provider so far; render has no Kubernetes objects for them yet`,
+      );
     const args: RenderArgs = {
-      names: positionals,
+      names,
       ...(options.provider ? { provider: options.provider } : {}),
       contexts: parseContexts(options.context),
       replicas: options.replicas ?? {},

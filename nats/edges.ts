@@ -1,0 +1,138 @@
+// Edge sites in the servers' configuration. Pure.
+// A hub region's seed servers (the client-facing ones) listen for leafnode connections; an edge
+// site's servers dial them with TLS, presenting the sandbox's server certificate (an identity only
+// servers hold), which the hub maps to the application account (verify_and_map on leafnodes,
+// nats-server server/auth.go isLeafNodeAuthorized). Only that account crosses: the system
+// accounts stay apart, and so do the JetStream domains (the edge's name, HUB_DOMAIN for the hub).
+import type { ConfValue } from './conf.js';
+import { SERVER_CERT_SUBJECT } from './pki.js';
+import { accountsConfig, type Credentials, type JetStreamLimits, jetstreamConfig, type ServerTls, tlsBlock } from './server-config.js';
+import type { EdgeSite, ServerSpec, Topology } from './topology.js';
+import { APP_ACCOUNT, SYSTEM_ACCOUNT } from './topology.js';
+
+/** Servers that listen for edge sites: every region's seed servers, once the sandbox has edges. */
+export function leafnodeListeners(topo: Topology): ServerSpec[] {
+  return topo.edges.length ? topo.servers.filter((s) => s.role === 'seed') : [];
+}
+
+/** The servers an edge site's leafnode remote lists: its hub's first, then its fallback region's. */
+export function leafnodeTargets(topo: Topology, edge: EdgeSite): ServerSpec[] {
+  const listeners = leafnodeListeners(topo);
+  return [edge.hub, ...(edge.fallback ? [edge.fallback] : [])].flatMap((dc) => listeners.filter((s) => s.datacenter === dc));
+}
+
+/** The leafnodes block of a hub server: TLS, and the servers' certificate mapped to the application account. */
+export function hubLeafnodes(listen: string, tls: ServerTls | undefined): Record<string, ConfValue> {
+  return {
+    listen,
+    ...(tls
+      ? {
+          tls: tlsBlock(tls, { verify_and_map: true, timeout: 5 }),
+          authorization: { users: [{ user: SERVER_CERT_SUBJECT, account: APP_ACCOUNT }] },
+        }
+      : {}),
+  };
+}
+
+export interface EdgeServerInput {
+  topo: Topology;
+  edge: EdgeSite;
+  name: string;
+  host: string;
+  ports: { client: number; monitor: number };
+  /** Leafnode URLs of the hub's listeners then the fallback's (tls://host:port). */
+  remoteUrls: string[];
+  credentials: Credentials;
+  tls: ServerTls;
+  storeDir: string;
+  jsLimits?: JetStreamLimits;
+}
+
+/** One edge server: clients as in the regions (the same users), JetStream in its own domain, a leafnode remote to its hub. */
+export function edgeServerConfig(input: EdgeServerInput): Record<string, ConfValue | undefined> {
+  const { edge, tls } = input;
+  const js = jetstreamConfig({
+    topo: input.topo,
+    server: { jetstream: true, cluster: edge.name } as ServerSpec,
+    storeDir: input.storeDir,
+    ...(input.jsLimits ? { jsLimits: input.jsLimits } : {}),
+  });
+  return {
+    server_name: input.name,
+    host: input.host,
+    port: input.ports.client,
+    http_port: input.ports.monitor,
+    server_tags: [`edge:${edge.name}`, `hub:${edge.hub}`],
+    tls: tlsBlock(tls, { verify_and_map: true, timeout: 5 }),
+    jetstream: { ...js, domain: edge.domain },
+    leafnodes: {
+      // In the order given: the hub's servers before the fallback region's.
+      remotes: [{ urls: input.remoteUrls, dont_randomize: true, account: APP_ACCOUNT, tls: tlsBlock(tls, { timeout: 5 }) }],
+    },
+    accounts: accountsConfig(input.credentials, true),
+    system_account: SYSTEM_ACCOUNT,
+  };
+}
+
+/** What an edge server says of itself on its monitoring port (VARZ, LEAFZ, JSZ), when it answers. */
+export interface EdgeServerView {
+  name: string;
+  answered: boolean;
+  /** Its leafnode connections: the server at the other end and the account bound. */
+  leafs: { server: string; account: string }[];
+  /** Its JetStream domain ('' without one), when JetStream answered. */
+  domain?: string;
+}
+
+/** An edge site's state in one line per problem, each with the way on. Pure. */
+export function edgeProblems(topo: Topology, views: readonly EdgeServerView[]): string[] {
+  const problems: string[] = [];
+  const regionOf = new Map(topo.servers.map((s) => [s.name, s.datacenter]));
+  for (const edge of topo.edges) {
+    const mine = edge.servers.map((n) => views.find((v) => v.name === n) ?? { name: n, answered: false, leafs: [] });
+    const silent = mine.filter((v) => !v.answered);
+    if (silent.length === mine.length) {
+      problems.push(
+        `edge site ${edge.name} is down: ${silent.map((v) => v.name).join(', ')} do(es) not answer; fix: re-run stage 06 to start it`,
+      );
+      continue;
+    }
+    for (const v of mine.filter((x) => x.answered)) {
+      const hubs = v.leafs.map((l) => ({ ...l, region: regionOf.get(l.server) }));
+      if (!hubs.length) {
+        problems.push(
+          `edge site ${edge.name} is cut off: ${v.name} has no leafnode connection to ${[edge.hub, edge.fallback].filter(Boolean).join(' or ')} (it goes on storing locally, and forwards once connected)`,
+        );
+        continue;
+      }
+      // On the fallback is working as designed (the hub was lost); a leafnode stays where it is
+      // until that connection drops, so it is said in the edge's line, not called a problem.
+      const other = hubs.find((h) => h.region !== edge.hub && h.region !== edge.fallback);
+      if (other)
+        problems.push(
+          `edge site ${edge.name}: ${v.name} is connected to ${other.server}, which is neither in its hub ${edge.hub} nor in its fallback`,
+        );
+      const wrongAccount = hubs.find((h) => h.account !== APP_ACCOUNT);
+      if (wrongAccount)
+        problems.push(`edge site ${edge.name}: ${v.name}'s leafnode is bound to account ${wrongAccount.account}, expected ${APP_ACCOUNT}`);
+      if (v.domain !== undefined && v.domain !== edge.domain)
+        problems.push(`edge site ${edge.name}: ${v.name} has JetStream domain '${v.domain}', expected '${edge.domain}'`);
+    }
+  }
+  return problems;
+}
+
+/** One line per edge site for status: where each server is connected. */
+export function edgeLines(topo: Topology, views: readonly EdgeServerView[]): string[] {
+  const regionOf = new Map(topo.servers.map((s) => [s.name, s.datacenter]));
+  return topo.edges.map((edge) => {
+    const parts = edge.servers.map((n) => {
+      const v = views.find((x) => x.name === n);
+      if (!v?.answered) return `${n} silent`;
+      const on = v.leafs.map((l) => l.server);
+      const fallback = on.length > 0 && on.every((server) => regionOf.get(server) !== edge.hub);
+      return `${n} -> ${on.join(', ') || 'no leafnode'}${fallback ? ` (on its fallback: its hub ${edge.hub} did not take it)` : ''}`;
+    });
+    return `edge ${edge.name}@${edge.hub} (domain ${edge.domain}): ${parts.join('; ')}`;
+  });
+}

@@ -1,0 +1,130 @@
+// Edge sites: named `e1@c1`, a leaf cluster of their own JetStream domain dialing their hub's seed
+// servers first, then a fallback region's, over TLS with the servers' certificate mapped to the
+// application account; the rendered configs are judged by the pinned nats-server itself.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { assignPorts, leafnodeKey } from '../../../cluster/local/ports.js';
+import { renderLocalConfigs } from '../../../cluster/local/supercluster.js';
+import { createRunner } from '../../../core/command.js';
+import { splitNames, validateEdges } from '../../../core/input.js';
+import { ensureLocalPki } from '../../../core/pki.js';
+import { edgeLines, edgeProblems, leafnodeListeners, leafnodeTargets } from '../../../nats/edges.js';
+import { buildTopology, defaultOptions } from '../../../nats/topology.js';
+import { TEST_CREDENTIALS } from '../../support/kube-plan.js';
+import { natsServerBin } from '../../support/tools.js';
+
+const SMALL = { replicas: { seed: 2, js: 1, gw: 1, xr: 1 } };
+const topo = buildTopology(['c1', 'c2', 'c3'], SMALL, [
+  { name: 'e1', hub: 'c1' },
+  { name: 'e2', hub: 'c3' },
+]);
+
+describe('edge sites', () => {
+  it('are named name@hub among the regions, and checked before anything runs', () => {
+    assert.deepEqual(splitNames(['c1', 'c2', 'e1@c1']), { names: ['c1', 'c2'], edges: [{ name: 'e1', hub: 'c1' }] });
+    assert.throws(() => validateEdges([{ name: 'e1', hub: 'c9' }], ['c1', 'c2']), /its hub c9 is not one of the regions given \(c1, c2\)/);
+    assert.throws(() => validateEdges([{ name: 'E_1', hub: 'c1' }], ['c1']), /'E_1' is not a DNS-1123 label/);
+    assert.throws(() => validateEdges([{ name: 'c2', hub: 'c1' }], ['c1', 'c2']), /duplicate cluster name\(s\): c2/);
+    assert.throws(() => validateEdges([{ name: 'hub', hub: 'c1' }], ['c1']), /'hub' is the supercluster's JetStream domain/);
+    assert.throws(() => validateEdges([{ name: 'e1', hub: 'c1@x' }], ['c1']), /write name@hub, e.g. e1@c1/);
+  });
+
+  it('are leaf clusters of their own domain with a hub and the next region as fallback, outside the supercluster', () => {
+    assert.deepEqual(
+      topo.edges.map((e) => [e.name, e.hub, e.fallback, e.domain, e.servers]),
+      [
+        ['e1', 'c1', 'c2', 'e1', ['e1-leaf-nats-0']],
+        ['e2', 'c3', 'c1', 'e2', ['e2-leaf-nats-0']],
+      ],
+    );
+    assert.ok(!topo.servers.some((s) => s.name.includes('leaf')), 'not a member of the supercluster');
+    assert.equal(buildTopology(['c1'], defaultOptions(), [{ name: 'e1', hub: 'c1' }]).edges[0]!.fallback, undefined);
+  });
+
+  it("dial the hub's seed servers first, then the fallback's", () => {
+    assert.deepEqual(
+      leafnodeListeners(topo).map((s) => s.name),
+      ['c1-nats-0', 'c1-nats-1', 'c2-nats-0', 'c2-nats-1', 'c3-nats-0', 'c3-nats-1'],
+    );
+    assert.deepEqual(
+      leafnodeTargets(topo, topo.edges[0]!).map((s) => s.name),
+      ['c1-nats-0', 'c1-nats-1', 'c2-nats-0', 'c2-nats-1'],
+    );
+    assert.deepEqual(leafnodeListeners(buildTopology(['c1', 'c2'], SMALL)), [], 'no edges: no listener');
+  });
+
+  it('render configs the pinned nats-server accepts (nats-server -t): hub servers in domain hub with a TLS leafnode listener, edges in their own', async () => {
+    const ports = assignPorts(
+      [...topo.servers.map((s) => s.name), 'e1-leaf-nats-0', 'e2-leaf-nats-0', ...leafnodeListeners(topo).map((s) => leafnodeKey(s.name))],
+      20000,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'edge-conf-'));
+    const tls = { caFile: join(dir, 'ca.crt'), certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') };
+    try {
+      const confs = renderLocalConfigs(topo, ports, TEST_CREDENTIALS, dir, undefined, tls);
+      const seed = confs.get('c1-nats-0')!;
+      assert.match(seed, new RegExp(`leafnodes: \\{\\s+listen: "127\\.0\\.0\\.1:${ports[leafnodeKey('c1-nats-0')]!.client}"`));
+      assert.match(seed, /user: "CN=nats-server,O=NATS Sandbox"\s+account: "APP"/);
+      assert.match(seed, /jetstream: \{\s+enabled: false\s+domain: "hub"/);
+      assert.match(confs.get('c1-js-nats-0')!, /domain: "hub"/);
+      const edge = confs.get('e1-leaf-nats-0')!;
+      assert.match(edge, /domain: "e1"/);
+      const urls = [...edge.matchAll(/"tls:\/\/127\.0\.0\.1:(\d+)"/g)].map((m) => Number(m[1]));
+      assert.deepEqual(
+        urls,
+        ['c1-nats-0', 'c1-nats-1', 'c2-nats-0', 'c2-nats-1'].map((n) => ports[leafnodeKey(n)]!.client),
+      );
+      assert.match(edge, /dont_randomize: true/);
+      // nats-server -t loads the TLS files: the check runs on a real sandbox PKI (openssl).
+      const bin = await natsServerBin();
+      const pki = (await ensureLocalPki(createRunner(false), dir)).server;
+      for (const name of ['c1-nats-0', 'c1-js-nats-0', 'e1-leaf-nats-0']) {
+        const file = join(dir, `${name}.conf`);
+        const text = renderLocalConfigs(topo, ports, TEST_CREDENTIALS, dir, undefined, pki).get(name)!;
+        writeFileSync(file, text);
+        const out = execFileSync(bin.path, ['-t', '-c', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        assert.doesNotMatch(out, /error/i, name);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('are judged from what their servers say: down, cut off, on the fallback, or connected to their hub', () => {
+    const at = (server: string) => [{ server, account: 'APP' }];
+    const ok = [
+      { name: 'e1-leaf-nats-0', answered: true, leafs: at('c1-nats-1'), domain: 'e1' },
+      { name: 'e2-leaf-nats-0', answered: true, leafs: at('c3-nats-0'), domain: 'e2' },
+    ];
+    assert.deepEqual(edgeProblems(topo, ok), []);
+    assert.deepEqual(edgeLines(topo, ok), [
+      'edge e1@c1 (domain e1): e1-leaf-nats-0 -> c1-nats-1',
+      'edge e2@c3 (domain e2): e2-leaf-nats-0 -> c3-nats-0',
+    ]);
+    const bad = [
+      { name: 'e1-leaf-nats-0', answered: true, leafs: at('c2-nats-0'), domain: 'e1' },
+      { name: 'e2-leaf-nats-0', answered: true, leafs: [], domain: 'e2' },
+    ];
+    assert.deepEqual(edgeProblems(topo, bad), [
+      'edge site e2 is cut off: e2-leaf-nats-0 has no leafnode connection to c3 or c1 (it goes on storing locally, and forwards once connected)',
+    ]);
+    // On the fallback is the design working (its hub was lost), said in its line, not a problem.
+    assert.equal(
+      edgeLines(topo, bad)[0],
+      'edge e1@c1 (domain e1): e1-leaf-nats-0 -> c2-nats-0 (on its fallback: its hub c1 did not take it)',
+    );
+    assert.match(
+      edgeProblems(topo, [{ ...ok[0]!, leafs: at('c3-nats-0') }, ok[1]!])[0]!,
+      /e1-leaf-nats-0 is connected to c3-nats-0, which is neither in its hub c1 nor in its fallback/,
+    );
+    assert.match(edgeProblems(topo, [ok[0]!])[0]!, /^edge site e2 is down: e2-leaf-nats-0 do\(es\) not answer/);
+    assert.match(
+      edgeProblems(topo, [{ ...ok[0]!, domain: 'hub' }, ok[1]!])[0]!,
+      /e1-leaf-nats-0 has JetStream domain 'hub', expected 'e1'/,
+    );
+  });
+});
