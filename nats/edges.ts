@@ -136,3 +136,21 @@ export function edgeLines(topo: Topology, views: readonly EdgeServerView[]): str
     return `edge ${edge.name}@${edge.hub} (domain ${edge.domain}): ${parts.join('; ')}`;
   });
 }
+
+/** The edge site's own stream, in its domain: what happens at the site is stored there first. */
+export function edgeStreamName(edge: string): string {
+  return `edge-${edge}`;
+}
+
+/** Subjects an edge site's stream takes, e.g. edge.e1.> */
+export function edgeSubject(edge: string): string {
+  return `edge.${edge}.>`;
+}
+
+/** The supercluster's stream (on xr-js) that sources every edge site's stream across its domain. */
+export const EDGES_STREAM = 'edges';
+
+/** The JetStream API prefix of a domain, as a stream source outside the supercluster's domain names it. */
+export function domainApi(domain: string): string {
+  return `$JS.${domain}.API`;
+}

@@ -7,6 +7,7 @@ import { commandHint } from '../../core/hint.js';
 import { placementProblems } from '../../nats/jetstream/placement.js';
 import { jetstreamSpec } from '../../nats/jetstream/spec.js';
 import { connectionFromEnv } from '../../nats/live/client.js';
+import { applyEdgeStreams } from '../../nats/live/edge-streams.js';
 import { type ApplyResult, applyJetStream } from '../../nats/live/jetstream-apply.js';
 import type { Credentials } from '../../nats/server-config.js';
 import type { Topology } from '../../nats/topology.js';
@@ -41,6 +42,16 @@ export async function jetstreamStage(input: JetStreamStageInput): Promise<ApplyR
         `the JetStream spec is not in place:\n${report.problems.map((l) => `  - ${l}`).join('\n')}\n` +
           `fix: check that stage 06 converged (${commandHint('status')}); a refused change or a misplaced stream needs the resource recreated (nats stream rm, then stage 07 again), or nats/jetstream/spec.ts changed back`,
       );
+    }
+    // Edge sites: each one's stream in its own domain, and the supercluster's stream sourcing them.
+    if (input.topo.edges.length) {
+      try {
+        for (const line of (await applyEdgeStreams(nc, input.topo, input.timeoutMs)).lines) input.say(`  ${line}`);
+      } catch (e) {
+        throw new SandboxError(
+          `the edge sites' streams are not in place: ${(e as Error).message}\nfix: check that every edge site is connected (${commandHint('status')}), then run stage 07 again`,
+        );
+      }
     }
     return report.results;
   } finally {
