@@ -45,6 +45,18 @@ export function serviceProcesses(topo: Topology, plan: ServicePlan): ServiceProc
       out.push({ name: hostName(region, i), region, index: i, roles, instances: roles.map((r) => roleInstance(region, r, i)) });
     }
   }
+  // An edge site answers its own requests with math services of its own (the recorder stays in
+  // the regions, with MySQL): while it is cut off, and before the hub's are asked.
+  for (const edge of topo.edges) {
+    const roles = [...(SERVICE_NAMES as ServiceRole[])];
+    out.push({
+      name: hostName(edge.name, 0),
+      region: edge.name,
+      index: 0,
+      roles,
+      instances: roles.map((r) => roleInstance(edge.name, r, 0)),
+    });
+  }
   return out;
 }
 

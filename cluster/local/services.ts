@@ -247,7 +247,7 @@ export function servicesSection(
       json: { services: regions },
       text: [
         ...(found.length ? [`\n${servicesTable(found)}`] : []),
-        `services per region: ${topo.names.map((n) => `${n} ${regions[n]?.length ?? 0}`).join(', ')}`,
+        `services per region: ${[...topo.names, ...topo.edges.map((e) => e.name)].map((n) => `${n} ${regions[n]?.length ?? 0}`).join(', ')}`,
       ],
     },
   };

@@ -125,6 +125,9 @@ function clientUrls(state: LocalState, names?: string[]): string[] {
  * requesters connect, so NATS keeps their traffic in the region when it can.
  */
 export function regionClientUrls(topo: Topology, state: LocalState, datacenter: string): string[] {
+  // An edge site's clients connect to its own servers.
+  const edge = topo.edges.find((e) => e.name === datacenter);
+  if (edge) return edge.servers.map((n) => `nats://127.0.0.1:${state.ports[n]!.client}`);
   return topo.servers
     .filter((s) => s.datacenter === datacenter && s.role === 'seed')
     .map((s) => `nats://127.0.0.1:${state.ports[s.name]!.client}`);

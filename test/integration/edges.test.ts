@@ -3,7 +3,7 @@
 // connected; with its hub's server gone it fails over to its fallback region and keeps working.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -59,6 +59,21 @@ describe('edge sites', { timeout: 600_000 }, () => {
     assert.deepEqual(s.json.edges, [
       { name: 'e1-leaf-nats-0', answered: true, leafs: [{ server: 'c1-nats-0', account: 'APP' }], domain: 'e1' },
     ]);
+  });
+
+  it('answers requests made at the edge with its own math services, and by its hub when those are gone', async () => {
+    const ask = async () => {
+      const r = await runScript('request', ['--from', 'e1', '--count', '10', '--json'], sandbox.env, 120_000);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      return parseJson<{ ok: number; byRegion: Record<string, number> }>(r.stdout);
+    };
+    assert.deepEqual((await ask()).byRegion, { e1: 40 });
+    const host = readFileSync(join(sandbox.dir, 'local', 'services', 'e1-services-0', 'pid'), 'utf8').trim();
+    process.kill(Number(host), 'SIGTERM');
+    await poll({ timeoutMs: 10_000, intervalMs: 100, attempt: async () => (existsSync(`/proc/${host}`) ? undefined : true) });
+    assert.deepEqual((await ask()).byRegion, { c1: 40 });
+    const back = await runScript('08-services', [...NAMES, 'e1@c1'], sandbox.env);
+    assert.equal(back.code, 0, back.stdout + back.stderr);
   });
 
   it("agrees with natscli's leafnode report on where the edge is connected", async (t) => {

@@ -28,8 +28,9 @@ function localTarget(settings: Settings): (args: RequestArgs) => RequestTarget {
         `no local sandbox in ${settings.sandboxDir} and NATS_URL is not set; run install first (${commandHint('install', ['c1', 'c2', 'c3'])}) or set NATS_URL`,
       );
     }
-    if (!state.names.includes(args.from))
-      throw new RequestUsageError(`--from ${args.from} is not a cluster of this sandbox (${state.names.join(', ')})`);
+    const places = [...state.names, ...(state.edges ?? []).map((e) => e.name)];
+    if (!places.includes(args.from))
+      throw new RequestUsageError(`--from ${args.from} is not a cluster or edge site of this sandbox (${places.join(', ')})`);
     const topo = resolveTopology({ names: [], saved: state });
     const credentials = loadCredentials(settings.sandboxDir, settings.env, false);
     const mysqlUrl = recorderDatabase(settings.sandboxDir, settings.env)?.url;
