@@ -403,10 +403,14 @@ async function deleteLocal(inv: Invocation): Promise<void> {
     log.info(`stopped ${stopped} process(es) and removed ${sandboxDir}`);
     return;
   }
-  const servers = regionServers(state, given);
-  const services = regionServices(sandboxDir, given);
+  // An edge site goes with its hub region: its hub is where its leafnode and its stream's source live.
+  const edgesGone = (state.edges ?? []).filter((e) => given.includes(e.hub));
+  const edgeServers = buildTopology(state.names, { replicas: state.replicas }, edgesGone).edges.flatMap((e) => e.servers);
+  const servers = [...regionServers(state, given), ...edgeServers];
+  const services = regionServices(sandboxDir, [...given, ...edgesGone.map((e) => e.name)]);
+  const also = edgesGone.length ? ` and their edge site(s) ${edgesGone.map((e) => `${e.name}@${e.hub}`).join(', ')}` : '';
   if (inv.dryRun) {
-    log.info(`would stop and remove ${servers.length} servers and ${services.length} services of ${given.join(', ')}`);
+    log.info(`would stop and remove ${servers.length} servers and ${services.length} services of ${given.join(', ')}${also}`);
     return;
   }
   await stopRegions(sandboxDir, state, given);
@@ -415,12 +419,21 @@ async function deleteLocal(inv: Invocation): Promise<void> {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   const remaining = state.names.filter((n) => !given.includes(n));
   await dropMetaPeers(inv, state, given, remaining);
-  const ports = Object.fromEntries(Object.entries(state.ports).filter(([n]) => !servers.includes(n)));
+  // A server's own slot and its leafnode listener's (c1-nats-0/leafnodes) go with it.
+  const ports = Object.fromEntries(Object.entries(state.ports).filter(([n]) => !servers.includes(n.split('/')[0]!)));
+  const edges = (state.edges ?? []).filter((e) => !edgesGone.includes(e));
   // The links are planned again by the next stage 06; the delays of the regions left are kept.
-  const { links: _links, wan: _wan, ...rest } = state;
-  writeLocalState(sandboxDir, { ...rest, names: remaining, ports, ...(state.wan ? { wan: tableFor(state.wan, remaining) } : {}) });
+  const { links: _links, wan: _wan, edges: _edges, ...rest } = state;
+  writeLocalState(sandboxDir, {
+    ...rest,
+    names: remaining,
+    ports,
+    ...(edges.length ? { edges } : {}),
+    ...(state.wan ? { wan: tableFor(state.wan, remaining) } : {}),
+  });
+  const keep = [...remaining, ...edges.map((e) => `${e.name}@${e.hub}`)];
   log.info(
-    `stopped and removed ${servers.length} servers of ${given.join(', ')}; run ${commandHint('install', remaining)} to re-form the supercluster without them`,
+    `stopped and removed ${servers.length} servers of ${given.join(', ')}${also}; run ${commandHint('install', keep)} to re-form the supercluster without them`,
   );
 }
 

@@ -161,6 +161,14 @@ describe('edge sites', { timeout: 600_000 }, () => {
     assert.match(kube.stderr, /edge sites \(e1@c1\) run on the local provider so far/);
   });
 
+  it('delete of a hub region takes its edge sites with it, and says how to go on', async () => {
+    const r = await runScript('delete', ['c1'], sandbox.env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /servers of c1 and their edge site\(s\) e1@c1; run npx zx scripts\/install\.mjs c2 c3 to re-form/);
+    assert.equal(spawnSync('pgrep', ['-f', `${sandbox.dir}/local/servers/e1-leaf-nats-0/`]).status, 1, 'the edge server stopped');
+    assert.equal(readLocalState(sandbox.dir)?.edges, undefined);
+  });
+
   it('delete leaves no edge server behind', async () => {
     const r = await runScript('delete', [], sandbox.env);
     assert.equal(r.code, 0, r.stdout + r.stderr);
