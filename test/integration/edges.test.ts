@@ -86,6 +86,34 @@ describe('edge sites', { timeout: 600_000 }, () => {
     const s = await status();
     const ours = s.json.edges.flatMap((e) => e.leafs.map((l) => ({ server: l.server, leaf: e.name, account: l.account })));
     assert.deepEqual(natscliLeafs(bin, home), ours);
+    // The edge's own contexts reach its server; the hub's reach its domain with --js-domain.
+    const env = { PATH: `${dirname(bin)}${delimiter}${process.env.PATH ?? ''}`, HOME: home, XDG_CONFIG_HOME: home, NO_COLOR: '1' };
+    const prefix = contextPrefix(sandbox.dir);
+    const atEdge = spawnSync(bin, ['--context', contextName(prefix, 'e1', 'admin'), 'stream', 'info', 'edge-e1', '--json'], {
+      env,
+      encoding: 'utf8',
+    });
+    assert.equal(atEdge.status, 0, atEdge.stderr);
+    assert.equal(JSON.parse(atEdge.stdout).config.name, 'edge-e1');
+    const viaHub = spawnSync(
+      bin,
+      ['--context', contextName(prefix, 'c1', 'admin'), '--js-domain', 'e1', 'stream', 'info', 'edge-e1', '--json'],
+      {
+        env,
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(viaHub.status, 0, viaHub.stderr);
+    const serverList = spawnSync(bin, ['--context', contextName(prefix, 'e1', 'sys'), 'server', 'list', '--json'], {
+      env,
+      encoding: 'utf8',
+    });
+    assert.equal(serverList.status, 0, serverList.stderr);
+    assert.deepEqual(
+      (JSON.parse(serverList.stdout) as { server: { name: string } }[]).map((x) => x.server.name),
+      ['e1-leaf-nats-0'],
+      "the edge's system account is its own",
+    );
   });
 
   it("fails over to its fallback region when its hub's server is gone, and status says so without calling it a problem", async () => {

@@ -56,7 +56,8 @@ function writeContexts(
   }
   const contexts = sandboxContexts(
     contextPrefix(sandboxDir),
-    inv.args.names.length ? inv.args.names : inv.names,
+    // The whole sandbox: its regions and its edge sites (an edge's contexts reach its own server).
+    inv.args.names.length ? inv.args.names : [...inv.names, ...inv.topology().edges.map((e) => e.name)],
     urlOf,
     (id) => pkiPaths(sandboxDir).client(id),
     opts.identities,
