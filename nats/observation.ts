@@ -2,6 +2,7 @@
 // topology page draws. Built from what the servers report (never from the model's own answer),
 // compared with the expected topology. Pure.
 import { type Cause, diagnose, type SectionProblem } from './diagnose.js';
+import type { EdgeServerView } from './edges.js';
 import { expectedTopology } from './expected.js';
 import type { Topology } from './topology.js';
 import { type LiveServer, type Verdict, verify } from './verify.js';
@@ -73,6 +74,8 @@ export interface Observation {
   verdict: Verdict;
   jetstream?: JetStreamView;
   services?: ServiceView[];
+  /** What the edge sites' servers said of themselves, when the sandbox has edge sites. */
+  edges?: EdgeServerView[];
   sections: ObservationSection[];
   /** Every problem: the verdict's and the sections'. */
   problems: string[];
@@ -86,6 +89,7 @@ export interface ObservationParts {
   live: LiveServer[];
   jetstream?: JetStreamView;
   services?: ServiceView[];
+  edges?: EdgeServerView[];
   sections?: ObservationSection[];
   at?: Date;
 }
@@ -103,6 +107,7 @@ export function observation(parts: ObservationParts): Observation {
     verdict,
     ...(parts.jetstream ? { jetstream: parts.jetstream } : {}),
     ...(parts.services ? { services: parts.services } : {}),
+    ...(parts.edges ? { edges: parts.edges } : {}),
     sections,
     problems,
     causes,

@@ -3,7 +3,7 @@
 // text panels as sized boxes. ELK places everything; nothing here computes a position.
 import elkModule, { type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk.bundled.js';
 import { jetstreamPanel, type Panel, servicesPanel } from './panels.js';
-import type { ServerView, TopologyView } from './view-model.js';
+import type { EdgeSiteView, ServerView, TopologyView } from './view-model.js';
 
 /** Monospace text metrics the SVG uses (12px DejaVu Sans Mono and its kin). */
 export const FONT_SIZE = 12;
@@ -19,6 +19,7 @@ export type Shape =
   | { kind: 'region'; name: string }
   | { kind: 'cluster'; name: string; region: string }
   | { kind: 'stretched-share'; region: string }
+  | { kind: 'edge-site'; region: string; name: string }
   | { kind: 'server'; server: ServerView }
   | { kind: 'mesh' }
   | { kind: 'mesh-cluster'; name: string }
@@ -32,6 +33,12 @@ export interface PictureGraph {
 }
 
 const textWidth = (s: string) => Math.ceil(s.length * CHAR_WIDTH) + 20;
+
+/** An edge site's title: its domain and where its leafnode is. */
+export function edgeTitle(e: EdgeSiteView): string {
+  const where = e.connectedTo.length ? `-> ${e.connectedTo.join(', ')}${e.onFallback ? ' (fallback)' : ''}` : 'cut off';
+  return `edge ${e.name} · domain ${e.domain} · ${where}`;
+}
 
 function compound(id: string, title: string, children: ElkNode[], extra: Record<string, string> = {}): ElkNode {
   return {
@@ -51,7 +58,7 @@ export function pictureGraph(v: TopologyView): PictureGraph {
   const shapes = new Map<string, Shape>();
   const edges: PictureGraph['edges'] = new Map();
   // One width for every server box: the longest label, its leader mark and role.
-  const allServers = [...v.regions.flatMap((r) => r.cluster.servers), ...v.stretched.servers];
+  const allServers = [...v.regions.flatMap((r) => [...r.cluster.servers, ...r.edges.flatMap((e) => e.servers)]), ...v.stretched.servers];
   const serverWidth = Math.max(...allServers.map((s) => textWidth(`★ ${s.name}  ${s.role}`) + 14));
   const serverNode = (s: ServerView, i: number, all: ServerView[]): ElkNode => {
     const id = `server:${s.name}`;
@@ -74,6 +81,12 @@ export function pictureGraph(v: TopologyView): PictureGraph {
         SERVER_COLUMN,
       ),
       compound(shareId, `${v.stretched.name} (stretched)`, r.stretched.map(serverNode), SERVER_COLUMN),
+      // Its edge sites beside it, each a box of its own (not part of the supercluster).
+      ...r.edges.map((e) => {
+        const id = `edge:${e.name}`;
+        shapes.set(id, { kind: 'edge-site', region: r.name, name: e.name });
+        return compound(id, edgeTitle(e), e.servers.map(serverNode), SERVER_COLUMN);
+      }),
     ]);
   });
 

@@ -1,7 +1,7 @@
 // Draw the laid-out picture as one standalone SVG document: the page shows it inline and the
 // snapshot writes it to a file, so both are the same picture. Pure (the layout is done before).
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk.bundled.js';
-import { CHAR_WIDTH, FONT_SIZE, LINE_HEIGHT, type PictureGraph, type Shape, TITLE_HEIGHT } from './layout.js';
+import { CHAR_WIDTH, edgeTitle, FONT_SIZE, LINE_HEIGHT, type PictureGraph, type Shape, TITLE_HEIGHT } from './layout.js';
 import { type Panel, type Tone, verdictPanel } from './panels.js';
 import type { Health, TopologyView } from './view-model.js';
 
@@ -52,6 +52,10 @@ function drawNode(node: ElkNode, shape: Shape, x: number, y: number, v: Topology
     }
     case 'stretched-share':
       return `<g class="stretched-share" data-region="${escapeXml(shape.region)}">${rect(COLORS.stretched, COLORS.stretchedInk)}${title(`${v.stretched.name} (stretched)`, COLORS.stretchedInk)}</g>`;
+    case 'edge-site': {
+      const e = v.regions.find((x) => x.name === shape.region)!.edges.find((x) => x.name === shape.name)!;
+      return `<g class="edge-site" data-edge="${escapeXml(e.name)}" data-health="${e.health}">${rect(COLORS.cluster, COLORS[e.health], ' stroke-dasharray="5 3"')}${title(edgeTitle(e), COLORS[e.health])}</g>`;
+    }
     case 'server': {
       const s = shape.server;
       const label = `${s.metaLeader ? '★ ' : ''}${s.name}`;

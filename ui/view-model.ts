@@ -8,7 +8,7 @@ import { type Role, STRETCHED_CLUSTER } from '../nats/topology.js';
 
 export type Health = 'up' | 'degraded' | 'down';
 /** How a role is labelled on the page: the stretched servers are the xr-js ones. */
-type RoleLabel = 'seed' | 'js' | 'gw' | 'xr-js';
+type RoleLabel = 'seed' | 'js' | 'gw' | 'xr-js' | 'leaf';
 
 export interface ServerView {
   name: string;
@@ -43,9 +43,24 @@ interface RegionServices {
   names: string[];
 }
 
+/** An edge site, drawn beside its hub region. */
+export interface EdgeSiteView {
+  name: string;
+  domain: string;
+  /** Up: connected; degraded: cut off (it goes on locally); down: its servers do not answer. */
+  health: Health;
+  servers: ServerView[];
+  /** The servers its leafnodes are connected to. */
+  connectedTo: string[];
+  /** Connected, but to its fallback region rather than its hub. */
+  onFallback: boolean;
+}
+
 interface RegionView {
   name: string;
   health: Health;
+  /** Edge sites whose hub this region is. */
+  edges: EdgeSiteView[];
   /** The region's own NATS cluster. */
   cluster: ClusterView;
   /** This region's share of the stretched cluster. */
@@ -170,6 +185,7 @@ export function viewModel(o: Observation): TopologyView {
     return {
       name: dc,
       health: partly(all.map((s) => s.health)),
+      edges: edgeSites(o, dc),
       cluster,
       stretched: share,
       services: {
@@ -208,6 +224,36 @@ export function viewModel(o: Observation): TopologyView {
       kv: o.jetstream?.kv ?? [],
     },
   };
+}
+
+/** The edge sites of hub `dc` from what their servers said (all down when nothing was asked). */
+function edgeSites(o: Observation, dc: string): EdgeSiteView[] {
+  const regionOf = new Map(o.topology.servers.map((s) => [s.name, s.datacenter]));
+  return o.topology.edges
+    .filter((e) => e.hub === dc)
+    .map((e): EdgeSiteView => {
+      const views = e.servers.map((n) => o.edges?.find((x) => x.name === n) ?? { name: n, answered: false, leafs: [] });
+      const servers = views.map(
+        (v): ServerView => ({
+          name: v.name,
+          role: 'leaf',
+          cluster: e.name,
+          datacenter: e.name,
+          health: !v.answered ? 'down' : v.leafs.length ? 'up' : 'degraded',
+          why: !v.answered ? ['did not answer'] : v.leafs.length ? [] : ['no leafnode connection: cut off, storing locally'],
+          metaLeader: false,
+        }),
+      );
+      const connectedTo = views.flatMap((v) => v.leafs.map((l) => l.server));
+      return {
+        name: e.name,
+        domain: e.domain,
+        health: partly(servers.map((s) => s.health)),
+        servers,
+        connectedTo,
+        onFallback: connectedTo.length > 0 && connectedTo.every((n) => regionOf.get(n) !== e.hub),
+      };
+    });
 }
 
 function wanLine(o: Observation): { wan?: string } {

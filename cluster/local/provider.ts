@@ -310,6 +310,7 @@ async function observeSandbox(inv: Invocation, opts: { waitMs?: number } = {}) {
     live,
     services: services.found.map((f) => ({ region: f.region, name: f.name, instance: f.instance, ...extras.stats.get(f.id) })),
     ...(extras.jetstream ? { jetstream: extras.jetstream } : {}),
+    ...(topo.edges.length ? { edges } : {}),
     sections: [
       ...(wan ? [wan] : []),
       ...(copies ? [{ name: 'stream copies', ...copiesReport(copies.copies, copies.disagreements) }] : []),

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { observation } from '../../../nats/observation.js';
+import { type Observation, observation } from '../../../nats/observation.js';
+import { buildTopology } from '../../../nats/topology.js';
 import { layoutPicture, pictureGraph } from '../../../ui/layout.js';
 import { jetstreamPanel, servicesPanel, verdictPanel } from '../../../ui/panels.js';
 import { escapeXml, renderSvg } from '../../../ui/svg.js';
 import { viewModel } from '../../../ui/view-model.js';
-import { smallObservation } from '../../support/observation-fixture.js';
+import { healthyLive } from '../../support/live.js';
+import { SMALL, smallObservation } from '../../support/observation-fixture.js';
 
 describe('picture', () => {
   it('gives ELK one box per region holding its cluster and its share of xr-js, the stretched routes and the gateway mesh', () => {
@@ -100,5 +102,32 @@ describe('picture', () => {
 
   it('escapes text', () => {
     assert.equal(escapeXml(`<a href="x">&'`), '&lt;a href=&quot;x&quot;&gt;&amp;&#39;');
+  });
+});
+
+describe('edge sites on the page', () => {
+  const topology = buildTopology(['c1', 'c2', 'c3'], SMALL, [
+    { name: 'e1', hub: 'c1' },
+    { name: 'e2', hub: 'c2' },
+  ]);
+  const withEdges = (edges: Observation['edges']) =>
+    observation({ topology, live: healthyLive(topology, () => true), ...(edges ? { edges } : {}), at: new Date('2026-01-01T00:00:00Z') });
+
+  it('are drawn beside their hub: connected, on the fallback, cut off, down', async () => {
+    const v = viewModel(
+      withEdges([
+        { name: 'e1-leaf-nats-0', answered: true, leafs: [{ server: 'c2-nats-0', account: 'APP' }], domain: 'e1' },
+        { name: 'e2-leaf-nats-0', answered: true, leafs: [], domain: 'e2' },
+      ]),
+    );
+    const [e1] = v.regions.find((r) => r.name === 'c1')!.edges;
+    const [e2] = v.regions.find((r) => r.name === 'c2')!.edges;
+    assert.deepEqual([e1!.health, e1!.onFallback, e1!.connectedTo], ['up', true, ['c2-nats-0']]);
+    assert.deepEqual([e2!.health, e2!.servers[0]!.why], ['degraded', ['no leafnode connection: cut off, storing locally']]);
+    assert.equal(viewModel(withEdges(undefined)).regions[0]!.edges[0]!.health, 'down', 'nothing asked: not shown as up');
+    const svg = renderSvg(await layoutPicture(v), v);
+    assert.match(svg, /<g class="edge-site" data-edge="e1" data-health="up">.*edge e1 · domain e1 · -&gt; c2-nats-0 \(fallback\)/s);
+    assert.match(svg, /<g class="edge-site" data-edge="e2" data-health="degraded">.*edge e2 · domain e2 · cut off/s);
+    assert.match(svg, /data-server="e1-leaf-nats-0" data-role="leaf"/);
   });
 });
