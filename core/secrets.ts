@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { IDENTITIES } from '../nats/accounts.js';
 import type { Credentials } from '../nats/server-config.js';
+import { identityCreds } from './jwt-store.js';
 import { addSecret } from './log.js';
 import { pkiPaths } from './pki.js';
 
@@ -71,8 +72,11 @@ export function loadCredentials(sandboxDir: string, env: NodeJS.ProcessEnv, pers
       ([, dir]) => existsSync(join(dir, 'tls.crt')) && existsSync(join(dir, 'tls.key')),
     ),
   );
+  // Operator mode: the creds files are the identities (core/jwt-store.ts).
+  const clientCreds = identityCreds(sandboxDir);
   return {
     ...(Object.keys(clientTls).length ? { clientTls } : {}),
+    ...(Object.keys(clientCreds).length ? { clientCreds } : {}),
     sys: values.sys,
     admin: values.admin,
     math: values.math,

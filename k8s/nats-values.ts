@@ -105,8 +105,8 @@ export interface CredentialRef {
  */
 export function credentialRefs(credentials: Credentials): CredentialRef[] {
   const out: CredentialRef[] = [];
-  // Where a client's certificates are on this machine: neither a secret nor the servers' business.
-  const { clientTls: _clientTls, ...secrets } = credentials;
+  // Where a client's certificates and creds files are on this machine: neither a secret nor the servers' business.
+  const { clientTls: _clientTls, clientCreds: _clientCreds, ...secrets } = credentials;
   const walk = (node: unknown, path: string[]) => {
     if (typeof node === 'string') {
       if (path[path.length - 1] === 'user') return;

@@ -4,6 +4,7 @@ import { type Identity, type Permissions, USERS } from './accounts.js';
 import type { Addressing } from './addressing.js';
 import { withCredentials } from './addressing.js';
 import type { ConfValue } from './conf.js';
+import { type JwtServerAuth, jwtAuthConfig } from './jwt-auth.js';
 import { clientUserName } from './pki.js';
 import type { ServerSpec, Topology } from './topology.js';
 import { APP_ACCOUNT, gatewayTargets, HUB_DOMAIN, routePeers, SYSTEM_ACCOUNT } from './topology.js';
@@ -26,6 +27,8 @@ export interface Credentials {
    * exists: clients then connect with mTLS instead of a password.
    */
   clientTls?: Partial<Record<Identity, string>>;
+  /** Creds file (user JWT and seed) per identity, while the sandbox runs in operator mode (--auth jwt). */
+  clientCreds?: Partial<Record<Identity, string>>;
 }
 
 export interface JetStreamLimits {
@@ -69,6 +72,8 @@ export interface ServerConfigInput {
   stretchedRoutes?: StretchedRoutes;
   /** The leafnodes block of a server edge sites dial (nats/edges.ts hubLeafnodes). */
   leafnodes?: Record<string, ConfValue>;
+  /** Operator mode (--auth jwt): accounts from the resolver, kept in `resolverDir`, instead of `accounts`. */
+  jwt?: { auth: JwtServerAuth; resolverDir: string };
 }
 
 export function tlsBlock(tls: ServerTls, extra: Record<string, ConfValue>): Record<string, ConfValue> {
@@ -167,12 +172,14 @@ export function serverConfig(input: ServerConfigInput): Record<string, ConfValue
     port: ports.client,
     http_port: ports.monitor,
     ...(server.tags.length ? { server_tags: server.tags } : {}),
-    ...(input.tls ? { tls: tlsBlock(input.tls, { verify_and_map: true, timeout: 5 }) } : {}),
+    // Operator mode: clients keep TLS but prove who they are with a user JWT, not a certificate.
+    ...(input.tls ? { tls: tlsBlock(input.tls, input.jwt ? { timeout: 5 } : { verify_and_map: true, timeout: 5 }) } : {}),
     jetstream: jetstreamConfig(input),
     cluster: clusterConfig(input),
     gateway: gatewayConfig(input),
     ...(input.leafnodes ? { leafnodes: input.leafnodes } : {}),
-    accounts: accountsConfig(input.credentials, !!input.tls),
-    system_account: SYSTEM_ACCOUNT,
+    ...(input.jwt
+      ? jwtAuthConfig(input.jwt.auth, input.jwt.resolverDir)
+      : { accounts: accountsConfig(input.credentials, !!input.tls), system_account: SYSTEM_ACCOUNT }),
   };
 }
