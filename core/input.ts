@@ -1,5 +1,6 @@
 // Input shared by every entry point (the CLI, the in-pod Job, the k3d helpers): cluster names,
 // replica counts, kube contexts and provider names, validated before any side effect.
+import type { AuthMode } from '../nats/jwt-auth.js';
 import { buildTopology, type EdgeName, ROLES, type Role, STRETCHED_CLUSTER } from '../nats/topology.js';
 import { UsageError } from './errors.js';
 
@@ -16,6 +17,8 @@ export interface ParsedArgs {
   wan?: Record<string, number> | 'off';
   /** --yes: start a topology larger than the estimate says this machine holds. */
   yes?: boolean;
+  /** --auth: how clients prove who they are (nats/jwt-auth.ts); absent: what the sandbox keeps. */
+  auth?: AuthMode;
 }
 
 export type ProviderName = 'auto' | 'local' | 'k3d' | 'kube';

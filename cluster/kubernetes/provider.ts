@@ -50,6 +50,12 @@ function refuseWan(inv: Invocation): void {
       `--wan emulates a WAN between the local provider's processes; ${inv.provider} clusters have a network of their own (drop --wan, or use --provider local)`,
     );
   }
+  // Operator mode is local-only for now: the chart's resolver values are not rendered yet.
+  if (inv.args.auth === 'jwt') {
+    throw new UsageError(
+      `--auth jwt runs on the local provider only for now; ${inv.provider} clusters use mTLS (drop --auth, or use --provider local)`,
+    );
+  }
 }
 
 export function kubernetesProvider(flavor: KubeFlavor): Provider {

@@ -16,4 +16,6 @@ export interface LocalState {
   wan?: RttTable;
   /** Ports of the WAN links (cluster/local/wan/layout.ts), while the layer is on. */
   links?: Record<string, number>;
+  /** Operator mode (--auth jwt); absent: clients mapped by certificate (mTLS). */
+  auth?: 'jwt';
 }

@@ -18,6 +18,7 @@ import { parseMysqlUrl } from '../../services/recorder/mysql-url.js';
 import { waitConverged } from '../converge.js';
 import type { Invocation, Provider } from '../provider.js';
 import { edgesSection, observeEdges } from './edges.js';
+import { prepareJwt, pushChangedAccounts } from './jwt.js';
 import { checkPrivateMysqlPort, findMysqlServer } from './mysql.js';
 import { resolveNatsServer } from './nats-server-bin.js';
 import { allPorts } from './ports.js';
@@ -96,6 +97,8 @@ async function superclusterStage(inv: Invocation): Promise<void> {
   checkSize(inv, topo);
   // Stage 02 makes the PKI; doing it here too (a no-op when current) lets stage 06 run alone.
   const pki = await ensureLocalPki(inv.runner, sandboxDir);
+  // Before the credentials: in operator mode they are the creds files this makes.
+  const jwt = await prepareJwt(sandboxDir, state, inv.dryRun);
   const credentials = loadCredentials(sandboxDir, inv.settings.env, !inv.dryRun);
   const configs = renderLocalConfigs(
     topo,
@@ -106,6 +109,7 @@ async function superclusterStage(inv: Invocation): Promise<void> {
     pki.server,
     state.links,
     inv.settings.stretchedRoutes,
+    jwt?.server,
   );
   const group = serverGroup(sandboxDir);
   const desired = serverProcesses(sandboxDir, bin.path, configs);
@@ -136,6 +140,7 @@ async function superclusterStage(inv: Invocation): Promise<void> {
     false,
   );
   await convergeLocal(inv, topo, state, credentials, () => exitedEarly(group, started));
+  if (jwt) await pushChangedAccounts(topo, state, credentials, jwt);
 }
 
 /**

@@ -28,6 +28,8 @@ export function localPaths(sandboxDir: string) {
     conf: (name: string) => join(servers, name, 'nats-server.conf'),
     log: (name: string) => join(servers, name, 'server.log'),
     store: (name: string) => join(servers, name, 'jetstream'),
+    /** The account JWTs a server's full resolver keeps (operator mode). */
+    resolver: (name: string) => join(servers, name, 'jwt'),
     services: join(sandboxDir, 'local', 'services'),
   };
 }
@@ -152,6 +154,8 @@ export function resolveLocal(inv: Invocation): ResolvedLocal {
         ? parseWan(inv.settings.wan, topo.names, 'WAN (.env or the environment)')
         : undefined);
   const wan = asked === undefined || asked === 'off' ? undefined : tableFor(asked, topo.names);
+  // --auth likewise: kept by the sandbox until a flag changes it; mTLS for a new one.
+  const auth = inv.args.auth ?? previous?.auth ?? 'mtls';
   const state: LocalState = {
     version: 1,
     names: [...topo.names],
@@ -160,6 +164,7 @@ export function resolveLocal(inv: Invocation): ResolvedLocal {
     portBase,
     ports,
     ...(wan ? { wan, links: assignLinkPorts(linkNames(topo), portBase, previous?.links ?? {}) } : {}),
+    ...(auth === 'jwt' ? { auth } : {}),
   };
   return { topo, state, ...(previous ? { previous } : {}) };
 }

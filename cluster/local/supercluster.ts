@@ -6,6 +6,7 @@ import type { Identity } from '../../nats/accounts.js';
 import { LOOPBACK, localAddressing } from '../../nats/addressing.js';
 import { toNatsConf } from '../../nats/conf.js';
 import { edgeServerConfig, hubLeafnodes, leafnodeListeners, leafnodeTargets } from '../../nats/edges.js';
+import type { JwtServerAuth } from '../../nats/jwt-auth.js';
 import { type ClientEnv, clientEnvFor, connectionFromEnv } from '../../nats/live/client.js';
 import { monitorAnswers, observeAnswers } from '../../nats/live/observe.js';
 import { liveServers, type MonitorAnswers } from '../../nats/monitoring.js';
@@ -27,6 +28,7 @@ export function renderLocalConfigs(
   tls?: ServerTls,
   links?: Record<string, number>,
   stretchedRoutes?: StretchedRoutes,
+  jwt?: JwtServerAuth,
 ): Map<string, string> {
   const paths = localPaths(sandboxDir);
   const direct = localAddressing(topo, (name) => {
@@ -52,6 +54,7 @@ export function renderLocalConfigs(
       ...(tls ? { tls } : {}),
       ...(stretchedRoutes ? { stretchedRoutes } : {}),
       ...(port !== undefined ? { leafnodes: hubLeafnodes(`${LOOPBACK}:${port}`, tls) } : {}),
+      ...(jwt ? { jwt: { auth: jwt, resolverDir: paths.resolver(server.name) } } : {}),
     });
     out.set(server.name, toNatsConf(config, header(server.name)));
   }

@@ -4,6 +4,8 @@ import { parseWan, type RttTable } from '../../cluster/local/wan/spec.js';
 import type { Invocation, Provider, StageId } from '../../cluster/provider.js';
 import { flag } from '../../core/flags.js';
 import { log, step } from '../../core/log.js';
+import type { AuthMode } from '../../nats/jwt-auth.js';
+import { AUTH_FLAG } from './auth-flag.js';
 import { sandboxCommand } from './command.js';
 
 /** Where the topology is built (local provider): --wan shapes the links between regions. */
@@ -13,11 +15,19 @@ export const WAN_FLAGS = {
     '40ms|a-b=30ms,...|0ms|off',
     'local provider: round trip between regions through the WAN layer (every pair, or per pair; 0ms: the layer without delay, for partitions; off: linked directly). Kept by the sandbox; a re-run changes it without restarting servers',
   ),
+  auth: AUTH_FLAG,
 };
 
 /** --wan against the names given (every pair they make), before anything runs. */
-export function wanOf(options: { wan?: string; yes?: boolean }, names: readonly string[]): { wan?: RttTable | 'off'; yes?: boolean } {
-  return { ...(options.wan === undefined ? {} : { wan: parseWan(options.wan, names) }), ...(options.yes ? { yes: true } : {}) };
+export function wanOf(
+  options: { wan?: string; yes?: boolean; auth?: AuthMode },
+  names: readonly string[],
+): { wan?: RttTable | 'off'; yes?: boolean; auth?: AuthMode } {
+  return {
+    ...(options.wan === undefined ? {} : { wan: parseWan(options.wan, names) }),
+    ...(options.yes ? { yes: true } : {}),
+    ...(options.auth ? { auth: options.auth } : {}),
+  };
 }
 
 export async function runStage(id: StageId, provider: Provider, inv: Invocation): Promise<void> {
@@ -38,7 +48,7 @@ export function stageCommand(id: StageId, summary: string, wan = false) {
     positionals: 'topology',
     flags,
     mutates: true,
-    ...(wan ? { selects: (o: { wan?: string; yes?: boolean }, names: readonly string[]) => wanOf(o, names) } : {}),
+    ...(wan ? { selects: (o: { wan?: string; yes?: boolean; auth?: AuthMode }, names: readonly string[]) => wanOf(o, names) } : {}),
     async run({ provider, invocation }) {
       await runStage(id, provider, invocation);
       return 0;

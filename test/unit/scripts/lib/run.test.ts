@@ -132,7 +132,7 @@ describe('install', () => {
       headStart: { after: '02-certs', start: () => events.push('head start') },
     } as unknown as Provider;
     await install.run({
-      options: { wan: undefined, yes: false },
+      options: { wan: undefined, yes: false, auth: undefined },
       positionals: ['c1'],
       settings,
       provider,
@@ -156,7 +156,7 @@ describe('install', () => {
     } as unknown as Provider;
     await assert.rejects(
       install.run({
-        options: { wan: undefined, yes: false },
+        options: { wan: undefined, yes: false, auth: undefined },
         positionals: ['c1'],
         settings,
         provider,

@@ -1,0 +1,14 @@
+// --auth: how the clients of a local sandbox prove who they are. Kept by the sandbox like --wan.
+import { UsageError } from '../../core/errors.js';
+import { flag } from '../../core/flags.js';
+import { AUTH_MODES, type AuthMode } from '../../nats/jwt-auth.js';
+
+export const AUTH_FLAG = flag.parsed(
+  'mtls|jwt',
+  'local provider: how clients prove who they are: mtls (a certificate mapped to its user, the default) or jwt (operator mode: user JWTs in creds files, accounts from the resolver in every server). Kept by the sandbox; changing it restarts the servers',
+  (raw, label): AuthMode => {
+    if (!(AUTH_MODES as readonly string[]).includes(raw))
+      throw new UsageError(`${label} must be one of ${AUTH_MODES.join(', ')}; got '${raw}'`);
+    return raw as AuthMode;
+  },
+);
