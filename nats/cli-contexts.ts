@@ -31,8 +31,11 @@ export interface NatsContext {
   description: string;
   url: string;
   ca: string;
-  cert: string;
-  key: string;
+  /** mTLS: the client certificate and key that are the identity. */
+  cert?: string;
+  key?: string;
+  /** Operator mode: the creds file that is the identity (the CA still checks the server). */
+  creds?: string;
 }
 
 /**
@@ -62,18 +65,19 @@ export function sandboxContexts(
   urlOf: (cluster: string) => string,
   certDirOf: (identity: Identity) => string,
   identities: readonly Identity[] = DEFAULT_CONTEXT_IDENTITIES,
+  credsOf: (identity: Identity) => string | undefined = () => undefined,
 ): NatsContext[] {
   return names.flatMap((cluster) =>
     identities.map((identity) => {
       const dir = certDirOf(identity);
+      const creds = credsOf(identity);
       return {
         name: contextName(prefix, cluster, identity),
         identity,
-        description: `NATS sandbox ${cluster}, ${IDENTITY_DESCRIPTIONS[identity]}, mTLS`,
+        description: `NATS sandbox ${cluster}, ${IDENTITY_DESCRIPTIONS[identity]}, ${creds ? 'JWT' : 'mTLS'}`,
         url: urlOf(cluster),
         ca: join(dir, 'ca.crt'),
-        cert: join(dir, 'tls.crt'),
-        key: join(dir, 'tls.key'),
+        ...(creds ? { creds } : { cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key') }),
       };
     }),
   );
@@ -94,10 +98,7 @@ export function contextAddCommand(c: NatsContext): string[] {
     c.url,
     '--tlsca',
     c.ca,
-    '--tlscert',
-    c.cert,
-    '--tlskey',
-    c.key,
+    ...(c.creds ? ['--creds', c.creds] : ['--tlscert', c.cert!, '--tlskey', c.key!]),
     '--description',
     c.description,
   ];
@@ -114,6 +115,6 @@ export function contextFile(c: NatsContext, env: NodeJS.ProcessEnv): { path: str
   const base = env.XDG_CONFIG_HOME || join(env.HOME ?? '.', '.config');
   return {
     path: join(base, 'nats', 'context', `${c.name}.json`),
-    json: `${JSON.stringify({ description: c.description, url: c.url, ca: c.ca, cert: c.cert, key: c.key }, null, 2)}\n`,
+    json: `${JSON.stringify({ description: c.description, url: c.url, ca: c.ca, ...(c.creds ? { creds: c.creds } : { cert: c.cert, key: c.key }) }, null, 2)}\n`,
   };
 }

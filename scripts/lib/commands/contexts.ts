@@ -9,6 +9,7 @@ import { commandLine } from '../../../core/command.js';
 import { UsageError } from '../../../core/errors.js';
 import { flag } from '../../../core/flags.js';
 import { commandHint } from '../../../core/hint.js';
+import { identityCreds } from '../../../core/jwt-store.js';
 import { log } from '../../../core/log.js';
 import { pkiPaths } from '../../../core/pki.js';
 import { IDENTITIES, type Identity } from '../../../nats/accounts.js';
@@ -61,6 +62,8 @@ function writeContexts(
     urlOf,
     (id) => pkiPaths(sandboxDir).client(id),
     opts.identities,
+    // Operator mode: each identity's creds file.
+    (id) => identityCreds(sandboxDir)[id],
   );
   // The commands are the output (for `| sh`); everything else goes to stderr.
   const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -85,7 +88,7 @@ function writeContexts(
 export const command = sandboxCommand({
   name: 'contexts',
   summary:
-    'Print the `nats context add` commands for every cluster and the identities asked for (default sys and admin; mTLS); --write creates the contexts.',
+    'Print the `nats context add` commands for every cluster and the identities asked for (default sys and admin; mTLS, or creds in operator mode); --write creates the contexts.',
   positionals: 'selection',
   flags: {
     write: flag.boolean('write the contexts into the NATS CLI configuration instead of printing commands'),

@@ -21,6 +21,22 @@ describe('NATS CLI contexts', () => {
     );
   });
 
+  it('in operator mode gives each identity its creds file instead of a certificate, the CA kept', () => {
+    const [c] = sandboxContexts('p', ['c1'], url, certs, ['requester'], (id) => `/sb/jwt/users/${id}.creds`);
+    assert.equal(c!.creds, '/sb/jwt/users/requester.creds');
+    assert.equal(c!.cert, undefined);
+    assert.equal(c!.ca, '/pki/clients/requester/ca.crt');
+    assert.match(c!.description, /, JWT$/);
+    const cmd = contextAddCommand(c!);
+    assert.deepEqual(cmd.slice(cmd.indexOf('--tlsca'), cmd.indexOf('--description')), [
+      '--tlsca',
+      '/pki/clients/requester/ca.crt',
+      '--creds',
+      '/sb/jwt/users/requester.creds',
+    ]);
+    assert.deepEqual(Object.keys(JSON.parse(contextFile(c!, { HOME: '/h' }).json)), ['description', 'url', 'ca', 'creds']);
+  });
+
   it('makes every identity asked for, described by what it may do', () => {
     const cs = sandboxContexts('p', ['c3'], url, certs, IDENTITIES);
     assert.deepEqual(
