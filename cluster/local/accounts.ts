@@ -1,0 +1,160 @@
+// Live account changes of a local sandbox in operator mode (accounts.mjs): a user added, a user
+// revoked, an account's limits changed. Each change is one account JWT pushed to the resolver of
+// every server; a revocation is then judged on every server's own client port.
+import { existsSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
+import { SandboxError, UsageError } from '../../core/errors.js';
+import { commandHint } from '../../core/hint.js';
+import { addUser, jwtPaths, revokeUser, setAccountLimits } from '../../core/jwt-store.js';
+import { pkiPaths } from '../../core/pki.js';
+import { loadCredentials } from '../../core/secrets.js';
+import { type Identity, USERS } from '../../nats/accounts.js';
+import type { AccountLimits } from '../../nats/jwt-auth.js';
+import { pushAccountJwt } from '../../nats/live/claims.js';
+import type { Topology } from '../../nats/topology.js';
+import type { Invocation } from '../provider.js';
+import type { LocalState } from './plan.js';
+import { readLocalState, resolveLocal } from './state.js';
+import { systemConnection } from './supercluster.js';
+
+export type AccountsChange =
+  | { kind: 'add-user'; user: string; like?: Identity; expiresInSeconds?: number }
+  | { kind: 'revoke'; user: string; timeoutMs: number }
+  | { kind: 'limits'; account: string; change: Partial<AccountLimits> };
+
+/** The sandbox the change applies to: a local one, in operator mode. Refused before anything changes. */
+export function requireJwtSandbox(inv: Invocation): { topo: Topology; state: LocalState } {
+  if (!readLocalState(inv.settings.sandboxDir))
+    throw new UsageError(
+      `no local sandbox in ${inv.settings.sandboxDir}; install one in operator mode first, e.g. ${commandHint('install', ['c1', 'c2', 'c3'])} --auth jwt`,
+    );
+  const { topo, state, previous } = resolveLocal(inv);
+  if (previous?.auth !== 'jwt')
+    throw new UsageError(
+      `this sandbox runs mTLS (users mapped from certificates in every server's config); accounts change operator-mode sandboxes: ${commandHint('install', topo.names)} --auth jwt`,
+    );
+  return { topo, state };
+}
+
+/** Every server's own client URL: a revocation counts only once each of them refuses. */
+function serverUrls(state: LocalState): { server: string; url: string }[] {
+  return Object.entries(state.ports).map(([server, p]) => ({ server, url: `nats://127.0.0.1:${p.client}` }));
+}
+
+async function pushed(topo: Topology, state: LocalState, sandboxDir: string, jwt: string): Promise<number> {
+  const nc = await connect({ ...systemConnection(topo, state, loadCredentials(sandboxDir, {}, false)), timeout: 5000 });
+  try {
+    const r = await pushAccountJwt(nc, jwt, topo.servers.length);
+    if (r.refused.length)
+      throw new SandboxError(`servers refused the account JWT: ${r.refused.map((x) => `${x.server}: ${x.reason}`).join('; ')}`);
+    return r.accepted.length;
+  } finally {
+    await nc.close();
+  }
+}
+
+/** A connection with these creds to one server only (the sandbox CA checks it), no reconnect. */
+function connectAs(creds: Uint8Array, url: string, sandboxDir: string): Promise<NatsConnection> {
+  return connect({
+    servers: [url],
+    tls: { caFile: pkiPaths(sandboxDir).caCert },
+    authenticator: credsAuthenticator(creds),
+    reconnect: false,
+    timeout: 2000,
+  });
+}
+
+const refusal = (e: unknown) => /authoriz|revoked|authentication/i.test(String((e as Error)?.message ?? e));
+
+/** How long after `since` the server stopped accepting these creds (polled every 20 ms). */
+async function refusedAfter(creds: Uint8Array, url: string, sandboxDir: string, since: number, timeoutMs: number): Promise<number> {
+  for (;;) {
+    try {
+      const nc = await connectAs(creds, url, sandboxDir);
+      await nc.close();
+    } catch (e) {
+      if (refusal(e)) return Date.now() - since;
+      throw new SandboxError(`${url}: ${(e as Error).message}`);
+    }
+    if (Date.now() - since > timeoutMs) throw new SandboxError(`${url} still accepts the revoked user after ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
+export interface RevokeReport {
+  user: string;
+  account: string;
+  key: string;
+  servers: number;
+  /** Servers that stored the new account JWT when it was pushed. */
+  pushedTo: number;
+  /** Per server, milliseconds from the push until it refused the user. */
+  refusedAfterMs: Record<string, number>;
+  lastRefusedMs: number;
+  lastServer: string;
+  /** A connection the user had open before: milliseconds until a server closed it. */
+  openConnectionClosedMs?: number;
+}
+
+export type AccountsReport =
+  | { kind: 'add-user'; user: string; account: string; creds: string; expiresAt?: number }
+  | ({ kind: 'revoke' } & RevokeReport)
+  | { kind: 'limits'; account: string; limits: AccountLimits; servers: number; pushedTo: number };
+
+export async function applyAccountsChange(inv: Invocation, change: AccountsChange): Promise<AccountsReport> {
+  const sandboxDir = inv.settings.sandboxDir;
+  const { topo, state } = requireJwtSandbox(inv);
+  if (change.kind === 'add-user') {
+    const spec = change.like ? USERS.find((u) => u.identity === change.like)! : undefined;
+    const account = spec?.account ?? USERS.find((u) => u.identity === 'admin')!.account;
+    const expiresAt = change.expiresInSeconds ? Math.floor(Date.now() / 1000) + change.expiresInSeconds : undefined;
+    // A new user needs no server change: its JWT is signed by a key its account already trusts.
+    const creds = await addUser(sandboxDir, change.user, account, spec?.permissions, expiresAt);
+    return { kind: 'add-user', user: change.user, account, creds, ...(expiresAt ? { expiresAt } : {}) };
+  }
+  if (change.kind === 'limits') {
+    const { jwt, limits } = await setAccountLimits(sandboxDir, change.account, change.change);
+    const pushedTo = await pushed(topo, state, sandboxDir, jwt);
+    return { kind: 'limits', account: change.account, limits, servers: topo.servers.length, pushedTo };
+  }
+  return { kind: 'revoke', ...(await revoke(topo, state, sandboxDir, change.user, change.timeoutMs)) };
+}
+
+async function revoke(topo: Topology, state: LocalState, sandboxDir: string, user: string, timeoutMs: number): Promise<RevokeReport> {
+  const file = jwtPaths(sandboxDir).creds(user);
+  if (!existsSync(file)) throw new UsageError(`no user ${user} in this sandbox (no ${file})`);
+  const creds = readFileSync(file);
+  const servers = serverUrls(state);
+  // Accepted everywhere first: a refusal afterwards is the revocation's doing.
+  await Promise.all(
+    servers.map(async (s) => {
+      const nc = await connectAs(creds, s.url, sandboxDir).catch((e: Error) => {
+        throw new SandboxError(`${s.server} refuses ${user} before the revocation (${e.message}); nothing was changed`);
+      });
+      await nc.close();
+    }),
+  );
+  const open = await connectAs(creds, servers[0]!.url, sandboxDir);
+  const r = await revokeUser(sandboxDir, user);
+  const since = Date.now();
+  const closed = open.closed().then(() => Date.now() - since);
+  // Polled from the push on, so a server that applies it before the last one answers counts as early as it refuses.
+  const polls = Promise.all(servers.map(async (s) => [s.server, await refusedAfter(creds, s.url, sandboxDir, since, timeoutMs)] as const));
+  const pushedTo = await pushed(topo, state, sandboxDir, r.jwt);
+  const refused = await polls;
+  const openClosed = await Promise.race([closed, sleep(timeoutMs).then(() => undefined)]);
+  if (openClosed === undefined) await open.close();
+  const last = refused.reduce((a, b) => (b[1] > a[1] ? b : a));
+  return {
+    user,
+    account: r.account,
+    key: r.pub,
+    servers: servers.length,
+    pushedTo,
+    refusedAfterMs: Object.fromEntries(refused),
+    lastRefusedMs: last[1],
+    lastServer: last[0],
+    ...(openClosed === undefined ? {} : { openConnectionClosedMs: openClosed }),
+  };
+}
