@@ -142,14 +142,6 @@ export async function ensureJwtAuth(sandboxDir: string, persist: boolean): Promi
   };
 }
 
-/** Creds no longer handed out once the sandbox runs mTLS again (the keys stay for a later --auth jwt). */
-export function retireCreds(sandboxDir: string): boolean {
-  const users = jwtPaths(sandboxDir).users;
-  if (!existsSync(users)) return false;
-  rmSync(users, { recursive: true, force: true });
-  return true;
-}
-
 // --- live changes (the accounts command) -----------------------------------------------------------
 
 const USER_NAME = /^[a-z][a-z0-9-]{0,30}$/;

@@ -2,7 +2,7 @@
 // servers with, and the account changes the servers must learn through their resolver.
 import { connect } from '@nats-io/transport-node';
 import { SandboxError } from '../../core/errors.js';
-import { ensureJwtAuth, type JwtAuth, retireCreds } from '../../core/jwt-store.js';
+import { ensureJwtAuth, type JwtAuth } from '../../core/jwt-store.js';
 import { log } from '../../core/log.js';
 import { pushAccountJwt } from '../../nats/live/claims.js';
 import type { Credentials } from '../../nats/server-config.js';
@@ -10,16 +10,9 @@ import type { Topology } from '../../nats/topology.js';
 import type { LocalState } from './plan.js';
 import { systemConnection } from './supercluster.js';
 
-/**
- * The operator and accounts when the sandbox runs in operator mode (made on first use). Back on
- * mTLS the creds files go (clients then use their certificates again); the keys stay.
- */
+/** The operator and accounts when the sandbox runs in operator mode (made on first use). */
 export async function prepareJwt(sandboxDir: string, state: LocalState, dryRun: boolean): Promise<JwtAuth | undefined> {
-  if (state.auth !== 'jwt') {
-    if (!dryRun && retireCreds(sandboxDir))
-      log.info('clients authenticate with their certificates again (mTLS): the creds files are removed');
-    return undefined;
-  }
+  if (state.auth !== 'jwt') return undefined;
   const auth = await ensureJwtAuth(sandboxDir, !dryRun);
   log.info(`operator mode: accounts ${Object.keys(auth.accounts).join(', ')} from the resolver of every server; clients use creds files`);
   return auth;

@@ -75,6 +75,8 @@ export function planFromConfigs(confs: readonly string[], wan?: { router: Router
     portBase: Math.min(...found.map((s) => s.ports.client)),
     ports,
     ...(wan ? { wan: wan.rttMs, links: Object.fromEntries(wan.router.listeners.map((l) => [l.name, l.port])) } : {}),
+    // Operator mode: servers that trust an operator (a plan rebuilt as mTLS would turn them back).
+    ...(confs.every((c) => /^operator: /m.test(c)) ? { auth: 'jwt' as const } : {}),
   };
   return { state };
 }

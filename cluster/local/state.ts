@@ -2,7 +2,7 @@
 // port assignment a sandbox was made with) and where its files live.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SandboxError } from '../../core/errors.js';
+import { SandboxError, UsageError } from '../../core/errors.js';
 import { commandHint } from '../../core/hint.js';
 import { log } from '../../core/log.js';
 import { DEFAULT_PORT_BASE } from '../../core/settings.js';
@@ -154,8 +154,14 @@ export function resolveLocal(inv: Invocation): ResolvedLocal {
         ? parseWan(inv.settings.wan, topo.names, 'WAN (.env or the environment)')
         : undefined);
   const wan = asked === undefined || asked === 'off' ? undefined : tableFor(asked, topo.names);
-  // --auth likewise: kept by the sandbox until a flag changes it; mTLS for a new one.
-  const auth = inv.args.auth ?? previous?.auth ?? 'mtls';
+  // --auth: chosen when the sandbox is made, then kept. Not changed later: operator mode names the
+  // application account by its key, and its JetStream streams would stay behind under the old name.
+  const kept = previous ? (previous.auth ?? 'mtls') : undefined;
+  if (inv.args.auth && kept && inv.args.auth !== kept)
+    throw new UsageError(
+      `this sandbox runs --auth ${kept}; it cannot change to ${inv.args.auth} (its JetStream account would change identity and leave its streams behind): ${commandHint('delete')} and install again, or use another SANDBOX_DIR`,
+    );
+  const auth = inv.args.auth ?? kept ?? 'mtls';
   const state: LocalState = {
     version: 1,
     names: [...topo.names],

@@ -241,6 +241,11 @@ describe('operator mode (install --auth jwt)', { timeout: 600_000 }, () => {
     const bad = await runScript('install', [...NAMES, '--auth', 'kerberos'], sandbox.env);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--auth must be one of mtls, jwt; got 'kerberos'/);
+    // Its JetStream account would change identity: the sandbox keeps its choice.
+    const flip = await runScript('06-supercluster', [...NAMES, '--auth', 'mtls'], sandbox.env);
+    assert.equal(flip.code, 2, flip.stdout + flip.stderr);
+    assert.match(flip.stderr, /this sandbox runs --auth jwt; it cannot change to mtls/);
+    assert.equal(state().auth, 'jwt');
     assert.equal(readFileSync(jwtPaths(sandbox.dir).accountJwt('APP'), 'utf8'), before);
   });
 });

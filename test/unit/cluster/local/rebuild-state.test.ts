@@ -44,6 +44,12 @@ describe('rebuilding the plan from the servers', () => {
     assert.deepEqual(planFromConfigs(confs, { router: router!, rttMs }), { state });
   });
 
+  it('gives back operator mode from configs that trust an operator', () => {
+    const { state, confs } = sandboxOf(['c1', 'c2'], { seed: 1, js: 1, gw: 1, xr: 1 }, 24000);
+    const operator = confs.map((c) => c.replace(/^accounts: /m, 'operator: "eyJ0"\naccounts: '));
+    assert.deepEqual(planFromConfigs(operator), { state: { ...state, auth: 'jwt' } });
+  });
+
   it('says why when the configs cannot make a plan', () => {
     const { confs } = sandboxOf(['c1', 'c2'], { seed: 1, js: 1, gw: 1, xr: 1 }, 23000);
     assert.deepEqual(planFromConfigs([]), { why: 'no server config is left to rebuild it from' });
