@@ -87,7 +87,9 @@ async function certsStage(inv: Invocation): Promise<void> {
   log.info(
     `sandbox PKI in ${pkiPaths(inv.settings.sandboxDir).root}: ${verb} ${pki.issued.length ? pki.issued.join(', ') : 'nothing'}${pki.kept.length ? `; kept ${pki.kept.join(', ')} (current)` : ''}`,
   );
-  log.info('stage 06 configures the servers with it: clients by certificate (verify_and_map), TLS on routes and gateways');
+  const jwt = (inv.args.auth ?? (inv.saved() as LocalState | undefined)?.auth) === 'jwt';
+  const clients = jwt ? 'TLS for clients, who prove who they are with creds (operator mode)' : 'clients by certificate (verify_and_map)';
+  log.info(`stage 06 configures the servers with it: ${clients}, TLS on routes and gateways`);
 }
 
 async function superclusterStage(inv: Invocation): Promise<void> {
