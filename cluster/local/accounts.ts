@@ -42,16 +42,22 @@ function serverUrls(state: LocalState): { server: string; url: string }[] {
   return Object.entries(state.ports).map(([server, p]) => ({ server, url: `nats://127.0.0.1:${p.client}` }));
 }
 
-async function pushed(topo: Topology, state: LocalState, sandboxDir: string, jwt: string): Promise<number> {
+/** `fn` with the system user's connection (what pushes account JWTs). */
+async function asSystem<T>(topo: Topology, state: LocalState, sandboxDir: string, fn: (nc: NatsConnection) => Promise<T>): Promise<T> {
   const nc = await connect({ ...systemConnection(topo, state, loadCredentials(sandboxDir, {}, false)), timeout: 5000 });
   try {
-    const r = await pushAccountJwt(nc, jwt, topo.servers.length);
-    if (r.refused.length)
-      throw new SandboxError(`servers refused the account JWT: ${r.refused.map((x) => `${x.server}: ${x.reason}`).join('; ')}`);
-    return r.accepted.length;
+    return await fn(nc);
   } finally {
     await nc.close();
   }
+}
+
+/** Push an account JWT to every server; the number that stored it. */
+async function pushed(nc: NatsConnection, servers: number, jwt: string): Promise<number> {
+  const r = await pushAccountJwt(nc, jwt, servers);
+  if (r.refused.length)
+    throw new SandboxError(`servers refused the account JWT: ${r.refused.map((x) => `${x.server}: ${x.reason}`).join('; ')}`);
+  return r.accepted.length;
 }
 
 /** A connection with these creds to one server only (the sandbox CA checks it), no reconnect. */
@@ -61,7 +67,7 @@ function connectAs(creds: Uint8Array, url: string, sandboxDir: string): Promise<
     tls: { caFile: pkiPaths(sandboxDir).caCert },
     authenticator: credsAuthenticator(creds),
     reconnect: false,
-    timeout: 2000,
+    timeout: 5000,
   });
 }
 
@@ -89,12 +95,19 @@ export interface RevokeReport {
   servers: number;
   /** Servers that stored the new account JWT when it was pushed. */
   pushedTo: number;
-  /** Per server, milliseconds from the push until it refused the user. */
+  /**
+   * Per server, milliseconds from the push until it closed the connection the user had open
+   * there: the moment that server applied the revocation (no client work in the measure).
+   */
+  closedAfterMs: Record<string, number>;
+  lastClosedMs: number;
+  lastClosedServer: string;
+  /**
+   * Per server, milliseconds from the push until a new connection of the user's was refused,
+   * polled after the closes (an upper bound: it includes this process's connects).
+   */
   refusedAfterMs: Record<string, number>;
   lastRefusedMs: number;
-  lastServer: string;
-  /** A connection the user had open before: milliseconds until a server closed it. */
-  openConnectionClosedMs?: number;
 }
 
 export type AccountsReport =
@@ -115,46 +128,88 @@ export async function applyAccountsChange(inv: Invocation, change: AccountsChang
   }
   if (change.kind === 'limits') {
     const { jwt, limits } = await setAccountLimits(sandboxDir, change.account, change.change);
-    const pushedTo = await pushed(topo, state, sandboxDir, jwt);
+    const pushedTo = await asSystem(topo, state, sandboxDir, (nc) => pushed(nc, topo.servers.length, jwt));
     return { kind: 'limits', account: change.account, limits, servers: topo.servers.length, pushedTo };
   }
   return { kind: 'revoke', ...(await revoke(topo, state, sandboxDir, change.user, change.timeoutMs)) };
 }
+
+/** `fn` over `items`, at most `limit` at once: each connect costs this process a TLS handshake and a signature. */
+async function pooled<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const out: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) {
+      try {
+        out[i] = { status: 'fulfilled', value: await fn(items[i]!) };
+      } catch (e) {
+        out[i] = { status: 'rejected', reason: e };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+const CONNECTS_AT_ONCE = 6;
 
 async function revoke(topo: Topology, state: LocalState, sandboxDir: string, user: string, timeoutMs: number): Promise<RevokeReport> {
   const file = jwtPaths(sandboxDir).creds(user);
   if (!existsSync(file)) throw new UsageError(`no user ${user} in this sandbox (no ${file})`);
   const creds = readFileSync(file);
   const servers = serverUrls(state);
-  // Accepted everywhere first: a refusal afterwards is the revocation's doing.
-  await Promise.all(
-    servers.map(async (s) => {
-      const nc = await connectAs(creds, s.url, sandboxDir).catch((e: Error) => {
-        throw new SandboxError(`${s.server} refuses ${user} before the revocation (${e.message}); nothing was changed`);
-      });
-      await nc.close();
+  // A connection of the user's on every server first: accepted everywhere (a refusal afterwards is
+  // the revocation's doing), and each server's own signal of the moment it applied it: it closes it.
+  const opened = await pooled(servers, CONNECTS_AT_ONCE, async (s) => ({
+    server: s.server,
+    nc: await connectAs(creds, s.url, sandboxDir),
+  }));
+  const open = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  const failed = opened.findIndex((o) => o.status === 'rejected');
+  if (failed >= 0) {
+    await Promise.all(open.map((o) => o.nc.close()));
+    const why = (opened[failed] as PromiseRejectedResult).reason as Error;
+    throw new SandboxError(`${servers[failed]!.server} refuses ${user} before the revocation (${why.message}); nothing was changed`);
+  }
+  // Connected before the clock starts: the time measured is the servers', from the one publish on.
+  let since = 0;
+  const closing = Promise.all(
+    open.map(async (o) => {
+      await o.nc.closed();
+      return [o.server, Date.now() - since] as const;
     }),
   );
-  const open = await connectAs(creds, servers[0]!.url, sandboxDir);
-  const r = await revokeUser(sandboxDir, user);
-  const since = Date.now();
-  const closed = open.closed().then(() => Date.now() - since);
-  // Polled from the push on, so a server that applies it before the last one answers counts as early as it refuses.
-  const polls = Promise.all(servers.map(async (s) => [s.server, await refusedAfter(creds, s.url, sandboxDir, since, timeoutMs)] as const));
-  const pushedTo = await pushed(topo, state, sandboxDir, r.jwt);
-  const refused = await polls;
-  const openClosed = await Promise.race([closed, sleep(timeoutMs).then(() => undefined)]);
-  if (openClosed === undefined) await open.close();
-  const last = refused.reduce((a, b) => (b[1] > a[1] ? b : a));
+  const { r, pushedTo } = await asSystem(topo, state, sandboxDir, async (nc) => {
+    const r = await revokeUser(sandboxDir, user);
+    since = Date.now();
+    return { r, pushedTo: await pushed(nc, servers.length, r.jwt) };
+  });
+  const closed = await Promise.race([closing, sleep(timeoutMs).then(() => undefined)]);
+  if (!closed) {
+    const still = open.filter((o) => !o.nc.isClosed()).map((o) => o.server);
+    await Promise.all(open.map((o) => o.nc.close()));
+    throw new SandboxError(`after ${timeoutMs} ms ${still.join(', ')} still keep ${user}'s connection open`);
+  }
+  // Then a new connection to each server's own client port: refused.
+  const polled = await pooled(
+    servers,
+    CONNECTS_AT_ONCE,
+    async (s) => [s.server, await refusedAfter(creds, s.url, sandboxDir, since, timeoutMs)] as const,
+  );
+  const notRefused = polled.find((p) => p.status === 'rejected') as PromiseRejectedResult | undefined;
+  if (notRefused) throw notRefused.reason;
+  const refused = polled.map((p) => (p as PromiseFulfilledResult<readonly [string, number]>).value);
+  const lastClosed = closed.reduce((a, b) => (b[1] > a[1] ? b : a));
   return {
     user,
     account: r.account,
     key: r.pub,
     servers: servers.length,
     pushedTo,
+    closedAfterMs: Object.fromEntries(closed),
+    lastClosedMs: lastClosed[1],
+    lastClosedServer: lastClosed[0],
     refusedAfterMs: Object.fromEntries(refused),
-    lastRefusedMs: last[1],
-    lastServer: last[0],
-    ...(openClosed === undefined ? {} : { openConnectionClosedMs: openClosed }),
+    lastRefusedMs: Math.max(...refused.map((x) => x[1])),
   };
 }

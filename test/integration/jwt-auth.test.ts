@@ -196,18 +196,19 @@ describe('operator mode (install --auth jwt)', { timeout: 600_000 }, () => {
     const r = parseJson<{
       servers: number;
       pushedTo: number;
+      closedAfterMs: Record<string, number>;
+      lastClosedMs: number;
       refusedAfterMs: Record<string, number>;
       lastRefusedMs: number;
-      openConnectionClosedMs?: number;
     }>(revoked.stdout);
     process.stderr.write(
-      `# revoked: last of ${r.servers} servers refused after ${r.lastRefusedMs} ms; open connection closed after ${r.openConnectionClosedMs} ms\n`,
+      `# revoked: every one of ${r.servers} servers closed the user's connection, the last after ${r.lastClosedMs} ms; a new one refused by all, checked by ${r.lastRefusedMs} ms\n`,
     );
+    // Within the command's own bound (--timeout-seconds), or it fails: no wall-clock limit here.
     assert.equal(r.servers, SERVERS);
     assert.equal(r.pushedTo, SERVERS);
-    assert.equal(Object.keys(r.refusedAfterMs).length, SERVERS);
-    assert.ok(r.lastRefusedMs < 10_000, `${r.lastRefusedMs} ms`);
-    assert.notEqual(r.openConnectionClosedMs, undefined, 'a connection the user held open is closed by the server');
+    assert.deepEqual(Object.keys(r.closedAfterMs).sort(), Object.keys(state().ports).sort(), 'every server closed its connection');
+    assert.deepEqual(Object.keys(r.refusedAfterMs).sort(), Object.keys(state().ports).sort(), 'every server refused a new one');
     // natscli, with the creds as they were, on each server's own port
     const old = join(sandbox.dir, '..', 'bob-old.creds');
     writeFileSync(old, kept, { mode: 0o600 });

@@ -65,7 +65,7 @@ function describe(r: AccountsReport): string {
     const n = (v: number | undefined, unit = '') => (v === undefined ? 'none' : v === UNLIMITED ? 'unlimited' : `${v}${unit}`);
     return `${r.account}: connections ${n(l.connections)}, JetStream disk ${n(l.jsDiskBytes === undefined || l.jsDiskBytes === UNLIMITED ? l.jsDiskBytes : l.jsDiskBytes / MIB, ' MiB')}; on ${r.pushedTo} of ${r.servers} servers`;
   }
-  return `revoked ${r.user} (${r.key.slice(0, 8)}…): refused by all ${r.servers} servers, the last (${r.lastServer}) ${(r.lastRefusedMs / 1000).toFixed(2)} s after the push${r.openConnectionClosedMs === undefined ? '' : `; its open connection closed after ${(r.openConnectionClosedMs / 1000).toFixed(2)} s`}`;
+  return `revoked ${r.user} (${r.key.slice(0, 8)}…): all ${r.servers} servers closed its connections, the last (${r.lastClosedServer}) ${(r.lastClosedMs / 1000).toFixed(2)} s after the push; each refuses a new one (checked by ${(r.lastRefusedMs / 1000).toFixed(2)} s)`;
 }
 
 export const command = sandboxCommand({
