@@ -233,6 +233,20 @@ describe('operator mode (install --auth jwt)', { timeout: 600_000 }, () => {
     assert.equal(parseJson<{ limits: { max_storage: number } }>(info.stdout).limits.max_storage, 512 * 1024 ** 2);
   });
 
+  it("limits the application account's connections live, and lifts the limit again", async (t) => {
+    if (!(await cli(t))) return;
+    // The services hold connections of the account already: one more is over a limit of 1.
+    const limited = await runScript('accounts', ['limits', '--max-connections', '1'], sandbox.env);
+    assert.equal(limited.code, 0, limited.stderr);
+    const refused = await nats('admin', ['pub', 'answers.throwaway', '{}']);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /maximum account active connections exceeded/);
+    const lifted = await runScript('accounts', ['limits', '--max-connections', 'unlimited'], sandbox.env);
+    assert.equal(lifted.code, 0, lifted.stderr);
+    const ok = await nats('admin', ['pub', 'answers.throwaway', '{}']);
+    assert.equal(ok.code, 0, ok.stderr);
+  });
+
   it('refuses bad input with exit 2 and changes nothing', async () => {
     const before = readFileSync(jwtPaths(sandbox.dir).accountJwt('APP'), 'utf8');
     for (const args of [['revoke', 'nobody'], ['limits', 'SYS', '--js-disk-mb', '1'], ['add-user', 'admin'], ['frobnicate'], ['limits']]) {
