@@ -32,7 +32,7 @@ export function requireJwtSandbox(inv: Invocation): { topo: Topology; state: Loc
   const { topo, state, previous } = resolveLocal(inv);
   if (previous?.auth !== 'jwt')
     throw new UsageError(
-      `this sandbox runs mTLS (users mapped from certificates in every server's config); accounts change operator-mode sandboxes: ${commandHint('install', topo.names)} --auth jwt`,
+      `this sandbox runs mTLS (users mapped from certificates in every server's config); accounts change operator-mode sandboxes, made with --auth jwt: ${commandHint('delete')}, then ${commandHint('install', topo.names)} --auth jwt (or use another SANDBOX_DIR)`,
     );
   return { topo, state };
 }
