@@ -8,7 +8,8 @@
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SandboxError } from '../core/errors.js';
-import { validateNames } from '../core/input.js';
+import { splitNames, validateEdges, validateNames } from '../core/input.js';
+import { buildTopology, defaultOptions } from '../nats/topology.js';
 import { runRequester } from '../services/requester/run.js';
 import { compareAndSave } from './lib/baseline.js';
 import { defineBench } from './lib/bench.js';
@@ -19,9 +20,11 @@ import { benchSandbox } from './lib/sandbox.js';
 import { median, spread } from './lib/stats.js';
 
 export const options = {
-  names: value('c1,c2,...', 'cluster names (default c1,c2,c3)', (raw) => {
+  names: value('c1,c2,...', 'cluster names, edge sites as name@hub (default c1,c2,c3; e.g. c1,c2,c3,e1@c1,e2@c2)', (raw) => {
     const names = (raw ?? 'c1,c2,c3').split(',').map((n) => n.trim());
-    validateNames(names);
+    const split = splitNames(names);
+    validateNames(split.names);
+    validateEdges(split.edges, split.names);
     return names;
   }),
   runs: count('runs, each from nothing', 3),
@@ -51,6 +54,13 @@ async function underLoad(sandboxDir: string, rounds: number): Promise<{ peak: Sa
     clearInterval(sampler);
     await nc.close();
   }
+}
+
+/** Servers the default topology of these names runs: the regions' and the edge sites'. */
+function serverCount(list: readonly string[]): number {
+  const { names, edges } = splitNames(list);
+  const topo = buildTopology(names, defaultOptions(), edges);
+  return topo.servers.length + topo.edges.reduce((n, e) => n + e.servers.length, 0);
 }
 
 /** Seconds a stage's output says something took: "converged in 5.0s", "ready in 1.2s". */
@@ -119,7 +129,7 @@ export const bench = defineBench({
     const r2 = (x: number) => Number(x.toFixed(2));
     const result = {
       names: names.length,
-      servers: names.length * 12,
+      servers: serverCount(names),
       runs,
       coldInstallSeconds: r2(median(t.cold)),
       warmRerunSeconds: r2(median(t.warm)),
