@@ -54,11 +54,16 @@ export function jetstreamPanel(v: TopologyView): Panel {
 }
 
 export function servicesPanel(v: TopologyView): Panel {
-  const lines = v.regions.flatMap((r) => {
-    const s = r.services;
-    if (!s.instances) return [line(`${r.name}: no service answers`, r.health === 'down' ? 'bad' : 'muted')];
+  // Each region, then its edge sites (which run math services of their own).
+  const places = v.regions.flatMap((r) => [
+    { name: r.name, health: r.health, services: r.services },
+    ...r.edges.map((e) => ({ name: `${e.name} (edge)`, health: e.health, services: e.services })),
+  ]);
+  const lines = places.flatMap((p) => {
+    const s = p.services;
+    if (!s.instances) return [line(`${p.name}: no service answers`, p.health === 'down' ? 'bad' : 'muted')];
     return [
-      line(`${r.name}: ${s.instances} instance(s) · ${s.requests} requests · ${s.errors} errors`, s.errors ? 'warn' : 'normal'),
+      line(`${p.name}: ${s.instances} instance(s) · ${s.requests} requests · ${s.errors} errors`, s.errors ? 'warn' : 'normal'),
       line(`    ${s.names.join(', ')}`, 'muted'),
     ];
   });

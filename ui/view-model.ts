@@ -54,6 +54,8 @@ export interface EdgeSiteView {
   connectedTo: string[];
   /** Connected, but to its fallback region rather than its hub. */
   onFallback: boolean;
+  /** The math services it runs for its own requests. */
+  services: RegionServices;
 }
 
 interface RegionView {
@@ -180,7 +182,6 @@ export function viewModel(o: Observation): TopologyView {
   const regions = o.topology.names.map((dc): RegionView => {
     const cluster = clusterView(dc);
     const share = stretched.servers.filter((s) => s.datacenter === dc);
-    const found = (o.services ?? []).filter((s) => s.region === dc);
     const all = [...cluster.servers, ...share];
     return {
       name: dc,
@@ -188,12 +189,7 @@ export function viewModel(o: Observation): TopologyView {
       edges: edgeSites(o, dc),
       cluster,
       stretched: share,
-      services: {
-        instances: found.length,
-        requests: found.reduce((n, s) => n + (s.requests ?? 0), 0),
-        errors: found.reduce((n, s) => n + (s.errors ?? 0), 0),
-        names: [...new Set(found.map((s) => s.name))].sort(),
-      },
+      services: servicesOf(o, dc),
     };
   });
 
@@ -226,6 +222,17 @@ export function viewModel(o: Observation): TopologyView {
   };
 }
 
+/** The services found answering in a region or an edge site. */
+function servicesOf(o: Observation, region: string): RegionServices {
+  const found = (o.services ?? []).filter((s) => s.region === region);
+  return {
+    instances: found.length,
+    requests: found.reduce((n, s) => n + (s.requests ?? 0), 0),
+    errors: found.reduce((n, s) => n + (s.errors ?? 0), 0),
+    names: [...new Set(found.map((s) => s.name))].sort(),
+  };
+}
+
 /** The edge sites of hub `dc` from what their servers said (all down when nothing was asked). */
 function edgeSites(o: Observation, dc: string): EdgeSiteView[] {
   const regionOf = new Map(o.topology.servers.map((s) => [s.name, s.datacenter]));
@@ -252,6 +259,7 @@ function edgeSites(o: Observation, dc: string): EdgeSiteView[] {
         servers,
         connectedTo,
         onFallback: connectedTo.length > 0 && connectedTo.every((n) => regionOf.get(n) !== e.hub),
+        services: servicesOf(o, e.name),
       };
     });
 }

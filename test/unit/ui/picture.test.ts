@@ -129,5 +129,11 @@ describe('edge sites on the page', () => {
     assert.match(svg, /<g class="edge-site" data-edge="e1" data-health="up">.*edge e1 · domain e1 · -&gt; c2-nats-0 \(fallback\)/s);
     assert.match(svg, /<g class="edge-site" data-edge="e2" data-health="degraded">.*edge e2 · domain e2 · cut off/s);
     assert.match(svg, /data-server="e1-leaf-nats-0" data-role="leaf"/);
+    assert.deepEqual(
+      servicesPanel(v)
+        .lines.map((l) => l.text)
+        .filter((t) => t.includes('(edge)')),
+      ['e1 (edge): no service answers', 'e2 (edge): no service answers'],
+    );
   });
 });
