@@ -3,7 +3,7 @@
 // follows from it (routes and gateways to its servers, its meta peers offline) is a detail of it,
 // not a problem of its own. Pure.
 import type { Topology } from './topology.js';
-import type { Finding, Verdict } from './verify.js';
+import { type Finding, STORE_FULL_FIX, type Verdict } from './verify.js';
 
 /** A problem reported beside the supercluster (a service, the recording path), maybe of one region. */
 export interface SectionProblem {
@@ -73,13 +73,20 @@ function diagnoseFindings(topo: Topology, verdict: Verdict, others: readonly Sec
     const dc = dcOf.get(f.involves[0]!) ?? f.involves[0]!;
     return byRegion.get(dc);
   };
-  // A full store makes its server unhealthy too: one cause, the health lines its details.
-  const fullStore = new Map(
-    verdict.findings
-      .filter((f) => f.kind === 'store-full' && f.subject)
-      .map((f) => [f.subject!, { summary: f.text, details: [] as string[] }]),
-  );
-  causes.push(...fullStore.values());
+  // Full stores are one cause (a stream's replicas fill their servers' stores together), each
+  // server's line and the health lines of the streams on it its details.
+  const full = verdict.findings.filter((f) => f.kind === 'store-full' && f.subject);
+  const storeCause: Cause | undefined =
+    full.length === 1
+      ? { summary: full[0]!.text, details: [] }
+      : full.length
+        ? {
+            summary: `the JetStream file stores of ${listOf(full.map((f) => f.subject!))} are full: the streams on them refuse publishes; fix: ${STORE_FULL_FIX}`,
+            details: full.map((f) => f.text),
+          }
+        : undefined;
+  const fullStore = new Map(full.map((f) => [f.subject!, storeCause!]));
+  if (storeCause) causes.push(storeCause);
   for (const f of verdict.findings) {
     if (f.kind === 'store-full') continue;
     const store = f.kind === 'health' && f.subject ? fullStore.get(f.subject) : undefined;

@@ -98,6 +98,14 @@ function listOf(names: string[], max = 5): string {
   return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
 
+/** How to get room in a full JetStream file store. */
+export const STORE_FULL_FIX = 'purge what is not needed (nats stream purge <stream>) or raise JS_MAX_FILE_MB and re-run stage 06';
+
+/** A store's size as people read it: MiB below a GiB. */
+export function storeSize(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
 export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict {
   const findings: Finding[] = [];
   const add = (kind: Finding['kind'], text: string, involves: string[] = [], subject?: string) =>
@@ -133,10 +141,9 @@ export function verify(expected: ExpectedTopology, live: LiveServer[]): Verdict 
     const noGw = want.outboundGateways.filter((g) => !gws.has(g));
     if (noGw.length) add('no-gateway', `${want.name} has no outbound gateway to ${listOf(noGw)}`, noGw, want.name);
     if (got.fileStore && got.fileStore.used >= got.fileStore.max * STORE_FULL_SHARE) {
-      const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
       add(
         'store-full',
-        `${want.name}'s JetStream file store is full (${gib(got.fileStore.used)} of ${gib(got.fileStore.max)}): the streams on it refuse publishes; fix: purge what is not needed (nats stream purge <stream>) or raise JS_MAX_FILE_MB and re-run stage 06`,
+        `${want.name}'s JetStream file store is full (${storeSize(got.fileStore.used)} of ${storeSize(got.fileStore.max)}): the streams on it refuse publishes; fix: ${STORE_FULL_FIX}`,
         [],
         want.name,
       );

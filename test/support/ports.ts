@@ -18,6 +18,7 @@ const BASES = {
   natscli: 20000,
   edges: 17000,
   jwt: 16000,
+  fullStore: 15000,
 } as const;
 
 export type TestPorts = keyof typeof BASES;

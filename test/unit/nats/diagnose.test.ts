@@ -69,10 +69,24 @@ describe('diagnose', () => {
     assert.deepEqual(
       causes.map((c) => c.summary),
       [
-        "c2-xr-js-nats-0's JetStream file store is full (0.99 GiB of 1.00 GiB): the streams on it refuse publishes; fix: purge what is not needed (nats stream purge <stream>) or raise JS_MAX_FILE_MB and re-run stage 06",
+        "c2-xr-js-nats-0's JetStream file store is full (1013.8 MiB of 1.00 GiB): the streams on it refuse publishes; fix: purge what is not needed (nats stream purge <stream>) or raise JS_MAX_FILE_MB and re-run stage 06",
       ],
     );
     assert.deepEqual(causes[0]!.details, ["c2-xr-js-nats-0 is not healthy (healthz): JetStream stream 'APP > answers' is not current"]);
+  });
+
+  it("says the full stores of a stream's replicas as one cause, each server's line a detail", () => {
+    // Measured: a 2 MiB store (JS_MAX_FILE_MB=2) filled by the requester fills all three xr-js servers.
+    const live = liveOf(() => true).map((srv) =>
+      srv.name.includes('xr-js') ? { ...srv, fileStore: { used: 2 * 2 ** 20, max: 2 * 2 ** 20 } } : srv,
+    );
+    const causes = diagnose(topo, verify(expectedTopology(topo), live));
+    assert.equal(causes.length, 1);
+    assert.match(
+      causes[0]!.summary,
+      /^the JetStream file stores of c1-xr-js-nats-0, .* are full: the streams on them refuse publishes; fix: purge/,
+    );
+    assert.ok(causes[0]!.details.every((d) => /JetStream file store is full \(2\.0 MiB of 2\.0 MiB\)/.test(d)));
   });
 
   it('with a region down, counts the meta election elsewhere (no leader yet, not current) as following from it', () => {
