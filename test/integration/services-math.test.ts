@@ -199,7 +199,7 @@ describe('math services on a local supercluster', { timeout: 600_000 }, () => {
   it('validates requester flags before connecting', async () => {
     const r = await fx.run('request', ['--from', 'nowhere', '--count', '1']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /not a cluster of this sandbox/);
+    assert.match(r.stderr, /--from nowhere is not a cluster or edge site of this sandbox \(c1, c2, c3\)/);
     const c = await fx.run('request', ['--from', 'c1', '--count', 'many']);
     assert.equal(c.code, 2);
     assert.match(c.stderr, /--count must be a whole number/);
