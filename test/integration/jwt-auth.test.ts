@@ -3,7 +3,6 @@
 // what it is refused; a certificate alone no longer gets in; a user added live works everywhere
 // at once, and a revoked user is refused by every server within the time accounts.mjs measures.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -12,36 +11,13 @@ import { jwtPaths } from '../../core/jwt-store.js';
 import { pkiPaths } from '../../core/pki.js';
 import { IDENTITIES, type Identity } from '../../nats/accounts.js';
 import { contextName, contextPrefix } from '../../nats/cli-contexts.js';
-import { makeSandbox, parseJson, runScript, type Sandbox } from '../support/helpers.js';
+import { makeSandbox, parseJson, type ProgramRun as Run, runProgram as run, runScript, type Sandbox } from '../support/helpers.js';
 import { portBase } from '../support/ports.js';
 import { natsCli } from '../support/tools.js';
 
 const NAMES = ['c1', 'c2', 'c3'];
 const SMALL = ['--replicas', 'seed=1,js=1,gw=1,xr=1'];
 const SERVERS = 12;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000, input = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
-}
 
 describe('operator mode (install --auth jwt)', { timeout: 600_000 }, () => {
   let sandbox: Sandbox;

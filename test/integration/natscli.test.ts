@@ -2,7 +2,6 @@
 // makes, the servers, JetStream and services as natscli sees them, least privilege as it meets
 // it, and natscli's health checks beside our own `status` through the loss and return of a region.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { after, describe, it, type TestContext } from 'node:test';
@@ -14,7 +13,7 @@ import type { StatusJson } from '../../nats/report.js';
 import { buildTopology } from '../../nats/topology.js';
 import { OPERATIONS } from '../../services/math/operations.js';
 import { DIVIDE_REQUEST_SCHEMA, MATH_REQUEST_SCHEMA, MATH_RESPONSE_SCHEMA } from '../../services/schemas.js';
-import { makeSandbox, parseJson, runScript, type Sandbox } from '../support/helpers.js';
+import { makeSandbox, parseJson, type ProgramRun as Run, runProgram as run, runScript, type Sandbox } from '../support/helpers.js';
 import { portBase } from '../support/ports.js';
 import { natsCli } from '../support/tools.js';
 
@@ -22,30 +21,6 @@ const NAMES = ['c1', 'c2', 'c3'];
 const TOPOLOGY = buildTopology(NAMES);
 const JETSTREAM_SERVERS = TOPOLOGY.servers.filter((s) => s.jetstream).length;
 const SERVICES = NAMES.flatMap((region) => [...OPERATIONS.map((op) => `${op.service}-${region}`), `recorder-${region}`]);
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Run a program without a shell; killed after `timeoutMs`. */
-function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, input = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, stdout, stderr: signal ? `${stderr}\n(killed: ${signal} after ${timeoutMs} ms)` : stderr });
-    });
-    child.stdin.end(input);
-  });
-}
 
 interface Setup {
   sandbox: Sandbox;

@@ -124,3 +124,27 @@ export function parseJson<T>(text: string): T {
     throw new Error(`not JSON:\n${text.slice(0, 2000)}`);
   }
 }
+
+export interface ProgramRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run a program (the nats CLI) without a shell, `input` on its stdin; killed after `timeoutMs`. */
+export function runProgram(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000, input = ''): Promise<ProgramRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, stdout, stderr: signal ? `${stderr}\n(killed: ${signal} after ${timeoutMs} ms)` : stderr });
+    });
+    child.stdin.end(input);
+  });
+}

@@ -4,8 +4,9 @@ import { assignPorts } from '../../../cluster/local/ports.js';
 import { USERS } from '../../../nats/accounts.js';
 import { localAddressing } from '../../../nats/addressing.js';
 import { accountClaims, DEFAULT_APP_LIMITS, identitySpec, jwtAuthConfig, limitsOf, userClaims } from '../../../nats/jwt-auth.js';
-import { type Credentials, serverConfig } from '../../../nats/server-config.js';
+import { serverConfig } from '../../../nats/server-config.js';
 import { buildTopology, serverByName } from '../../../nats/topology.js';
+import { TEST_CREDENTIALS } from '../../support/kube-plan.js';
 
 const SK = 'AD3SIGNINGKEYPLACEHOLDER';
 
@@ -91,15 +92,7 @@ describe('operator mode: the server config', () => {
     topo.servers.map((s) => s.name),
     20000,
   );
-  const creds = {
-    sys: 'a',
-    admin: 'b',
-    math: 'c',
-    requester: 'd',
-    recorder: 'e',
-    gateway: { user: 'g', password: 'p' },
-    route: { user: 'r', password: 'q' },
-  } as Credentials;
+  const creds = TEST_CREDENTIALS;
   const input = {
     topo,
     server: serverByName(topo, 'c1-nats-0'),
