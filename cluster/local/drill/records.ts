@@ -97,20 +97,25 @@ export function answersReader(nc: NatsConnection): AnswersReader {
         opt_start_seq: startSeq,
         headers_only: true,
       });
-      return {
-        async fetch(max) {
-          const batch = await consumer.fetch({ max_messages: max, expires: 2000 });
-          return (async function* () {
-            for await (const m of batch) yield { seq: m.seq, id: m.headers?.get('Nats-Msg-Id') ?? '' };
-          })();
-        },
-        pending: () =>
-          consumer.info().then(
-            (i) => i.num_pending,
-            () => undefined,
-          ),
-      };
+      return idsOf(consumer);
     },
+  };
+}
+
+/** Batches of (sequence, message id) from a consumer, and what it has left (asked of the server). */
+function idsOf(consumer: Consumer): Omit<Awaited<ReturnType<AnswersReader['open']>>, 'close'> {
+  return {
+    async fetch(max) {
+      const batch = await consumer.fetch({ max_messages: max, expires: 2000 });
+      return (async function* () {
+        for await (const m of batch) yield { seq: m.seq, id: m.headers?.get('Nats-Msg-Id') ?? '' };
+      })();
+    },
+    pending: () =>
+      consumer.info().then(
+        (i) => i.num_pending,
+        () => undefined,
+      ),
   };
 }
 
@@ -149,17 +154,7 @@ export function copyReader(nc: NatsConnection, server: string, tries = 30): Answ
       const name = placed;
       const consumer = await jetstream(nc, { timeout: 5000 }).consumers.get(ANSWERS_STREAM, name);
       return {
-        async fetch(max) {
-          const batch = await consumer.fetch({ max_messages: max, expires: 2000 });
-          return (async function* () {
-            for await (const m of batch) yield { seq: m.seq, id: m.headers?.get('Nats-Msg-Id') ?? '' };
-          })();
-        },
-        pending: () =>
-          consumer.info(true).then(
-            (i) => i.num_pending,
-            () => undefined,
-          ),
+        ...idsOf(consumer),
         close: () =>
           jsm.consumers.delete(ANSWERS_STREAM, name).then(
             () => undefined,
