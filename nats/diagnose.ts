@@ -15,6 +15,11 @@ export interface SectionProblem {
    * its details: what status says first must be what to fix first.
    */
   underlies?: boolean;
+  /**
+   * The site (an edge site) every other problem of which follows from this one: cut off at the
+   * WAN layer, its leafnode and its services are gone from view too. They become its details.
+   */
+  explains?: string;
 }
 
 export interface Cause {
@@ -105,9 +110,15 @@ function diagnoseFindings(topo: Topology, verdict: Verdict, others: readonly Sec
     if (cause) cause.details.push(f.text);
     else causes.push({ summary: f.text, details: [] });
   }
-  // A service of a region that is down is down with it.
-  for (const p of others) {
-    const cause = p.region ? byRegion.get(p.region) : undefined;
+  // A service of a region that is down is down with it; the problems of a site cut off are the cut's.
+  const explaining = new Map<string, Cause>();
+  for (const p of others.filter((x) => x.explains)) {
+    const cause = { summary: p.text, details: [] };
+    explaining.set(p.explains!, cause);
+    causes.push(cause);
+  }
+  for (const p of others.filter((x) => !x.explains)) {
+    const cause = p.region ? (byRegion.get(p.region) ?? explaining.get(p.region)) : undefined;
     if (cause) cause.details.push(p.text);
     else causes.push({ summary: p.text, details: [] });
   }

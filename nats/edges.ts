@@ -21,10 +21,15 @@ export function leafnodeTargets(topo: Topology, edge: EdgeSite): ServerSpec[] {
   return [edge.hub, ...(edge.fallback ? [edge.fallback] : [])].flatMap((dc) => listeners.filter((s) => s.datacenter === dc));
 }
 
-/** The leafnodes block of a hub server: TLS, and the servers' certificate mapped to the application account. */
-export function hubLeafnodes(listen: string, tls: ServerTls | undefined): Record<string, ConfValue> {
+/**
+ * The leafnodes block of a hub server: TLS, and the servers' certificate mapped to the application
+ * account. `advertise`: the address it tells leaf servers (hubs gossip their leafnode URLs to every
+ * leaf, which adds them to its remote's list), e.g. its WAN link.
+ */
+export function hubLeafnodes(listen: string, tls: ServerTls | undefined, advertise?: string): Record<string, ConfValue> {
   return {
     listen,
+    ...(advertise ? { advertise } : {}),
     ...(tls
       ? {
           tls: tlsBlock(tls, { verify_and_map: true, timeout: 5 }),
@@ -85,22 +90,21 @@ export interface EdgeServerView {
 }
 
 /** An edge site's state in one line per problem, each with the way on. Pure. */
-export function edgeProblems(topo: Topology, views: readonly EdgeServerView[]): string[] {
-  const problems: string[] = [];
+export function edgeProblems(topo: Topology, views: readonly EdgeServerView[]): { edge: string; text: string }[] {
+  const found: { edge: string; text: string }[] = [];
   const regionOf = new Map(topo.servers.map((s) => [s.name, s.datacenter]));
   for (const edge of topo.edges) {
+    const say = (text: string) => found.push({ edge: edge.name, text });
     const mine = edge.servers.map((n) => views.find((v) => v.name === n) ?? { name: n, answered: false, leafs: [] });
     const silent = mine.filter((v) => !v.answered);
     if (silent.length === mine.length) {
-      problems.push(
-        `edge site ${edge.name} is down: ${silent.map((v) => v.name).join(', ')} do(es) not answer; fix: re-run stage 06 to start it`,
-      );
+      say(`edge site ${edge.name} is down: ${silent.map((v) => v.name).join(', ')} do(es) not answer; fix: re-run stage 06 to start it`);
       continue;
     }
     for (const v of mine.filter((x) => x.answered)) {
       const hubs = v.leafs.map((l) => ({ ...l, region: regionOf.get(l.server) }));
       if (!hubs.length) {
-        problems.push(
+        say(
           `edge site ${edge.name} is cut off: ${v.name} has no leafnode connection to ${[edge.hub, edge.fallback].filter(Boolean).join(' or ')} (it goes on storing locally, and forwards once connected)`,
         );
         continue;
@@ -109,17 +113,17 @@ export function edgeProblems(topo: Topology, views: readonly EdgeServerView[]): 
       // until that connection drops, so it is said in the edge's line, not called a problem.
       const other = hubs.find((h) => h.region !== edge.hub && h.region !== edge.fallback);
       if (other)
-        problems.push(
+        say(
           `edge site ${edge.name}: ${v.name} is connected to ${other.server}, which is neither in its hub ${edge.hub} nor in its fallback`,
         );
       const wrongAccount = hubs.find((h) => h.account !== APP_ACCOUNT);
       if (wrongAccount)
-        problems.push(`edge site ${edge.name}: ${v.name}'s leafnode is bound to account ${wrongAccount.account}, expected ${APP_ACCOUNT}`);
+        say(`edge site ${edge.name}: ${v.name}'s leafnode is bound to account ${wrongAccount.account}, expected ${APP_ACCOUNT}`);
       if (v.domain !== undefined && v.domain !== edge.domain)
-        problems.push(`edge site ${edge.name}: ${v.name} has JetStream domain '${v.domain}', expected '${edge.domain}'`);
+        say(`edge site ${edge.name}: ${v.name} has JetStream domain '${v.domain}', expected '${edge.domain}'`);
     }
   }
-  return problems;
+  return found;
 }
 
 /** One line per edge site for status: where each server is connected. */

@@ -36,7 +36,7 @@ export function edgesSection(topo: Topology, views: readonly EdgeServerView[]): 
   if (!topo.edges.length) return undefined;
   return {
     name: 'edges',
-    problems: edgeProblems(topo, views).map((text) => ({ text })),
+    problems: edgeProblems(topo, views).map((p) => ({ text: p.text, region: p.edge })),
     json: { edges: views },
     text: edgeLines(topo, views),
   };

@@ -311,7 +311,7 @@ async function observeSandbox(inv: Invocation, opts: { waitMs?: number } = {}) {
   const edgeSection = edgesSection(topo, edges);
   const services = servicesSection(inv.settings.sandboxDir, topo, extras.found);
   const recording = await recordingSection(inv.settings.sandboxDir, inv.settings.env, topo, extras.jetstream);
-  const wan = wanSection(inv.settings.sandboxDir);
+  const wan = wanSection(inv.settings.sandboxDir, new Map(topo.edges.map((e) => [e.name, topo.names])));
   return observation({
     topology: topo,
     live,
@@ -437,7 +437,7 @@ async function deleteLocal(inv: Invocation): Promise<void> {
     names: remaining,
     ports,
     ...(edges.length ? { edges } : {}),
-    ...(state.wan ? { wan: tableFor(state.wan, remaining) } : {}),
+    ...(state.wan ? { wan: tableFor(state.wan, { regions: remaining, edges: edges.map((e) => e.name) }) } : {}),
   });
   const keep = [...remaining, ...edges.map((e) => `${e.name}@${e.hub}`)];
   log.info(

@@ -241,8 +241,8 @@ export function servicesSection(
       name: 'services',
       problems: missing.map((n) => ({
         text: `service process ${n} does not answer the services discovery (log: ${processPaths(group, n).log}; run stage 08 to restart it)`,
-        // processes are named <region>-<role>-<i>
-        region: topo.names.find((r) => n.startsWith(`${r}-`)),
+        // processes are named <region or edge site>-<role>-<i>
+        region: [...topo.names, ...topo.edges.map((e) => e.name)].find((r) => n.startsWith(`${r}-`)),
       })),
       json: { services: regions },
       text: [

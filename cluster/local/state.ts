@@ -13,7 +13,7 @@ import type { LocalState } from './plan.js';
 import { assignPorts, leafnodeKey } from './ports.js';
 import { type Rebuilt, rebuildLocalState } from './rebuild-state.js';
 import type { ProcessGroup } from './reconciler.js';
-import { assignLinkPorts, linkNames, wanFiles } from './wan/layout.js';
+import { assignLinkPorts, linkNames, wanFiles, wanSites } from './wan/layout.js';
 import { parseWan, type RttTable, tableFor } from './wan/spec.js';
 
 export type { LocalState } from './plan.js';
@@ -151,9 +151,9 @@ export function resolveLocal(inv: Invocation): ResolvedLocal {
     (previous
       ? previous.wan
       : inv.settings.wan !== undefined
-        ? parseWan(inv.settings.wan, topo.names, 'WAN (.env or the environment)')
+        ? parseWan(inv.settings.wan, wanSites(topo), 'WAN (.env or the environment)')
         : undefined);
-  const wan = asked === undefined || asked === 'off' ? undefined : tableFor(asked, topo.names);
+  const wan = asked === undefined || asked === 'off' ? undefined : tableFor(asked, wanSites(topo));
   // --auth: chosen when the sandbox is made, then kept. Not changed later: operator mode names the
   // application account by its key, and its JetStream streams would stay behind under the old name.
   const kept = previous ? (previous.auth ?? 'mtls') : undefined;

@@ -17,7 +17,7 @@ import { describeBusyPorts, findBusyPorts } from './port-check.js';
 import { allPorts, leafnodeKey, type PortMap } from './ports.js';
 import type { DesiredProcess } from './reconciler.js';
 import { type LocalState, localPaths } from './state.js';
-import { linkedAddressing } from './wan/layout.js';
+import { leafnodeDialPort, linkedAddressing } from './wan/layout.js';
 
 export function renderLocalConfigs(
   topo: Topology,
@@ -53,14 +53,23 @@ export function renderLocalConfigs(
       ...(jsLimits ? { jsLimits } : {}),
       ...(tls ? { tls } : {}),
       ...(stretchedRoutes ? { stretchedRoutes } : {}),
-      ...(port !== undefined ? { leafnodes: hubLeafnodes(`${LOOPBACK}:${port}`, tls) } : {}),
+      ...(port !== undefined
+        ? {
+            leafnodes: hubLeafnodes(
+              `${LOOPBACK}:${port}`,
+              tls,
+              links ? `${LOOPBACK}:${leafnodeDialPort(server.name, ports, links)}` : undefined,
+            ),
+          }
+        : {}),
       ...(jwt ? { jwt: { auth: jwt, resolverDir: paths.resolver(server.name) } } : {}),
     });
     out.set(server.name, toNatsConf(config, header(server.name)));
   }
   for (const edge of topo.edges) {
     if (!tls) throw new Error('edge sites need the sandbox PKI (stage 02)');
-    const remoteUrls = leafnodeTargets(topo, edge).map((s) => `tls://${LOOPBACK}:${leafPort(s.name)}`);
+    // Through the WAN layer when it is on: the edge's link to each region is delayed and cut there.
+    const remoteUrls = leafnodeTargets(topo, edge).map((s) => `tls://${LOOPBACK}:${leafnodeDialPort(s.name, ports, links)}`);
     for (const name of edge.servers) {
       const p = ports[name];
       if (!p) throw new Error(`no ports planned for ${name}`);

@@ -48,8 +48,10 @@ export interface SandboxCommand<F extends Flags = Flags, P = void> extends Comma
   needs: 'sandbox';
   /** It changes the sandbox: it runs under the sandbox's lock (not in a dry run). */
   mutates: boolean;
-  /** What its own flags add to the run's topology selection (--wan). */
-  selects?: (options: OptionsOf<F>, names: readonly string[]) => Partial<ParsedArgs>;
+  /** What its own flags add to the run's topology selection (--wan): given the regions and the edge sites named. */
+  selects?: (options: OptionsOf<F>, names: readonly string[], edges: readonly string[]) => Partial<ParsedArgs>;
+  /** Its selection may name the sandbox's edge sites as well as its regions (partition e1). */
+  takesEdgeSites?: boolean;
   /** What must be refused before the lock is taken (a drill checks the sandbox it will fault). */
   prepare?: (ctx: SandboxContext<OptionsOf<F>>) => P | Promise<P>;
   run(ctx: SandboxContext<OptionsOf<F>> & { prepared: P }): Promise<number | undefined>;

@@ -60,8 +60,15 @@ function selectionOf(command: SandboxCommand, inv: Invocation): Invocation {
     throw e;
   }
   if (!saved) return inv;
-  const unknown = inv.args.names.filter((n) => !saved.names.includes(n));
-  if (unknown.length) throw new UsageError(`not a cluster of this sandbox: ${unknown.join(', ')} (it has ${saved.names.join(', ')})`);
+  const edges = (saved.edges ?? []).map((e) => e.name);
+  const known = command.takesEdgeSites ? [...saved.names, ...edges] : saved.names;
+  const unknown = inv.args.names.filter((n) => !known.includes(n));
+  const edgeNamed = unknown.filter((n) => edges.includes(n));
+  if (edgeNamed.length)
+    throw new UsageError(
+      `${edgeNamed.join(', ')}: an edge site; ${command.name} takes regions of this sandbox (${saved.names.join(', ')})`,
+    );
+  if (unknown.length) throw new UsageError(`not a cluster of this sandbox: ${unknown.join(', ')} (it has ${known.join(', ')})`);
   return withNames(inv, []);
 }
 
@@ -81,7 +88,17 @@ export function parseCommandLine(command: Command, argv: readonly string[]): Com
   checkPositionals(command, positionals);
   command.check?.(options, positionals);
   const { names, edges } = command.positionals === 'own' ? { names: [], edges: [] } : splitNames(positionals);
-  const base = command.needs === 'sandbox' ? { ...selection(options, names), ...command.selects?.(options, names) } : selection({}, names);
+  const base =
+    command.needs === 'sandbox'
+      ? {
+          ...selection(options, names),
+          ...command.selects?.(
+            options,
+            names,
+            edges.map((e) => e.name),
+          ),
+        }
+      : selection({}, names);
   const selected = edges.length ? { ...base, edges } : base;
   // The command gets its own flags; the sandbox's are in the selection.
   const own = Object.fromEntries(Object.keys(command.flags).map((k) => [k, options[k]]));

@@ -18,13 +18,14 @@ export const WAN_FLAGS = {
   auth: AUTH_FLAG,
 };
 
-/** --wan against the names given (every pair they make), before anything runs. */
+/** --wan against the names given (every pair they make, edge sites' links included), before anything runs. */
 export function wanOf(
   options: { wan?: string; yes?: boolean; auth?: AuthMode },
   names: readonly string[],
+  edges: readonly string[] = [],
 ): { wan?: RttTable | 'off'; yes?: boolean; auth?: AuthMode } {
   return {
-    ...(options.wan === undefined ? {} : { wan: parseWan(options.wan, names) }),
+    ...(options.wan === undefined ? {} : { wan: parseWan(options.wan, { regions: names, edges }) }),
     ...(options.yes ? { yes: true } : {}),
     ...(options.auth ? { auth: options.auth } : {}),
   };
@@ -48,7 +49,12 @@ export function stageCommand(id: StageId, summary: string, wan = false) {
     positionals: 'topology',
     flags,
     mutates: true,
-    ...(wan ? { selects: (o: { wan?: string; yes?: boolean; auth?: AuthMode }, names: readonly string[]) => wanOf(o, names) } : {}),
+    ...(wan
+      ? {
+          selects: (o: { wan?: string; yes?: boolean; auth?: AuthMode }, names: readonly string[], edges: readonly string[]) =>
+            wanOf(o, names, edges),
+        }
+      : {}),
     async run({ provider, invocation }) {
       await runStage(id, provider, invocation);
       return 0;

@@ -78,9 +78,17 @@ export function noWanLayer(sandboxDir: string, names: readonly string[]): UsageE
   );
 }
 
-/** Cut `regions` off from `from` (both sides keep running); resolves once the router applied it. */
-export async function setPartition(sandboxDir: string, regions: readonly string[], from: readonly string[]): Promise<string[]> {
-  const pairs = regions.flatMap((a) => from.filter((b) => b !== a).map((b) => pairKey(a, b)));
+/**
+ * Cut `regions` (or edge sites) off from `from` (both sides keep running); resolves once the
+ * router applied it. `linked`: the pairs the layer carries (two edge sites are never linked).
+ */
+export async function setPartition(
+  sandboxDir: string,
+  regions: readonly string[],
+  from: readonly string[],
+  linked?: readonly string[],
+): Promise<string[]> {
+  const pairs = regions.flatMap((a) => from.filter((b) => b !== a).map((b) => pairKey(a, b))).filter((k) => !linked || linked.includes(k));
   const next = await changeLinks(sandboxDir, (c) => ({ rttMs: c.rttMs, cut: [...new Set([...c.cut, ...pairs])].sort() }));
   return next.cut;
 }

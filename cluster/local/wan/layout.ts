@@ -6,15 +6,19 @@
 //     gateways, the link `gateway:X`: a regional cluster's ingress (it lands on X's gw servers,
 //     as haproxy does on Kubernetes), or xr-js's, which lands on the stretched cluster's servers
 //     in the dialer's own datacenter (the in-cluster service on Kubernetes);
-//   - every xr-js server advertises, and its peers dial, the link `route:<server>` for its routes.
+//   - every xr-js server advertises, and its peers dial, the link `route:<server>` for its routes;
+//   - every hub listener advertises, and an edge site's leafnode dials, the link
+//     `leafnode:<server>` (hubs gossip their leafnode URLs to the leaf servers).
 // Routes inside a regional cluster stay direct: they never leave the datacenter. The router
 // learns which region dialed from the dialing process (peer.ts) and delays each direction by
 // half the pair's round trip.
 import { join } from 'node:path';
 import { UsageError } from '../../../core/errors.js';
 import type { Addressing } from '../../../nats/addressing.js';
+import { leafnodeListeners } from '../../../nats/edges.js';
 import { clusterByName, type ServerSpec, STRETCHED_CLUSTER, type Topology } from '../../../nats/topology.js';
-import type { PortMap } from '../ports.js';
+import { leafnodeKey, type PortMap } from '../ports.js';
+import type { WanSites } from './spec.js';
 
 const LOOPBACK = '127.0.0.1';
 
@@ -25,7 +29,7 @@ export interface Backend {
 }
 
 export interface Listener {
-  /** gateway:<cluster> or route:<server>. */
+  /** gateway:<cluster>, route:<server> or leafnode:<server>. */
   name: string;
   port: number;
   backends: Backend[];
@@ -48,12 +52,29 @@ export interface RouterConfig {
 
 export const gatewayLink = (cluster: string) => `gateway:${cluster}`;
 export const routeLink = (server: string) => `route:${server}`;
+export const leafnodeLink = (server: string) => `leafnode:${server}`;
+
+/** The sites the WAN layer links for a topology: its regions and its edge sites. */
+export function wanSites(topo: Topology): WanSites {
+  return { regions: topo.names, edges: topo.edges.map((e) => e.name) };
+}
 
 const crossesWan = (s: ServerSpec) => s.cluster === STRETCHED_CLUSTER;
 
 /** Names of the links a topology needs, in a stable order. */
 export function linkNames(topo: Topology): string[] {
-  return [...topo.clusters.map((c) => gatewayLink(c.name)), ...topo.servers.filter(crossesWan).map((s) => routeLink(s.name))];
+  return [
+    ...topo.clusters.map((c) => gatewayLink(c.name)),
+    ...topo.servers.filter(crossesWan).map((s) => routeLink(s.name)),
+    ...leafnodeListeners(topo).map((s) => leafnodeLink(s.name)),
+  ];
+}
+
+/** The port an edge site's leafnode dials for hub listener `server`: its link with the layer on, else the listener itself. */
+export function leafnodeDialPort(server: string, ports: PortMap, links?: Record<string, number>): number {
+  const port = links ? links[leafnodeLink(server)] : ports[leafnodeKey(server)]?.client;
+  if (port === undefined) throw new Error(`no ${links ? 'link' : 'leafnode port'} planned for ${server}`);
+  return port;
 }
 
 /**
@@ -141,11 +162,21 @@ export function routerConfig(
       backends: [backend(s, 'cluster')],
       prefer: 'any' as const,
     })),
+    ...leafnodeListeners(topo).map((s) => ({
+      name: leafnodeLink(s.name),
+      port: links[leafnodeLink(s.name)]!,
+      backends: [{ server: s.name, datacenter: s.datacenter, port: ports[leafnodeKey(s.name)]!.client }],
+      prefer: 'any' as const,
+    })),
   ];
   clusterByName(topo, STRETCHED_CLUSTER); // the layout assumes the stretched cluster exists
   return {
     listeners,
-    datacenters: Object.fromEntries(topo.servers.map((s) => [s.name, s.datacenter])),
+    // An edge site's servers are in a datacenter of their own: the edge's name.
+    datacenters: Object.fromEntries([
+      ...topo.servers.map((s) => [s.name, s.datacenter]),
+      ...topo.edges.flatMap((e) => e.servers.map((n) => [n, e.name])),
+    ]),
     serversDir,
     linksFile: files.links,
     appliedFile: files.applied,

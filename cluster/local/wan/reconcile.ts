@@ -11,9 +11,9 @@ import { describeBusyPorts, findBusyPorts } from '../port-check.js';
 import { applyProcesses, type DesiredProcess, planProcesses } from '../reconciler.js';
 import { type LocalState, localPaths, wanGroup } from '../state.js';
 import { changeLinks, readLinks, routerApplied } from './control.js';
-import { routerConfig, wanFiles } from './layout.js';
+import { routerConfig, wanFiles, wanSites } from './layout.js';
 import { writeJsonAtomic } from './router.js';
-import { allPairs, describeWan, type LinkSettings, type RttTable } from './spec.js';
+import { describeWan, type LinkSettings, type RttTable, wanPairs } from './spec.js';
 
 export const ROUTER = 'router';
 
@@ -66,8 +66,8 @@ export async function reconcileWan(
     return;
   }
   const current = readLinks(sandboxDir);
-  // A partition in force stays (partition.mjs --heal ends it); pairs of regions gone are dropped.
-  const pairs = new Set(allPairs(topo.names));
+  // A partition in force stays (partition.mjs --heal ends it); pairs of sites gone are dropped.
+  const pairs = new Set(wanPairs(wanSites(topo)));
   const cut = (current?.cut ?? []).filter((k) => pairs.has(k));
   if (action === 'unchanged') {
     if (!current || !sameTable(current.rttMs, table) || cut.length !== current.cut.length) {

@@ -6,7 +6,11 @@ import type { ObservationSection } from '../../../nats/observation.js';
 import { readLinks, routerPid } from './control.js';
 import { describeWan, pairRegions } from './spec.js';
 
-export function wanSection(sandboxDir: string): ObservationSection | undefined {
+/**
+ * `edges`: the sandbox's edge sites and the regions each links to: an edge site is named as the
+ * side cut off, and one cut from all of them explains its other problems (its leafnode, its services).
+ */
+export function wanSection(sandboxDir: string, edges: ReadonlyMap<string, readonly string[]> = new Map()): ObservationSection | undefined {
   const links = readLinks(sandboxDir);
   if (!links) return undefined;
   const problems: SectionProblem[] = [];
@@ -23,15 +27,21 @@ export function wanSection(sandboxDir: string): ObservationSection | undefined {
       cutOff.set(a, (cutOff.get(a) ?? new Set()).add(b));
       cutOff.set(b, (cutOff.get(b) ?? new Set()).add(a));
     }
-    // Name the side cut from the most regions first: "c3 is cut off from c1, c2".
+    // Name edge sites first, then the side cut from the most regions: "c3 is cut off from c1, c2".
     const named = new Set<string>();
-    for (const [region, others] of [...cutOff].sort((x, y) => y[1].size - x[1].size)) {
-      if (named.has(region)) continue;
+    const order = (x: [string, Set<string>]) => (edges.has(x[0]) ? 1000 : 0) + x[1].size;
+    for (const [site, others] of [...cutOff].sort((x, y) => order(y) - order(x))) {
+      if (named.has(site)) continue;
       const rest = [...others].filter((o) => !named.has(o));
       if (!rest.length) continue;
-      named.add(region);
+      named.add(site);
+      const linked = edges.get(site);
+      const isolated = linked?.every((r) => others.has(r)) === true;
       problems.push({
-        text: `${region} is cut off from ${rest.join(', ')} by partition.mjs: each side sees the other as down; heal: ${commandHint('partition', ['--heal'])}`,
+        text: isolated
+          ? `edge site ${site} is cut off from ${rest.join(', ')} by partition.mjs: it stores locally and forwards once healed; heal: ${commandHint('partition', ['--heal'])}`
+          : `${site} is cut off from ${rest.join(', ')} by partition.mjs: each side sees the other as down; heal: ${commandHint('partition', ['--heal'])}`,
+        ...(isolated ? { explains: site } : {}),
       });
     }
   }

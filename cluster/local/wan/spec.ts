@@ -1,7 +1,8 @@
-// The --wan value: round-trip delays between regions. Pure.
-//   40ms                      every pair of regions 40 ms apart
+// The --wan value: round-trip delays between the sites the WAN layer links. Pure.
+//   40ms                      every pair of sites 40 ms apart
 //   c1-c2=30ms,c1-c3=80ms     one pair each (pairs not named: 0 ms)
 //   40ms,c1-c3=80ms           every pair 40 ms but c1-c3
+//   40ms,c1-e1=20ms           an edge site's link to a region (edge sites link to regions only)
 //   0ms                       the WAN layer without delay (partitions work); off: regions linked directly
 import { UsageError } from '../../../core/errors.js';
 
@@ -37,6 +38,23 @@ export function allPairs(names: readonly string[]): string[] {
   return names.flatMap((a, i) => names.slice(i + 1).map((b) => pairKey(a, b)));
 }
 
+/**
+ * What the WAN layer links: the regions with one another, and each edge site with every region
+ * (its leafnode dials its hub, then its fallback region). Edge sites never dial one another.
+ * A plain list is regions only.
+ */
+export type WanSites = readonly string[] | { regions: readonly string[]; edges: readonly string[] };
+
+function sitesOf(sites: WanSites): { regions: readonly string[]; edges: readonly string[] } {
+  return 'regions' in sites ? sites : { regions: sites as readonly string[], edges: [] };
+}
+
+/** Every pair the WAN layer carries for `sites`, in a stable order: region pairs, then edge links. */
+export function wanPairs(sites: WanSites): string[] {
+  const { regions, edges } = sitesOf(sites);
+  return [...allPairs(regions), ...edges.flatMap((e) => regions.map((r) => pairKey(e, r)))];
+}
+
 function parseDelay(raw: string, what: string, label: string): number {
   const m = /^(-?\d+(?:\.\d+)?)(ms|s)?$/.exec(raw.trim());
   if (!m) throw new UsageError(`${label} ${what}: '${raw}' is not a delay; write it like 40ms or 0.2s`);
@@ -46,22 +64,25 @@ function parseDelay(raw: string, what: string, label: string): number {
   return Math.round(ms);
 }
 
-/** Split "a-b" into two region names; names may contain '-', so try every split against them. */
+/** Split "a-b" into two site names; names may contain '-', so try every split against them. */
 function splitPair(raw: string, names: readonly string[], label: string): [string, string] {
   const splits = [...raw.matchAll(/-/g)]
     .map((m) => [raw.slice(0, m.index), raw.slice(m.index! + 1)] as [string, string])
     .filter(([a, b]) => names.includes(a) && names.includes(b));
   if (splits.length === 1) return splits[0]!;
   throw new UsageError(
-    `${label}: '${raw}' does not name two regions of this sandbox (${names.join(', ')}); write a pair as a-b, e.g. ${names[0]}-${names[1] ?? names[0]}=40ms`,
+    `${label}: '${raw}' does not name two sites of this sandbox (${names.join(', ')}); write a pair as a-b, e.g. ${names[0]}-${names[1] ?? names[0]}=40ms`,
   );
 }
 
 /**
- * The table for `names`, or 'off' for no WAN layer. Rejects unknown regions, a pair given twice
- * (c1-c2 and c2-c1 overlap), a region paired with itself, negative and absurd delays.
+ * The table for `sites`, or 'off' for no WAN layer. Rejects unknown sites, a pair given twice
+ * (c1-c2 and c2-c1 overlap), a site paired with itself, two edge sites (never linked), negative
+ * and absurd delays.
  */
-export function parseWan(text: string, names: readonly string[], label = '--wan'): RttTable | 'off' {
+export function parseWan(text: string, sites: WanSites, label = '--wan'): RttTable | 'off' {
+  const { regions, edges } = sitesOf(sites);
+  const names = [...regions, ...edges];
   const value = text.trim();
   if (value === 'off') return 'off';
   if (!value) throw new UsageError(`${label} needs a value: a delay (40ms), pairs (c1-c2=30ms,...), 0ms or off`);
@@ -78,19 +99,23 @@ export function parseWan(text: string, names: readonly string[], label = '--wan'
     }
     const [a, b] = splitPair(part.slice(0, eq).trim(), names, label);
     if (a === b) throw new UsageError(`${label} ${part}: a region is not distant from itself`);
+    if (edges.includes(a) && edges.includes(b))
+      throw new UsageError(
+        `${label} ${part}: edge sites are not linked to one another, only to the regions (e.g. ${a}-${regions[0]}=20ms)`,
+      );
     const key = pairKey(a, b);
     if (given.has(key))
       throw new UsageError(`${label} '${text}' gives ${a}-${b} more than once (pairs are symmetric: ${a}-${b} is ${b}-${a})`);
     given.add(key);
     table[key] = parseDelay(part.slice(eq + 1), `${a}-${b}`, label);
   }
-  for (const key of allPairs(names)) if (!given.has(key)) table[key] = everyPair ?? 0;
-  return table;
+  for (const key of wanPairs(sites)) if (!given.has(key)) table[key] = everyPair ?? 0;
+  return Object.fromEntries(wanPairs(sites).map((k) => [k, table[k]!]));
 }
 
-/** `table` for the pairs `names` make: pairs of regions gone dropped, new pairs 0 ms. */
-export function tableFor(table: RttTable, names: readonly string[]): RttTable {
-  return Object.fromEntries(allPairs(names).map((k) => [k, table[k] ?? 0]));
+/** `table` for the pairs `sites` make: pairs of sites gone dropped, new pairs 0 ms. */
+export function tableFor(table: RttTable, sites: WanSites): RttTable {
+  return Object.fromEntries(wanPairs(sites).map((k) => [k, table[k] ?? 0]));
 }
 
 /** One line for logs: "c1-c2 30 ms, c1-c3 80 ms" or "every pair 40 ms". */

@@ -18,10 +18,15 @@ function regionList(raw: string, label: string): string[] {
 export const command = sandboxCommand({
   name: 'partition',
   summary:
-    'Cut the named regions off from the others at the WAN layer (local provider, install with --wan): connections between them dropped, new ones refused, every process still running. --heal restores the links.',
+    'Cut the named regions or edge sites off from the others at the WAN layer (local provider, install with --wan): connections between them dropped, new ones refused, every process still running. --heal restores the links.',
   positionals: 'selection',
+  takesEdgeSites: true,
   flags: {
-    from: flag.parsed('a,b', 'cut off from these regions only (default: every other region)', regionList),
+    from: flag.parsed(
+      'a,b',
+      'cut off from these sites only (default: a region from every other site, an edge site from every region)',
+      regionList,
+    ),
     heal: flag.boolean('restore the links of the named regions (all when none are named)'),
   },
   mutates: true,

@@ -127,3 +127,26 @@ describe('diagnose', () => {
     assert.match(headline(o), /^NOT OK: 1 problem\(s\) \(the supercluster itself is healthy\):\n {2}- the recorder cannot write to MySQL$/);
   });
 });
+
+describe('diagnose: an edge site cut off is one cause', () => {
+  it("takes the edge's own problems (its leafnode, its services) as details of the cut", () => {
+    const verdict = verify(
+      expectedTopology(topo),
+      healthyLive(topo, () => true),
+    );
+    const causes = diagnose(topo, verdict, [
+      { text: 'edge site e1 is cut off from c1, c2, c3 by partition.mjs', explains: 'e1' },
+      { text: 'edge site e1 is cut off: e1-leaf-nats-0 has no leafnode connection', region: 'e1' },
+      { text: 'service process e1-services-0 does not answer', region: 'e1' },
+      { text: 'service process c2-services-0 does not answer', region: 'c2' },
+    ]);
+    assert.deepEqual(
+      causes.map((c) => c.summary),
+      ['edge site e1 is cut off from c1, c2, c3 by partition.mjs', 'service process c2-services-0 does not answer'],
+    );
+    assert.deepEqual(causes[0]!.details, [
+      'edge site e1 is cut off: e1-leaf-nats-0 has no leafnode connection',
+      'service process e1-services-0 does not answer',
+    ]);
+  });
+});

@@ -110,7 +110,10 @@ describe('edge sites', () => {
       { name: 'e2-leaf-nats-0', answered: true, leafs: [], domain: 'e2' },
     ];
     assert.deepEqual(edgeProblems(topo, bad), [
-      'edge site e2 is cut off: e2-leaf-nats-0 has no leafnode connection to c3 or c1 (it goes on storing locally, and forwards once connected)',
+      {
+        edge: 'e2',
+        text: 'edge site e2 is cut off: e2-leaf-nats-0 has no leafnode connection to c3 or c1 (it goes on storing locally, and forwards once connected)',
+      },
     ]);
     // On the fallback is the design working (its hub was lost), said in its line, not a problem.
     assert.equal(
@@ -118,12 +121,12 @@ describe('edge sites', () => {
       'edge e1@c1 (domain e1): e1-leaf-nats-0 -> c2-nats-0 (on its fallback: its hub c1 did not take it)',
     );
     assert.match(
-      edgeProblems(topo, [{ ...ok[0]!, leafs: at('c3-nats-0') }, ok[1]!])[0]!,
+      edgeProblems(topo, [{ ...ok[0]!, leafs: at('c3-nats-0') }, ok[1]!])[0]!.text,
       /e1-leaf-nats-0 is connected to c3-nats-0, which is neither in its hub c1 nor in its fallback/,
     );
-    assert.match(edgeProblems(topo, [ok[0]!])[0]!, /^edge site e2 is down: e2-leaf-nats-0 do\(es\) not answer/);
+    assert.match(edgeProblems(topo, [ok[0]!])[0]!.text, /^edge site e2 is down: e2-leaf-nats-0 do\(es\) not answer/);
     assert.match(
-      edgeProblems(topo, [{ ...ok[0]!, domain: 'hub' }, ok[1]!])[0]!,
+      edgeProblems(topo, [{ ...ok[0]!, domain: 'hub' }, ok[1]!])[0]!.text,
       /e1-leaf-nats-0 has JetStream domain 'hub', expected 'e1'/,
     );
   });

@@ -2,9 +2,18 @@
 // gateway and route addresses servers advertise, and a server dials what it learned on reconnect.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assignPorts } from '../../../../../cluster/local/ports.js';
-import { assignLinkPorts, linkedAddressing, linkNames, routerConfig } from '../../../../../cluster/local/wan/layout.js';
+import { assignPorts, leafnodeKey } from '../../../../../cluster/local/ports.js';
+import {
+  assignLinkPorts,
+  leafnodeDialPort,
+  leafnodeLink,
+  linkedAddressing,
+  linkNames,
+  routerConfig,
+  wanSites,
+} from '../../../../../cluster/local/wan/layout.js';
 import { localAddressing } from '../../../../../nats/addressing.js';
+import { leafnodeListeners, leafnodeTargets } from '../../../../../nats/edges.js';
 import { serverConfig } from '../../../../../nats/server-config.js';
 import { buildTopology, STRETCHED_CLUSTER } from '../../../../../nats/topology.js';
 import { TEST_CREDENTIALS } from '../../../../support/kube-plan.js';
@@ -96,5 +105,61 @@ describe('WAN link ports', () => {
 
   it('refuse a base that leaves no room below it', () => {
     assert.throws(() => assignLinkPorts(['gateway:a', 'gateway:b'], 1026), /set LOCAL_PORT_BASE higher/);
+  });
+});
+
+describe('WAN layout with edge sites: each edge link is a link of its own', () => {
+  const edged = buildTopology(['c1', 'c2', 'c3'], { replicas: { seed: 2, js: 1, gw: 1, xr: 1 } }, [
+    { name: 'e1', hub: 'c1' },
+    { name: 'e2', hub: 'c2' },
+  ]);
+  const edgePorts = assignPorts(
+    [
+      ...edged.servers.map((s) => s.name),
+      ...edged.edges.flatMap((e) => e.servers),
+      ...leafnodeListeners(edged).map((s) => leafnodeKey(s.name)),
+    ],
+    BASE,
+  );
+  const edgeLinks = assignLinkPorts(linkNames(edged), BASE);
+  const config = routerConfig(edged, edgePorts, edgeLinks, '/sandbox', '/sandbox/local/servers');
+
+  it('has a leafnode link per hub listener (every seed server), landing on that listener', () => {
+    for (const s of leafnodeListeners(edged)) {
+      const l = config.listeners.find((x) => x.name === leafnodeLink(s.name));
+      assert.ok(l, `a link for ${s.name}'s leafnode listener`);
+      assert.equal(l.port, edgeLinks[leafnodeLink(s.name)]);
+      assert.deepEqual(l.backends, [{ server: s.name, datacenter: s.datacenter, port: edgePorts[leafnodeKey(s.name)]!.client }]);
+    }
+    assert.equal(leafnodeListeners(edged).length, 6);
+  });
+
+  it("an edge's leafnode dials its hub and fallback through their links with the layer on, directly without it", () => {
+    const e1 = edged.edges[0]!;
+    const targets = leafnodeTargets(edged, e1).map((s) => s.name);
+    assert.deepEqual(targets, ['c1-nats-0', 'c1-nats-1', 'c2-nats-0', 'c2-nats-1']);
+    for (const t of targets) {
+      assert.equal(leafnodeDialPort(t, edgePorts, edgeLinks), edgeLinks[leafnodeLink(t)]);
+      assert.equal(leafnodeDialPort(t, edgePorts), edgePorts[leafnodeKey(t)]!.client);
+    }
+  });
+
+  it("puts an edge site's servers in a datacenter of their own, its name, so the router delays and cuts its links by it", () => {
+    assert.equal(config.datacenters['e1-leaf-nats-0'], 'e1');
+    assert.equal(config.datacenters['e2-leaf-nats-0'], 'e2');
+    assert.equal(config.datacenters['c1-nats-0'], 'c1');
+  });
+
+  it('gives the links ports apart from every server and listener port, and keeps the old ones when edges come', () => {
+    const taken = new Set(Object.values(edgePorts).flatMap((p) => [p.client, p.cluster, p.gateway, p.monitor]));
+    for (const [name, port] of Object.entries(edgeLinks)) assert.ok(!taken.has(port), `${name} on ${port}`);
+    const plain = buildTopology(['c1', 'c2', 'c3'], { replicas: { seed: 2, js: 1, gw: 1, xr: 1 } });
+    const before = assignLinkPorts(linkNames(plain), BASE);
+    const after = assignLinkPorts(linkNames(edged), BASE, before);
+    for (const [name, port] of Object.entries(before)) assert.equal(after[name], port, `${name} kept its port`);
+  });
+
+  it('the sites are the regions and the edge sites', () => {
+    assert.deepEqual(wanSites(edged), { regions: ['c1', 'c2', 'c3'], edges: ['e1', 'e2'] });
   });
 });
