@@ -6,7 +6,16 @@ import { wholeNumber } from '../core/flags.js';
 import { seededRandom } from '../services/requester/stats.js';
 import { MAX_RTT_MS } from './local/wan/spec.js';
 
-export const DRILL_KINDS = ['region-loss', 'partition', 'leader-kill', 'server-kill', 'mysql-outage', 'slow-wan'] as const;
+export const DRILL_KINDS = [
+  'region-loss',
+  'partition',
+  'leader-kill',
+  'server-kill',
+  'mysql-outage',
+  'slow-wan',
+  'edge-loss',
+  'edge-partition',
+] as const;
 
 export type DrillSpec =
   | { kind: 'region-loss'; regions: string[] }
@@ -14,7 +23,9 @@ export type DrillSpec =
   | { kind: 'leader-kill' }
   | { kind: 'server-kill'; count: number }
   | { kind: 'mysql-outage'; seconds: number }
-  | { kind: 'slow-wan'; rttMs: number };
+  | { kind: 'slow-wan'; rttMs: number }
+  /** An edge site's servers killed, then started again; or its links cut at the WAN layer, then healed. */
+  | { kind: 'edge-loss' | 'edge-partition'; edge: string };
 
 export interface DrillOptions {
   spec: DrillSpec;
@@ -32,7 +43,7 @@ export const DEFAULT_SLOW_WAN_MS = 200;
 export const DEFAULT_CONCURRENCY = 4;
 export const MAX_SECONDS = 3600;
 
-export const DRILL_USAGE = `drill <kind> [args]: region-loss <cN>... | partition <cN>... | leader-kill | server-kill <N> | mysql-outage <SECONDS> | slow-wan [MS]`;
+export const DRILL_USAGE = `drill <kind> [args]: region-loss <cN>... | partition <cN>... | leader-kill | server-kill <N> | mysql-outage <SECONDS> | slow-wan [MS] | edge-loss <EDGE> | edge-partition <EDGE>`;
 
 function noMoreArgs(kind: string, rest: string[]): void {
   if (rest.length) throw new UsageError(`${kind} takes no more arguments; got '${rest.join(' ')}'\n${DRILL_USAGE}`);
@@ -71,15 +82,23 @@ export function parseDrillSpec(positionals: readonly string[]): DrillSpec {
       noMoreArgs(kind, more);
       return { kind, rttMs: ms === undefined ? DEFAULT_SLOW_WAN_MS : wholeNumber(ms.replace(/ms$/, ''), 'slow-wan MS', 1, MAX_RTT_MS) };
     }
+    case 'edge-loss':
+    case 'edge-partition': {
+      const [edge, ...more] = rest;
+      if (edge === undefined) throw new UsageError(`${kind} needs the edge site, e.g. ${kind} e1`);
+      noMoreArgs(kind, more);
+      return { kind, edge };
+    }
     default:
       throw new UsageError(`unknown drill '${kind}'; the kinds are ${DRILL_KINDS.join(', ')}\n${DRILL_USAGE}`);
   }
 }
 
-/** What a drill is checked against: the sandbox's regions and servers. */
+/** What a drill is checked against: the sandbox's regions, servers and edge sites. */
 export interface SandboxShape {
   names: readonly string[];
   servers: readonly string[];
+  edges?: readonly string[];
 }
 
 /** Refuse a drill this sandbox cannot run, before anything changes. */
@@ -92,6 +111,15 @@ export function checkDrill(spec: DrillSpec, sandbox: SandboxShape): void {
         `${spec.kind} of every region (${sandbox.names.join(', ')}) leaves nothing to ${spec.kind === 'partition' ? 'cut it off from' : 'carry the load'}; name fewer`,
       );
     }
+  }
+  if (spec.kind === 'edge-loss' || spec.kind === 'edge-partition') {
+    const edges = sandbox.edges ?? [];
+    if (!edges.includes(spec.edge))
+      throw new UsageError(
+        edges.length
+          ? `${spec.kind} ${spec.edge}: not an edge site of this sandbox (it has ${edges.join(', ')})`
+          : `${spec.kind} ${spec.edge}: this sandbox has no edge sites; install one with name@hub, e.g. e1@${sandbox.names[0] ?? 'c1'}`,
+      );
   }
   if (spec.kind === 'server-kill' && spec.count > sandbox.servers.length) {
     throw new UsageError(`server-kill ${spec.count}: this sandbox has only ${sandbox.servers.length} servers`);
@@ -158,5 +186,8 @@ export function describeDrill(spec: DrillSpec): string {
       return `mysql-outage ${spec.seconds}`;
     case 'slow-wan':
       return `slow-wan ${spec.rttMs}`;
+    case 'edge-loss':
+    case 'edge-partition':
+      return `${spec.kind} ${spec.edge}`;
   }
 }

@@ -46,7 +46,8 @@ export async function regionLocal(inv: Invocation, action: RegionAction, reconci
   if (!state) throw new UsageError(`no local sandbox in ${inv.settings.sandboxDir}; run install first`);
   const regions = inv.args.names;
   if (action === 'up') {
-    await reconcile(withNames(inv, state.names));
+    // No names: the saved topology whole, edge sites included (naming the regions would drop them).
+    await reconcile(withNames(inv, []));
     return;
   }
   if (inv.dryRun) {

@@ -221,4 +221,42 @@ describe('drills', () => {
     assert.equal(code, 0);
     assert.deepEqual(readLinks(sandbox.dir)?.rttMs, before);
   });
+
+  it('edge-partition e1 and edge-loss e1: the edge acknowledges while cut off, the hub gets each publish once', async () => {
+    const none = await runScript('drill', ['edge-loss', 'e1'], sandbox.env);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /this sandbox has no edge sites; install one with name@hub, e.g. e1@c1/);
+    // An edge site added to the running sandbox, its link to its hub 20 ms long at the WAN layer.
+    const add = await runScript('install', [...NAMES, 'e1@c1', '--wan', '0ms,c1-e1=20ms'], sandbox.env);
+    assert.equal(add.code, 0, add.stdout + add.stderr);
+    assert.equal(readLinks(sandbox.dir)?.rttMs['c1~e1'], 20);
+    const unknown = await runScript('drill', ['edge-partition', 'e9'], sandbox.env);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /edge-partition e9: not an edge site of this sandbox \(it has e1\)/);
+
+    const cut = await drill(['edge-partition', 'e1', '--seconds', '8']);
+    assert.ok(cut.report, cut.stderr);
+    assertGood(cut.report, 'edge-partition');
+    const e = cut.report.edge!;
+    assert.ok(e.acked > 0 && e.inHub && e.atEdge, JSON.stringify(e));
+    // Store and forward: cut off from every region, the edge went on acknowledging publishes.
+    const cutMs = cut.report.fault.restoredAtMs - cut.report.fault.appliedAtMs;
+    assert.ok(
+      e.longestGap.ms < cutMs,
+      `the edge stopped acknowledging while cut off: ${JSON.stringify(e.longestGap)} in a ${cutMs} ms cut`,
+    );
+    assert.deepEqual([e.atEdge.ackedMissing, e.atEdge.duplicates, e.inHub.ackedMissing, e.inHub.duplicates], [0, 0, 0, 0]);
+    assert.equal(typeof e.caughtUpAfterMs, 'number');
+    assert.deepEqual(readLinks(sandbox.dir)?.cut, [], 'no link left cut');
+
+    const lost = await drill(['edge-loss', 'e1', '--seconds', '8']);
+    assert.ok(lost.report, lost.stderr);
+    assertGood(lost.report, 'edge-loss');
+    const l = lost.report.edge!;
+    assert.ok(l.inHub && l.atEdge && l.acked > 0, JSON.stringify(l));
+    assert.deepEqual([l.atEdge.ackedMissing, l.atEdge.duplicates, l.inHub.ackedMissing, l.inHub.duplicates], [0, 0, 0, 0]);
+    // The restore brought the edge back where it was: its server, its leafnode, its domain.
+    const status = await runScript('status', ['--json'], sandbox.env);
+    assert.equal(status.code, 0, status.stdout + status.stderr);
+  });
 });

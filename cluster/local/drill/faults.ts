@@ -5,7 +5,7 @@
 import { SandboxError } from '../../../core/errors.js';
 import { commandHint } from '../../../core/hint.js';
 import { poll } from '../../../core/poll.js';
-import type { Topology } from '../../../nats/topology.js';
+import type { EdgeSite, Topology } from '../../../nats/topology.js';
 import { type DrillSpec, everyPair, pickServers } from '../../drill-spec.js';
 import { stopPrivateMysql } from '../mysql.js';
 import { commandOf } from '../processes.js';
@@ -121,6 +121,26 @@ export function faultFor(spec: DrillSpec, ctx: FaultContext): Fault {
         manualFix: commandHint('partition', [...spec.regions, '--heal']),
       };
     }
+    case 'edge-loss': {
+      const edge = edgeOf(ctx.topo, spec.edge);
+      return {
+        async apply() {
+          const pids = await killServers(dir, edge.servers);
+          return [`kill -9 edge site ${edge.name}'s ${edge.servers.join(', ')} (pid ${pids.join(', ')})`];
+        },
+        restore: ctx.reconcile,
+        manualFix: reconcileFix,
+      };
+    }
+    case 'edge-partition':
+      return {
+        async apply() {
+          const cut = await setPartition(dir, [spec.edge], ctx.state.names);
+          return [`cut edge site ${spec.edge} off from ${ctx.state.names.join(', ')}: ${cut.join(', ')}`];
+        },
+        restore: () => healPartition(dir, [spec.edge]),
+        manualFix: commandHint('partition', [spec.edge, '--heal']),
+      };
     case 'slow-wan': {
       let previous: RttTable | undefined;
       return {
@@ -139,6 +159,12 @@ export function faultFor(spec: DrillSpec, ctx: FaultContext): Fault {
       };
     }
   }
+}
+
+function edgeOf(topo: Topology, name: string): EdgeSite {
+  const edge = topo.edges.find((e) => e.name === name);
+  if (!edge) throw new SandboxError(`no edge site ${name} in this sandbox`);
+  return edge;
 }
 
 function describeRtt(t: RttTable): string {

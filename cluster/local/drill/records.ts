@@ -56,10 +56,18 @@ export async function waitDrained(url: string, runIds: readonly string[], acked:
   return { keys, waitedMs: r.elapsedMs, ...(r.value === undefined && r.lastError ? { error: r.lastError } : {}) };
 }
 
-/** The answers stream's last sequence: the drill's own messages come after it. */
-async function streamLastSeq(nc: NatsConnection): Promise<number> {
-  const jsm = await jetstreamManager(nc, { timeout: 5000 });
-  return (await jsm.streams.info(ANSWERS_STREAM)).state.last_seq;
+/** Which stream a read is of: its name, and its JetStream domain when not the connection's own. */
+export interface StreamRef {
+  stream: string;
+  domain?: string;
+}
+
+const ANSWERS: StreamRef = { stream: ANSWERS_STREAM };
+
+/** A stream's last sequence: the drill's own messages come after it. */
+export async function streamLastSeq(nc: NatsConnection, ref: StreamRef = ANSWERS): Promise<number> {
+  const jsm = await jetstreamManager(nc, { timeout: 5000, ...(ref.domain ? { domain: ref.domain } : {}) });
+  return (await jsm.streams.info(ref.stream)).state.last_seq;
 }
 
 /**
@@ -87,20 +95,28 @@ export interface AnswersReader {
   }>;
 }
 
-/** The answers stream through JetStream: an ordered consumer, headers only (the id is all that is needed). */
-export function answersReader(nc: NatsConnection): AnswersReader {
+/**
+ * A stream through JetStream: an ordered consumer, headers only (the id is all that is needed);
+ * `filter`: the subject of the run's messages, where the stream holds others too.
+ */
+export function streamReader(nc: NatsConnection, ref: StreamRef, filter?: string): AnswersReader {
   return {
-    lastSeq: () => streamLastSeq(nc),
+    lastSeq: () => streamLastSeq(nc, ref),
     async open(startSeq) {
-      const consumer: Consumer = await jetstream(nc, { timeout: 5000 }).consumers.get(ANSWERS_STREAM, {
+      const js = jetstream(nc, { timeout: 5000, ...(ref.domain ? { domain: ref.domain } : {}) });
+      const consumer: Consumer = await js.consumers.get(ref.stream, {
         deliver_policy: DeliverPolicy.StartSequence,
         opt_start_seq: startSeq,
         headers_only: true,
+        ...(filter ? { filter_subjects: [filter] } : {}),
       });
       return idsOf(consumer);
     },
   };
 }
+
+/** The answers stream, read as streamReader reads. */
+export const answersReader = (nc: NatsConnection): AnswersReader => streamReader(nc, ANSWERS);
 
 /** Batches of (sequence, message id) from a consumer, and what it has left (asked of the server). */
 function idsOf(consumer: Consumer): Omit<Awaited<ReturnType<AnswersReader['open']>>, 'close'> {

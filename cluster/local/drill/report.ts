@@ -56,6 +56,48 @@ export interface ReportInput {
   healthTimeoutMs: number;
   /** What status still said when it gave up. */
   unhealthy?: string[];
+  /** The edge drills' publishes at the edge site, and where they ended up. */
+  edge?: EdgeRunInput;
+}
+
+/** Publishes into an edge site's own stream during an edge drill, and what the two streams hold of them. */
+export interface EdgeRunInput {
+  site: string;
+  published: number;
+  /** Message ids the edge's stream acknowledged. */
+  acked: readonly string[];
+  failed: number;
+  /** When each ack came, ms since the load started. */
+  ackTimesMs: readonly number[];
+  /** Copies of each of the run's ids in the edge's own stream (undefined: it could not be read). */
+  atEdge?: ReadonlyMap<string, number>;
+  edgeError?: string;
+  /** Copies in the hub's `edges` stream once it held every ack, or at the end of the wait. */
+  inHub?: ReadonlyMap<string, number>;
+  hubError?: string;
+  /** Since the restore began: when the hub held every publish the edge acknowledged before it. */
+  caughtUpAfterMs?: number;
+  catchUpTimeoutMs: number;
+}
+
+/** One stream's holding of the run: every acked publish in it, once. */
+export interface HeldReport {
+  messages: number;
+  ackedMissing: number;
+  duplicates: number;
+}
+
+export interface EdgeRunReport {
+  site: string;
+  published: number;
+  acked: number;
+  failed: number;
+  /** The longest time the edge acknowledged nothing: what publishers at the site lived through. */
+  longestGap: Gap;
+  /** Undefined: that stream could not be read (its error is in failures). */
+  atEdge?: HeldReport;
+  inHub?: HeldReport;
+  caughtUpAfterMs?: number;
 }
 
 export interface Gap {
@@ -123,6 +165,7 @@ export interface DrillReport {
   healthyAfterMs?: number;
   healthTimeoutMs: number;
   unhealthy?: string[];
+  edge?: EdgeRunReport;
   ok: boolean;
   /** Why the drill failed, one line each (empty when ok). */
   failures: string[];
@@ -198,6 +241,7 @@ export function buildReport(input: ReportInput): DrillReport {
   if (input.healthyAfterMs === undefined) {
     failures.push(`status was not healthy within ${Math.round(input.healthTimeoutMs / 1000)}s of the restore`);
   }
+  const edge = input.edge ? edgeRunReport(input.edge, input.loadMs, failures) : undefined;
   return {
     drill: input.drill,
     seed: input.seed,
@@ -235,8 +279,51 @@ export function buildReport(input: ReportInput): DrillReport {
     ...(input.healthyAfterMs !== undefined ? { healthyAfterMs: Math.round(input.healthyAfterMs) } : {}),
     healthTimeoutMs: input.healthTimeoutMs,
     ...(input.unhealthy?.length ? { unhealthy: input.unhealthy } : {}),
+    ...(edge ? { edge } : {}),
     ok: failures.length === 0,
     failures,
+  };
+}
+
+function held(copies: ReadonlyMap<string, number>, acked: readonly string[]): HeldReport {
+  return {
+    messages: sum(copies.values()),
+    ackedMissing: acked.filter((id) => !copies.has(id)).length,
+    duplicates: sum([...copies.values()].map((n) => n - 1)),
+  };
+}
+
+/** Store and forward judged: the edge's stream and the hub's each hold every ack once, and the hub caught up. */
+function edgeRunReport(e: EdgeRunInput, loadMs: number, failures: string[]): EdgeRunReport {
+  const atEdge = e.atEdge ? held(e.atEdge, e.acked) : undefined;
+  const inHub = e.inHub ? held(e.inHub, e.acked) : undefined;
+  const judge = (where: string, h: HeldReport | undefined, error: string | undefined) => {
+    if (!h) failures.push(`${where} could not be read (${error ?? 'no answer'})`);
+    else if (h.ackedMissing || h.duplicates)
+      failures.push(
+        `${where} ${[
+          h.ackedMissing ? `lacks ${h.ackedMissing} acknowledged publish(es)` : '',
+          h.duplicates ? `holds ${h.duplicates} twice` : '',
+        ]
+          .filter(Boolean)
+          .join(', ')}`,
+      );
+  };
+  judge(`edge site ${e.site}'s own stream`, atEdge, e.edgeError);
+  judge("the hub's edges stream", inHub, e.hubError);
+  if (e.caughtUpAfterMs === undefined)
+    failures.push(`the hub did not hold the edge's publishes within ${Math.round(e.catchUpTimeoutMs / 1000)}s of the restore`);
+  if (!e.acked.length) failures.push(`edge site ${e.site} acknowledged no publish at all`);
+  return {
+    site: e.site,
+    published: e.published,
+    acked: e.acked.length,
+    failed: e.failed,
+    // From its first ack: the publisher connects to the edge after the regions' load began.
+    longestGap: longestGap(e.ackTimesMs, Math.min(loadMs, ...e.ackTimesMs), loadMs),
+    ...(atEdge ? { atEdge } : {}),
+    ...(inHub ? { inHub } : {}),
+    ...(e.caughtUpAfterMs !== undefined ? { caughtUpAfterMs: Math.round(e.caughtUpAfterMs) } : {}),
   };
 }
 
@@ -271,6 +358,20 @@ function failedText(failed: Record<string, number>): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, n]) => `${k} ${n}`);
   return parts.join(', ') || '-';
+}
+
+function edgeLines(e: EdgeRunReport, verdict: (good: boolean) => string): string[] {
+  const heldText = (h: HeldReport | undefined) =>
+    h
+      ? `${h.messages} messages of this run, ${h.ackedMissing} acked missing, ${h.duplicates} duplicates  ${verdict(!h.ackedMissing && !h.duplicates)}`
+      : 'unreadable  FAIL';
+  return [
+    `edge site ${e.site}:`.padEnd(28) +
+      `${e.published} published at the edge, ${e.acked} acked, ${e.failed} failed; longest without an ack ${gapText(e.longestGap)}`,
+    `  in its own stream:        ${heldText(e.atEdge)}`,
+    `  in the hub's edges:       ${heldText(e.inHub)}`,
+    `  hub caught up:            ${e.caughtUpAfterMs !== undefined ? `${seconds(e.caughtUpAfterMs)} after the restore  ok` : 'not in time  FAIL'}`,
+  ];
 }
 
 /** The report as a person reads it: the load per region, who answered whom, then the verdicts. */
@@ -313,6 +414,7 @@ export function renderReport(r: DrillReport): string {
     ),
     `healthy again:              ${r.healthyAfterMs !== undefined ? `after ${seconds(r.healthyAfterMs)}  ok` : `not within ${seconds(r.healthTimeoutMs)}  FAIL`}`,
     ...(r.unhealthy ?? []).map((p) => `  - ${p}`),
+    ...(r.edge ? edgeLines(r.edge, verdict) : []),
     '',
     r.ok ? 'drill passed: nothing acknowledged was lost or stored twice' : `drill FAILED: ${r.failures.join('; ')}`,
   ];

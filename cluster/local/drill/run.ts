@@ -16,6 +16,7 @@ import { processesOnDisk } from '../reconciler.js';
 import { type LocalState, readLocalState, serviceGroup } from '../state.js';
 import { localClientEnv, regionClientUrls } from '../supercluster.js';
 import { noWanLayer, readLinks } from '../wan/control.js';
+import { type RunningEdgeLoad, readAtEdge, startEdgeLoad, waitInHub } from './edge-load.js';
 import { type Fault, faultFor } from './faults.js';
 import { startLoad } from './load.js';
 import { answeringStreamLastSeq, answersReader, copyReader, readEveryCopy, streamCopies, waitDrained } from './records.js';
@@ -48,7 +49,7 @@ export function prepareDrill(provider: Provider, inv: Invocation, opts: DrillOpt
   if (!state)
     throw new UsageError(`no local sandbox in ${dir}: a drill needs an installed one\nfix: ${commandHint('install', ['c1', 'c2', 'c3'])}`);
   const topo = resolveTopology({ names: [], saved: state });
-  checkDrill(opts.spec, { names: state.names, servers: topo.servers.map((s) => s.name) });
+  checkDrill(opts.spec, { names: state.names, servers: topo.servers.map((s) => s.name), edges: topo.edges.map((e) => e.name) });
   const stage08 = commandHint('08-services', state.names);
   if (!processesOnDisk(serviceGroup(dir)).length) {
     throw new UsageError(`the sandbox in ${dir} has no services yet: a drill needs the math services and the recorder\nfix: ${stage08}`);
@@ -67,7 +68,7 @@ export function prepareDrill(provider: Provider, inv: Invocation, opts: DrillOpt
     }
     if (!privateMysqlPid(dir)) throw new UsageError(`the private MariaDB is not running, so there is nothing to stop\nfix: ${stage08}`);
   }
-  if ((opts.spec.kind === 'partition' || opts.spec.kind === 'slow-wan') && !readLinks(dir)) {
+  if ((opts.spec.kind === 'partition' || opts.spec.kind === 'slow-wan' || opts.spec.kind === 'edge-partition') && !readLinks(dir)) {
     throw new UsageError(`${opts.spec.kind} needs the WAN layer: ${noWanLayer(dir, state.names).message}`);
   }
   const prepared = { provider, inv, opts, state, topo, mysqlUrl: database.url };
@@ -124,6 +125,7 @@ async function runDrill(p: PreparedDrill): Promise<number> {
   const credentials = loadCredentials(dir, inv.settings.env, false);
   let admin: NatsConnection | undefined;
   let load: Awaited<ReturnType<typeof startLoad>> | undefined;
+  let edgeLoad: RunningEdgeLoad | undefined;
   try {
     log.info(`drill ${title}: waiting for the sandbox to be healthy first`);
     const before = await waitHealthy(provider, inv, HEALTH_TIMEOUT_MS, interrupted.signal);
@@ -171,18 +173,39 @@ async function runDrill(p: PreparedDrill): Promise<number> {
     });
     const started = performance.now();
     const since = () => performance.now() - started;
+    // The edge drills publish at the edge site too: store and forward is what they judge.
+    const edge = 'edge' in opts.spec ? topo.edges.find((e) => e.name === (opts.spec as { edge: string }).edge) : undefined;
+    if (edge) {
+      edgeLoad = await startEdgeLoad({
+        edge,
+        connection: connectionFromEnv(localClientEnv(topo, state, credentials, 'admin', edge.name), `drill-edge-${edge.name}`),
+        hub: admin,
+        concurrency: opts.concurrency,
+        runId: `drill-${Date.now().toString(36)}-${edge.name}`,
+        since,
+      });
+    }
     log.info(
-      `load running from ${state.names.join(', ')} (${opts.concurrency} in flight each); the fault comes at ${formatDuration(plan.faultAtMs)}`,
+      `load running from ${[...state.names, ...(edge ? [`edge site ${edge.name}`] : [])].join(', ')} (${opts.concurrency} in flight each); the fault comes at ${formatDuration(plan.faultAtMs)}`,
     );
     const record = await applyAndRestore(fault, plan.faultAtMs, plan.holdMs, since, interrupted.signal);
     if (!record) return interruptedExit();
+    // How long until the hub holds what the edge acknowledged up to the restore, counted from the moment the restore began.
+    const hub = admin;
+    const catchUp =
+      edgeLoad &&
+      waitInHub(edgeLoad, hub, edgeLoad.ackedSoFar(), HEALTH_TIMEOUT_MS).then((c) =>
+        c.caughtUpAfterMs === undefined ? c : { ...c, caughtUpAfterMs: record.restoreMs + c.caughtUpAfterMs },
+      );
     // How long until status is healthy again, counted from the moment the restore began.
     const health = waitHealthy(provider, inv, HEALTH_TIMEOUT_MS, interrupted.signal).then((h) =>
       h.healthyAfterMs === undefined ? h : { ...h, healthyAfterMs: record.restoreMs + h.healthyAfterMs },
     );
     await pause(Math.max(plan.loadMs, record.restoredAtMs + record.restoreMs + plan.tailMs) - since(), interrupted.signal);
     load.stop();
+    edgeLoad?.stop();
     const loaded = await load.done;
+    const edgePublished = await edgeLoad?.done;
     const healthy = await health;
     if (interrupted.signal.aborted) return interruptedExit();
     log.info(`load done: ${loaded.ackedSignificant.length} significant answers acknowledged; waiting for the recorder to store them`);
@@ -205,6 +228,17 @@ async function runDrill(p: PreparedDrill): Promise<number> {
     const readStarted = performance.now();
     const copyReads = await readEveryCopy((server) => copyReader(reading, server), replicas, startSeq, runIds);
     log.info(`read ${replicas.length} copies in ${formatDuration(performance.now() - readStarted)}`);
+    const edgeRun =
+      edge && edgeLoad && edgePublished
+        ? {
+            ...edgePublished,
+            ...(await readAtEdge(edgeLoad, edge)),
+            // Then everything acknowledged, until the end of the load.
+            ...(await waitInHub(edgeLoad, hub, edgePublished.acked, DRAIN_TIMEOUT_MS)),
+            caughtUpAfterMs: (await catchUp)?.caughtUpAfterMs,
+            catchUpTimeoutMs: HEALTH_TIMEOUT_MS,
+          }
+        : undefined;
     const report = buildReport({
       drill: title,
       seed: opts.seed,
@@ -221,6 +255,7 @@ async function runDrill(p: PreparedDrill): Promise<number> {
       healthyAfterMs: healthy.healthyAfterMs,
       healthTimeoutMs: HEALTH_TIMEOUT_MS,
       unhealthy: healthy.problems,
+      ...(edgeRun ? { edge: edgeRun } : {}),
     });
     if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else log.info(`\n${renderReport(report)}`);
@@ -229,7 +264,10 @@ async function runDrill(p: PreparedDrill): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     load?.stop();
+    edgeLoad?.stop();
     await load?.done.catch(() => undefined);
+    await edgeLoad?.done.catch(() => undefined);
+    await edgeLoad?.connection.close().catch(() => undefined);
     await admin?.close().catch(() => undefined);
   }
 }

@@ -24,7 +24,9 @@ export const command = sandboxCommand({
   leader-kill             kill -9 the answers stream leader and the JetStream meta leader, then reconcile
   server-kill <N>         kill -9 N servers picked by --seed, then reconcile
   mysql-outage <SECONDS>  stop the private MariaDB for SECONDS, then start it again (stage 08)
-  slow-wan [MS]           raise every pair of regions' round trip to MS (default ${DEFAULT_SLOW_WAN_MS}; WAN layer), then restore`,
+  slow-wan [MS]           raise every pair of regions' round trip to MS (default ${DEFAULT_SLOW_WAN_MS}; WAN layer), then restore
+  edge-loss <EDGE>        kill -9 the edge site's servers while it publishes, then reconcile; its publishes reach the hub once
+  edge-partition <EDGE>   cut the edge site off from every region (WAN layer) while it publishes, then heal`,
   positionals: 'own',
   flags: {
     seconds: flag.number(
