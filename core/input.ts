@@ -1,7 +1,7 @@
 // Input shared by every entry point (the CLI, the in-pod Job, the k3d helpers): cluster names,
 // replica counts, kube contexts and provider names, validated before any side effect.
 import type { AuthMode } from '../nats/jwt-auth.js';
-import { buildTopology, type EdgeName, ROLES, type Role, STRETCHED_CLUSTER } from '../nats/topology.js';
+import { buildTopology, EDGE_SIZES, type EdgeName, ROLES, type Role, STRETCHED_CLUSTER } from '../nats/topology.js';
 import { UsageError } from './errors.js';
 
 /** What a command on a sandbox selects: its clusters and how they are made (scripts/lib/run.ts). */
@@ -32,14 +32,27 @@ export const PROVIDERS: readonly ProviderName[] = ['auto', 'local', 'k3d', 'kube
 export const MAX_NAME_LENGTH = 20;
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
-/** The regions and the edge sites (`name@hub`) of a command line's names. */
+/** The regions and the edge sites (`name@hub`, `name@hub:3` for 3 servers) of a command line's names. */
 export function splitNames(positionals: readonly string[]): { names: string[]; edges: EdgeName[] } {
   const names: string[] = [];
   const edges: EdgeName[] = [];
   for (const p of positionals) {
     const at = p.indexOf('@');
-    if (at < 0) names.push(p);
-    else edges.push({ name: p.slice(0, at), hub: p.slice(at + 1) });
+    if (at < 0) {
+      names.push(p);
+      continue;
+    }
+    const [hub, size, ...more] = p.slice(at + 1).split(':');
+    if (size === undefined) {
+      edges.push({ name: p.slice(0, at), hub: hub! });
+      continue;
+    }
+    const servers = /^\d+$/.test(size) && !more.length ? Number(size) : Number.NaN;
+    if (!EDGE_SIZES.includes(servers))
+      throw new UsageError(
+        `'${p}': an edge site has 1 or 3 servers (name@hub or name@hub:3); three keep its streams' majority with one server down`,
+      );
+    edges.push({ name: p.slice(0, at), hub: hub!, ...(servers > 1 ? { servers } : {}) });
   }
   return { names, edges };
 }

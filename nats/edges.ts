@@ -6,7 +6,15 @@
 // accounts stay apart, and so do the JetStream domains (the edge's name, HUB_DOMAIN for the hub).
 import type { ConfValue } from './conf.js';
 import { SERVER_CERT_SUBJECT } from './pki.js';
-import { accountsConfig, type Credentials, type JetStreamLimits, jetstreamConfig, type ServerTls, tlsBlock } from './server-config.js';
+import {
+  accountsConfig,
+  type Credentials,
+  type JetStreamLimits,
+  jetstreamConfig,
+  routeBlock,
+  type ServerTls,
+  tlsBlock,
+} from './server-config.js';
 import type { EdgeSite, ServerSpec, Topology } from './topology.js';
 import { APP_ACCOUNT, SYSTEM_ACCOUNT } from './topology.js';
 
@@ -47,6 +55,8 @@ export interface EdgeServerInput {
   ports: { client: number; monitor: number };
   /** Leafnode URLs of the hub's listeners then the fallback's (tls://host:port). */
   remoteUrls: string[];
+  /** A site of 3 servers: where this one listens for routes, and its peers' route URLs. */
+  cluster?: { listen: string; routes: string[] };
   credentials: Credentials;
   tls: ServerTls;
   storeDir: string;
@@ -70,6 +80,17 @@ export function edgeServerConfig(input: EdgeServerInput): Record<string, ConfVal
     server_tags: [`edge:${edge.name}`, `hub:${edge.hub}`],
     tls: tlsBlock(tls, { verify_and_map: true, timeout: 5 }),
     jetstream: { ...js, domain: edge.domain },
+    ...(input.cluster
+      ? {
+          cluster: routeBlock({
+            name: edge.name,
+            listen: input.cluster.listen,
+            credentials: input.credentials,
+            tls,
+            routes: input.cluster.routes,
+          }),
+        }
+      : {}),
     leafnodes: {
       // In the order given: the hub's servers before the fallback region's.
       remotes: [{ urls: input.remoteUrls, dont_randomize: true, account: APP_ACCOUNT, tls: tlsBlock(tls, { timeout: 5 }) }],
@@ -101,6 +122,10 @@ export function edgeProblems(topo: Topology, views: readonly EdgeServerView[]): 
       say(`edge site ${edge.name} is down: ${silent.map((v) => v.name).join(', ')} do(es) not answer; fix: re-run stage 06 to start it`);
       continue;
     }
+    if (silent.length)
+      say(
+        `edge site ${edge.name}: ${silent.map((v) => v.name).join(', ')} do(es) not answer (${mine.length - silent.length} of ${mine.length} up); fix: re-run stage 06 to start it`,
+      );
     for (const v of mine.filter((x) => x.answered)) {
       const hubs = v.leafs.map((l) => ({ ...l, region: regionOf.get(l.server) }));
       if (!hubs.length) {

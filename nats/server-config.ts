@@ -104,19 +104,40 @@ export function accountsConfig(credentials: Credentials, mtls = false): Record<s
   };
 }
 
+/** A NATS cluster's block: the route user, TLS as on every route, and the routes (URLs without credentials). */
+export function routeBlock(input: {
+  name: string;
+  listen: string;
+  advertise?: string;
+  credentials: Credentials;
+  tls?: ServerTls;
+  routes: readonly string[];
+}): Record<string, ConfValue> {
+  const { user, password } = input.credentials.route;
+  return {
+    name: input.name,
+    listen: input.listen,
+    ...(input.advertise ? { advertise: input.advertise } : {}),
+    authorization: { user, password },
+    ...(input.tls ? { tls: tlsBlock(input.tls, { verify: true, timeout: 5 }) } : {}),
+    routes: input.routes.map((url) => withCredentials(url, user, password)),
+  };
+}
+
 function clusterConfig(input: ServerConfigInput): Record<string, ConfValue> {
   const { topo, server, addressing, credentials } = input;
   const ports = addressing.ports(server);
-  const { user, password } = credentials.route;
   const advertise = addressing.routeAdvertise?.(server);
   const stretched = topo.clusters.find((c) => c.name === server.cluster)?.kind === 'stretched' ? input.stretchedRoutes : undefined;
   return {
-    name: server.cluster,
-    listen: `${addressing.host ?? '0.0.0.0'}:${ports.cluster}`,
-    ...(advertise ? { advertise } : {}),
-    authorization: { user, password },
-    ...(input.tls ? { tls: tlsBlock(input.tls, { verify: true, timeout: 5 }) } : {}),
-    routes: routePeers(topo, server).map((p) => withCredentials(addressing.routeUrl(p), user, password)),
+    ...routeBlock({
+      name: server.cluster,
+      listen: `${addressing.host ?? '0.0.0.0'}:${ports.cluster}`,
+      ...(advertise ? { advertise } : {}),
+      credentials,
+      ...(input.tls ? { tls: input.tls } : {}),
+      routes: routePeers(topo, server).map((p) => addressing.routeUrl(p)),
+    }),
     ...(stretched?.compression ? { compression: stretched.compression } : {}),
     ...(stretched?.poolSize ? { pool_size: stretched.poolSize } : {}),
   };

@@ -34,11 +34,21 @@ export interface SavedTopology {
   edges?: readonly EdgeName[];
 }
 
-/** An edge site as the command line names it: `e1@c1` is edge site e1 on hub region c1. */
+/** An edge site as the command line names it: `e1@c1` is edge site e1 on hub region c1, `e1@c1:3` with 3 servers. */
 export interface EdgeName {
   name: string;
   hub: string;
+  /** Its servers: 1 (the default) or 3, a leaf cluster whose streams keep a majority with one down. */
+  servers?: number;
 }
+
+/** An edge site as a command line names it again: e1@c1, e1@c1:3. */
+export function edgeArg(e: EdgeName): string {
+  return `${e.name}@${e.hub}${e.servers && e.servers > 1 ? `:${e.servers}` : ''}`;
+}
+
+/** How many servers an edge site may have: one, or a cluster that survives losing one. */
+export const EDGE_SIZES: readonly number[] = [1, 3];
 
 /** JetStream domain of the supercluster once it has edge sites (each edge site's is its name). */
 export const HUB_DOMAIN = 'hub';
@@ -53,7 +63,7 @@ export interface EdgeSite {
   /** The region its leafnode remote tries after the hub's servers (none with a single region). */
   fallback?: string;
   domain: string;
-  /** Its servers, e.g. e1-leaf-nats-0 (one: a leaf cluster of one has no routes). */
+  /** Its servers, e.g. e1-leaf-nats-0 (one: no routes; three: a NATS cluster named after the site). */
   servers: string[];
 }
 
@@ -244,6 +254,11 @@ export function buildTopology(
   };
 }
 
+/** The name an edge site was made from, as a sandbox saves it. */
+export function edgeNameOf(edge: EdgeSite): EdgeName {
+  return { name: edge.name, hub: edge.hub, ...(edge.servers.length > 1 ? { servers: edge.servers.length } : {}) };
+}
+
 /** Name of edge site `edge`'s server `index`. */
 export function edgeServerName(edge: string, index: number): string {
   return `${edge}-leaf-nats-${index}`;
@@ -258,7 +273,9 @@ function edgeSites(names: readonly string[], edgeNames: readonly EdgeName[], tak
     if (e.name === HUB_DOMAIN) throw new TopologyError(`edge site ${e.name}: '${HUB_DOMAIN}' is the supercluster's JetStream domain`);
     if (seen.has(e.name)) throw new TopologyError(`edge site ${e.name} is named twice`);
     seen.add(e.name);
-    const servers = [edgeServerName(e.name, 0)];
+    const size = e.servers ?? 1;
+    if (!EDGE_SIZES.includes(size)) throw new TopologyError(`edge site ${e.name} has ${size} servers; an edge site has 1 or 3`);
+    const servers = Array.from({ length: size }, (_, i) => edgeServerName(e.name, i));
     const clash = servers.find((s) => taken.has(s));
     if (clash) throw new TopologyError(`edge site ${e.name} makes a server called ${clash}, which a region has; rename it`);
     // The next region in the list, so the edges of one hub spread their fallback nowhere in particular.

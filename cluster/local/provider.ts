@@ -13,7 +13,7 @@ import { observeStreamCopies, removeMetaPeers, stepDownMetaLeader, streamCopiesC
 import { observation } from '../../nats/observation.js';
 import { verdictLine } from '../../nats/report.js';
 import type { Credentials } from '../../nats/server-config.js';
-import { buildTopology, type Topology } from '../../nats/topology.js';
+import { buildTopology, edgeArg, type Topology } from '../../nats/topology.js';
 import { parseMysqlUrl } from '../../services/recorder/mysql-url.js';
 import { waitConverged } from '../converge.js';
 import type { Invocation, Provider } from '../provider.js';
@@ -416,7 +416,7 @@ async function deleteLocal(inv: Invocation): Promise<void> {
   const edgeServers = buildTopology(state.names, { replicas: state.replicas }, edgesGone).edges.flatMap((e) => e.servers);
   const servers = [...regionServers(state, given), ...edgeServers];
   const services = regionServices(sandboxDir, [...given, ...edgesGone.map((e) => e.name)]);
-  const also = edgesGone.length ? ` and their edge site(s) ${edgesGone.map((e) => `${e.name}@${e.hub}`).join(', ')}` : '';
+  const also = edgesGone.length ? ` and their edge site(s) ${edgesGone.map(edgeArg).join(', ')}` : '';
   if (inv.dryRun) {
     log.info(`would stop and remove ${servers.length} servers and ${services.length} services of ${given.join(', ')}${also}`);
     return;
@@ -439,7 +439,7 @@ async function deleteLocal(inv: Invocation): Promise<void> {
     ...(edges.length ? { edges } : {}),
     ...(state.wan ? { wan: tableFor(state.wan, { regions: remaining, edges: edges.map((e) => e.name) }) } : {}),
   });
-  const keep = [...remaining, ...edges.map((e) => `${e.name}@${e.hub}`)];
+  const keep = [...remaining, ...edges.map(edgeArg)];
   log.info(
     `stopped and removed ${servers.length} servers of ${given.join(', ')}${also}; run ${commandHint('install', keep)} to re-form the supercluster without them`,
   );

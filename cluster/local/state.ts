@@ -7,7 +7,7 @@ import { commandHint } from '../../core/hint.js';
 import { log } from '../../core/log.js';
 import { DEFAULT_PORT_BASE } from '../../core/settings.js';
 import { leafnodeListeners } from '../../nats/edges.js';
-import type { Topology } from '../../nats/topology.js';
+import { edgeArg, edgeNameOf, type Topology } from '../../nats/topology.js';
 import type { Invocation } from '../provider.js';
 import type { LocalState } from './plan.js';
 import { assignPorts, leafnodeKey } from './ports.js';
@@ -162,6 +162,14 @@ export function resolveLocal(inv: Invocation): ResolvedLocal {
       `this sandbox runs --auth ${kept}; it cannot change to ${inv.args.auth} (its JetStream account would change identity and leave its streams behind): ${commandHint('delete')} and install again, or use another SANDBOX_DIR`,
     );
   const auth = inv.args.auth ?? kept ?? 'mtls';
+  // An edge site keeps its size: one server's JetStream is not clustered, three are; its stream would not follow.
+  for (const edge of topo.edges) {
+    const was = previous?.edges?.find((e) => e.name === edge.name);
+    if (was && (was.servers ?? 1) !== edge.servers.length)
+      throw new UsageError(
+        `edge site ${edge.name} has ${was.servers ?? 1} server(s); it cannot become ${edge.servers.length} in place (its JetStream would change from standalone to clustered): install without ${edge.name} to remove it (its stream goes with it; the hub keeps what it forwarded), then add ${edgeArg(edgeNameOf(edge))}`,
+      );
+  }
   // Edge sites' leaf servers log in to their hubs by certificate; operator mode would need creds there too.
   if (auth === 'jwt' && topo.edges.length)
     throw new UsageError(
@@ -171,7 +179,7 @@ export function resolveLocal(inv: Invocation): ResolvedLocal {
     version: 1,
     names: [...topo.names],
     replicas: { ...topo.options.replicas },
-    ...(topo.edges.length ? { edges: topo.edges.map((e) => ({ name: e.name, hub: e.hub })) } : {}),
+    ...(topo.edges.length ? { edges: topo.edges.map(edgeNameOf) } : {}),
     portBase,
     ports,
     ...(wan ? { wan, links: assignLinkPorts(linkNames(topo), portBase, previous?.links ?? {}) } : {}),

@@ -80,6 +80,14 @@ export function renderLocalConfigs(
         host: LOOPBACK,
         ports: p,
         remoteUrls,
+        ...(edge.servers.length > 1
+          ? {
+              cluster: {
+                listen: `${LOOPBACK}:${p.cluster}`,
+                routes: edge.servers.filter((o) => o !== name).map((o) => `nats://${LOOPBACK}:${ports[o]!.cluster}`),
+              },
+            }
+          : {}),
         credentials,
         tls,
         storeDir: paths.store(name),

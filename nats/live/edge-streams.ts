@@ -73,7 +73,7 @@ export async function applyEdgeStreams(nc: NatsConnection, topo: Topology, timeo
         retention: RetentionPolicy.Limits,
         discard: DiscardPolicy.Old,
         max_age: 5 * DAY_NS,
-        num_replicas: 1,
+        num_replicas: edge.servers.length,
       },
       () => nextAfterHub(hub, edgeSubject(edge.name)),
     );

@@ -13,7 +13,7 @@ import { createRunner } from '../../../core/command.js';
 import { splitNames, validateEdges } from '../../../core/input.js';
 import { ensureLocalPki } from '../../../core/pki.js';
 import { edgeLines, edgeProblems, leafnodeListeners, leafnodeTargets } from '../../../nats/edges.js';
-import { buildTopology, defaultOptions } from '../../../nats/topology.js';
+import { buildTopology, defaultOptions, edgeArg, edgeNameOf } from '../../../nats/topology.js';
 import { TEST_CREDENTIALS } from '../../support/kube-plan.js';
 import { natsServerBin } from '../../support/tools.js';
 
@@ -94,6 +94,44 @@ describe('edge sites', () => {
     }
   });
 
+  it('of 3 servers are a NATS cluster named after the site, each server with its routes and its leafnode (nats-server -t)', async () => {
+    assert.deepEqual(splitNames(['c1', 'e3@c1:3']).edges, [{ name: 'e3', hub: 'c1', servers: 3 }]);
+    for (const bad of ['e3@c1:2', 'e3@c1:x', 'e3@c1:3:3', 'e3@c1:'])
+      assert.throws(() => splitNames([bad]), /an edge site has 1 or 3 servers \(name@hub or name@hub:3\)/, bad);
+    const three = buildTopology(['c1', 'c2'], SMALL, [{ name: 'e3', hub: 'c1', servers: 3 }]);
+    const edge = three.edges[0]!;
+    assert.deepEqual(edge.servers, ['e3-leaf-nats-0', 'e3-leaf-nats-1', 'e3-leaf-nats-2']);
+    assert.equal(edgeArg(edgeNameOf(edge)), 'e3@c1:3');
+    assert.equal(edgeArg({ name: 'e1', hub: 'c1' }), 'e1@c1');
+    const ports = assignPorts(
+      [...three.servers.map((s) => s.name), ...edge.servers, ...leafnodeListeners(three).map((s) => leafnodeKey(s.name))],
+      20000,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'edge3-conf-'));
+    try {
+      const pki = (await ensureLocalPki(createRunner(false), dir)).server;
+      const confs = renderLocalConfigs(three, ports, TEST_CREDENTIALS, dir, undefined, pki);
+      const bin = await natsServerBin();
+      for (const name of edge.servers) {
+        const text = confs.get(name)!;
+        assert.match(text, /cluster: \{\s+name: "e3"/, name);
+        const routes = [...text.matchAll(/"nats:\/\/[^@]+@127\.0\.0\.1:(\d+)"/g)].map((m) => Number(m[1]));
+        assert.deepEqual(
+          routes,
+          edge.servers.filter((o) => o !== name).map((o) => ports[o]!.cluster),
+          `${name} routes to the other two`,
+        );
+        assert.match(text, /remotes: \[/, `${name} has its own leafnode to the hub`);
+        const file = join(dir, `${name}.conf`);
+        writeFileSync(file, text);
+        const out = execFileSync(bin.path, ['-t', '-c', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        assert.doesNotMatch(out, /error/i, name);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('are judged from what their servers say: down, cut off, on the fallback, or connected to their hub', () => {
     const at = (server: string) => [{ server, account: 'APP' }];
     const ok = [
@@ -125,6 +163,14 @@ describe('edge sites', () => {
       /e1-leaf-nats-0 is connected to c3-nats-0, which is neither in its hub c1 nor in its fallback/,
     );
     assert.match(edgeProblems(topo, [ok[0]!])[0]!.text, /^edge site e2 is down: e2-leaf-nats-0 do\(es\) not answer/);
+    const three = buildTopology(['c1', 'c2'], SMALL, [{ name: 'e3', hub: 'c1', servers: 3 }]);
+    const up = (n: string) => ({ name: n, answered: true, leafs: at('c1-nats-0'), domain: 'e3' });
+    assert.deepEqual(edgeProblems(three, [up('e3-leaf-nats-0'), up('e3-leaf-nats-2')]), [
+      {
+        edge: 'e3',
+        text: 'edge site e3: e3-leaf-nats-1 do(es) not answer (2 of 3 up); fix: re-run stage 06 to start it',
+      },
+    ]);
     assert.match(
       edgeProblems(topo, [{ ...ok[0]!, domain: 'hub' }, ok[1]!])[0]!.text,
       /e1-leaf-nats-0 has JetStream domain 'hub', expected 'e1'/,
