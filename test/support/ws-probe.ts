@@ -4,7 +4,8 @@
 //   node [--experimental-websocket] --import tsx test/support/ws-probe.ts '{"mode":"ask",...}'
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { credsAuthenticator, type NatsConnection, wsconnect } from '@nats-io/nats-core';
+// transport-node re-exports nats-core's websocket client (wsconnect): it needs no Node socket.
+import { credsAuthenticator, type NatsConnection, wsconnect } from '@nats-io/transport-node';
 
 interface Probe {
   /** ask: the math services, then what is refused; expire: ask, then wait to be cut off and refused. */
@@ -14,6 +15,8 @@ interface Probe {
   inboxPrefix: string;
   /** expire: how long to wait, at most. */
   timeoutMs?: number;
+  /** expire: when the user expires (seconds since the epoch), to report when the server acted. */
+  expiresAt?: number;
 }
 
 const probe = JSON.parse(process.argv[2] ?? '{}') as Probe;
@@ -54,9 +57,20 @@ async function refusedSubscribe(nc: NatsConnection, subject: string): Promise<st
   return Promise.race([closed, sleep(3000, undefined, { ref: false }).then(() => 'allowed')]);
 }
 
+/** Why the server closed `nc`, if it did within a second. */
+function closedReason(nc: NatsConnection): Promise<string> {
+  return Promise.race([
+    nc.closed().then((e) => (e ? message(e) : 'closed without an error')),
+    sleep(1000, undefined, { ref: false }).then(() => 'still open'),
+  ]);
+}
+
 async function main(): Promise<Record<string, unknown>> {
   const nc = await connectWs();
-  const answer = await ask(nc);
+  // A request cut short by the connection closing says only that: the reason is the close's.
+  const answer = await ask(nc).catch(async (e: unknown) => {
+    throw new Error(`${message(e)}: ${await closedReason(nc)}`);
+  });
   if (probe.mode === 'ask') {
     const publish = await refusedRequest(nc, 'answers.significant');
     const subscribe = await refusedSubscribe(nc, 'answers.*');
@@ -73,14 +87,16 @@ async function main(): Promise<Record<string, unknown>> {
     // Unref'd: a bound, not a reason for this process to stay once it has its answer.
     sleep(probe.timeoutMs ?? 60_000, undefined, { ref: false }).then(() => undefined),
   ]);
+  // For the record: milliseconds from the expiry the JWT names until the server closed it.
+  const closedAfterMs = probe.expiresAt ? Date.now() - probe.expiresAt * 1000 : undefined;
   for (;;) {
     try {
       const again = await connectWs();
       await again.close();
     } catch (e) {
-      return { answer, closed, refused: message(e) };
+      return { answer, closed, closedAfterMs, refused: message(e) };
     }
-    if (Date.now() > deadline) return { answer, closed, refused: undefined };
+    if (Date.now() > deadline) return { answer, closed, closedAfterMs, refused: undefined };
     await sleep(200);
   }
 }

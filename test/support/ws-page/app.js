@@ -1,6 +1,8 @@
 // The browser's side of test/integration/websocket.test.ts: nats.js over a websocket (bundled by
 // the test with esbuild), logged in with the short-lived user the page was given (its JWT and its
 // own seed, nothing of its account's), asking a math service and showing the answer.
+// nats-core: the transport-free core of nats.js that @nats-io/transport-node is built on (the
+// version its lock pins); transport-node itself needs Node's sockets, which a browser lacks.
 import { credsAuthenticator, wsconnect } from '@nats-io/nats-core';
 
 const $ = (id) => document.getElementById(id);
