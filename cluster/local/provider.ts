@@ -310,10 +310,10 @@ async function observeSandbox(inv: Invocation, opts: { waitMs?: number } = {}) {
     observeEdges(topo, state),
   ]);
   const edgeSection = edgesSection(topo, edges);
+  const websockets = websocketSection(topo, state);
   const services = servicesSection(inv.settings.sandboxDir, topo, extras.found);
   const recording = await recordingSection(inv.settings.sandboxDir, inv.settings.env, topo, extras.jetstream);
   const wan = wanSection(inv.settings.sandboxDir);
-  const websockets = websocketSection(topo, state);
   return observation({
     topology: topo,
     live,

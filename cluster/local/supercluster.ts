@@ -58,8 +58,8 @@ export function renderLocalConfigs(
       ...(tls ? { tls } : {}),
       ...(stretchedRoutes ? { stretchedRoutes } : {}),
       ...(port !== undefined ? { leafnodes: hubLeafnodes(`${LOOPBACK}:${port}`, tls) } : {}),
-      ...(wsPort !== undefined && tls ? { websocket: websocketConfig(LOOPBACK, wsPort, tls) } : {}),
       ...(jwt ? { jwt: { auth: jwt, resolverDir: paths.resolver(server.name) } } : {}),
+      ...(wsPort !== undefined && tls ? { websocket: websocketConfig(LOOPBACK, wsPort, tls) } : {}),
     });
     out.set(server.name, toNatsConf(config, header(server.name)));
   }
