@@ -3,7 +3,7 @@
 // its users. Never in git, never printed. The claims themselves are nats/jwt-auth.ts.
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Account, decode, encodeAccount, encodeOperator, encodeUser, fmtCreds } from '@nats-io/jwt';
+import { type Account, type ConnectionType, decode, encodeAccount, encodeOperator, encodeUser, fmtCreds } from '@nats-io/jwt';
 import { createAccount, createOperator, createUser, fromSeed, type KeyPair } from '@nats-io/nkeys';
 import { IDENTITIES, type Identity, type Permissions } from '../nats/accounts.js';
 import {
@@ -91,12 +91,19 @@ async function ensureAccount(s: Store, operator: KeyPair, name: string): Promise
   return { pub: id.getPublicKey(), jwt, preload };
 }
 
-async function mintCreds(s: Store, user: string, account: string, permissions: Permissions | undefined, expiresAt?: number) {
+async function mintCreds(
+  s: Store,
+  user: string,
+  account: string,
+  permissions: Permissions | undefined,
+  expiresAt?: number,
+  connectionTypes?: readonly ConnectionType[],
+) {
   const p = jwtPaths(s.dir);
   const accountPub = fromSeed(new TextEncoder().encode(readText(p.identitySeed(account))!)).getPublicKey();
   const sk = fromSeed(new TextEncoder().encode(readText(p.signingSeed(account))!));
   const ukp = createUser();
-  const claims = userClaims(permissions, expiresAt);
+  const claims = userClaims(permissions, expiresAt, connectionTypes);
   const jwt = await encodeUser(user, ukp, accountPub, claims.user, { signer: sk, ...(claims.exp ? { exp: claims.exp } : {}) });
   const creds = fmtCreds(jwt, ukp);
   addSecret(new TextDecoder().decode(ukp.getSeed()));
@@ -152,20 +159,24 @@ function requireAccount(sandboxDir: string, account: string): void {
   }
 }
 
-/** A new user of `account` with `permissions` (none: everything in its account), signed by the account's signing key. */
+/**
+ * A new user of `account` with `permissions` (none: everything in its account), signed by the
+ * account's signing key; with `connectionTypes`, it may connect only those ways.
+ */
 export async function addUser(
   sandboxDir: string,
   user: string,
   account: string,
   permissions: Permissions | undefined,
   expiresAt?: number,
+  connectionTypes?: readonly ConnectionType[],
 ): Promise<string> {
   if (!USER_NAME.test(user))
     throw new UsageError(`a user name is lower-case letters, digits and '-', starting with a letter; got '${user}'`);
   if ((IDENTITIES as readonly string[]).includes(user)) throw new UsageError(`${user} is a built-in identity; choose another name`);
   if (existsSync(jwtPaths(sandboxDir).creds(user))) throw new UsageError(`user ${user} exists (${jwtPaths(sandboxDir).creds(user)})`);
   requireAccount(sandboxDir, account);
-  return mintCreds({ dir: sandboxDir, persist: true }, user, account, permissions, expiresAt);
+  return mintCreds({ dir: sandboxDir, persist: true }, user, account, permissions, expiresAt, connectionTypes);
 }
 
 /** The user a creds file holds: its public key and account. */

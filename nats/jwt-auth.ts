@@ -1,7 +1,7 @@
 // Operator mode (--auth jwt): the claims of the accounts and users, and the part of a server's
 // config that trusts the operator. Pure: keys and signing live in core/jwt-store.ts.
 // The same least privilege as the mTLS users (accounts.ts), expressed in JWTs.
-import type { Account, Permissions as JwtPermissions, OperatorLimits, User } from '@nats-io/jwt';
+import type { Account, ConnectionType, Permissions as JwtPermissions, OperatorLimits, User } from '@nats-io/jwt';
 import { type Identity, type Permissions, USERS } from './accounts.js';
 import type { ConfValue } from './conf.js';
 import { APP_ACCOUNT, SYSTEM_ACCOUNT } from './topology.js';
@@ -78,9 +78,22 @@ function jwtPermissions(p: Permissions): JwtPermissions {
   };
 }
 
-/** A user's claims: its identity's permissions (none: everything in its account), as in accounts.ts. */
-export function userClaims(permissions: Permissions | undefined, expiresAt?: number): { user: Partial<User>; exp?: number } {
-  return { user: permissions ? jwtPermissions(permissions) : {}, ...(expiresAt ? { exp: expiresAt } : {}) };
+/**
+ * A user's claims: its identity's permissions (none: everything in its account), as in accounts.ts;
+ * with `connectionTypes`, the only ways it may connect (e.g. WEBSOCKET; none: any).
+ */
+export function userClaims(
+  permissions: Permissions | undefined,
+  expiresAt?: number,
+  connectionTypes?: readonly ConnectionType[],
+): { user: Partial<User>; exp?: number } {
+  return {
+    user: {
+      ...(permissions ? jwtPermissions(permissions) : {}),
+      ...(connectionTypes?.length ? { allowed_connection_types: [...connectionTypes] } : {}),
+    },
+    ...(expiresAt ? { exp: expiresAt } : {}),
+  };
 }
 
 /** The permissions a built-in identity has (accounts.ts), and its account. */

@@ -72,6 +72,8 @@ export interface ServerConfigInput {
   stretchedRoutes?: StretchedRoutes;
   /** The leafnodes block of a server edge sites dial (nats/edges.ts hubLeafnodes). */
   leafnodes?: Record<string, ConfValue>;
+  /** The websocket block of a client-facing server in operator mode (nats/websocket.ts websocketConfig). */
+  websocket?: Record<string, ConfValue>;
   /** Operator mode (--auth jwt): accounts from the resolver, kept in `resolverDir`, instead of `accounts`. */
   jwt?: { auth: JwtServerAuth; resolverDir: string };
 }
@@ -199,6 +201,7 @@ export function serverConfig(input: ServerConfigInput): Record<string, ConfValue
     cluster: clusterConfig(input),
     gateway: gatewayConfig(input),
     ...(input.leafnodes ? { leafnodes: input.leafnodes } : {}),
+    ...(input.websocket ? { websocket: input.websocket } : {}),
     ...(input.jwt
       ? jwtAuthConfig(input.jwt.auth, input.jwt.resolverDir)
       : { accounts: accountsConfig(input.credentials, !!input.tls), system_account: SYSTEM_ACCOUNT }),

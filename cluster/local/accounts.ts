@@ -1,6 +1,7 @@
 // Live account changes of a local sandbox in operator mode (accounts.mjs): a user added, a user
-// revoked, an account's limits changed. Each change is one account JWT pushed to the resolver of
+// revoked, an account's limits changed, a browser's short-lived user minted. Each change is one account JWT pushed to the resolver of
 // every server; a revocation is then judged on every server's own client port.
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
@@ -9,19 +10,23 @@ import { commandHint } from '../../core/hint.js';
 import { addUser, jwtPaths, revokeUser, setAccountLimits } from '../../core/jwt-store.js';
 import { pkiPaths } from '../../core/pki.js';
 import { loadCredentials } from '../../core/secrets.js';
-import { type Identity, USERS } from '../../nats/accounts.js';
+import { type Identity, type Permissions, USERS } from '../../nats/accounts.js';
 import type { AccountLimits } from '../../nats/jwt-auth.js';
 import { pushAccountJwt } from '../../nats/live/claims.js';
-import type { Topology } from '../../nats/topology.js';
+import { APP_ACCOUNT, type Topology } from '../../nats/topology.js';
+import { browserInboxPrefix, browserPermissions, WEBSOCKET_CONNECTION } from '../../nats/websocket.js';
 import type { Invocation } from '../provider.js';
 import type { LocalState } from './plan.js';
+import { isListenerKey } from './ports.js';
 import { readLocalState, resolveLocal } from './state.js';
 import { systemConnection } from './supercluster.js';
+import { localWebsocketUrls } from './websocket.js';
 
 export type AccountsChange =
   | { kind: 'add-user'; user: string; like?: Identity; expiresInSeconds?: number }
   | { kind: 'revoke'; user: string; timeoutMs: number }
-  | { kind: 'limits'; account: string; change: Partial<AccountLimits> };
+  | { kind: 'limits'; account: string; change: Partial<AccountLimits> }
+  | { kind: 'mint-browser-user'; user?: string; ttlSeconds: number };
 
 /** The sandbox the change applies to: a local one, in operator mode. Refused before anything changes. */
 export function requireJwtSandbox(inv: Invocation): { topo: Topology; state: LocalState } {
@@ -39,7 +44,9 @@ export function requireJwtSandbox(inv: Invocation): { topo: Topology; state: Loc
 
 /** Every server's own client URL: a revocation counts only once each of them refuses. */
 function serverUrls(state: LocalState): { server: string; url: string }[] {
-  return Object.entries(state.ports).map(([server, p]) => ({ server, url: `nats://127.0.0.1:${p.client}` }));
+  return Object.entries(state.ports)
+    .filter(([key]) => !isListenerKey(key))
+    .map(([server, p]) => ({ server, url: `nats://127.0.0.1:${p.client}` }));
 }
 
 /** `fn` with the system user's connection (what pushes account JWTs). */
@@ -113,7 +120,24 @@ export interface RevokeReport {
 export type AccountsReport =
   | { kind: 'add-user'; user: string; account: string; creds: string; expiresAt?: number }
   | ({ kind: 'revoke' } & RevokeReport)
-  | { kind: 'limits'; account: string; limits: AccountLimits; servers: number; pushedTo: number };
+  | { kind: 'limits'; account: string; limits: AccountLimits; servers: number; pushedTo: number }
+  | ({ kind: 'mint-browser-user' } & BrowserUser);
+
+/** A browser's user: its creds file (its JWT and its own seed, nothing of its account's), and how to use it. */
+export interface BrowserUser {
+  user: string;
+  account: string;
+  creds: string;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+  /** The client must set it as nats.js `inboxPrefix`: the only inbox it may subscribe to. */
+  inboxPrefix: string;
+  permissions: Permissions;
+  /** The only way it may connect. */
+  connectionTypes: string[];
+  /** Region -> its websocket URLs. */
+  websockets: Record<string, string[]>;
+}
 
 export async function applyAccountsChange(inv: Invocation, change: AccountsChange): Promise<AccountsReport> {
   const sandboxDir = inv.settings.sandboxDir;
@@ -126,6 +150,8 @@ export async function applyAccountsChange(inv: Invocation, change: AccountsChang
     const creds = await addUser(sandboxDir, change.user, account, spec?.permissions, expiresAt);
     return { kind: 'add-user', user: change.user, account, creds, ...(expiresAt ? { expiresAt } : {}) };
   }
+  if (change.kind === 'mint-browser-user')
+    return { kind: 'mint-browser-user', ...(await mintBrowserUser(topo, state, sandboxDir, change)) };
   if (change.kind === 'limits') {
     const { jwt, limits } = await setAccountLimits(sandboxDir, change.account, change.change);
     const pushedTo = await asSystem(topo, state, sandboxDir, (nc) => pushed(nc, topo.servers.length, jwt));
@@ -211,5 +237,35 @@ async function revoke(topo: Topology, state: LocalState, sandboxDir: string, use
     lastClosedServer: lastClosed[0],
     refusedAfterMs: Object.fromEntries(refused),
     lastRefusedMs: Math.max(...refused.map((x) => x[1])),
+  };
+}
+
+/**
+ * A user for a browser: signed by the application account's signing key (a key the servers trust
+ * already, so no server changes), expiring after `ttlSeconds`, over websockets only, that may ask
+ * the math services and read its own replies (nats/websocket.ts). Kept as a creds file like any
+ * added user, so `accounts revoke` can take it back before it expires.
+ */
+async function mintBrowserUser(
+  topo: Topology,
+  state: LocalState,
+  sandboxDir: string,
+  change: { user?: string; ttlSeconds: number },
+): Promise<BrowserUser> {
+  const token = randomBytes(6).toString('hex');
+  const user = change.user ?? `browser-${token}`;
+  const inboxPrefix = browserInboxPrefix(token);
+  const permissions = browserPermissions(inboxPrefix);
+  const expiresAt = Math.floor(Date.now() / 1000) + change.ttlSeconds;
+  const creds = await addUser(sandboxDir, user, APP_ACCOUNT, permissions, expiresAt, [WEBSOCKET_CONNECTION]);
+  return {
+    user,
+    account: APP_ACCOUNT,
+    creds,
+    expiresAt,
+    inboxPrefix,
+    permissions,
+    connectionTypes: [WEBSOCKET_CONNECTION],
+    websockets: localWebsocketUrls(topo, state),
   };
 }

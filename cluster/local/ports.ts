@@ -72,3 +72,16 @@ export function allPorts(plan: PortMap): number[] {
 export function leafnodeKey(server: string): string {
   return `${server}/leafnodes`;
 }
+
+/**
+ * The port map's key of a server's websocket listener (operator mode): a slot of its own, as the
+ * leafnode listener's, so turning websockets on moves no port a server already has.
+ */
+export function websocketKey(server: string): string {
+  return `${server}/websocket`;
+}
+
+/** Whether a port map key is a listener's slot (`<server>/<listener>`), not a server's. */
+export function isListenerKey(key: string): boolean {
+  return key.includes('/');
+}

@@ -33,6 +33,7 @@ import { partitionLocal } from './wan/partition.js';
 import { reconcileWan } from './wan/reconcile.js';
 import { wanSection } from './wan/section.js';
 import { tableFor } from './wan/spec.js';
+import { websocketSection } from './websocket.js';
 
 /** The nats-server this run starts (NATS_SERVER_BIN, the cached pinned build, or PATH). */
 function natsServer(inv: Invocation) {
@@ -309,6 +310,7 @@ async function observeSandbox(inv: Invocation, opts: { waitMs?: number } = {}) {
     observeEdges(topo, state),
   ]);
   const edgeSection = edgesSection(topo, edges);
+  const websockets = websocketSection(topo, state);
   const services = servicesSection(inv.settings.sandboxDir, topo, extras.found);
   const recording = await recordingSection(inv.settings.sandboxDir, inv.settings.env, topo, extras.jetstream);
   const wan = wanSection(inv.settings.sandboxDir, new Map(topo.edges.map((e) => [e.name, topo.names])));
@@ -322,6 +324,7 @@ async function observeSandbox(inv: Invocation, opts: { waitMs?: number } = {}) {
       ...(wan ? [wan] : []),
       ...(copies ? [{ name: 'stream copies', ...copiesReport(copies.copies, copies.disagreements) }] : []),
       ...(edgeSection ? [edgeSection] : []),
+      ...(websockets ? [websockets] : []),
       services.section,
       ...(recording ? [recording] : []),
     ],

@@ -8,9 +8,10 @@ import { log } from '../../core/log.js';
 import { DEFAULT_PORT_BASE } from '../../core/settings.js';
 import { leafnodeListeners } from '../../nats/edges.js';
 import { edgeArg, edgeNameOf, type Topology } from '../../nats/topology.js';
+import { websocketListeners } from '../../nats/websocket.js';
 import type { Invocation } from '../provider.js';
 import type { LocalState } from './plan.js';
-import { assignPorts, leafnodeKey } from './ports.js';
+import { assignPorts, leafnodeKey, websocketKey } from './ports.js';
 import { type Rebuilt, rebuildLocalState } from './rebuild-state.js';
 import type { ProcessGroup } from './reconciler.js';
 import { assignLinkPorts, linkNames, wanFiles, wanSites } from './wan/layout.js';
@@ -134,16 +135,6 @@ export function resolveLocal(inv: Invocation): ResolvedLocal {
       `LOCAL_PORT_BASE=${ignored} is not used: this sandbox keeps its ports from ${portBase} (delete it to make one on other ports, or use another SANDBOX_DIR)`,
     );
   }
-  const keep = previous?.ports ?? {};
-  const ports = assignPorts(
-    [
-      ...topo.servers.map((s) => s.name),
-      ...topo.edges.flatMap((e) => e.servers),
-      ...leafnodeListeners(topo).map((s) => leafnodeKey(s.name)),
-    ],
-    portBase,
-    keep,
-  );
   // --wan changes the sandbox; .env's WAN only shapes a new one; a saved value stays until a flag
   // (for the regions it still has: pairs of regions gone are dropped, new pairs are 0 ms).
   const asked =
@@ -175,6 +166,18 @@ export function resolveLocal(inv: Invocation): ResolvedLocal {
     throw new UsageError(
       `edge sites (${topo.edges.map((e) => e.name).join(', ')}) run with mTLS only for now: their leafnodes log in by certificate; drop --auth jwt or the edge names`,
     );
+  const keep = previous?.ports ?? {};
+  const ports = assignPorts(
+    [
+      ...topo.servers.map((s) => s.name),
+      ...topo.edges.flatMap((e) => e.servers),
+      ...leafnodeListeners(topo).map((s) => leafnodeKey(s.name)),
+      // Browsers log in with a user JWT: websockets in operator mode only (nats/websocket.ts).
+      ...(auth === 'jwt' ? websocketListeners(topo).map((s) => websocketKey(s.name)) : []),
+    ],
+    portBase,
+    keep,
+  );
   const state: LocalState = {
     version: 1,
     names: [...topo.names],

@@ -13,8 +13,9 @@ import { liveServers, type MonitorAnswers } from '../../nats/monitoring.js';
 import { type Credentials, type JetStreamLimits, type ServerTls, type StretchedRoutes, serverConfig } from '../../nats/server-config.js';
 import type { Topology } from '../../nats/topology.js';
 import type { LiveServer } from '../../nats/verify.js';
+import { websocketConfig } from '../../nats/websocket.js';
 import { describeBusyPorts, findBusyPorts } from './port-check.js';
-import { allPorts, leafnodeKey, type PortMap } from './ports.js';
+import { allPorts, isListenerKey, leafnodeKey, type PortMap, websocketKey } from './ports.js';
 import type { DesiredProcess } from './reconciler.js';
 import { type LocalState, localPaths } from './state.js';
 import { leafnodeDialPort, linkedAddressing } from './wan/layout.js';
@@ -44,6 +45,9 @@ export function renderLocalConfigs(
   const leafPort = (name: string) => ports[leafnodeKey(name)]?.client;
   for (const server of topo.servers) {
     const port = listeners.has(server.name) ? leafPort(server.name) : undefined;
+    // Planned in operator mode only (state.ts), where a browser can log in (nats/websocket.ts).
+    const wsPort = ports[websocketKey(server.name)]?.client;
+    if (wsPort !== undefined && !tls) throw new Error('websockets need the sandbox PKI (stage 02)');
     const config = serverConfig({
       topo,
       server,
@@ -63,6 +67,7 @@ export function renderLocalConfigs(
           }
         : {}),
       ...(jwt ? { jwt: { auth: jwt, resolverDir: paths.resolver(server.name) } } : {}),
+      ...(wsPort !== undefined && tls ? { websocket: websocketConfig(LOOPBACK, wsPort, tls) } : {}),
     });
     out.set(server.name, toNatsConf(config, header(server.name)));
   }
@@ -120,7 +125,15 @@ export async function checkPorts(
   toStart: string[],
   runningNow: string[],
 ): Promise<void> {
-  const ours = new Set(runningNow.flatMap((n) => (previous?.ports[n] ? allPorts({ [n]: previous.ports[n]! }) : [])));
+  // A server's listener slots (c1-nats-0/websocket) hold a port of its too: its `client`.
+  const listenersOf = (ports: PortMap, name: string) =>
+    Object.entries(ports).filter(([k]) => k.startsWith(`${name}/`)) as [string, PortMap[string]][];
+  const ours = new Set(
+    runningNow.flatMap((n) => [
+      ...(previous?.ports[n] ? allPorts({ [n]: previous.ports[n]! }) : []),
+      ...(previous ? listenersOf(previous.ports, n).map(([, p]) => p.client) : []),
+    ]),
+  );
   const needed = toStart.flatMap((name) => {
     const p = state.ports[name]!;
     return [
@@ -128,6 +141,7 @@ export async function checkPorts(
       { port: p.cluster, owner: `${name} cluster` },
       { port: p.gateway, owner: `${name} gateway` },
       { port: p.monitor, owner: `${name} monitor` },
+      ...listenersOf(state.ports, name).map(([k, l]) => ({ port: l.client, owner: `${name} ${k.slice(name.length + 1)}` })),
     ].filter((x) => !ours.has(x.port));
   });
   const busy = await findBusyPorts(needed);
@@ -136,7 +150,7 @@ export async function checkPorts(
 
 function clientUrls(state: LocalState, names?: string[]): string[] {
   return Object.entries(state.ports)
-    .filter(([n]) => !names || names.includes(n))
+    .filter(([n]) => !isListenerKey(n) && (!names || names.includes(n)))
     .map(([, p]) => `nats://127.0.0.1:${p.client}`);
 }
 

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { LocalState } from '../../cluster/local/plan.js';
+import { isListenerKey } from '../../cluster/local/ports.js';
 import { jwtPaths } from '../../core/jwt-store.js';
 import { pkiPaths } from '../../core/pki.js';
 import { IDENTITIES, type Identity } from '../../nats/accounts.js';
@@ -31,7 +32,10 @@ describe('operator mode (install --auth jwt)', { timeout: 600_000 }, () => {
   const natsAt = (url: string, creds: string, args: string[]) =>
     run(bin!, ['--server', url, '--tlsca', pkiPaths(sandbox.dir).caCert, '--creds', creds, ...args], cliEnv);
   const state = () => parseJson<LocalState>(readFileSync(join(sandbox.dir, 'plan.json'), 'utf8'));
-  const clientUrls = () => Object.values(state().ports).map((p) => `nats://127.0.0.1:${p.client}`);
+  /** The servers' own ports, without their listeners' slots (c1-nats-0/websocket). */
+  const serverPorts = () => Object.entries(state().ports).filter(([k]) => !isListenerKey(k));
+  const serverNames = () => serverPorts().map(([k]) => k);
+  const clientUrls = () => serverPorts().map(([, p]) => `nats://127.0.0.1:${p.client}`);
 
   before(async () => {
     sandbox = makeSandbox(portBase('jwt'));
@@ -77,7 +81,7 @@ describe('operator mode (install --auth jwt)', { timeout: 600_000 }, () => {
     const p = jwtPaths(sandbox.dir);
     for (const f of [p.operatorSeed, p.signingSeed('APP'), ...IDENTITIES.map((id) => p.creds(id))])
       assert.equal(statSync(f).mode & 0o777, 0o600, f);
-    for (const name of Object.keys(state().ports)) {
+    for (const name of serverNames()) {
       const conf = readFileSync(join(sandbox.dir, 'local', 'servers', name, 'nats-server.conf'), 'utf8');
       assert.match(conf, /^operator: "ey/m, name);
       assert.match(conf, /^resolver: \{\n\s+type: "full"/m, name);
@@ -183,8 +187,8 @@ describe('operator mode (install --auth jwt)', { timeout: 600_000 }, () => {
     // Within the command's own bound (--timeout-seconds), or it fails: no wall-clock limit here.
     assert.equal(r.servers, SERVERS);
     assert.equal(r.pushedTo, SERVERS);
-    assert.deepEqual(Object.keys(r.closedAfterMs).sort(), Object.keys(state().ports).sort(), 'every server closed its connection');
-    assert.deepEqual(Object.keys(r.refusedAfterMs).sort(), Object.keys(state().ports).sort(), 'every server refused a new one');
+    assert.deepEqual(Object.keys(r.closedAfterMs).sort(), serverNames().sort(), 'every server closed its connection');
+    assert.deepEqual(Object.keys(r.refusedAfterMs).sort(), serverNames().sort(), 'every server refused a new one');
     // natscli, with the creds as they were, on each server's own port
     const old = join(sandbox.dir, '..', 'bob-old.creds');
     writeFileSync(old, kept, { mode: 0o600 });

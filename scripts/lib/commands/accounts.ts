@@ -1,5 +1,5 @@
 // accounts: live changes of an operator-mode sandbox (install --auth jwt): add a user, revoke
-// one, change an account's limits. The change reaches every server through its resolver within
+// one, change an account's limits, mint a browser's short-lived user. The change reaches every server through its resolver within
 // seconds, no restart; a revocation reports how long until the last server refused the user.
 import { type AccountsChange, type AccountsReport, applyAccountsChange, requireJwtSandbox } from '../../../cluster/local/accounts.js';
 import { UsageError } from '../../../core/errors.js';
@@ -17,6 +17,20 @@ function limit(raw: string, label: string): number {
   return raw === 'unlimited' ? UNLIMITED : wholeNumber(raw, label, 0);
 }
 
+const TTL_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+const MAX_TTL_SECONDS = 24 * 3600;
+
+/** A time to live: `90s`, `10m`, `1h` or seconds; at most a day (a browser's user is short-lived). */
+function ttl(raw: string, label: string): number {
+  const m = /^(\d+)(s|m|h)?$/.exec(raw.trim());
+  const seconds = m ? Number(m[1]) * TTL_UNITS[m[2] ?? 's']! : Number.NaN;
+  if (!(seconds >= 1 && seconds <= MAX_TTL_SECONDS))
+    throw new UsageError(`${label} must be a duration from 1s to 24h, such as 90s, 10m or 1h; got '${raw}'`);
+  return seconds;
+}
+
+const DEFAULT_TTL_SECONDS = 600;
+
 function identity(raw: string, label: string): Identity {
   if (!(IDENTITIES as readonly string[]).includes(raw))
     throw new UsageError(`${label} must be one of ${IDENTITIES.join(', ')} (the user gets its permissions); got '${raw}'`);
@@ -25,10 +39,18 @@ function identity(raw: string, label: string): Identity {
 
 const USAGE = `<action> [args] [flags], action one of:
   add-user <name> [--like ID]        a user of the application account (with --like: that identity's permissions and account); prints its creds file
+  mint-browser-user [name] [--ttl 10m]  a short-lived user for a browser: over websockets only, may ask the math services and read its own replies; prints its creds file and the websocket URLs
   revoke <name>                      revoke a user on every server; prints how long until the last server refused it
   limits [ACCOUNT] --max-connections N|unlimited --js-disk-mb N|unlimited   change an account's limits (default ${APP_ACCOUNT})`;
 
-type Options = { like?: Identity; expires?: number; 'max-connections'?: number; 'js-disk-mb'?: number; 'timeout-seconds': number };
+type Options = {
+  like?: Identity;
+  expires?: number;
+  ttl?: number;
+  'max-connections'?: number;
+  'js-disk-mb'?: number;
+  'timeout-seconds': number;
+};
 
 function changeOf(positionals: readonly string[], o: Options): AccountsChange {
   const [action, arg, ...rest] = positionals;
@@ -38,6 +60,8 @@ function changeOf(positionals: readonly string[], o: Options): AccountsChange {
     if (action === 'revoke') return { kind: 'revoke', user: arg, timeoutMs: o['timeout-seconds'] * 1000 };
     return { kind: 'add-user', user: arg, ...(o.like ? { like: o.like } : {}), ...(o.expires ? { expiresInSeconds: o.expires } : {}) };
   }
+  if (action === 'mint-browser-user')
+    return { kind: 'mint-browser-user', ...(arg ? { user: arg } : {}), ttlSeconds: o.ttl ?? DEFAULT_TTL_SECONDS };
   if (action === 'limits') {
     const account = arg ?? APP_ACCOUNT;
     if (!(JWT_ACCOUNTS as readonly string[]).includes(account))
@@ -54,12 +78,21 @@ function changeOf(positionals: readonly string[], o: Options): AccountsChange {
       },
     };
   }
-  throw new UsageError(`accounts needs an action: add-user, revoke or limits; got '${action ?? ''}'\n${USAGE}`);
+  throw new UsageError(`accounts needs an action: add-user, mint-browser-user, revoke or limits; got '${action ?? ''}'\n${USAGE}`);
 }
 
 function describe(r: AccountsReport): string {
   if (r.kind === 'add-user')
     return `user ${r.user} of ${r.account}: ${r.creds}${r.expiresAt ? ` (expires ${new Date(r.expiresAt * 1000).toISOString()})` : ''}; no server needed a change`;
+  if (r.kind === 'mint-browser-user') {
+    const urls = Object.entries(r.websockets).map(([region, u]) => `  ${region}: ${u.join(' ')}`);
+    return [
+      `browser user ${r.user} of ${r.account}: ${r.creds} (expires ${new Date(r.expiresAt * 1000).toISOString()})`,
+      `  may: publish ${r.permissions.publish.join(', ')}; subscribe ${r.permissions.subscribe.join(', ')} (set it as the client's inboxPrefix: ${r.inboxPrefix}); connect over ${r.connectionTypes.join(', ')} only`,
+      'websockets:',
+      ...urls,
+    ].join('\n');
+  }
   if (r.kind === 'limits') {
     const l = r.limits;
     const n = (v: number | undefined, unit = '') => (v === undefined ? 'none' : v === UNLIMITED ? 'unlimited' : `${v}${unit}`);
@@ -71,7 +104,7 @@ function describe(r: AccountsReport): string {
 export const command = sandboxCommand({
   name: 'accounts',
   summary:
-    "Change the accounts of an operator-mode sandbox (install --auth jwt) live: add a user, revoke one, change an account's limits (connections, JetStream storage); every server applies it through its resolver within seconds, no restart. Local provider.",
+    "Change the accounts of an operator-mode sandbox (install --auth jwt) live: add a user, mint a browser's short-lived websocket user, revoke one, change an account's limits (connections, JetStream storage); every server applies it through its resolver within seconds, no restart. Local provider.",
   usage: USAGE,
   positionals: 'own',
   flags: {
@@ -80,6 +113,7 @@ export const command = sandboxCommand({
       `add-user: the permissions and account of this identity (${IDENTITIES.join(', ')}); default: anything in ${APP_ACCOUNT}`,
       identity,
     ),
+    ttl: flag.parsed('DURATION', `mint-browser-user: how long the user lives, e.g. 90s, 10m, 1h (default 10m, at most 24h)`, ttl),
     expires: flag.number('SECONDS', 'add-user: the user expires this many seconds from now', { min: 1, fallback: undefined }),
     'max-connections': flag.parsed('N|unlimited', 'limits: connections of the account across the supercluster', limit),
     'js-disk-mb': flag.parsed('N|unlimited', 'limits: JetStream file storage of the account, in MiB', limit),

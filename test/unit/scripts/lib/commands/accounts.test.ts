@@ -17,13 +17,24 @@ describe('accounts command line', () => {
     assert.equal(o.expires, 3600);
   });
 
+  it('takes mint-browser-user with a time to live in s, m or h, 10 minutes by default', () => {
+    assert.equal(line('mint-browser-user', '--ttl', '3s').options.ttl, 3);
+    assert.equal(line('mint-browser-user', 'web', '--ttl', '10m').options.ttl, 600);
+    assert.equal(line('mint-browser-user', '--ttl', '2h').options.ttl, 7200);
+    assert.equal(line('mint-browser-user', '--ttl', '45').options.ttl, 45);
+    assert.equal(line('mint-browser-user').options.ttl, undefined);
+    assert.throws(() => line('mint-browser-user', '--ttl', '0s'), usage(/--ttl must be a duration from 1s to 24h/));
+    assert.throws(() => line('mint-browser-user', '--ttl', '25h'), usage(/--ttl must be a duration from 1s to 24h/));
+    assert.throws(() => line('mint-browser-user', '--ttl', 'soon'), usage(/--ttl must be a duration/));
+  });
+
   it('takes limits with a number or unlimited', () => {
     assert.equal(line('limits', '--max-connections', 'unlimited').options['max-connections'], -1);
     assert.equal(line('limits', 'APP', '--js-disk-mb', '512').options['js-disk-mb'], 512);
   });
 
   it('refuses what it cannot do, naming the fix', () => {
-    assert.throws(() => line(), usage(/needs an action: add-user, revoke or limits/));
+    assert.throws(() => line(), usage(/needs an action: add-user, mint-browser-user, revoke or limits/));
     assert.throws(() => line('revoke'), usage(/needs a user name/));
     assert.throws(() => line('add-user', 'a', 'b'), usage(/takes one name/));
     assert.throws(() => line('add-user', 'alice', '--like', 'root'), usage(/--like must be one of sys, admin, math, requester, recorder/));
