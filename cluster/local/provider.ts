@@ -4,6 +4,7 @@ import { cpus, freemem } from 'node:os';
 import { SandboxError, UsageError } from '../../core/errors.js';
 import { commandHint } from '../../core/hint.js';
 import { formatDuration, log, step } from '../../core/log.js';
+import { accountNames } from '../../core/jwt-store.js';
 import { ensureLocalPki, pkiPaths } from '../../core/pki.js';
 import { loadCredentials } from '../../core/secrets.js';
 import { readServicesSettings } from '../../core/settings.js';
@@ -100,7 +101,7 @@ async function superclusterStage(inv: Invocation): Promise<void> {
   // Stage 02 makes the PKI; doing it here too (a no-op when current) lets stage 06 run alone.
   const pki = await ensureLocalPki(inv.runner, sandboxDir);
   // Before the credentials: in operator mode they are the creds files this makes.
-  const jwt = await prepareJwt(sandboxDir, state, inv.dryRun);
+  const jwt = await prepareJwt(sandboxDir, topo, state, inv.dryRun);
   const credentials = loadCredentials(sandboxDir, inv.settings.env, !inv.dryRun);
   const configs = renderLocalConfigs(
     topo,
@@ -111,7 +112,7 @@ async function superclusterStage(inv: Invocation): Promise<void> {
     pki.server,
     state.links,
     inv.settings.stretchedRoutes,
-    jwt?.server,
+    jwt?.local,
   );
   const group = serverGroup(sandboxDir);
   const desired = serverProcesses(sandboxDir, bin.path, configs);
@@ -306,7 +307,7 @@ async function observeSandbox(inv: Invocation, opts: { waitMs?: number } = {}) {
         waitMs: 1000,
       }),
     ).catch(() => undefined),
-    observeEdges(topo, state),
+    observeEdges(topo, state, state.auth === 'jwt' ? accountNames(inv.settings.sandboxDir) : {}),
   ]);
   const edgeSection = edgesSection(topo, edges);
   const services = servicesSection(inv.settings.sandboxDir, topo, extras.found);

@@ -162,11 +162,6 @@ export function resolveLocal(inv: Invocation): ResolvedLocal {
       `this sandbox runs --auth ${kept}; it cannot change to ${inv.args.auth} (its JetStream account would change identity and leave its streams behind): ${commandHint('delete')} and install again, or use another SANDBOX_DIR`,
     );
   const auth = inv.args.auth ?? kept ?? inv.settings.auth ?? 'mtls';
-  // Edge sites' leaf servers log in to their hubs by certificate; operator mode would need creds there too.
-  if (auth === 'jwt' && topo.edges.length)
-    throw new UsageError(
-      `edge sites (${topo.edges.map((e) => e.name).join(', ')}) run with mTLS only for now: their leafnodes log in by certificate; drop --auth jwt or the edge names`,
-    );
   const state: LocalState = {
     version: 1,
     names: [...topo.names],

@@ -19,6 +19,15 @@ import type { DesiredProcess } from './reconciler.js';
 import { type LocalState, localPaths } from './state.js';
 import { linkedAddressing } from './wan/layout.js';
 
+/** Operator mode as the configs need it: the operator's trust, and the edge sites' leafnode users. */
+export interface LocalJwt {
+  server: JwtServerAuth;
+  /** The application account's public key. */
+  appAccount: string;
+  /** Edge site -> the creds file its leafnode remotes log in with. */
+  leafnodeCreds: Record<string, string>;
+}
+
 export function renderLocalConfigs(
   topo: Topology,
   ports: PortMap,
@@ -28,7 +37,7 @@ export function renderLocalConfigs(
   tls?: ServerTls,
   links?: Record<string, number>,
   stretchedRoutes?: StretchedRoutes,
-  jwt?: JwtServerAuth,
+  jwt?: LocalJwt,
 ): Map<string, string> {
   const paths = localPaths(sandboxDir);
   const direct = localAddressing(topo, (name) => {
@@ -53,14 +62,16 @@ export function renderLocalConfigs(
       ...(jsLimits ? { jsLimits } : {}),
       ...(tls ? { tls } : {}),
       ...(stretchedRoutes ? { stretchedRoutes } : {}),
-      ...(port !== undefined ? { leafnodes: hubLeafnodes(`${LOOPBACK}:${port}`, tls) } : {}),
-      ...(jwt ? { jwt: { auth: jwt, resolverDir: paths.resolver(server.name) } } : {}),
+      ...(port !== undefined ? { leafnodes: hubLeafnodes(`${LOOPBACK}:${port}`, tls, !!jwt) } : {}),
+      ...(jwt ? { jwt: { auth: jwt.server, resolverDir: paths.resolver(server.name) } } : {}),
     });
     out.set(server.name, toNatsConf(config, header(server.name)));
   }
   for (const edge of topo.edges) {
     if (!tls) throw new Error('edge sites need the sandbox PKI (stage 02)');
     const remoteUrls = leafnodeTargets(topo, edge).map((s) => `tls://${LOOPBACK}:${leafPort(s.name)}`);
+    const leafnodeCreds = jwt?.leafnodeCreds[edge.name];
+    if (jwt && !leafnodeCreds) throw new Error(`no leafnode creds for edge site ${edge.name}`);
     for (const name of edge.servers) {
       const p = ports[name];
       if (!p) throw new Error(`no ports planned for ${name}`);
@@ -75,6 +86,9 @@ export function renderLocalConfigs(
         tls,
         storeDir: paths.store(name),
         ...(jsLimits ? { jsLimits } : {}),
+        ...(jwt && leafnodeCreds
+          ? { jwt: { auth: jwt.server, resolverDir: paths.resolver(name), appAccount: jwt.appAccount, leafnodeCreds } }
+          : {}),
       });
       out.set(name, toNatsConf(config, header(name)));
     }

@@ -237,10 +237,6 @@ describe('operator mode (install --auth jwt)', { timeout: 600_000 }, () => {
     assert.equal(flip.code, 2, flip.stdout + flip.stderr);
     assert.match(flip.stderr, /this sandbox runs --auth jwt; it cannot change to mtls/);
     assert.equal(state().auth, 'jwt');
-    // Edge sites' leafnodes log in by certificate: not in operator mode yet.
-    const edge = await runScript('install', [...NAMES, 'e1@c1', ...SMALL], sandbox.env);
-    assert.equal(edge.code, 2, edge.stdout + edge.stderr);
-    assert.match(edge.stderr, /edge sites \(e1\) run with mTLS only for now/);
     assert.deepEqual(state().names, NAMES);
     assert.equal(readFileSync(jwtPaths(sandbox.dir).accountJwt('APP'), 'utf8'), before);
   });
