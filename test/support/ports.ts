@@ -19,6 +19,7 @@ const BASES = {
   edges: 17000,
   jwt: 16000,
   fullStore: 15000,
+  jwtEdges: 13000,
 } as const;
 
 export type TestPorts = keyof typeof BASES;
