@@ -6,7 +6,7 @@ import { wholeNumber } from '../core/flags.js';
 import { seededRandom } from '../services/requester/stats.js';
 import { MAX_RTT_MS } from './local/wan/spec.js';
 
-export const DRILL_KINDS = ['region-loss', 'partition', 'leader-kill', 'server-kill', 'mysql-outage', 'slow-wan'] as const;
+export const DRILL_KINDS = ['region-loss', 'partition', 'leader-kill', 'server-kill', 'mysql-outage', 'slow-wan', 'revoke'] as const;
 
 export type DrillSpec =
   | { kind: 'region-loss'; regions: string[] }
@@ -14,7 +14,8 @@ export type DrillSpec =
   | { kind: 'leader-kill' }
   | { kind: 'server-kill'; count: number }
   | { kind: 'mysql-outage'; seconds: number }
-  | { kind: 'slow-wan'; rttMs: number };
+  | { kind: 'slow-wan'; rttMs: number }
+  | { kind: 'revoke' };
 
 export interface DrillOptions {
   spec: DrillSpec;
@@ -32,7 +33,7 @@ export const DEFAULT_SLOW_WAN_MS = 200;
 export const DEFAULT_CONCURRENCY = 4;
 export const MAX_SECONDS = 3600;
 
-export const DRILL_USAGE = `drill <kind> [args]: region-loss <cN>... | partition <cN>... | leader-kill | server-kill <N> | mysql-outage <SECONDS> | slow-wan [MS]`;
+export const DRILL_USAGE = `drill <kind> [args]: region-loss <cN>... | partition <cN>... | leader-kill | server-kill <N> | mysql-outage <SECONDS> | slow-wan [MS] | revoke`;
 
 function noMoreArgs(kind: string, rest: string[]): void {
   if (rest.length) throw new UsageError(`${kind} takes no more arguments; got '${rest.join(' ')}'\n${DRILL_USAGE}`);
@@ -52,6 +53,7 @@ export function parseDrillSpec(positionals: readonly string[]): DrillSpec {
       return { kind, regions: [...rest] };
     }
     case 'leader-kill':
+    case 'revoke':
       noMoreArgs(kind, rest);
       return { kind };
     case 'server-kill': {
@@ -151,7 +153,8 @@ export function describeDrill(spec: DrillSpec): string {
     case 'partition':
       return `${spec.kind} ${spec.regions.join(' ')}`;
     case 'leader-kill':
-      return 'leader-kill';
+    case 'revoke':
+      return spec.kind;
     case 'server-kill':
       return `server-kill ${spec.count}`;
     case 'mysql-outage':

@@ -165,7 +165,9 @@ export async function ensureLeafnodeCreds(
   const out: Record<string, string> = {};
   for (const e of edges) {
     const file = jwtPaths(sandboxDir).leafnodeCreds(e.name);
-    out[e.name] = existsSync(file) ? file : await mintCreds(s, `leafnode-${e.name}`, APP_ACCOUNT, leafnodePermissions(e.domain), undefined, file);
+    out[e.name] = existsSync(file)
+      ? file
+      : await mintCreds(s, `leafnode-${e.name}`, APP_ACCOUNT, leafnodePermissions(e.domain), undefined, file);
   }
   return out;
 }

@@ -4,6 +4,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { config as loadDotenv } from 'dotenv';
+import { AUTH_MODES, type AuthMode } from '../nats/jwt-auth.js';
 import {
   DEFAULT_JS_LIMITS,
   type JetStreamLimits,
@@ -11,7 +12,6 @@ import {
   type RouteCompression,
   type StretchedRoutes,
 } from '../nats/server-config.js';
-import { AUTH_MODES, type AuthMode } from '../nats/jwt-auth.js';
 import { ROLES, type Role } from '../nats/topology.js';
 import { UsageError } from './errors.js';
 import { PROVIDERS, type ProviderName } from './input.js';

@@ -13,9 +13,9 @@ import { type Identity, USERS } from '../../nats/accounts.js';
 import type { AccountLimits } from '../../nats/jwt-auth.js';
 import type { Topology } from '../../nats/topology.js';
 import type { Invocation } from '../provider.js';
+import { jwtServers, openPushers } from './jwt.js';
 import type { LocalState } from './plan.js';
 import { readLocalState, resolveLocal } from './state.js';
-import { jwtServers, openPushers } from './jwt.js';
 
 export type AccountsChange =
   | { kind: 'add-user'; user: string; like?: Identity; expiresInSeconds?: number }
@@ -152,7 +152,17 @@ async function pooled<T, R>(items: readonly T[], limit: number, fn: (item: T) =>
 
 const CONNECTS_AT_ONCE = 6;
 
-async function revoke(topo: Topology, state: LocalState, sandboxDir: string, user: string, timeoutMs: number): Promise<RevokeReport> {
+/**
+ * Revoke `user` and measure it on every server: a connection of the user's opened on each first,
+ * each server's close of it timed from the push, then a new connection refused by each.
+ */
+export async function revoke(
+  topo: Topology,
+  state: LocalState,
+  sandboxDir: string,
+  user: string,
+  timeoutMs: number,
+): Promise<RevokeReport> {
   const file = jwtPaths(sandboxDir).creds(user);
   if (!existsSync(file)) throw new UsageError(`no user ${user} in this sandbox (no ${file})`);
   const creds = readFileSync(file);

@@ -20,6 +20,7 @@ import { type Fault, faultFor } from './faults.js';
 import { startLoad } from './load.js';
 import { answeringStreamLastSeq, answersReader, copyReader, readEveryCopy, streamCopies, waitDrained } from './records.js';
 import { buildReport, type FaultRecord, renderReport } from './report.js';
+import { checkRevoke } from './revoke.js';
 
 /** How long the sandbox may take to be healthy: before the drill, and again after the restore. */
 const HEALTH_TIMEOUT_MS = 90_000;
@@ -67,6 +68,7 @@ export function prepareDrill(provider: Provider, inv: Invocation, opts: DrillOpt
     }
     if (!privateMysqlPid(dir)) throw new UsageError(`the private MariaDB is not running, so there is nothing to stop\nfix: ${stage08}`);
   }
+  if (opts.spec.kind === 'revoke') checkRevoke(state, state.names);
   if ((opts.spec.kind === 'partition' || opts.spec.kind === 'slow-wan') && !readLinks(dir)) {
     throw new UsageError(`${opts.spec.kind} needs the WAN layer: ${noWanLayer(dir, state.names).message}`);
   }
@@ -147,24 +149,31 @@ async function runDrill(p: PreparedDrill): Promise<number> {
       reconnectTimeWait: 250,
     });
     const startSeq = await answeringStreamLastSeq(admin, HEALTH_TIMEOUT_MS);
-    const fault = faultFor(opts.spec, {
-      sandboxDir: dir,
-      state,
-      topo,
-      seed: opts.seed,
-      reconcile: () => provider.region!(inv, 'up'),
-      startMysql: () => provider.stages['08-services']!(inv),
-      leaders: async () => {
-        const o = await provider.observe(inv, { waitMs: 1000 });
-        const stream = o.jetstream?.streams.find((s) => s.name === ANSWERS_STREAM)?.leader;
-        return { ...(stream ? { stream } : {}), ...(o.verdict.metaLeader ? { meta: o.verdict.metaLeader } : {}) };
+    const fault = faultFor(
+      opts.spec,
+      {
+        sandboxDir: dir,
+        state,
+        topo,
+        seed: opts.seed,
+        reconcile: () => provider.region!(inv, 'up'),
+        startMysql: () => provider.stages['08-services']!(inv),
+        leaders: async () => {
+          const o = await provider.observe(inv, { waitMs: 1000 });
+          const stream = o.jetstream?.streams.find((s) => s.name === ANSWERS_STREAM)?.leader;
+          return { ...(stream ? { stream } : {}), ...(o.verdict.metaLeader ? { meta: o.verdict.metaLeader } : {}) };
+        },
       },
-    });
+      credentials,
+    );
     load = await startLoad({
-      regions: state.names.map((region) => ({
-        region,
-        connection: connectionFromEnv({ ...localClientEnv(topo, state, credentials, 'requester', region) }, `drill-requester-${region}`),
-      })),
+      regions: [
+        ...state.names.map((region) => ({
+          region,
+          connection: connectionFromEnv({ ...localClientEnv(topo, state, credentials, 'requester', region) }, `drill-requester-${region}`),
+        })),
+        ...((await fault.load?.()) ?? []),
+      ],
       concurrency: opts.concurrency,
       seed: opts.seed,
       runPrefix: `drill-${Date.now().toString(36)}`,
@@ -274,5 +283,6 @@ async function applyAndRestore(
   log.info(`restored in ${formatDuration(restoreMs)}`);
   if (failed) throw failed;
   if (signal.aborted) return undefined;
-  return { actions, appliedAtMs, restoredAtMs, restoreMs };
+  const measured = fault.measured?.();
+  return { actions, appliedAtMs, restoredAtMs, restoreMs, ...(measured ? { measured } : {}) };
 }
