@@ -24,7 +24,8 @@ export const command = sandboxCommand({
   leader-kill             kill -9 the answers stream leader and the JetStream meta leader, then reconcile
   server-kill <N>         kill -9 N servers picked by --seed, then reconcile
   mysql-outage <SECONDS>  stop the private MariaDB for SECONDS, then start it again (stage 08)
-  slow-wan [MS]           raise every pair of regions' round trip to MS (default ${DEFAULT_SLOW_WAN_MS}; WAN layer), then restore`,
+  slow-wan [MS]           raise every pair of regions' round trip to MS (default ${DEFAULT_SLOW_WAN_MS}; WAN layer), then restore
+  revoke                  revoke a user the drill adds for load clients of its own (operator mode: --auth jwt)`,
   positionals: 'own',
   flags: {
     seconds: flag.number(
