@@ -88,7 +88,9 @@ async function certsStage(inv: Invocation): Promise<void> {
   log.info(
     `sandbox PKI in ${pkiPaths(inv.settings.sandboxDir).root}: ${verb} ${pki.issued.length ? pki.issued.join(', ') : 'nothing'}${pki.kept.length ? `; kept ${pki.kept.join(', ')} (current)` : ''}`,
   );
-  const jwt = (inv.args.auth ?? (inv.saved() as LocalState | undefined)?.auth) === 'jwt';
+  const saved = inv.saved() as LocalState | undefined;
+  // As stage 06 will choose (state.ts): the flag, then the sandbox's choice, then AUTH for a new one.
+  const jwt = (inv.args.auth ?? (saved ? (saved.auth ?? 'mtls') : inv.settings.auth)) === 'jwt';
   const clients = jwt ? 'TLS for clients, who prove who they are with creds (operator mode)' : 'clients by certificate (verify_and_map)';
   log.info(`stage 06 configures the servers with it: ${clients}, TLS on routes and gateways`);
 }

@@ -121,7 +121,7 @@ describe('edge sites', () => {
       );
       assert.equal(claims.nats.issuer_account, auth.accounts.APP);
       assert.notEqual(claims.iss, auth.accounts.APP, 'signed by the signing key, not the account identity');
-      assert.ok(claims.nats.sub.allow.includes('$JS.e1.API.>') && !claims.nats.sub.allow.includes('$JS.e2.API.>'));
+      assert.ok(claims.nats.sub?.allow.includes('$JS.e1.API.>') && !claims.nats.sub?.allow.includes('$JS.e2.API.>'));
       const bin = await natsServerBin();
       for (const name of ['c1-nats-0', 'c1-js-nats-0', 'e1-leaf-nats-0']) {
         const file = join(dir, `${name}.conf`);
