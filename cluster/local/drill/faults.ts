@@ -22,6 +22,8 @@ export interface FaultContext {
   state: LocalState;
   topo: Topology;
   seed: number;
+  /** The sandbox's credentials (revoke: its drill user's load clients connect as the requester's twin). */
+  credentials: Credentials;
   /** Every process of the sandbox back where it should be: the reconcile `region --up` runs (stages 06 and 08). */
   reconcile: () => Promise<void>;
   /** Start the private MariaDB again: stage 08, the sandbox's own fix for a stopped database. */
@@ -66,7 +68,7 @@ export async function killServers(sandboxDir: string, names: readonly string[]):
   return pids;
 }
 
-export function faultFor(spec: DrillSpec, ctx: FaultContext, credentials: Credentials): Fault {
+export function faultFor(spec: DrillSpec, ctx: FaultContext): Fault {
   const dir = ctx.sandboxDir;
   const reconcileFix = commandHint('region', [...ctx.state.names, '--up']);
   switch (spec.kind) {
@@ -146,7 +148,7 @@ export function faultFor(spec: DrillSpec, ctx: FaultContext, credentials: Creden
       };
     }
     case 'revoke':
-      return revokeFault(ctx, credentials);
+      return revokeFault(ctx);
   }
 }
 

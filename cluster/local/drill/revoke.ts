@@ -27,7 +27,7 @@ export function checkRevoke(state: LocalState, names: readonly string[]): void {
   );
 }
 
-export function revokeFault(ctx: FaultContext, credentials: Credentials): Fault {
+export function revokeFault(ctx: FaultContext): Fault {
   const user = `drill-${Date.now().toString(36)}`;
   const requester = USERS.find((u) => u.identity === 'requester')!;
   let measured: Record<string, unknown> | undefined;
@@ -36,7 +36,7 @@ export function revokeFault(ctx: FaultContext, credentials: Credentials): Fault 
     // The user, with the requester's permissions, and its load client in every region.
     async load(): Promise<LoadRegion[]> {
       const file = await addUser(ctx.sandboxDir, user, APP_ACCOUNT, requester.permissions);
-      const asUser: Credentials = { ...credentials, clientCreds: { requester: file } };
+      const asUser: Credentials = { ...ctx.credentials, clientCreds: { requester: file } };
       return ctx.state.names.map((region) => ({
         region: `${region} as ${user}`,
         connection: connectionFromEnv(

@@ -149,23 +149,20 @@ async function runDrill(p: PreparedDrill): Promise<number> {
       reconnectTimeWait: 250,
     });
     const startSeq = await answeringStreamLastSeq(admin, HEALTH_TIMEOUT_MS);
-    const fault = faultFor(
-      opts.spec,
-      {
-        sandboxDir: dir,
-        state,
-        topo,
-        seed: opts.seed,
-        reconcile: () => provider.region!(inv, 'up'),
-        startMysql: () => provider.stages['08-services']!(inv),
-        leaders: async () => {
-          const o = await provider.observe(inv, { waitMs: 1000 });
-          const stream = o.jetstream?.streams.find((s) => s.name === ANSWERS_STREAM)?.leader;
-          return { ...(stream ? { stream } : {}), ...(o.verdict.metaLeader ? { meta: o.verdict.metaLeader } : {}) };
-        },
-      },
+    const fault = faultFor(opts.spec, {
+      sandboxDir: dir,
+      state,
+      topo,
+      seed: opts.seed,
       credentials,
-    );
+      reconcile: () => provider.region!(inv, 'up'),
+      startMysql: () => provider.stages['08-services']!(inv),
+      leaders: async () => {
+        const o = await provider.observe(inv, { waitMs: 1000 });
+        const stream = o.jetstream?.streams.find((s) => s.name === ANSWERS_STREAM)?.leader;
+        return { ...(stream ? { stream } : {}), ...(o.verdict.metaLeader ? { meta: o.verdict.metaLeader } : {}) };
+      },
+    });
     load = await startLoad({
       regions: [
         ...state.names.map((region) => ({
