@@ -15,6 +15,7 @@ export const DRILL_KINDS = [
   'slow-wan',
   'edge-loss',
   'edge-partition',
+  'revoke',
 ] as const;
 
 export type DrillSpec =
@@ -25,7 +26,8 @@ export type DrillSpec =
   | { kind: 'mysql-outage'; seconds: number }
   | { kind: 'slow-wan'; rttMs: number }
   /** An edge site's servers killed, then started again; or its links cut at the WAN layer, then healed. */
-  | { kind: 'edge-loss' | 'edge-partition'; edge: string };
+  | { kind: 'edge-loss' | 'edge-partition'; edge: string }
+  | { kind: 'revoke' };
 
 export interface DrillOptions {
   spec: DrillSpec;
@@ -43,7 +45,7 @@ export const DEFAULT_SLOW_WAN_MS = 200;
 export const DEFAULT_CONCURRENCY = 4;
 export const MAX_SECONDS = 3600;
 
-export const DRILL_USAGE = `drill <kind> [args]: region-loss <cN>... | partition <cN>... | leader-kill | server-kill <N> | mysql-outage <SECONDS> | slow-wan [MS] | edge-loss <EDGE> | edge-partition <EDGE>`;
+export const DRILL_USAGE = `drill <kind> [args]: region-loss <cN>... | partition <cN>... | leader-kill | server-kill <N> | mysql-outage <SECONDS> | slow-wan [MS] | edge-loss <EDGE> | edge-partition <EDGE> | revoke`;
 
 function noMoreArgs(kind: string, rest: string[]): void {
   if (rest.length) throw new UsageError(`${kind} takes no more arguments; got '${rest.join(' ')}'\n${DRILL_USAGE}`);
@@ -63,6 +65,7 @@ export function parseDrillSpec(positionals: readonly string[]): DrillSpec {
       return { kind, regions: [...rest] };
     }
     case 'leader-kill':
+    case 'revoke':
       noMoreArgs(kind, rest);
       return { kind };
     case 'server-kill': {
@@ -179,7 +182,8 @@ export function describeDrill(spec: DrillSpec): string {
     case 'partition':
       return `${spec.kind} ${spec.regions.join(' ')}`;
     case 'leader-kill':
-      return 'leader-kill';
+    case 'revoke':
+      return spec.kind;
     case 'server-kill':
       return `server-kill ${spec.count}`;
     case 'mysql-outage':

@@ -13,10 +13,11 @@ import {
   identitySpec,
   JWT_ACCOUNTS,
   type JwtServerAuth,
+  leafnodePermissions,
   limitsOf,
   userClaims,
 } from '../nats/jwt-auth.js';
-import { SYSTEM_ACCOUNT } from '../nats/topology.js';
+import { APP_ACCOUNT, SYSTEM_ACCOUNT } from '../nats/topology.js';
 import { UsageError } from './errors.js';
 import { addSecret } from './log.js';
 
@@ -38,6 +39,8 @@ export function jwtPaths(sandboxDir: string) {
     preloadJwt: (name: string) => join(account(name), 'preload.jwt'),
     users: join(root, 'users'),
     creds: (user: string) => join(root, 'users', `${user}.creds`),
+    /** The leafnode user of an edge site's servers: apart from the users, no client's identity. */
+    leafnodeCreds: (edge: string) => join(root, 'leafnodes', `${edge}.creds`),
   };
 }
 
@@ -98,6 +101,7 @@ async function mintCreds(
   permissions: Permissions | undefined,
   expiresAt?: number,
   connectionTypes?: readonly ConnectionType[],
+  file = jwtPaths(s.dir).creds(user),
 ) {
   const p = jwtPaths(s.dir);
   const accountPub = fromSeed(new TextEncoder().encode(readText(p.identitySeed(account))!)).getPublicKey();
@@ -107,8 +111,8 @@ async function mintCreds(
   const jwt = await encodeUser(user, ukp, accountPub, claims.user, { signer: sk, ...(claims.exp ? { exp: claims.exp } : {}) });
   const creds = fmtCreds(jwt, ukp);
   addSecret(new TextDecoder().decode(ukp.getSeed()));
-  if (s.persist) writeSecret(p.creds(user), creds);
-  return p.creds(user);
+  if (s.persist) writeSecret(file, creds);
+  return file;
 }
 
 export interface JwtAuth {
@@ -147,6 +151,36 @@ export async function ensureJwtAuth(sandboxDir: string, persist: boolean): Promi
     current: Object.fromEntries(Object.values(made).map((a) => [a.pub, a.jwt])),
     accounts: Object.fromEntries(Object.entries(made).map(([name, a]) => [name, a.pub])),
   };
+}
+
+/**
+ * A creds file per edge site for its leafnode remotes: a user of the application account, signed
+ * by its signing key, allowed only what crosses (nats/jwt-auth.ts leafnodePermissions). Made once.
+ */
+export async function ensureLeafnodeCreds(
+  sandboxDir: string,
+  edges: readonly { name: string; domain: string }[],
+  persist: boolean,
+): Promise<Record<string, string>> {
+  const s: Store = { dir: sandboxDir, persist };
+  const out: Record<string, string> = {};
+  for (const e of edges) {
+    const file = jwtPaths(sandboxDir).leafnodeCreds(e.name);
+    out[e.name] = existsSync(file)
+      ? file
+      : await mintCreds(s, `leafnode-${e.name}`, APP_ACCOUNT, leafnodePermissions(e.domain), undefined, undefined, file);
+  }
+  return out;
+}
+
+/** Account public key -> its name, for what servers report by key (LEAFZ in operator mode). */
+export function accountNames(sandboxDir: string): Record<string, string> {
+  return Object.fromEntries(
+    JWT_ACCOUNTS.flatMap((a) => {
+      const jwt = readText(jwtPaths(sandboxDir).accountJwt(a));
+      return jwt ? [[decode(jwt).sub, a] as const] : [];
+    }),
+  );
 }
 
 // --- live changes (the accounts command) -----------------------------------------------------------

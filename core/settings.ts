@@ -4,6 +4,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { config as loadDotenv } from 'dotenv';
+import { AUTH_MODES, type AuthMode } from '../nats/jwt-auth.js';
 import {
   DEFAULT_JS_LIMITS,
   type JetStreamLimits,
@@ -82,6 +83,8 @@ export interface Settings {
   convergeTimeoutMs: number;
   /** WAN: round-trip delays between the regions of a new local sandbox (cluster/local/wan/spec.ts). */
   wan?: string;
+  /** AUTH: how the clients of a new local sandbox prove who they are (--auth ranks above it). */
+  auth?: AuthMode;
   jsLimits: JetStreamLimits;
   /** XR_ROUTE_COMPRESSION, XR_ROUTE_POOL_SIZE: the routes of the stretched xr-js cluster. */
   stretchedRoutes: StretchedRoutes;
@@ -112,6 +115,13 @@ function stretchedRoutes(env: Env): StretchedRoutes {
   };
 }
 
+/** AUTH, checked like --auth (scripts/lib/auth-flag.ts). */
+function authMode(env: Env): AuthMode {
+  const raw = env.AUTH!;
+  if (!(AUTH_MODES as readonly string[]).includes(raw)) throw new UsageError(`AUTH must be one of ${AUTH_MODES.join(', ')}; got '${raw}'`);
+  return raw as AuthMode;
+}
+
 const ENV_REPLICAS: Record<Role, string> = { seed: 'SEED_REPLICAS', js: 'JS_REPLICAS', gw: 'GW_REPLICAS', xr: 'XR_REPLICAS' };
 
 const MIB = 1024 ** 2;
@@ -131,6 +141,7 @@ export function readSettings(env: Env = process.env): Settings {
     replicas,
     convergeTimeoutMs: wholeNumber(env, 'CONVERGE_TIMEOUT_SECONDS', 90) * 1000,
     ...(unset(env, 'WAN') ? {} : { wan: env.WAN! }),
+    ...(unset(env, 'AUTH') ? {} : { auth: authMode(env) }),
     jsLimits: {
       maxMemoryBytes: wholeNumber(env, 'JS_MAX_MEMORY_MB', DEFAULT_JS_LIMITS.maxMemoryBytes / MIB) * MIB,
       maxFileBytes: wholeNumber(env, 'JS_MAX_FILE_MB', DEFAULT_JS_LIMITS.maxFileBytes / MIB) * MIB,

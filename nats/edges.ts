@@ -4,7 +4,12 @@
 // servers hold), which the hub maps to the application account (verify_and_map on leafnodes,
 // nats-server server/auth.go isLeafNodeAuthorized). Only that account crosses: the system
 // accounts stay apart, and so do the JetStream domains (the edge's name, HUB_DOMAIN for the hub).
+// In operator mode (--auth jwt) the edge logs in with the creds of a leafnode user of the
+// application account instead, which the hubs' resolver judges (no users on the listener: the
+// server refuses them in operator mode, server/leafnode.go validateLeafNode); the edge server
+// trusts the same operator, so the sandbox's creds work at the edge as in the regions.
 import type { ConfValue } from './conf.js';
+import { type JwtServerAuth, jwtAuthConfig } from './jwt-auth.js';
 import { SERVER_CERT_SUBJECT } from './pki.js';
 import {
   accountsConfig,
@@ -31,10 +36,17 @@ export function leafnodeTargets(topo: Topology, edge: EdgeSite): ServerSpec[] {
 
 /**
  * The leafnodes block of a hub server: TLS, and the servers' certificate mapped to the application
- * account. `advertise`: the address it tells leaf servers (hubs gossip their leafnode URLs to every
- * leaf, which adds them to its remote's list), e.g. its WAN link.
+ * account; in operator mode the leafnode user's JWT says the account, and the certificate is still
+ * asked for (only servers hold one). `advertise`: the address it tells leaf servers (hubs gossip
+ * their leafnode URLs to every leaf, which adds them to its remote's list), e.g. its WAN link.
  */
-export function hubLeafnodes(listen: string, tls: ServerTls | undefined, advertise?: string): Record<string, ConfValue> {
+export function hubLeafnodes(
+  listen: string,
+  tls: ServerTls | undefined,
+  opts: { advertise?: string | undefined; operatorMode?: boolean } = {},
+): Record<string, ConfValue> {
+  const advertise = opts.advertise;
+  if (tls && opts.operatorMode) return { listen, ...(advertise ? { advertise } : {}), tls: tlsBlock(tls, { verify: true, timeout: 5 }) };
   return {
     listen,
     ...(advertise ? { advertise } : {}),
@@ -45,6 +57,16 @@ export function hubLeafnodes(listen: string, tls: ServerTls | undefined, adverti
         }
       : {}),
   };
+}
+
+/** An edge server in operator mode: the operator's trust, its own resolver, its leafnode user. */
+export interface EdgeJwt {
+  auth: JwtServerAuth;
+  resolverDir: string;
+  /** The application account's public key: what the leafnode remote binds locally. */
+  appAccount: string;
+  /** The edge site's leafnode user (core/jwt-store.ts ensureLeafnodeCreds). */
+  leafnodeCreds: string;
 }
 
 export interface EdgeServerInput {
@@ -61,11 +83,12 @@ export interface EdgeServerInput {
   tls: ServerTls;
   storeDir: string;
   jsLimits?: JetStreamLimits;
+  jwt?: EdgeJwt;
 }
 
 /** One edge server: clients as in the regions (the same users), JetStream in its own domain, a leafnode remote to its hub. */
 export function edgeServerConfig(input: EdgeServerInput): Record<string, ConfValue | undefined> {
-  const { edge, tls } = input;
+  const { edge, tls, jwt } = input;
   const js = jetstreamConfig({
     topo: input.topo,
     server: { jetstream: true, cluster: edge.name } as ServerSpec,
@@ -78,7 +101,7 @@ export function edgeServerConfig(input: EdgeServerInput): Record<string, ConfVal
     port: input.ports.client,
     http_port: input.ports.monitor,
     server_tags: [`edge:${edge.name}`, `hub:${edge.hub}`],
-    tls: tlsBlock(tls, { verify_and_map: true, timeout: 5 }),
+    tls: tlsBlock(tls, jwt ? { timeout: 5 } : { verify_and_map: true, timeout: 5 }),
     jetstream: { ...js, domain: edge.domain },
     ...(input.cluster
       ? {
@@ -93,10 +116,21 @@ export function edgeServerConfig(input: EdgeServerInput): Record<string, ConfVal
       : {}),
     leafnodes: {
       // In the order given: the hub's servers before the fallback region's.
-      remotes: [{ urls: input.remoteUrls, dont_randomize: true, account: APP_ACCOUNT, tls: tlsBlock(tls, { timeout: 5 }) }],
+      remotes: [
+        {
+          urls: input.remoteUrls,
+          dont_randomize: true,
+          account: jwt ? jwt.appAccount : APP_ACCOUNT,
+          ...(jwt ? { credentials: jwt.leafnodeCreds } : {}),
+          tls: tlsBlock(tls, { timeout: 5 }),
+        },
+      ],
     },
-    accounts: accountsConfig(input.credentials, true),
-    system_account: SYSTEM_ACCOUNT,
+    // Its own resolver, not the supercluster's: its system account stays its own (not bridged),
+    // so account changes are pushed to it apart (cluster/local/jwt.ts).
+    ...(jwt
+      ? jwtAuthConfig(jwt.auth, jwt.resolverDir)
+      : { accounts: accountsConfig(input.credentials, true), system_account: SYSTEM_ACCOUNT }),
   };
 }
 

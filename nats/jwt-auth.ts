@@ -103,6 +103,30 @@ export function identitySpec(identity: Identity): { account: string; permissions
   return { account: u.account, ...(u.permissions ? { permissions: u.permissions } : {}) };
 }
 
+/**
+ * The leafnode user an edge site's server logs in to its hubs with: a user of the application
+ * account, allowed what crosses the link today and nothing else. Its permissions are the edge's
+ * view (nats-server reverses them on the hub, server/leafnode.go): publish is what the edge sends
+ * into the hub, subscribe is what the hub sends to the edge.
+ */
+export function leafnodePermissions(domain: string): Permissions {
+  return {
+    publish: [
+      'math.numbers.>', // asked at the edge, answered by its hub when the edge's services are gone
+      'answers.*', // the requester's answers, into the hub's answers stream
+      '_INBOX.>', // replies: to the hub's JetStream API calls, discovery, acks of the edge's stream
+      '$JS.S.>', // the edge stream's messages to the hub's `edges` stream, which sources it
+      '$JSC.R.>', // the edge's answers to that source's consumer requests (server/stream.go infoReplySubject)
+    ],
+    subscribe: [
+      '_INBOX.>', // replies to the edge's requests and publish acks
+      `$JS.${domain}.API.>`, // the edge's JetStream, asked by its domain from the supercluster
+      '$JS.FC.>', // flow control of the source consumer
+      '$SRV.>', // the services discovery of status and the page, which lists the edge's services
+    ],
+  };
+}
+
 /** What a server needs to trust the operator and learn accounts from its peers. */
 export interface JwtServerAuth {
   operatorJwt: string;

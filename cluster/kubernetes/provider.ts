@@ -51,9 +51,9 @@ function refuseWan(inv: Invocation): void {
     );
   }
   // Operator mode is local-only for now: the chart's resolver values are not rendered yet.
-  if (inv.args.auth === 'jwt') {
+  if ((inv.args.auth ?? inv.settings.auth) === 'jwt') {
     throw new UsageError(
-      `--auth jwt runs on the local provider only for now; ${inv.provider} clusters use mTLS (drop --auth, or use --provider local)`,
+      `--auth jwt (or AUTH=jwt) runs on the local provider only for now; ${inv.provider} clusters use mTLS (drop --auth and AUTH, or use --provider local)`,
     );
   }
 }

@@ -12,14 +12,12 @@ import { pkiPaths } from '../../core/pki.js';
 import { loadCredentials } from '../../core/secrets.js';
 import { type Identity, type Permissions, USERS } from '../../nats/accounts.js';
 import type { AccountLimits } from '../../nats/jwt-auth.js';
-import { pushAccountJwt } from '../../nats/live/claims.js';
 import { APP_ACCOUNT, type Topology } from '../../nats/topology.js';
 import { browserInboxPrefix, browserPermissions, WEBSOCKET_CONNECTION } from '../../nats/websocket.js';
 import type { Invocation } from '../provider.js';
+import { jwtServers, openPushers } from './jwt.js';
 import type { LocalState } from './plan.js';
-import { isListenerKey } from './ports.js';
 import { readLocalState, resolveLocal } from './state.js';
-import { systemConnection } from './supercluster.js';
 import { localWebsocketUrls } from './websocket.js';
 
 export type AccountsChange =
@@ -42,30 +40,28 @@ export function requireJwtSandbox(inv: Invocation): { topo: Topology; state: Loc
   return { topo, state };
 }
 
-/** Every server's own client URL: a revocation counts only once each of them refuses. */
-function serverUrls(state: LocalState): { server: string; url: string }[] {
-  return Object.entries(state.ports)
-    .filter(([key]) => !isListenerKey(key))
-    .map(([server, p]) => ({ server, url: `nats://127.0.0.1:${p.client}` }));
+/** Every server's own client URL (the edge sites' too): a revocation counts only once each of them refuses. */
+function serverUrls(topo: Topology, state: LocalState): { server: string; url: string }[] {
+  return jwtServers(topo).map((server) => ({ server, url: `nats://127.0.0.1:${state.ports[server]!.client}` }));
 }
 
-/** `fn` with the system user's connection (what pushes account JWTs). */
-async function asSystem<T>(topo: Topology, state: LocalState, sandboxDir: string, fn: (nc: NatsConnection) => Promise<T>): Promise<T> {
-  const nc = await connect({ ...systemConnection(topo, state, loadCredentials(sandboxDir, {}, false)), timeout: 5000 });
+/** `fn` with the system user's connections to every resolver (what pushes account JWTs). */
+async function asSystem<T>(topo: Topology, state: LocalState, sandboxDir: string, fn: (push: Pusher) => Promise<T>): Promise<T> {
+  const pushers = await openPushers(topo, state, loadCredentials(sandboxDir, {}, false));
   try {
-    return await fn(nc);
+    return await fn(async (jwt) => {
+      const r = await pushers.push(jwt);
+      if (r.refused.length)
+        throw new SandboxError(`servers refused the account JWT: ${r.refused.map((x) => `${x.server}: ${x.reason}`).join('; ')}`);
+      return r.accepted.length;
+    });
   } finally {
-    await nc.close();
+    await pushers.close();
   }
 }
 
 /** Push an account JWT to every server; the number that stored it. */
-async function pushed(nc: NatsConnection, servers: number, jwt: string): Promise<number> {
-  const r = await pushAccountJwt(nc, jwt, servers);
-  if (r.refused.length)
-    throw new SandboxError(`servers refused the account JWT: ${r.refused.map((x) => `${x.server}: ${x.reason}`).join('; ')}`);
-  return r.accepted.length;
-}
+type Pusher = (jwt: string) => Promise<number>;
 
 /** A connection with these creds to one server only (the sandbox CA checks it), no reconnect. */
 function connectAs(creds: Uint8Array, url: string, sandboxDir: string): Promise<NatsConnection> {
@@ -154,8 +150,8 @@ export async function applyAccountsChange(inv: Invocation, change: AccountsChang
     return { kind: 'mint-browser-user', ...(await mintBrowserUser(topo, state, sandboxDir, change)) };
   if (change.kind === 'limits') {
     const { jwt, limits } = await setAccountLimits(sandboxDir, change.account, change.change);
-    const pushedTo = await asSystem(topo, state, sandboxDir, (nc) => pushed(nc, topo.servers.length, jwt));
-    return { kind: 'limits', account: change.account, limits, servers: topo.servers.length, pushedTo };
+    const pushedTo = await asSystem(topo, state, sandboxDir, (push) => push(jwt));
+    return { kind: 'limits', account: change.account, limits, servers: jwtServers(topo).length, pushedTo };
   }
   return { kind: 'revoke', ...(await revoke(topo, state, sandboxDir, change.user, change.timeoutMs)) };
 }
@@ -179,11 +175,21 @@ async function pooled<T, R>(items: readonly T[], limit: number, fn: (item: T) =>
 
 const CONNECTS_AT_ONCE = 6;
 
-async function revoke(topo: Topology, state: LocalState, sandboxDir: string, user: string, timeoutMs: number): Promise<RevokeReport> {
+/**
+ * Revoke `user` and measure it on every server: a connection of the user's opened on each first,
+ * each server's close of it timed from the push, then a new connection refused by each.
+ */
+export async function revoke(
+  topo: Topology,
+  state: LocalState,
+  sandboxDir: string,
+  user: string,
+  timeoutMs: number,
+): Promise<RevokeReport> {
   const file = jwtPaths(sandboxDir).creds(user);
   if (!existsSync(file)) throw new UsageError(`no user ${user} in this sandbox (no ${file})`);
   const creds = readFileSync(file);
-  const servers = serverUrls(state);
+  const servers = serverUrls(topo, state);
   // A connection of the user's on every server first: accepted everywhere (a refusal afterwards is
   // the revocation's doing), and each server's own signal of the moment it applied it: it closes it.
   const opened = await pooled(servers, CONNECTS_AT_ONCE, async (s) => ({
@@ -205,10 +211,10 @@ async function revoke(topo: Topology, state: LocalState, sandboxDir: string, use
       return [o.server, Date.now() - since] as const;
     }),
   );
-  const { r, pushedTo } = await asSystem(topo, state, sandboxDir, async (nc) => {
+  const { r, pushedTo } = await asSystem(topo, state, sandboxDir, async (push) => {
     const r = await revokeUser(sandboxDir, user);
     since = Date.now();
-    return { r, pushedTo: await pushed(nc, servers.length, r.jwt) };
+    return { r, pushedTo: await push(r.jwt) };
   });
   const closed = await Promise.race([closing, sleep(timeoutMs).then(() => undefined)]);
   if (!closed) {

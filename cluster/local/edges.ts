@@ -5,7 +5,12 @@ import type { ObservationSection } from '../../nats/observation.js';
 import type { Topology } from '../../nats/topology.js';
 import type { LocalState } from './plan.js';
 
-async function edgeServer(name: string, monitor: number | undefined, timeoutMs: number): Promise<EdgeServerView> {
+async function edgeServer(
+  name: string,
+  monitor: number | undefined,
+  timeoutMs: number,
+  accountNames: Record<string, string>,
+): Promise<EdgeServerView> {
   if (monitor === undefined) return { name, answered: false, leafs: [] };
   const get = async <T>(path: string): Promise<T> => {
     const r = await fetch(`http://127.0.0.1:${monitor}/${path}`, { signal: AbortSignal.timeout(timeoutMs) });
@@ -19,7 +24,7 @@ async function edgeServer(name: string, monitor: number | undefined, timeoutMs: 
     return {
       name,
       answered: true,
-      leafs: (leafz.leafs ?? []).map((l) => ({ server: l.name, account: l.account })),
+      leafs: (leafz.leafs ?? []).map((l) => ({ server: l.name, account: accountNames[l.account] ?? l.account })),
       ...(jsz.disabled ? {} : { domain: jsz.config?.domain ?? '' }),
     };
   } catch {
@@ -27,8 +32,14 @@ async function edgeServer(name: string, monitor: number | undefined, timeoutMs: 
   }
 }
 
-export async function observeEdges(topo: Topology, state: LocalState, timeoutMs = 1000): Promise<EdgeServerView[]> {
-  return Promise.all(topo.edges.flatMap((e) => e.servers).map((n) => edgeServer(n, state.ports[n]?.monitor, timeoutMs)));
+/** `accountNames`: account key -> name, in operator mode (LEAFZ names an account by its key there). */
+export async function observeEdges(
+  topo: Topology,
+  state: LocalState,
+  accountNames: Record<string, string> = {},
+  timeoutMs = 1000,
+): Promise<EdgeServerView[]> {
+  return Promise.all(topo.edges.flatMap((e) => e.servers).map((n) => edgeServer(n, state.ports[n]?.monitor, timeoutMs, accountNames)));
 }
 
 /** The edge sites' section of status, when the sandbox has any. */

@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { cpus, freemem } from 'node:os';
 import { SandboxError, UsageError } from '../../core/errors.js';
 import { commandHint } from '../../core/hint.js';
+import { accountNames } from '../../core/jwt-store.js';
 import { formatDuration, log, step } from '../../core/log.js';
 import { ensureLocalPki, pkiPaths } from '../../core/pki.js';
 import { loadCredentials } from '../../core/secrets.js';
@@ -88,7 +89,9 @@ async function certsStage(inv: Invocation): Promise<void> {
   log.info(
     `sandbox PKI in ${pkiPaths(inv.settings.sandboxDir).root}: ${verb} ${pki.issued.length ? pki.issued.join(', ') : 'nothing'}${pki.kept.length ? `; kept ${pki.kept.join(', ')} (current)` : ''}`,
   );
-  const jwt = (inv.args.auth ?? (inv.saved() as LocalState | undefined)?.auth) === 'jwt';
+  const saved = inv.saved() as LocalState | undefined;
+  // As stage 06 will choose (state.ts): the flag, then the sandbox's choice, then AUTH for a new one.
+  const jwt = (inv.args.auth ?? (saved ? (saved.auth ?? 'mtls') : inv.settings.auth)) === 'jwt';
   const clients = jwt ? 'TLS for clients, who prove who they are with creds (operator mode)' : 'clients by certificate (verify_and_map)';
   log.info(`stage 06 configures the servers with it: ${clients}, TLS on routes and gateways`);
 }
@@ -101,7 +104,7 @@ async function superclusterStage(inv: Invocation): Promise<void> {
   // Stage 02 makes the PKI; doing it here too (a no-op when current) lets stage 06 run alone.
   const pki = await ensureLocalPki(inv.runner, sandboxDir);
   // Before the credentials: in operator mode they are the creds files this makes.
-  const jwt = await prepareJwt(sandboxDir, state, inv.dryRun);
+  const jwt = await prepareJwt(sandboxDir, topo, state, inv.dryRun);
   const credentials = loadCredentials(sandboxDir, inv.settings.env, !inv.dryRun);
   const configs = renderLocalConfigs(
     topo,
@@ -112,7 +115,7 @@ async function superclusterStage(inv: Invocation): Promise<void> {
     pki.server,
     state.links,
     inv.settings.stretchedRoutes,
-    jwt?.server,
+    jwt?.local,
   );
   const group = serverGroup(sandboxDir);
   const desired = serverProcesses(sandboxDir, bin.path, configs);
@@ -307,7 +310,7 @@ async function observeSandbox(inv: Invocation, opts: { waitMs?: number } = {}) {
         waitMs: 1000,
       }),
     ).catch(() => undefined),
-    observeEdges(topo, state),
+    observeEdges(topo, state, state.auth === 'jwt' ? accountNames(inv.settings.sandboxDir) : {}),
   ]);
   const edgeSection = edgesSection(topo, edges);
   const websockets = websocketSection(topo, state);

@@ -152,7 +152,7 @@ export function resolveLocal(inv: Invocation): ResolvedLocal {
     throw new UsageError(
       `this sandbox runs --auth ${kept}; it cannot change to ${inv.args.auth} (its JetStream account would change identity and leave its streams behind): ${commandHint('delete')} and install again, or use another SANDBOX_DIR`,
     );
-  const auth = inv.args.auth ?? kept ?? 'mtls';
+  const auth = inv.args.auth ?? kept ?? inv.settings.auth ?? 'mtls';
   // An edge site keeps its size: one server's JetStream is not clustered, three are; its stream would not follow.
   for (const edge of topo.edges) {
     const was = previous?.edges?.find((e) => e.name === edge.name);
@@ -161,11 +161,6 @@ export function resolveLocal(inv: Invocation): ResolvedLocal {
         `edge site ${edge.name} has ${was.servers ?? 1} server(s); it cannot become ${edge.servers.length} in place (its JetStream would change from standalone to clustered): install without ${edge.name} to remove it (its stream goes with it; the hub keeps what it forwarded), then add ${edgeArg(edgeNameOf(edge))}`,
       );
   }
-  // Edge sites' leaf servers log in to their hubs by certificate; operator mode would need creds there too.
-  if (auth === 'jwt' && topo.edges.length)
-    throw new UsageError(
-      `edge sites (${topo.edges.map((e) => e.name).join(', ')}) run with mTLS only for now: their leafnodes log in by certificate; drop --auth jwt or the edge names`,
-    );
   const keep = previous?.ports ?? {};
   const ports = assignPorts(
     [

@@ -20,6 +20,15 @@ import type { DesiredProcess } from './reconciler.js';
 import { type LocalState, localPaths } from './state.js';
 import { leafnodeDialPort, linkedAddressing } from './wan/layout.js';
 
+/** Operator mode as the configs need it: the operator's trust, and the edge sites' leafnode users. */
+export interface LocalJwt {
+  server: JwtServerAuth;
+  /** The application account's public key. */
+  appAccount: string;
+  /** Edge site -> the creds file its leafnode remotes log in with. */
+  leafnodeCreds: Record<string, string>;
+}
+
 export function renderLocalConfigs(
   topo: Topology,
   ports: PortMap,
@@ -29,7 +38,7 @@ export function renderLocalConfigs(
   tls?: ServerTls,
   links?: Record<string, number>,
   stretchedRoutes?: StretchedRoutes,
-  jwt?: JwtServerAuth,
+  jwt?: LocalJwt,
 ): Map<string, string> {
   const paths = localPaths(sandboxDir);
   const direct = localAddressing(topo, (name) => {
@@ -59,14 +68,13 @@ export function renderLocalConfigs(
       ...(stretchedRoutes ? { stretchedRoutes } : {}),
       ...(port !== undefined
         ? {
-            leafnodes: hubLeafnodes(
-              `${LOOPBACK}:${port}`,
-              tls,
-              links ? `${LOOPBACK}:${leafnodeDialPort(server.name, ports, links)}` : undefined,
-            ),
+            leafnodes: hubLeafnodes(`${LOOPBACK}:${port}`, tls, {
+              advertise: links ? `${LOOPBACK}:${leafnodeDialPort(server.name, ports, links)}` : undefined,
+              operatorMode: !!jwt,
+            }),
           }
         : {}),
-      ...(jwt ? { jwt: { auth: jwt, resolverDir: paths.resolver(server.name) } } : {}),
+      ...(jwt ? { jwt: { auth: jwt.server, resolverDir: paths.resolver(server.name) } } : {}),
       ...(wsPort !== undefined && tls ? { websocket: websocketConfig(LOOPBACK, wsPort, tls) } : {}),
     });
     out.set(server.name, toNatsConf(config, header(server.name)));
@@ -75,6 +83,8 @@ export function renderLocalConfigs(
     if (!tls) throw new Error('edge sites need the sandbox PKI (stage 02)');
     // Through the WAN layer when it is on: the edge's link to each region is delayed and cut there.
     const remoteUrls = leafnodeTargets(topo, edge).map((s) => `tls://${LOOPBACK}:${leafnodeDialPort(s.name, ports, links)}`);
+    const leafnodeCreds = jwt?.leafnodeCreds[edge.name];
+    if (jwt && !leafnodeCreds) throw new Error(`no leafnode creds for edge site ${edge.name}`);
     for (const name of edge.servers) {
       const p = ports[name];
       if (!p) throw new Error(`no ports planned for ${name}`);
@@ -97,6 +107,9 @@ export function renderLocalConfigs(
         tls,
         storeDir: paths.store(name),
         ...(jsLimits ? { jsLimits } : {}),
+        ...(jwt && leafnodeCreds
+          ? { jwt: { auth: jwt.server, resolverDir: paths.resolver(name), appAccount: jwt.appAccount, leafnodeCreds } }
+          : {}),
       });
       out.set(name, toNatsConf(config, header(name)));
     }

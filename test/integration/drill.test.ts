@@ -11,7 +11,7 @@ import type { DrillReport } from '../../cluster/local/drill/report.js';
 import { pidFilesUnder } from '../../cluster/local/processes.js';
 import { readLinks } from '../../cluster/local/wan/control.js';
 import { poll } from '../../core/poll.js';
-import { makeSandbox, parseJson, ROOT, runScript, type Sandbox } from '../support/helpers.js';
+import { makeSandbox, parseJson, ROOT, runScript, type Sandbox, TEST_AUTH } from '../support/helpers.js';
 import { portBase } from '../support/ports.js';
 
 const NAMES = ['c1', 'c2', 'c3'];
@@ -105,6 +105,19 @@ describe('drills', () => {
     const external = await runScript('drill', ['mysql-outage', '3'], { ...sandbox.env, MYSQL_URL: 'mysql://u:p@127.0.0.1:3306/answers' });
     assert.equal(external.code, 2);
     assert.match(external.stderr, /MYSQL_URL points the recorders at a server of your own/);
+    assert.deepEqual(snapshot(sandbox.dir), was);
+  });
+
+  it('refuses revoke on an mTLS sandbox, naming --auth jwt, and changes nothing', {
+    skip: TEST_AUTH === 'jwt' && 'the sandbox runs in operator mode (TEST_AUTH=jwt): revoke runs there',
+  }, async () => {
+    const was = snapshot(sandbox.dir);
+    const r = await runScript('drill', ['revoke'], sandbox.env);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(
+      r.stderr,
+      /revoke revokes a user live, which needs operator mode; this sandbox runs mTLS.*\nfix: .*install\.mjs c1 c2 c3 --auth jwt/,
+    );
     assert.deepEqual(snapshot(sandbox.dir), was);
   });
 

@@ -3,9 +3,10 @@
 // what it is refused; a certificate alone no longer gets in; a user added live works everywhere
 // at once, and a revoked user is refused by every server within the time accounts.mjs measures.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
+import type { DrillReport } from '../../cluster/local/drill/report.js';
 import type { LocalState } from '../../cluster/local/plan.js';
 import { isListenerKey } from '../../cluster/local/ports.js';
 import { jwtPaths } from '../../core/jwt-store.js';
@@ -202,6 +203,40 @@ describe('operator mode (install --auth jwt)', { timeout: 600_000 }, () => {
     assert.equal(status.code, 0, status.stdout + status.stderr);
   });
 
+  it('drill revoke: a user carrying part of the load is revoked under it; closed everywhere, refused, nothing acknowledged lost', async () => {
+    const r = await runScript('drill', ['revoke', '--seconds', '10', '--concurrency', '2', '--json'], sandbox.env, 240_000);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const report = parseJson<DrillReport>(r.stdout);
+    const m = report.fault.measured as {
+      user: string;
+      servers: number;
+      pushedTo: number;
+      lastClosedMs: number;
+      closedAfterMs: Record<string, number>;
+      refusedAfterMs: Record<string, number>;
+    };
+    process.stderr.write(
+      `# drill revoke: ${m.user}'s connections closed by all ${m.servers} servers, the last after ${m.lastClosedMs} ms; ${report.acked.total} acked, ${report.ackedButMissing} missing, ${report.duplicates} duplicates\n`,
+    );
+    assert.equal(report.drill, 'revoke');
+    assert.equal(m.servers, SERVERS);
+    assert.equal(m.pushedTo, SERVERS);
+    assert.deepEqual(Object.keys(m.closedAfterMs).sort(), Object.keys(state().ports).sort(), 'every server closed its connection');
+    assert.deepEqual(Object.keys(m.refusedAfterMs).sort(), Object.keys(state().ports).sort(), 'every server refused a new one');
+    // The drill user's own load clients asked, then stopped with their connections; the requester's went on.
+    const own = report.regions.filter((g) => g.region.endsWith(` as ${m.user}`));
+    assert.equal(own.length, NAMES.length);
+    assert.ok(
+      own.every((g) => g.sent > 0),
+      'the revoked user carried load before',
+    );
+    assert.ok(report.regions.filter((g) => NAMES.includes(g.region)).every((g) => g.answered > 0));
+    assert.equal(report.ackedButMissing, 0, report.missingExamples.join(', '));
+    assert.equal(report.duplicates, 0, report.duplicateExamples.join(', '));
+    assert.equal(report.ok, true, report.failures.join('; '));
+    assert.equal(existsSync(jwtPaths(sandbox.dir).creds(m.user)), false, 'its creds file is gone');
+  });
+
   it("changes the application account's JetStream storage limit live", async (t) => {
     if (!(await cli(t))) return;
     const changed = await runScript('accounts', ['limits', '--js-disk-mb', '512', '--json'], sandbox.env);
@@ -241,10 +276,6 @@ describe('operator mode (install --auth jwt)', { timeout: 600_000 }, () => {
     assert.equal(flip.code, 2, flip.stdout + flip.stderr);
     assert.match(flip.stderr, /this sandbox runs --auth jwt; it cannot change to mtls/);
     assert.equal(state().auth, 'jwt');
-    // Edge sites' leafnodes log in by certificate: not in operator mode yet.
-    const edge = await runScript('install', [...NAMES, 'e1@c1', ...SMALL], sandbox.env);
-    assert.equal(edge.code, 2, edge.stdout + edge.stderr);
-    assert.match(edge.stderr, /edge sites \(e1\) run with mTLS only for now/);
     assert.deepEqual(state().names, NAMES);
     assert.equal(readFileSync(jwtPaths(sandbox.dir).accountJwt('APP'), 'utf8'), before);
   });

@@ -13,7 +13,15 @@ import type { StatusJson } from '../../nats/report.js';
 import { buildTopology } from '../../nats/topology.js';
 import { OPERATIONS } from '../../services/math/operations.js';
 import { DIVIDE_REQUEST_SCHEMA, MATH_REQUEST_SCHEMA, MATH_RESPONSE_SCHEMA } from '../../services/schemas.js';
-import { makeSandbox, parseJson, type ProgramRun as Run, runProgram as run, runScript, type Sandbox } from '../support/helpers.js';
+import {
+  makeSandbox,
+  parseJson,
+  type ProgramRun as Run,
+  runProgram as run,
+  runScript,
+  type Sandbox,
+  TEST_AUTH,
+} from '../support/helpers.js';
 import { portBase } from '../support/ports.js';
 import { natsCli } from '../support/tools.js';
 
@@ -199,16 +207,27 @@ describe('the nats CLI judges the sandbox', { timeout: 900_000 }, () => {
       assert.equal(valid.stdout.match(/^\s+Connection: OK$/gm)?.length, names.length, valid.stdout);
       const info = await run(s.bin, ['context', 'info', s.context('c2', 'requester')], env, 20_000);
       assert.equal(info.code, 0, info.stderr);
-      for (const [label, file] of Object.entries({ Certificate: 'tls\\.crt', Key: 'tls\\.key', CA: 'ca\\.crt' })) {
-        assert.match(info.stdout, new RegExp(`^\\s+${label}: \\S+/clients/requester/${file} \\(OK\\)$`, 'm'));
-      }
-      assert.match(info.stdout, /Description: NATS sandbox c2, requester \(least privilege: asks math, publishes answers\), mTLS/);
+      // mTLS: the identity's certificate; operator mode: its creds file, the CA still checking the server.
+      const files =
+        TEST_AUTH === 'jwt'
+          ? { Credentials: '\\S+/jwt/users/requester\\.creds', CA: '\\S+/clients/requester/ca\\.crt' }
+          : {
+              Certificate: '\\S+/clients/requester/tls\\.crt',
+              Key: '\\S+/clients/requester/tls\\.key',
+              CA: '\\S+/clients/requester/ca\\.crt',
+            };
+      for (const [label, file] of Object.entries(files)) assert.match(info.stdout, new RegExp(`^\\s+${label}: ${file} \\(OK\\)$`, 'm'));
+      const mode = TEST_AUTH === 'jwt' ? 'JWT' : 'mTLS';
+      assert.match(
+        info.stdout,
+        new RegExp(`Description: NATS sandbox c2, requester \\(least privilege: asks math, publishes answers\\), ${mode}`),
+      );
     }
     // what --write writes is what `nats context add` makes of the printed command
     const fields = async (xdg: string) => {
       const r = await run(s.bin, ['context', 'info', s.context('c3', 'sys'), '--json'], s.cliEnv(xdg), 20_000);
       const c = parseJson<Record<string, unknown>>(r.stdout);
-      return [c.description, c.url, c.ca, c.cert, c.key];
+      return [c.description, c.url, c.ca, c.cert, c.key, c.creds];
     };
     assert.deepEqual(await fields(written), await fields(s.xdg));
   });

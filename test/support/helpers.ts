@@ -67,11 +67,26 @@ export interface Sandbox {
   cleanup(): Promise<void>;
 }
 
+/**
+ * TEST_AUTH=jwt runs the suite's sandboxes in operator mode (AUTH, as a user's .env would);
+ * unset: each sandbox's default, mTLS. A test about one mode skips itself in the other.
+ */
+export const TEST_AUTH = process.env.TEST_AUTH === 'jwt' ? 'jwt' : 'mtls';
+
+/** Skip reason for a test that is about mTLS itself, when the suite runs in operator mode. */
+export const MTLS_ONLY = TEST_AUTH === 'jwt' ? 'about mTLS itself (TEST_AUTH=jwt)' : false;
+
 /** A temporary sandbox with its own port range. */
 export function makeSandbox(portBase: number, extraEnv: NodeJS.ProcessEnv = {}): Sandbox {
   const dir = mkdtempSync(join(tmpdir(), 'nats-sandbox-test-'));
   const sandboxDir = join(dir, 'state');
-  const env = { SANDBOX_DIR: sandboxDir, LOCAL_PORT_BASE: String(portBase), CONVERGE_TIMEOUT_SECONDS: '120', ...extraEnv };
+  const env = {
+    SANDBOX_DIR: sandboxDir,
+    LOCAL_PORT_BASE: String(portBase),
+    CONVERGE_TIMEOUT_SECONDS: '120',
+    ...(TEST_AUTH === 'jwt' ? { AUTH: 'jwt' } : {}),
+    ...extraEnv,
+  };
   return {
     dir: sandboxDir,
     env,

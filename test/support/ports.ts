@@ -20,6 +20,7 @@ const BASES = {
   jwt: 16000,
   fullStore: 15000,
   websocket: 14000,
+  jwtEdges: 13000,
 } as const;
 
 export type TestPorts = keyof typeof BASES;

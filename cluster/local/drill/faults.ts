@@ -5,6 +5,7 @@
 import { SandboxError } from '../../../core/errors.js';
 import { commandHint } from '../../../core/hint.js';
 import { poll } from '../../../core/poll.js';
+import type { Credentials } from '../../../nats/server-config.js';
 import type { EdgeSite, Topology } from '../../../nats/topology.js';
 import { type DrillSpec, everyPair, pickServers } from '../../drill-spec.js';
 import { stopPrivateMysql } from '../mysql.js';
@@ -13,12 +14,16 @@ import { runningPid } from '../reconciler.js';
 import { stopRegions } from '../region.js';
 import { type LocalState, localPaths, serverGroup } from '../state.js';
 import { healPartition, type RttTable, readLinks, setDelays, setPartition } from '../wan/control.js';
+import type { LoadRegion } from './load.js';
+import { revokeFault } from './revoke.js';
 
 export interface FaultContext {
   sandboxDir: string;
   state: LocalState;
   topo: Topology;
   seed: number;
+  /** The sandbox's credentials (revoke: its drill user's load clients connect as the requester's twin). */
+  credentials: Credentials;
   /** Every process of the sandbox back where it should be: the reconcile `region --up` runs (stages 06 and 08). */
   reconcile: () => Promise<void>;
   /** Start the private MariaDB again: stage 08, the sandbox's own fix for a stopped database. */
@@ -34,6 +39,10 @@ export interface Fault {
   restore(): Promise<void>;
   /** The command that undoes it by hand, for when the restore itself fails. */
   manualFix: string;
+  /** Load clients of the fault's own, started with the drill's load (revoke: the user it revokes). */
+  load?(): Promise<LoadRegion[]>;
+  /** What the fault measured, for the report (revoke: the servers' times). */
+  measured?(): Record<string, unknown> | undefined;
 }
 
 /** kill -9 the servers (their pids from the reconciler's pid files); resolves once they are gone. */
@@ -158,6 +167,8 @@ export function faultFor(spec: DrillSpec, ctx: FaultContext): Fault {
         manualFix: commandHint('install', [...ctx.state.names, '--wan', '<the delays you had>']),
       };
     }
+    case 'revoke':
+      return revokeFault(ctx);
   }
 }
 

@@ -14,6 +14,8 @@ import type { RegionLoad } from './report.js';
 export interface LoadRegion {
   region: string;
   connection: ConnectionOptions;
+  /** Stop asking once the connection is closed for good (a revoked user's: refused on every reconnect). */
+  endsWhenClosed?: boolean;
 }
 
 export interface LoadOptions {
@@ -53,6 +55,13 @@ function recordingPublish(nc: NatsConnection, r: Recorder): PublishFn {
     } else r.load.acked.throwaway++;
     return ack;
   };
+}
+
+/** Aborts once `nc` is closed for good. */
+function closedSignal(nc: NatsConnection): AbortSignal {
+  const closed = new AbortController();
+  void nc.closed().then(() => closed.abort());
+  return closed.signal;
 }
 
 /** Connect every region (all must answer before the drill faults anything), then start asking. */
@@ -99,7 +108,8 @@ export async function startLoad(opts: LoadOptions): Promise<RunningLoad> {
       // Short attempts: a silence shows in the gaps, not in one long wait.
       timeoutMs: 1000,
       attempts: 2,
-      signal: stop.signal,
+      // A closed connection fails every question at once: asking on would only spin.
+      signal: r.endsWhenClosed ? AbortSignal.any([stop.signal, closedSignal(nc)]) : stop.signal,
       publish: recordingPublish(nc, rec),
       onAnswer: (answer) => {
         rec.load.answerTimesMs.push(performance.now() - started);

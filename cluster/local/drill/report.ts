@@ -28,6 +28,8 @@ export interface FaultRecord {
   restoredAtMs: number;
   /** Time the restore itself took (a reconcile, a server start). */
   restoreMs: number;
+  /** What the fault itself measured (revoke: when each server closed and refused the user). */
+  measured?: Record<string, unknown>;
 }
 
 export interface ReportInput {
@@ -251,6 +253,7 @@ export function buildReport(input: ReportInput): DrillReport {
       appliedAtMs: Math.round(input.fault.appliedAtMs),
       restoredAtMs: Math.round(input.fault.restoredAtMs),
       restoreMs: Math.round(input.fault.restoreMs),
+      ...(input.fault.measured ? { measured: input.fault.measured } : {}),
     },
     regions,
     matrix,

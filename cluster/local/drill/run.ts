@@ -21,6 +21,7 @@ import { type Fault, faultFor } from './faults.js';
 import { startLoad } from './load.js';
 import { answeringStreamLastSeq, answersReader, copyReader, readEveryCopy, streamCopies, waitDrained } from './records.js';
 import { buildReport, type FaultRecord, renderReport } from './report.js';
+import { checkRevoke } from './revoke.js';
 
 /** How long the sandbox may take to be healthy: before the drill, and again after the restore. */
 const HEALTH_TIMEOUT_MS = 90_000;
@@ -68,6 +69,7 @@ export function prepareDrill(provider: Provider, inv: Invocation, opts: DrillOpt
     }
     if (!privateMysqlPid(dir)) throw new UsageError(`the private MariaDB is not running, so there is nothing to stop\nfix: ${stage08}`);
   }
+  if (opts.spec.kind === 'revoke') checkRevoke(state, state.names);
   if ((opts.spec.kind === 'partition' || opts.spec.kind === 'slow-wan' || opts.spec.kind === 'edge-partition') && !readLinks(dir)) {
     throw new UsageError(`${opts.spec.kind} needs the WAN layer: ${noWanLayer(dir, state.names).message}`);
   }
@@ -154,6 +156,7 @@ async function runDrill(p: PreparedDrill): Promise<number> {
       state,
       topo,
       seed: opts.seed,
+      credentials,
       reconcile: () => provider.region!(inv, 'up'),
       startMysql: () => provider.stages['08-services']!(inv),
       leaders: async () => {
@@ -163,10 +166,13 @@ async function runDrill(p: PreparedDrill): Promise<number> {
       },
     });
     load = await startLoad({
-      regions: state.names.map((region) => ({
-        region,
-        connection: connectionFromEnv({ ...localClientEnv(topo, state, credentials, 'requester', region) }, `drill-requester-${region}`),
-      })),
+      regions: [
+        ...state.names.map((region) => ({
+          region,
+          connection: connectionFromEnv({ ...localClientEnv(topo, state, credentials, 'requester', region) }, `drill-requester-${region}`),
+        })),
+        ...((await fault.load?.()) ?? []),
+      ],
       concurrency: opts.concurrency,
       seed: opts.seed,
       runPrefix: `drill-${Date.now().toString(36)}`,
@@ -312,5 +318,6 @@ async function applyAndRestore(
   log.info(`restored in ${formatDuration(restoreMs)}`);
   if (failed) throw failed;
   if (signal.aborted) return undefined;
-  return { actions, appliedAtMs, restoredAtMs, restoreMs };
+  const measured = fault.measured?.();
+  return { actions, appliedAtMs, restoredAtMs, restoreMs, ...(measured ? { measured } : {}) };
 }

@@ -26,7 +26,8 @@ export const command = sandboxCommand({
   mysql-outage <SECONDS>  stop the private MariaDB for SECONDS, then start it again (stage 08)
   slow-wan [MS]           raise every pair of regions' round trip to MS (default ${DEFAULT_SLOW_WAN_MS}; WAN layer), then restore
   edge-loss <EDGE>        kill -9 the edge site's servers while it publishes, then reconcile; its publishes reach the hub once
-  edge-partition <EDGE>   cut the edge site off from every region (WAN layer) while it publishes, then heal`,
+  edge-partition <EDGE>   cut the edge site off from every region (WAN layer) while it publishes, then heal
+  revoke                  revoke a user the drill adds for load clients of its own (operator mode: --auth jwt)`,
   positionals: 'own',
   flags: {
     seconds: flag.number(

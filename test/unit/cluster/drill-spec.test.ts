@@ -27,6 +27,7 @@ describe('drill arguments', () => {
     assert.deepEqual(parseDrillSpec(['region-loss', 'c3']), { kind: 'region-loss', regions: ['c3'] });
     assert.deepEqual(parseDrillSpec(['partition', 'c1', 'c2']), { kind: 'partition', regions: ['c1', 'c2'] });
     assert.deepEqual(parseDrillSpec(['leader-kill']), { kind: 'leader-kill' });
+    assert.deepEqual(parseDrillSpec(['revoke']), { kind: 'revoke' });
     assert.deepEqual(parseDrillSpec(['server-kill', '2']), { kind: 'server-kill', count: 2 });
     assert.deepEqual(parseDrillSpec(['mysql-outage', '5']), { kind: 'mysql-outage', seconds: 5 });
     assert.deepEqual(parseDrillSpec(['slow-wan']), { kind: 'slow-wan', rttMs: DEFAULT_SLOW_WAN_MS });
@@ -63,6 +64,7 @@ describe('drill arguments', () => {
     refuses(() => parseDrillSpec(['mysql-outage']), /mysql-outage needs how many seconds/);
     refuses(() => parseDrillSpec(['slow-wan', '0']), /slow-wan MS must be a whole number from 1/);
     refuses(() => parseDrillSpec(['leader-kill', 'c1']), /leader-kill takes no more arguments; got 'c1'/);
+    refuses(() => parseDrillSpec(['revoke', 'alice']), /revoke takes no more arguments; got 'alice'/);
     refuses(() => parseDrillSpec(['server-kill', '1', '2']), /server-kill takes no more arguments/);
   });
 

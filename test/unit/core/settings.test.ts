@@ -28,6 +28,12 @@ describe('settings', () => {
     assert.throws(() => readSettings({ JS_REPLICAS: '0' }), /JS_REPLICAS must be a whole number from 1 to 100/);
   });
 
+  it('reads AUTH, the auth mode of a new local sandbox, as --auth is checked', () => {
+    assert.equal(readSettings({}).auth, undefined);
+    assert.equal(readSettings({ AUTH: 'jwt' }).auth, 'jwt');
+    assert.throws(() => readSettings({ AUTH: 'kerberos' }), /AUTH must be one of mtls, jwt; got 'kerberos'/);
+  });
+
   it("reads the xr-js routes' compression and pool, and refuses what nats-server does not know", () => {
     assert.deepEqual(readSettings({}).stretchedRoutes, { compression: 's2_auto' });
     assert.deepEqual(readSettings({ XR_ROUTE_COMPRESSION: 's2_auto', XR_ROUTE_POOL_SIZE: '1' }).stretchedRoutes, {

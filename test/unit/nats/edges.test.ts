@@ -3,14 +3,16 @@
 // application account; the rendered configs are judged by the pinned nats-server itself.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { decode } from '@nats-io/jwt';
 import { assignPorts, leafnodeKey } from '../../../cluster/local/ports.js';
 import { renderLocalConfigs } from '../../../cluster/local/supercluster.js';
 import { createRunner } from '../../../core/command.js';
 import { splitNames, validateEdges } from '../../../core/input.js';
+import { ensureJwtAuth, ensureLeafnodeCreds } from '../../../core/jwt-store.js';
 import { ensureLocalPki } from '../../../core/pki.js';
 import { edgeLines, edgeProblems, leafnodeListeners, leafnodeTargets } from '../../../nats/edges.js';
 import { buildTopology, defaultOptions, edgeArg, edgeNameOf } from '../../../nats/topology.js';
@@ -124,6 +126,44 @@ describe('edge sites', () => {
         assert.match(text, /remotes: \[/, `${name} has its own leafnode to the hub`);
         const file = join(dir, `${name}.conf`);
         writeFileSync(file, text);
+        const out = execFileSync(bin.path, ['-t', '-c', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        assert.doesNotMatch(out, /error/i, name);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('in operator mode: the edge logs in as a leafnode user of APP, the hub listener maps no user; nats-server -t accepts both', async () => {
+    const ports = assignPorts(
+      [...topo.servers.map((s) => s.name), 'e1-leaf-nats-0', 'e2-leaf-nats-0', ...leafnodeListeners(topo).map((s) => leafnodeKey(s.name))],
+      20000,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'edge-jwt-conf-'));
+    try {
+      const pki = (await ensureLocalPki(createRunner(false), dir)).server;
+      const auth = await ensureJwtAuth(dir, true);
+      const leafnodeCreds = await ensureLeafnodeCreds(dir, topo.edges, true);
+      const jwt = { server: auth.server, appAccount: auth.accounts.APP!, leafnodeCreds };
+      const confs = renderLocalConfigs(topo, ports, TEST_CREDENTIALS, dir, undefined, pki, undefined, undefined, jwt);
+      const edge = confs.get('e1-leaf-nats-0')!;
+      assert.match(edge, new RegExp(`account: "${auth.accounts.APP}"\\s+credentials: "${leafnodeCreds.e1}"`));
+      assert.match(edge, /^operator: "ey/m);
+      assert.doesNotMatch(edge, /verify_and_map|^accounts:/m);
+      const seed = confs.get('c1-nats-0')!;
+      assert.match(seed, /leafnodes: \{\s+listen: "[^"]+"\s+tls: \{[^}]*verify: true/);
+      assert.doesNotMatch(seed, /verify_and_map|authorization: \{\s+users/);
+      // The leafnode user: signed by APP's signing key, allowed only its edge's domain.
+      const claims = decode<{ pub: { allow: string[] }; sub: { allow: string[] }; issuer_account: string }>(
+        readFileSync(leafnodeCreds.e1!, 'utf8').match(/-----BEGIN NATS USER JWT-----\s*(\S+)/)![1]!,
+      );
+      assert.equal(claims.nats.issuer_account, auth.accounts.APP);
+      assert.notEqual(claims.iss, auth.accounts.APP, 'signed by the signing key, not the account identity');
+      assert.ok(claims.nats.sub?.allow.includes('$JS.e1.API.>') && !claims.nats.sub?.allow.includes('$JS.e2.API.>'));
+      const bin = await natsServerBin();
+      for (const name of ['c1-nats-0', 'c1-js-nats-0', 'e1-leaf-nats-0']) {
+        const file = join(dir, `${name}.conf`);
+        writeFileSync(file, confs.get(name)!);
         const out = execFileSync(bin.path, ['-t', '-c', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
         assert.doesNotMatch(out, /error/i, name);
       }

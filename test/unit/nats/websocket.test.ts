@@ -59,7 +59,11 @@ describe('websockets (operator mode)', () => {
       const ports = assignPorts([...servers, ...wsKeys], 20000);
       const pki = (await ensureLocalPki(createRunner(false), dir)).server;
       const auth = await ensureJwtAuth(dir, true);
-      const confs = renderLocalConfigs(topo, ports, TEST_CREDENTIALS, dir, undefined, pki, undefined, undefined, auth.server);
+      const confs = renderLocalConfigs(topo, ports, TEST_CREDENTIALS, dir, undefined, pki, undefined, undefined, {
+        server: auth.server,
+        appAccount: auth.accounts.APP!,
+        leafnodeCreds: {},
+      });
       const seed = confs.get('c1-nats-1')!;
       assert.match(
         seed,
