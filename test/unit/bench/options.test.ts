@@ -93,7 +93,7 @@ describe('the option kinds', () => {
     assert.deepEqual(wan.parse(undefined, '--wan'), { text: '60ms', table: { 'c1~c2': 60, 'c1~c3': 60, 'c2~c3': 60 } });
     assert.deepEqual(wan.parse('40ms,c1-c3=80ms', '--wan').table, { 'c1~c2': 40, 'c1~c3': 80, 'c2~c3': 40 });
     assert.throws(() => wan.parse('fast', '--wan'), usage(/--wan every pair: 'fast' is not a delay/));
-    assert.throws(() => wan.parse('c1-c4=10ms', '--wan'), usage(/does not name two regions of this sandbox \(c1, c2, c3\)/));
+    assert.throws(() => wan.parse('c1-c4=10ms', '--wan'), usage(/does not name two sites of this sandbox \(c1, c2, c3\)/));
     assert.throws(() => wan.parse('off', '--drill-wan'), usage(/--drill-wan off leaves no WAN to measure/));
   });
 

@@ -93,7 +93,7 @@ describe('a command line', () => {
     );
   });
   it('checks --wan against the names given', () => {
-    assert.throws(() => line(['c1', 'c2', '--wan', 'c1-c9=3ms']), /does not name two regions of this sandbox/);
+    assert.throws(() => line(['c1', 'c2', '--wan', 'c1-c9=3ms']), /does not name two sites of this sandbox/);
   });
   it("runs a command's own checks before anything runs", () => {
     assert.throws(() => parseCommandLine(region, ['c3']), /exactly one of --down or --up/);
