@@ -8,6 +8,7 @@ import { log } from '../../core/log.js';
 import { DEFAULT_PORT_BASE } from '../../core/settings.js';
 import { leafnodeListeners } from '../../nats/edges.js';
 import type { Topology } from '../../nats/topology.js';
+import { authModeOf } from '../auth-mode.js';
 import type { Invocation } from '../provider.js';
 import type { LocalState } from './plan.js';
 import { assignPorts, leafnodeKey } from './ports.js';
@@ -154,14 +155,8 @@ export function resolveLocal(inv: Invocation): ResolvedLocal {
         ? parseWan(inv.settings.wan, topo.names, 'WAN (.env or the environment)')
         : undefined);
   const wan = asked === undefined || asked === 'off' ? undefined : tableFor(asked, topo.names);
-  // --auth: chosen when the sandbox is made, then kept. Not changed later: operator mode names the
-  // application account by its key, and its JetStream streams would stay behind under the old name.
-  const kept = previous ? (previous.auth ?? 'mtls') : undefined;
-  if (inv.args.auth && kept && inv.args.auth !== kept)
-    throw new UsageError(
-      `this sandbox runs --auth ${kept}; it cannot change to ${inv.args.auth} (its JetStream account would change identity and leave its streams behind): ${commandHint('delete')} and install again, or use another SANDBOX_DIR`,
-    );
-  const auth = inv.args.auth ?? kept ?? 'mtls';
+  // --auth: chosen when the sandbox is made, then kept (cluster/auth-mode.ts).
+  const auth = authModeOf(inv.args.auth, previous ? (previous.auth ?? 'mtls') : undefined);
   // Edge sites' leaf servers log in to their hubs by certificate; operator mode would need creds there too.
   if (auth === 'jwt' && topo.edges.length)
     throw new UsageError(
