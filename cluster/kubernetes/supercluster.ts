@@ -9,6 +9,7 @@ import { verdictLine } from '../../nats/report.js';
 import { waitConverged } from '../converge.js';
 import { applyNatsPki } from './certs.js';
 import { ingressHosts, pollMs } from './ingress-address.js';
+import { applyCredsSecrets, NATS_NAMESPACE_CREDS } from './jwt.js';
 import { observeKube } from './observe.js';
 import { addHelmRepos, applyFile, applyObjects, helmUpgrade } from './ops.js';
 import { eachCluster, type KubeRun, planInputOf } from './run.js';
@@ -16,6 +17,7 @@ import { eachCluster, type KubeRun, planInputOf } from './run.js';
 async function installCluster(k: KubeRun, p: ClusterPlan, secretData: Record<string, string>): Promise<void> {
   const t = p.target;
   await applyFile(k, t, p.supercluster.namespace);
+  await applyCredsSecrets(k, t, NAMESPACES.nats, NATS_NAMESPACE_CREDS);
   const applied = await applyObjects(k, t, [natsCredentialsSecret(secretData)]);
   // Releases are installed without --wait: a JetStream server is ready only once the meta group
   // spans the clusters, so waiting here for one cluster would wait for the others forever.
