@@ -14,8 +14,8 @@ import { rememberAuth } from './state.js';
 
 /** Before a stage: remember operator mode and load (on first use, make) its keys. Nothing in a dry run is written. */
 export async function prepareKubeJwt(k: KubeRun): Promise<void> {
-  if (k.auth !== 'jwt' || k.jwt) return;
   if (!k.dryRun) rememberAuth(k.sandboxDir, k.provider, k.auth);
+  if (k.auth !== 'jwt' || k.jwt) return;
   k.jwt = await ensureJwtAuth(k.sandboxDir, !k.dryRun);
   log.info(
     `operator mode: the servers trust the operator and run the full resolver (accounts ${Object.keys(k.jwt.accounts).join(', ')} preloaded); clients use creds from Secrets`,

@@ -72,13 +72,17 @@ export function keptAuth(state: KubeState | undefined): AuthMode | undefined {
   return state?.names.length ? (state.auth ?? 'mtls') : undefined;
 }
 
-/** Remember operator mode before the first stage makes anything, so every later command keeps it. */
+/**
+ * Remember a new sandbox's auth mode before the first stage makes anything, so every later command
+ * keeps it (a sandbox with clusters has its mode already: authModeOf checked the run against it).
+ */
 export function rememberAuth(sandboxDir: string, provider: KubeProvider, auth: AuthMode): void {
-  const old = readState(sandboxDir, provider) ?? { names: [], contexts: {} };
-  if (auth !== 'jwt' || old.auth === 'jwt') return;
+  const old = readState(sandboxDir, provider);
+  if (old?.names.length || (old?.auth ?? 'mtls') === auth) return;
+  const { auth: _previous, ...rest } = old ?? { names: [], contexts: {} };
   const file = stateFile(sandboxDir, provider);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ ...old, auth }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ ...rest, ...(auth === 'jwt' ? { auth } : {}) }, null, 2)}\n`);
 }
 
 /** Forget these clusters; the provider's folder goes with the last one. */
