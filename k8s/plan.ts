@@ -96,6 +96,9 @@ export interface PlanInput {
 
 const OPAQUE = { 'config.linkerd.io/opaque-ports': NATS_OPAQUE_PORTS };
 
+/** The identities of the clients in the nats namespace: nats-box's contexts (the admin first: its default) and stage 07's Job (admin). */
+export const NATS_NAMESPACE_IDENTITIES = ['admin', 'sys'] as const satisfies readonly Identity[];
+
 /** linkerd's default opaque ports plus the NATS ones, each once, in order. */
 export function opaquePortsWithNats(defaults: string): string {
   return [...new Set([...defaults.split(','), ...NATS_OPAQUE_PORTS.split(',')])].join(',');
@@ -115,8 +118,7 @@ export function natsValuesInput(input: PlanInput, target: KubeTarget): NatsValue
     opaquePorts: NATS_OPAQUE_PORTS,
     prometheusRelease: PROMETHEUS_RELEASE,
     tlsSecret: NATS_SERVER_TLS_SECRET,
-    // The admin first: nats-box's default context.
-    natsBox: { admin: clientSecretName('admin'), sys: clientSecretName('sys') },
+    natsBox: Object.fromEntries(NATS_NAMESPACE_IDENTITIES.map((id) => [id, clientSecretName(id)])),
     ...(input.settings.natsStorageClass ? { storageClass: input.settings.natsStorageClass } : {}),
     ...(input.jwt ? { jwt: input.jwt } : {}),
   };

@@ -22,9 +22,6 @@ export async function prepareKubeJwt(k: KubeRun): Promise<void> {
   );
 }
 
-/** The identities whose creds a namespace's clients use: nats-box and stage 07's Job in nats, the services in theirs. */
-export const NATS_NAMESPACE_CREDS: readonly Identity[] = ['admin', 'sys'];
-
 /** Apply the creds Secrets of `identities` in `namespace` (operator mode only; idempotent). */
 export async function applyCredsSecrets(k: KubeRun, target: KubeTarget, namespace: string, identities: readonly Identity[]): Promise<void> {
   if (k.auth !== 'jwt') return;

@@ -16,8 +16,9 @@ import type { Settings } from '../../../core/settings.js';
 import { readKubeSettings } from '../../../core/settings.js';
 import { routeLists } from '../../../k8s/dials.js';
 import { credsSecretName } from '../../../k8s/jwt-auth.js';
-import { kubePlan, type PlanInput, planManifests } from '../../../k8s/plan.js';
+import { kubePlan, NATS_NAMESPACE_IDENTITIES, type PlanInput, planManifests } from '../../../k8s/plan.js';
 import { renderPlan, writeFiles } from '../../../k8s/render.js';
+import { SERVICE_IDENTITIES, SERVICES_NAMESPACE } from '../../../k8s/services.js';
 import { pendingIngressHost } from '../../../k8s/targets.js';
 import { upstreamCrds } from '../../../k8s/upstream.js';
 import { validateObjects } from '../../../k8s/validate.js';
@@ -54,8 +55,8 @@ const MADE_AT_INSTALL = [
 
 /** Operator mode: the creds files (user JWT and seed) go to the clusters through stdin only. */
 const MADE_AT_INSTALL_JWT = [
-  `nats/${credsSecretName('admin')} and nats/${credsSecretName('sys')} (creds of nats-box and stage 07's Job, from <sandbox>/jwt)`,
-  `math/${credsSecretName('math')}, ${credsSecretName('requester')}, ${credsSecretName('recorder')} (creds of the services, from <sandbox>/jwt)`,
+  `${NATS_NAMESPACE_IDENTITIES.map((id) => `nats/${credsSecretName(id)}`).join(', ')} (creds of nats-box and stage 07's Job, from <sandbox>/jwt)`,
+  `${SERVICE_IDENTITIES.map((id) => `${SERVICES_NAMESPACE}/${credsSecretName(id)}`).join(', ')} (creds of the services, from <sandbox>/jwt)`,
 ];
 
 async function render(args: RenderArgs, out: string, settings: Settings): Promise<number> {
