@@ -83,7 +83,7 @@ export interface Settings {
   convergeTimeoutMs: number;
   /** WAN: round-trip delays between the regions of a new local sandbox (cluster/local/wan/spec.ts). */
   wan?: string;
-  /** AUTH: how the clients of a new local sandbox prove who they are (--auth ranks above it). */
+  /** AUTH: how the clients of a new sandbox (any provider) prove who they are (--auth ranks above it). */
   auth?: AuthMode;
   jsLimits: JetStreamLimits;
   /** XR_ROUTE_COMPRESSION, XR_ROUTE_POOL_SIZE: the routes of the stretched xr-js cluster. */

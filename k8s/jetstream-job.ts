@@ -4,6 +4,7 @@
 // Job would never complete). Pure.
 import { Job } from 'kubernetes-models/batch/v1';
 import { ROLES, type Role } from '../nats/topology.js';
+import { credsSecretName } from './jwt-auth.js';
 import { NAMESPACES } from './names.js';
 import { type K8sObject, plain } from './objects.js';
 import { clientContainer, clientSecretName } from './services.js';
@@ -20,6 +21,8 @@ export interface JetStreamJobInput {
   run?: string;
   /** How long the Job waits for JetStream and retries items that failed outright. */
   timeoutSeconds?: number;
+  /** Operator mode: the admin's creds file too (k8s/jwt-auth.ts). */
+  jwt?: boolean;
 }
 
 /** How long the Job waits for JetStream: the stages' wait, at most five minutes. */
@@ -40,7 +43,14 @@ export function jetstreamJobArgs(names: readonly string[], replicas: Record<Role
 export function jetstreamApplyJob(input: JetStreamJobInput): K8sObject {
   const timeout = input.timeoutSeconds ?? 120;
   const { container, volumes } = clientContainer(
-    { image: input.image, auth: { kind: 'tls', secrets: { admin: clientSecretName('admin') } } },
+    {
+      image: input.image,
+      auth: {
+        kind: 'tls',
+        secrets: { admin: clientSecretName('admin') },
+        ...(input.jwt ? { creds: { admin: credsSecretName('admin') } } : {}),
+      },
+    },
     input.cluster,
     'admin',
     JETSTREAM_JOB,

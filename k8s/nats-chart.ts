@@ -34,6 +34,7 @@ const CHART_DEFAULTS: Obj = {
     nats: { port: 4222, tls: tlsDefaults('nats') },
     gateway: { enabled: false, port: 7222, tls: tlsDefaults('gateway'), merge: {} },
     monitor: { enabled: true, port: 8222 },
+    resolver: { enabled: false, dir: '/data/resolver', pvc: { enabled: true, size: '1Gi' }, merge: {} },
     serverNamePrefix: '',
     merge: {},
   },
@@ -132,6 +133,21 @@ export interface Mount {
   dir: string;
   secretName?: string;
   configMapName?: string;
+}
+
+/**
+ * The resolver's volume: the chart mounts its PVC at `config.resolver.dir` only with
+ * `config.resolver.pvc.enabled` (files/stateful-set/nats-container.yaml, stateful-set.yaml).
+ */
+export function resolverMount(
+  userValues: Record<string, unknown>,
+  release: string,
+): { dir: string; pvc: string; size: string } | undefined {
+  const values = coalesce(CHART_DEFAULTS, userValues as Obj);
+  const r = get(values, 'config.resolver') as Obj;
+  if (!r.enabled || !get(r, 'pvc.enabled')) return undefined;
+  const name = (get(r, 'pvc.name') as string | undefined) || `${chartFullname(values, release)}-resolver`;
+  return { dir: String(r.dir), pvc: name, size: String(get(r, 'pvc.size')) };
 }
 
 /** The certificate volumes the chart gives the nats container (`nats.secretNames`, `nats.tlsCAVolume`). */
@@ -235,6 +251,8 @@ export function chartServerConfig(userValues: Record<string, unknown>, release: 
     }
     doc.jetstream = mergeOverwrite(js, (c('jetstream.merge') as Obj) ?? {});
   }
+  // files/config/resolver.yaml writes only `dir`; its merge adds the rest (type, preload...).
+  if (c('resolver.enabled')) doc.resolver = mergeOverwrite({ dir: c('resolver.dir') as string }, (c('resolver.merge') as Obj) ?? {});
   const merged = mergeOverwrite(doc, (c('merge') as Obj) ?? {});
   const config = resolveReferences(merged, containerEnv(values, secrets)) as Obj;
   checkFiles(config, tlsMounts(userValues), secrets);

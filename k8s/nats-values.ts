@@ -5,10 +5,13 @@
 // list (route URLs must carry the route credentials) comes from that Secret too. With mTLS the
 // servers read their certificate from a mounted cert-manager Secret: serverConfig gets the in-pod
 // paths, and its tls blocks map onto the chart's config.{nats,cluster,gateway}.tls.
+import type { Identity } from '../nats/accounts.js';
 import type { Addressing } from '../nats/addressing.js';
 import type { ConfValue } from '../nats/conf.js';
+import type { JwtServerAuth } from '../nats/jwt-auth.js';
 import { type Credentials, type JetStreamLimits, type ServerTls, type StretchedRoutes, serverConfig } from '../nats/server-config.js';
 import type { ReleaseSpec, ServerSpec, Topology } from '../nats/topology.js';
+import { type ChartResolver, chartResolver, natsBoxCreds, RESOLVER_DIR } from './jwt-auth.js';
 
 /** The nats chart keys these values use (chart 2.x: config.*, container, podTemplate, service, ...). */
 export interface NatsChartValues {
@@ -27,6 +30,8 @@ export interface NatsChartValues {
           memoryStore: { enabled: false };
           merge: Record<string, ConfValue>;
         };
+    /** Operator mode (k8s/jwt-auth.ts). */
+    resolver?: ChartResolver;
     merge: Record<string, ConfValue>;
   };
   container: {
@@ -63,7 +68,8 @@ export type NatsBoxValues =
       enabled: true;
       defaultContextName: string;
       /** null removes the chart's own `default` context, which has no certificate and could not connect. */
-      contexts: Record<string, { tls: { secretName: string }; merge: { ca: string } } | null>;
+      /** `creds` in operator mode: the identity's creds file from its Secret (the certificate still brings the CA). */
+      contexts: Record<string, { tls: { secretName: string }; creds?: { secretName: string; key: string }; merge: { ca: string } } | null>;
       podTemplate: { merge: { metadata: { annotations: Record<string, string> } } };
     };
 
@@ -289,6 +295,8 @@ export interface NatsValuesInput {
   tlsSecret?: string;
   /** nats-box with ready contexts in the seed release: context name -> client certificate Secret (mTLS). */
   natsBox?: Record<string, string>;
+  /** Operator mode (--auth jwt): the operator, system account and accounts every server starts with. */
+  jwt?: JwtServerAuth;
 }
 
 /** The official `nats` image's tag for a server version, in the chart's own form (values.yaml: `2.14.2-alpine`). */
@@ -320,6 +328,7 @@ function configOf(input: NatsValuesInput, server: ServerSpec, credentials: Crede
     jsLimits: input.jsLimits,
     ...(input.stretchedRoutes ? { stretchedRoutes: input.stretchedRoutes } : {}),
     ...(input.tlsSecret ? { tls: KUBERNETES_SERVER_TLS } : {}),
+    ...(input.jwt ? { jwt: { auth: input.jwt, resolverDir: RESOLVER_DIR } } : {}),
   }) as Conf;
 }
 
@@ -355,6 +364,11 @@ export function natsReleaseValues(input: NatsValuesInput): { release: ReleaseSpe
         );
     }
     const config = first.config;
+    if (input.jwt) {
+      const { resolver, merge } = chartResolver(config.merge, input.storageClass);
+      config.resolver = resolver;
+      config.merge = merge;
+    }
     config.cluster.replicas = servers.length;
     if (config.jetstream.enabled) {
       config.jetstream.fileStore.pvc.size = jetstreamVolumeSize(input.jsLimits.maxFileBytes);
@@ -400,7 +414,14 @@ function natsBoxValues(input: NatsValuesInput, release: ReleaseSpec): NatsBoxVal
     contexts: {
       ...(input.natsBox?.default ? {} : { default: null }),
       ...Object.fromEntries(
-        contexts.map(([name, secretName]) => [name, { tls: { secretName }, merge: { ca: `/etc/nats-certs/${name}/ca.crt` } }]),
+        contexts.map(([name, secretName]) => [
+          name,
+          {
+            tls: { secretName },
+            ...(input.jwt ? { creds: natsBoxCreds(name as Identity) } : {}),
+            merge: { ca: `/etc/nats-certs/${name}/ca.crt` },
+          },
+        ]),
       ),
     },
     // Outside the mesh, like the other clients that only talk NATS over their own TLS.

@@ -7,10 +7,12 @@ import { UsageError } from '../core/errors.js';
 import type { KubeSettings } from '../core/settings.js';
 import type { Identity } from '../nats/accounts.js';
 import { kubernetesAddressing } from '../nats/addressing.js';
+import type { JwtServerAuth } from '../nats/jwt-auth.js';
 import type { Credentials, JetStreamLimits, StretchedRoutes } from '../nats/server-config.js';
 import type { Topology } from '../nats/topology.js';
 import { CHARTS, chartRelease, type HelmRelease } from './charts.js';
 import { jetstreamApplyJob, jetstreamTimeoutSeconds } from './jetstream-job.js';
+import { credsSecretName } from './jwt-auth.js';
 import { identityIssuerCertificate, linkerdIssuers, trustBundle } from './linkerd-pki.js';
 import { linkerdPodMonitors, natsDashboardsConfigMap } from './monitoring.js';
 import {
@@ -88,9 +90,14 @@ export interface PlanInput {
   ingressHost: (cluster: string) => string;
   /** The services image (stages 07 and 08). */
   servicesImage: string;
+  /** Operator mode (--auth jwt): what the servers trust; clients then read creds from Secrets (k8s/jwt-auth.ts). */
+  jwt?: JwtServerAuth;
 }
 
 const OPAQUE = { 'config.linkerd.io/opaque-ports': NATS_OPAQUE_PORTS };
+
+/** The identities of the clients in the nats namespace: nats-box's contexts (the admin first: its default) and stage 07's Job (admin). */
+export const NATS_NAMESPACE_IDENTITIES = ['admin', 'sys'] as const satisfies readonly Identity[];
 
 /** linkerd's default opaque ports plus the NATS ones, each once, in order. */
 export function opaquePortsWithNats(defaults: string): string {
@@ -111,9 +118,9 @@ export function natsValuesInput(input: PlanInput, target: KubeTarget): NatsValue
     opaquePorts: NATS_OPAQUE_PORTS,
     prometheusRelease: PROMETHEUS_RELEASE,
     tlsSecret: NATS_SERVER_TLS_SECRET,
-    // The admin first: nats-box's default context.
-    natsBox: { admin: clientSecretName('admin'), sys: clientSecretName('sys') },
+    natsBox: Object.fromEntries(NATS_NAMESPACE_IDENTITIES.map((id) => [id, clientSecretName(id)])),
     ...(input.settings.natsStorageClass ? { storageClass: input.settings.natsStorageClass } : {}),
+    ...(input.jwt ? { jwt: input.jwt } : {}),
   };
 }
 
@@ -138,7 +145,11 @@ function servicesObjects(input: PlanInput): Record<string, ServicesObject[]> {
     names: input.targets.map((t) => t.name),
     recorderCluster: recorderClusterOf(input),
     image: input.servicesImage,
-    auth: { kind: 'tls', secrets: Object.fromEntries(SERVICE_IDENTITIES.map((id) => [id, clientSecretName(id)])) },
+    auth: {
+      kind: 'tls',
+      secrets: Object.fromEntries(SERVICE_IDENTITIES.map((id) => [id, clientSecretName(id)])),
+      ...(input.jwt ? { creds: Object.fromEntries(SERVICE_IDENTITIES.map((id) => [id, credsSecretName(id)])) } : {}),
+    },
     mysql: { password: 'made-at-install', rootPassword: 'made-at-install' },
   });
   return Object.fromEntries(Object.entries(all).map(([cluster, objects]) => [cluster, objects.filter((o) => o.kind !== 'Secret')]));
@@ -256,6 +267,7 @@ function clusterPlan(input: PlanInput, target: KubeTarget, services: ServicesObj
                 replicas: input.topo.options.replicas,
                 image: input.servicesImage,
                 timeoutSeconds: jetstreamTimeoutSeconds(input.settings.waitSeconds),
+                jwt: !!input.jwt,
               }),
             ]),
           },

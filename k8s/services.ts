@@ -17,6 +17,7 @@ import type { Identity } from '../nats/accounts.js';
 import { releaseName } from '../nats/topology.js';
 import { SERVICES_IMAGE_COMMAND } from '../services/build.js';
 import { SERVICE_NAMES } from '../services/math/operations.js';
+import { credsConnection } from './jwt-auth.js';
 import { NAMESPACES, natsFullname } from './names.js';
 
 export const SERVICES_NAMESPACE = NAMESPACES.services;
@@ -28,8 +29,11 @@ const TLS_MOUNT = '/etc/nats-client';
 
 export type ClientAuth =
   | { kind: 'password'; passwords: Record<'math' | 'requester' | 'recorder', string> }
-  /** Secrets (cert-manager layout: ca.crt, tls.crt, tls.key) per identity, for mTLS with verify_and_map. */
-  | { kind: 'tls'; secrets: Partial<Record<Identity, string>> };
+  /**
+   * Secrets (cert-manager layout: ca.crt, tls.crt, tls.key) per identity, for mTLS with
+   * verify_and_map; in operator mode `creds` too: the Secret of each identity's creds file.
+   */
+  | { kind: 'tls'; secrets: Partial<Record<Identity, string>>; creds?: Partial<Record<Identity, string>> };
 
 /** The client certificates of the identities stage 08 runs, as stage 02 issued them (Secret names). */
 export const SERVICE_IDENTITIES = ['math', 'requester', 'recorder'] as const;
@@ -78,12 +82,20 @@ function connection(input: ClientInput, cluster: string, identity: Identity) {
   const secretName = input.auth.secrets[identity];
   if (!secretName) throw new Error(`no client certificate Secret for ${identity}`);
   env.push({ name: 'NATS_TLS_DIR', value: TLS_MOUNT });
+  const creds = input.auth.creds ? operatorModeCreds(input.auth.creds, identity) : { env: [], volumes: [], mounts: [] };
   return {
-    env,
+    env: [...env, ...creds.env],
     envFrom: [] as IEnvFromSource[],
-    volumes: [{ name: 'nats-client-tls', secret: { secretName } }],
-    mounts: [{ name: 'nats-client-tls', mountPath: TLS_MOUNT, readOnly: true }],
+    volumes: [{ name: 'nats-client-tls', secret: { secretName } }, ...creds.volumes] as IVolume[],
+    mounts: [{ name: 'nats-client-tls', mountPath: TLS_MOUNT, readOnly: true }, ...creds.mounts] as IVolumeMount[],
   };
+}
+
+/** Operator mode: the identity's creds file beside its certificate (which still brings the CA the servers are checked with). */
+function operatorModeCreds(creds: Partial<Record<Identity, string>>, identity: Identity) {
+  const secretName = creds[identity];
+  if (!secretName) throw new Error(`no creds Secret for ${identity}`);
+  return credsConnection(secretName);
 }
 
 /** A container of the services image (its bundle of services/main.ts, given `args`) connecting to `cluster`'s NATS as `identity`. */

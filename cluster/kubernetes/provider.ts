@@ -12,6 +12,7 @@ import { FLAVORS } from './flavor.js';
 import { requireServicesImage } from './image.js';
 import { ingressStage } from './ingress.js';
 import { jetstreamStage } from './jetstream.js';
+import { prepareKubeJwt } from './jwt.js';
 import { linkerdStage } from './linkerd.js';
 import { observabilityStage } from './observability.js';
 import { observeKube, observeKubeCopies } from './observe.js';
@@ -50,12 +51,6 @@ function refuseWan(inv: Invocation): void {
       `--wan emulates a WAN between the local provider's processes; ${inv.provider} clusters have a network of their own (drop --wan, or use --provider local)`,
     );
   }
-  // Operator mode is local-only for now: the chart's resolver values are not rendered yet.
-  if ((inv.args.auth ?? inv.settings.auth) === 'jwt') {
-    throw new UsageError(
-      `--auth jwt (or AUTH=jwt) runs on the local provider only for now; ${inv.provider} clusters use mTLS (drop --auth and AUTH, or use --provider local)`,
-    );
-  }
 }
 
 export function kubernetesProvider(flavor: KubeFlavor): Provider {
@@ -64,7 +59,9 @@ export function kubernetesProvider(flavor: KubeFlavor): Provider {
     async (inv) => {
       refuseWan(inv);
       checkTools(flavor, inv.settings.env, inv.dryRun);
-      await fn(runOf(inv, flavor));
+      const k = runOf(inv, flavor);
+      await prepareKubeJwt(k);
+      await fn(k);
     };
   const clientUrl = flavor.clientUrl;
   return {

@@ -4,15 +4,18 @@
 import { join } from 'node:path';
 import type { Runner } from '../../core/command.js';
 import { CommandError } from '../../core/errors.js';
+import type { JwtAuth } from '../../core/jwt-store.js';
 import { loadCredentials } from '../../core/secrets.js';
 import { type KubeSettings, readKubeSettings } from '../../core/settings.js';
 import { type ClusterPlan, kubePlan, type PlanInput } from '../../k8s/plan.js';
 import type { KubeProvider, KubeTarget } from '../../k8s/targets.js';
+import type { AuthMode, JwtServerAuth } from '../../nats/jwt-auth.js';
 import type { Credentials, JetStreamLimits, StretchedRoutes } from '../../nats/server-config.js';
 import type { Topology } from '../../nats/topology.js';
+import { authModeOf } from '../auth-mode.js';
 import type { Invocation } from '../provider.js';
 import { servicesImageOf } from './image-name.js';
-import { readState } from './state.js';
+import { keptAuth, readState } from './state.js';
 
 /**
  * What differs between the two Kubernetes providers (flavor.ts has both); declared here, beside
@@ -60,6 +63,10 @@ export interface KubeRun {
   env: NodeJS.ProcessEnv;
   /** Where the stages write the values and manifests they apply (the render layout). */
   workDir: string;
+  /** --auth, else the sandbox's choice (kept: cluster/auth-mode.ts), else mTLS. */
+  auth: AuthMode;
+  /** Operator mode: the keys and JWTs, loaded before a stage runs (cluster/kubernetes/jwt.ts). */
+  jwt?: JwtAuth;
 }
 
 /**
@@ -85,6 +92,7 @@ export function kubeRun(inv: Invocation, flavor: KubeFlavor): KubeRun {
     sandboxDir: inv.settings.sandboxDir,
     env: inv.settings.env,
     workDir: join(inv.settings.sandboxDir, 'k8s', provider),
+    auth: authModeOf(inv.args.auth, keptAuth(saved), inv.settings.auth),
   };
 }
 
@@ -96,6 +104,7 @@ export function credentialsOf(k: KubeRun): Credentials {
 /** Input of the plan; kube clusters' ingress addresses as found by stage 06, else placeholders. */
 export function planInputOf(k: KubeRun, ingressHost?: (cluster: string) => string): PlanInput {
   const host = ingressHost ?? k.flavor.ingressHost;
+  const jwt = jwtServerAuth(k);
   return {
     sharedCluster: k.flavor.sharedCluster,
     topo: k.topo,
@@ -106,7 +115,15 @@ export function planInputOf(k: KubeRun, ingressHost?: (cluster: string) => strin
     credentials: credentialsOf(k),
     ingressHost: host,
     servicesImage: servicesImageOf(k.flavor.pullsServicesImage, k.settings.servicesImage),
+    ...(jwt ? { jwt } : {}),
   };
+}
+
+/** What the servers trust in operator mode (none with mTLS). */
+function jwtServerAuth(k: KubeRun): JwtServerAuth | undefined {
+  if (k.auth !== 'jwt') return undefined;
+  if (!k.jwt) throw new Error('operator mode: the keys were not loaded before the plan was made (prepareKubeJwt)');
+  return k.jwt.server;
 }
 
 const plans = new WeakMap<KubeRun, ClusterPlan[]>();

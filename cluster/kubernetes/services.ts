@@ -8,6 +8,7 @@ import { mysqlSecret, SERVICES_NAMESPACE } from '../../k8s/services.js';
 import { storeCa } from './certs.js';
 import { ensureServicesImage, requireServicesImage } from './image.js';
 import { applyJob, awaitJob } from './jobs.js';
+import { applyCredsSecrets } from './jwt.js';
 import { type MysqlPasswords, mysqlCredentials } from './mysql-credentials.js';
 import { applyFile, applyObjects, waitFor } from './ops.js';
 import { eachCluster, type KubeRun, planOf } from './run.js';
@@ -46,6 +47,7 @@ async function servicesIn(k: KubeRun, p: ClusterPlan, mysql: MysqlPasswords): Pr
   const t = p.target;
   await applyFile(k, t, p.services.namespace);
   await clientCertificates(k, p);
+  await applyCredsSecrets(k, t, SERVICES_NAMESPACE, p.services.identities);
   if (p.services.recorder) await applyObjects(k, t, [plain(mysqlSecret(mysql, t.name))]);
   await applyFile(k, t, p.services.workloads);
   await rollouts(k, p);

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { KubeProvider } from '../../k8s/targets.js';
+import type { AuthMode } from '../../nats/jwt-auth.js';
 import type { Role } from '../../nats/topology.js';
 import type { HostPorts } from './host-ports.js';
 
@@ -14,6 +15,8 @@ export interface KubeState {
   hostPorts?: Record<string, HostPorts>;
   /** Per cluster, the helm releases (namespace/release) the sandbox installed: delete removes only these. */
   installed?: Record<string, string[]>;
+  /** Operator mode (--auth jwt), chosen when the sandbox is made and kept; absent: mTLS. */
+  auth?: 'jwt';
 }
 
 export function stateFile(sandboxDir: string, provider: KubeProvider): string {
@@ -46,6 +49,7 @@ export function rememberClusters(
     contexts: { ...old.contexts, ...contexts },
     replicas,
     ...(Object.keys(ports).length ? { hostPorts: ports } : {}),
+    ...(old.auth ? { auth: old.auth } : {}),
   };
   const file = stateFile(sandboxDir, provider);
   mkdirSync(dirname(file), { recursive: true });
@@ -61,6 +65,24 @@ export function rememberInstalled(sandboxDir: string, provider: KubeProvider, cl
   const file = stateFile(sandboxDir, provider);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/** The auth mode of the sandbox's clusters; undefined: there are none yet (a new sandbox chooses). */
+export function keptAuth(state: KubeState | undefined): AuthMode | undefined {
+  return state?.names.length ? (state.auth ?? 'mtls') : undefined;
+}
+
+/**
+ * Remember a new sandbox's auth mode before the first stage makes anything, so every later command
+ * keeps it (a sandbox with clusters has its mode already: authModeOf checked the run against it).
+ */
+export function rememberAuth(sandboxDir: string, provider: KubeProvider, auth: AuthMode): void {
+  const old = readState(sandboxDir, provider);
+  if (old?.names.length || (old?.auth ?? 'mtls') === auth) return;
+  const { auth: _previous, ...rest } = old ?? { names: [], contexts: {} };
+  const file = stateFile(sandboxDir, provider);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify({ ...rest, ...(auth === 'jwt' ? { auth } : {}) }, null, 2)}\n`);
 }
 
 /** Forget these clusters; the provider's folder goes with the last one. */

@@ -4,11 +4,12 @@ import { REPOS } from '../../k8s/charts.js';
 import { NAMESPACES } from '../../k8s/names.js';
 import { natsCredentialsSecret } from '../../k8s/nats-manifests.js';
 import { natsSecretData } from '../../k8s/nats-values.js';
-import { type ClusterPlan, kubePlan, natsValuesInput } from '../../k8s/plan.js';
+import { type ClusterPlan, kubePlan, NATS_NAMESPACE_IDENTITIES, natsValuesInput } from '../../k8s/plan.js';
 import { verdictLine } from '../../nats/report.js';
 import { waitConverged } from '../converge.js';
 import { applyNatsPki } from './certs.js';
 import { ingressHosts, pollMs } from './ingress-address.js';
+import { applyCredsSecrets } from './jwt.js';
 import { observeKube } from './observe.js';
 import { addHelmRepos, applyFile, applyObjects, helmUpgrade } from './ops.js';
 import { eachCluster, type KubeRun, planInputOf } from './run.js';
@@ -16,6 +17,7 @@ import { eachCluster, type KubeRun, planInputOf } from './run.js';
 async function installCluster(k: KubeRun, p: ClusterPlan, secretData: Record<string, string>): Promise<void> {
   const t = p.target;
   await applyFile(k, t, p.supercluster.namespace);
+  await applyCredsSecrets(k, t, NAMESPACES.nats, NATS_NAMESPACE_IDENTITIES);
   const applied = await applyObjects(k, t, [natsCredentialsSecret(secretData)]);
   // Releases are installed without --wait: a JetStream server is ready only once the meta group
   // spans the clusters, so waiting here for one cluster would wait for the others forever.

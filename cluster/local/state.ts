@@ -9,6 +9,7 @@ import { DEFAULT_PORT_BASE } from '../../core/settings.js';
 import { leafnodeListeners } from '../../nats/edges.js';
 import { edgeArg, edgeNameOf, type Topology } from '../../nats/topology.js';
 import { websocketListeners } from '../../nats/websocket.js';
+import { authModeOf } from '../auth-mode.js';
 import type { Invocation } from '../provider.js';
 import type { LocalState } from './plan.js';
 import { assignPorts, leafnodeKey, websocketKey } from './ports.js';
@@ -145,14 +146,8 @@ export function resolveLocal(inv: Invocation): ResolvedLocal {
         ? parseWan(inv.settings.wan, wanSites(topo), 'WAN (.env or the environment)')
         : undefined);
   const wan = asked === undefined || asked === 'off' ? undefined : tableFor(asked, wanSites(topo));
-  // --auth: chosen when the sandbox is made, then kept. Not changed later: operator mode names the
-  // application account by its key, and its JetStream streams would stay behind under the old name.
-  const kept = previous ? (previous.auth ?? 'mtls') : undefined;
-  if (inv.args.auth && kept && inv.args.auth !== kept)
-    throw new UsageError(
-      `this sandbox runs --auth ${kept}; it cannot change to ${inv.args.auth} (its JetStream account would change identity and leave its streams behind): ${commandHint('delete')} and install again, or use another SANDBOX_DIR`,
-    );
-  const auth = inv.args.auth ?? kept ?? inv.settings.auth ?? 'mtls';
+  // --auth: chosen when the sandbox is made (AUTH for a new one), then kept (cluster/auth-mode.ts).
+  const auth = authModeOf(inv.args.auth, previous ? (previous.auth ?? 'mtls') : undefined, inv.settings.auth);
   // An edge site keeps its size: one server's JetStream is not clustered, three are; its stream would not follow.
   for (const edge of topo.edges) {
     const was = previous?.edges?.find((e) => e.name === edge.name);

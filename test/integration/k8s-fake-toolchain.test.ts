@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { jwtPaths } from '../../core/jwt-store.js';
 import { SERVICES_IMAGE_COMMAND } from '../../services/build.js';
 import { type Call, cli, emptyCluster, FAKE_BIN, type Fake, line, makeFake, stopCli } from '../support/fake-toolchain/harness.js';
 import { ROOT, runScript } from '../support/helpers.js';
@@ -467,6 +468,91 @@ describe('k3d provider against the fake toolchain', () => {
   });
 });
 
+describe('k3d provider in operator mode (--auth jwt) against the fake toolchain', () => {
+  const fake = makeFake();
+  after(() => fake.cleanup());
+  const decode = (b64: string | undefined) => Buffer.from(b64 ?? '', 'base64').toString();
+  /** nkeys seeds: S, then the key type (operator, account, user). */
+  const SEED = /\bS[OAU][A-Z2-7]{40,}/;
+
+  it('installs with the full resolver in every release and a creds Secret for every client, seeds printed nowhere', async () => {
+    const r = await cli('install', [...NAMES, '--provider', 'k3d', '--auth', 'jwt', ...SMALL], fake.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /operator mode: the servers trust the operator and run the full resolver/);
+    assert.match(r.stdout, /converged in .*OK: 8 servers in 3 NATS clusters/);
+    const s = fake.state();
+    const keys = jwtPaths(fake.sandboxDir);
+    const operatorJwt = readFileSync(keys.operatorJwt, 'utf8').trim();
+    for (const c of NAMES) {
+      const cluster = s.contexts[`k3d-${c}`]!;
+      const nats = Object.values(cluster.releases).filter((x) => x.chart === 'nats/nats');
+      assert.equal(nats.length, 4);
+      for (const rel of nats) {
+        const config = (rel.values as { config: Record<string, any> }).config;
+        assert.equal(config.resolver.enabled, true, `${c} ${rel.release}`);
+        assert.deepEqual(config.resolver.merge, { type: 'full' });
+        assert.equal(config.merge.operator, operatorJwt, `${c} ${rel.release}: the operator of the key store`);
+      }
+      const want: [string, string[]][] = [
+        ['nats', ['admin', 'sys']],
+        ['math', ['math', 'requester', ...(c === NAMES[0] ? ['recorder'] : [])]],
+      ];
+      for (const [ns, ids] of want)
+        for (const id of ids) {
+          const secret = cluster.objects[`Secret/${ns}/nats-creds-${id}`];
+          assert.ok(secret, `${c}: ${ns}/nats-creds-${id}`);
+          assert.equal(decode(secret.data?.['nats.creds']), readFileSync(keys.creds(id), 'utf8'), `${c}: ${id}'s creds file`);
+        }
+      assert.equal(!!cluster.objects['Secret/math/nats-creds-recorder'], c === NAMES[0], "the recorder's creds only where it runs");
+      const adder = cluster.objects['Deployment/math/adder']!.spec as {
+        template: { spec: { containers: { env: { name: string; value?: string }[] }[]; volumes: { secret: { secretName: string } }[] } };
+      };
+      assert.ok(adder.template.spec.volumes.some((v) => v.secret.secretName === 'nats-creds-math'));
+      assert.ok(adder.template.spec.containers[0]!.env.some((e) => e.name === 'NATS_CREDS'));
+    }
+    // The sandbox remembers the choice; the keys are the key store's, private.
+    assert.equal((JSON.parse(readFileSync(join(fake.sandboxDir, 'k8s/k3d/clusters.json'), 'utf8')) as { auth?: string }).auth, 'jwt');
+    assert.equal(statSync(keys.root).mode & 0o777, 0o700);
+    assert.equal(statSync(keys.operatorSeed).mode & 0o777, 0o600);
+    assert.equal(statSync(keys.creds('admin')).mode & 0o777, 0o600);
+    // No seed on the output, in a command line, or in a file the stages wrote.
+    assert.doesNotMatch(`${r.stdout}${r.stderr}`, SEED);
+    assert.ok(!fake.calls().some((x) => SEED.test(x.args.join(' '))));
+    const written = readdirSync(join(fake.sandboxDir, 'k8s'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    for (const e of written) assert.doesNotMatch(readFileSync(join(e.parentPath, e.name), 'utf8'), SEED, e.name);
+  });
+
+  it('keeps operator mode: a stage without --auth keeps it, --auth mtls is refused before anything runs', async () => {
+    fake.mark();
+    const again = await cli('08-services', [...NAMES, '--provider', 'k3d', ...SMALL], fake.env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.ok(
+      fake.since().some((x) => x.args.join(' ') === 'apply -f -' && x.context === 'k3d-c2'),
+      'the creds Secrets applied again (unchanged)',
+    );
+    fake.mark();
+    const r = await cli('06-supercluster', [...NAMES, '--provider', 'k3d', '--auth', 'mtls', ...SMALL], fake.env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /this sandbox runs --auth jwt; it cannot change to mtls/);
+    assert.deepEqual(fake.since(), [], 'nothing ran');
+  });
+
+  it('refuses operator mode on an mTLS sandbox', async () => {
+    const other = makeFake();
+    try {
+      const made = await cli('01-clusters', [...NAMES, '--provider', 'k3d', ...SMALL], other.env);
+      assert.equal(made.code, 0, made.stderr);
+      other.mark();
+      const r = await cli('06-supercluster', [...NAMES, '--provider', 'k3d', '--auth', 'jwt', ...SMALL], other.env);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /this sandbox runs --auth mtls; it cannot change to jwt/);
+      assert.deepEqual(other.since(), [], 'nothing ran');
+    } finally {
+      other.cleanup();
+    }
+  });
+});
+
 describe('a failing cluster', () => {
   const fake = makeFake();
   after(() => fake.cleanup());
@@ -688,6 +774,46 @@ describe('entry scripts with the fake toolchain', () => {
         assert.match(r.stdout, new RegExp(`✔ ${stage}`));
     } finally {
       fake.cleanup();
+    }
+  });
+
+  it('install --dry-run --auth jwt shows operator mode for c1 c2 c3: creds Secrets through stdin, no seed, nothing written', async () => {
+    const fake = makeFake();
+    try {
+      const r = await runScript('install', ['c1', 'c2', 'c3', '--provider', 'k3d', '--dry-run', '--auth', 'jwt'], fake.env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(fake.calls(), [], 'no tool was run');
+      assert.equal(existsSync(fake.sandboxDir), false, 'nothing written, no key made on disk');
+      assert.match(r.stdout, /operator mode: the servers trust the operator and run the full resolver \(accounts SYS, APP preloaded\)/);
+      for (const c of ['c1', 'c2', 'c3']) {
+        assert.match(r.stdout, new RegExp(`\\[${c}\\] stdin: Secret nats/nats-creds-admin, Secret nats/nats-creds-sys`));
+        const services = ['math', 'requester', ...(c === 'c1' ? ['recorder'] : [])].map((id) => `Secret math/nats-creds-${id}`).join(', ');
+        assert.match(r.stdout, new RegExp(`\\[${c}\\] stdin: ${services}\n`));
+      }
+      assert.doesNotMatch(r.stdout, /\bS[OAU][A-Z2-7]{40,}/, 'no seed printed');
+    } finally {
+      fake.cleanup();
+    }
+  });
+
+  it('render --auth jwt writes the operator mode values and manifests, and no seed', async () => {
+    const fake = makeFake();
+    const out = mkdtempSync(join(tmpdir(), 'k8s-render-jwt-'));
+    try {
+      const r = await runScript('render', ['c1', 'c2', 'c3', '--provider', 'k3d', '--auth', 'jwt', '--out', out], fake.env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /operator mode: the values carry the operator JWT/);
+      assert.match(r.stdout, /made at install time, not written: .*nats\/nats-creds-admin/);
+      const values = readFileSync(join(out, 'c2/values/c2-js.yaml'), 'utf8');
+      assert.match(values, /resolver:\n {4}enabled: true\n {4}dir: \/data\/resolver/);
+      assert.match(values, /operator: eyJ/);
+      assert.match(readFileSync(join(out, 'c1/manifests/jetstream-apply-job.yaml'), 'utf8'), /secretName: nats-creds-admin/);
+      const files = readdirSync(out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+      for (const e of files) assert.doesNotMatch(readFileSync(join(e.parentPath, e.name), 'utf8'), /\bS[OAU][A-Z2-7]{40,}/, e.name);
+      assert.doesNotMatch(r.stdout, /\bS[OAU][A-Z2-7]{40,}/);
+    } finally {
+      fake.cleanup();
+      rmSync(out, { recursive: true, force: true });
     }
   });
 

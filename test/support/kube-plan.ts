@@ -5,6 +5,7 @@ import { readKubeSettings, readSettings } from '../../core/settings.js';
 import { type ClusterPlan, kubePlan, type PlanInput } from '../../k8s/plan.js';
 import { type KubeProvider, pendingIngressHost } from '../../k8s/targets.js';
 import { k3dIngressHost } from '../../nats/addressing.js';
+import type { JwtServerAuth } from '../../nats/jwt-auth.js';
 import { type Credentials, DEFAULT_JS_LIMITS } from '../../nats/server-config.js';
 import { buildTopology } from '../../nats/topology.js';
 
@@ -28,6 +29,8 @@ export interface TestPlanOptions {
   /** Default: k3d's node names, or the kube placeholders. */
   ingressHost?: (cluster: string) => string;
   servicesImage?: string;
+  /** Operator mode: what the servers trust (ensureJwtAuth(dir, false).server makes real ones in memory). */
+  jwt?: JwtServerAuth;
 }
 
 export function testPlanInput(provider: KubeProvider = 'k3d', o: TestPlanOptions = {}): PlanInput {
@@ -42,6 +45,7 @@ export function testPlanInput(provider: KubeProvider = 'k3d', o: TestPlanOptions
     credentials: o.credentials ?? TEST_CREDENTIALS,
     ingressHost: o.ingressHost ?? (provider === 'k3d' ? k3dIngressHost : pendingIngressHost),
     servicesImage: o.servicesImage ?? 'nats-sandbox-services:test',
+    ...(o.jwt ? { jwt: o.jwt } : {}),
   };
 }
 

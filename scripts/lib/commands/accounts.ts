@@ -129,7 +129,9 @@ export const command = sandboxCommand({
   check: (o, positionals) => void changeOf(positionals, o),
   prepare({ provider, invocation }) {
     if (provider.name !== 'local')
-      throw new UsageError(`accounts changes the local provider's operator-mode sandboxes; the ${provider.name} provider runs mTLS`);
+      throw new UsageError(
+        `accounts changes the local provider's operator-mode sandboxes; on ${provider.name} operator mode has the accounts as install made them (live changes are not pushed there yet)`,
+      );
     requireJwtSandbox(invocation);
   },
   async run({ options, positionals, invocation }) {

@@ -1,28 +1,36 @@
 // render.mjs: write what the Kubernetes stages would apply to a folder, validated first. Needs no
 // cluster and no credentials: the values reference Secrets made at install time.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { authModeOf } from '../../../cluster/auth-mode.js';
 import { renderedFlavor } from '../../../cluster/kubernetes/flavor.js';
 import { PENDING_SERVICES_IMAGE, servicesImageOf } from '../../../cluster/kubernetes/image-name.js';
-import { readState } from '../../../cluster/kubernetes/state.js';
+import { keptAuth, readState } from '../../../cluster/kubernetes/state.js';
 import { SandboxError, UsageError } from '../../../core/errors.js';
 import { flag, type OptionsOf } from '../../../core/flags.js';
 import { type ProviderName, parseContexts, splitNames } from '../../../core/input.js';
+import { ensureJwtAuth, jwtPaths } from '../../../core/jwt-store.js';
 import { log } from '../../../core/log.js';
 import { loadCredentials } from '../../../core/secrets.js';
 import type { Settings } from '../../../core/settings.js';
 import { readKubeSettings } from '../../../core/settings.js';
 import { routeLists } from '../../../k8s/dials.js';
-import { kubePlan, type PlanInput, planManifests } from '../../../k8s/plan.js';
+import { credsSecretName } from '../../../k8s/jwt-auth.js';
+import { kubePlan, NATS_NAMESPACE_IDENTITIES, type PlanInput, planManifests } from '../../../k8s/plan.js';
 import { renderPlan, writeFiles } from '../../../k8s/render.js';
+import { SERVICE_IDENTITIES, SERVICES_NAMESPACE } from '../../../k8s/services.js';
 import { pendingIngressHost } from '../../../k8s/targets.js';
 import { upstreamCrds } from '../../../k8s/upstream.js';
 import { validateObjects } from '../../../k8s/validate.js';
+import type { AuthMode } from '../../../nats/jwt-auth.js';
 import { resolveTopology } from '../../../nats/topology.js';
+import { AUTH_FLAG } from '../auth-flag.js';
 import { plainCommand, SANDBOX_FLAGS } from '../command.js';
 
 const FLAGS = {
   ...SANDBOX_FLAGS,
   out: flag.text('DIR', 'folder to write to (created if missing)'),
+  auth: AUTH_FLAG,
 };
 
 interface RenderArgs {
@@ -30,6 +38,7 @@ interface RenderArgs {
   provider?: ProviderName;
   contexts: Record<string, string>;
   replicas: NonNullable<OptionsOf<typeof FLAGS>['replicas']>;
+  auth?: AuthMode;
 }
 
 /** Made at install time from live data or generated secrets, so not in the folder. */
@@ -44,7 +53,13 @@ const MADE_AT_INSTALL = [
   "stage 07 names each run's Job jetstream-apply-<run>",
 ];
 
-function render(args: RenderArgs, out: string, settings: Settings): number {
+/** Operator mode: the creds files (user JWT and seed) go to the clusters through stdin only. */
+const MADE_AT_INSTALL_JWT = [
+  `${NATS_NAMESPACE_IDENTITIES.map((id) => `nats/${credsSecretName(id)}`).join(', ')} (creds of nats-box and stage 07's Job, from <sandbox>/jwt)`,
+  `${SERVICE_IDENTITIES.map((id) => `${SERVICES_NAMESPACE}/${credsSecretName(id)}`).join(', ')} (creds of the services, from <sandbox>/jwt)`,
+];
+
+async function render(args: RenderArgs, out: string, settings: Settings): Promise<number> {
   const flavor = renderedFlavor(args.provider ?? settings.provider);
   const provider = flavor.name;
   const saved = readState(settings.sandboxDir, provider);
@@ -56,6 +71,9 @@ function render(args: RenderArgs, out: string, settings: Settings): number {
   });
   const kubeSettings = readKubeSettings(settings.env);
   const servicesImage = servicesImageOf(flavor.pullsServicesImage, kubeSettings.servicesImage);
+  // The sandbox's auth mode, as its stages would keep it; the keys of its store (in memory only when there are none yet).
+  const auth = authModeOf(args.auth, keptAuth(saved), settings.auth);
+  const jwt = auth === 'jwt' ? await ensureJwtAuth(settings.sandboxDir, false) : undefined;
   const input: PlanInput = {
     sharedCluster: flavor.sharedCluster,
     topo,
@@ -66,6 +84,7 @@ function render(args: RenderArgs, out: string, settings: Settings): number {
     stretchedRoutes: settings.stretchedRoutes,
     credentials: loadCredentials(settings.sandboxDir, settings.env, false),
     ingressHost: flavor.ingressHost,
+    ...(jwt ? { jwt: jwt.server } : {}),
   };
   const plans = kubePlan(input);
   const crds = upstreamCrds(kubeSettings);
@@ -89,7 +108,11 @@ function render(args: RenderArgs, out: string, settings: Settings): number {
     log.info(
       `gateway addresses are placeholders (${pendingIngressHost(args.names[0]!)}): install finds each cluster's ingress LoadBalancer address and adds it to the NATS server certificate`,
     );
-  log.info(`made at install time, not written: ${MADE_AT_INSTALL.join('; ')}`);
+  if (jwt)
+    log.info(
+      `operator mode: the values carry the operator JWT, the system account and the preloaded account JWTs (signed claims, no key); ${existsSync(jwtPaths(settings.sandboxDir).operatorSeed) ? `the keys are the sandbox's (${jwtPaths(settings.sandboxDir).root})` : 'no keys exist yet: these JWTs are examples, install makes the real ones once'}`,
+    );
+  log.info(`made at install time, not written: ${[...MADE_AT_INSTALL, ...(jwt ? MADE_AT_INSTALL_JWT : [])].join('; ')}`);
   return 0;
 }
 
@@ -113,6 +136,7 @@ export const command = plainCommand({
       ...(options.provider ? { provider: options.provider } : {}),
       contexts: parseContexts(options.context),
       replicas: options.replicas ?? {},
+      ...(options.auth ? { auth: options.auth } : {}),
     };
     return render(args, options.out!, settings);
   },

@@ -8,12 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { decode } from '@nats-io/jwt';
+import { ensureJwtAuth } from '../../../core/jwt-store.js';
+import { RESOLVER_DIR } from '../../../k8s/jwt-auth.js';
 import { NATS_SECRET } from '../../../k8s/names.js';
 import { chartServerConfig } from '../../../k8s/nats-chart.js';
 import { NATS_SERVER_TLS_SECRET } from '../../../k8s/nats-pki.js';
 import { natsSecretData } from '../../../k8s/nats-values.js';
 import { natsValuesInput } from '../../../k8s/plan.js';
 import { toNatsConf } from '../../../nats/conf.js';
+import type { JwtServerAuth } from '../../../nats/jwt-auth.js';
 import { type TestCa, testCa } from '../../support/issue-cert.js';
 import { testPlanInput, testPlans } from '../../support/kube-plan.js';
 import { natsServerBin } from '../../support/tools.js';
@@ -44,35 +48,67 @@ describe('the Kubernetes releases, judged by the pinned nats-server', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('every pod config of c1 c2 c3 passes nats-server -t, with the xr-js routes compressed', async () => {
+  /** `nats-server -t` on every release's pod 0 config of these plans; returns each config checked. */
+  async function checkAll(env: NodeJS.ProcessEnv, jwt?: JwtServerAuth): Promise<Map<string, string>> {
     const bin = await natsServerBin();
-    const env = { XR_ROUTE_COMPRESSION: 's2_auto', XR_ROUTE_POOL_SIZE: '3' };
-    const input = testPlanInput('k3d', { env });
-    let checked = 0;
-    for (const plan of testPlans('k3d', { env })) {
+    const input = testPlanInput('k3d', { env, ...(jwt ? { jwt } : {}) });
+    const checked = new Map<string, string>();
+    for (const plan of testPlans('k3d', { env, ...(jwt ? { jwt } : {}) })) {
       const secrets = {
         [NATS_SECRET]: natsSecretData(natsValuesInput(input, plan.target)),
         [NATS_SERVER_TLS_SECRET]: { 'ca.crt': 'mounted', 'tls.crt': 'mounted', 'tls.key': 'mounted' },
       };
       for (const release of plan.supercluster.nats) {
+        const key = `${jwt ? 'jwt-' : ''}${plan.target.name}-${release.release}`;
         const text = toNatsConf(chartServerConfig(release.values, release.release, 0, secrets) as never)
           .replaceAll(MOUNT, certs)
-          .replaceAll('"/data"', JSON.stringify(join(dir, release.release)))
-          .replaceAll('"/var/run/nats/nats.pid"', JSON.stringify(join(dir, `${plan.target.name}-${release.release}.pid`)));
-        if (release.release === 'xr-js') {
-          assert.match(text, /compression: "s2_auto"/);
-          assert.match(text, /pool_size: 3/);
-        }
-        const file = join(dir, `${plan.target.name}-${release.release}.conf`);
-        mkdirSync(join(dir, release.release), { recursive: true });
+          // The resolver's volume first: it lies inside /data, the JetStream volume.
+          .replaceAll(`"${RESOLVER_DIR}"`, JSON.stringify(join(dir, key, 'resolver')))
+          .replaceAll('"/data"', JSON.stringify(join(dir, key)))
+          .replaceAll('"/var/run/nats/nats.pid"', JSON.stringify(join(dir, `${key}.pid`)));
+        const file = join(dir, `${key}.conf`);
+        mkdirSync(join(dir, key), { recursive: true });
         writeFileSync(file, text);
         const { stdout, stderr } = await run(bin.path, ['-t', '-c', file]).catch((e) => {
           throw new Error(`${plan.target.name}/${release.release}: nats-server -t refused it:\n${e.stderr}\n${text}`);
         });
         assert.match(`${stdout}${stderr}`, /configuration file .* is valid/);
-        checked++;
+        checked.set(`${plan.target.name}/${release.release}`, text);
       }
     }
-    assert.equal(checked, 12, 'four releases in each of three clusters');
+    assert.equal(checked.size, 12, 'four releases in each of three clusters');
+    return checked;
+  }
+
+  it('every pod config of c1 c2 c3 passes nats-server -t, with the xr-js routes compressed', async () => {
+    const checked = await checkAll({ XR_ROUTE_COMPRESSION: 's2_auto', XR_ROUTE_POOL_SIZE: '3' });
+    for (const c of ['c1', 'c2', 'c3']) {
+      const text = checked.get(`${c}/xr-js`)!;
+      assert.match(text, /compression: "s2_auto"/);
+      assert.match(text, /pool_size: 3/);
+    }
+  });
+
+  it('in operator mode too: the real operator JWT, the system account and the preloaded accounts, on the full resolver', async () => {
+    // Real keys and JWTs from the key store, made in memory (nothing written).
+    const auth = await ensureJwtAuth(join(dir, 'no-sandbox'), false);
+    const checked = await checkAll({}, auth.server);
+    for (const [release, text] of checked) {
+      assert.ok(text.includes(auth.server.operatorJwt), `${release}: trusts the operator`);
+      assert.ok(text.includes(`system_account: "${auth.server.systemAccount}"`), `${release}: the system account by its key`);
+      assert.ok(/resolver: \{[^}]*type: "full"/s.test(text), `${release}: the full resolver`);
+      for (const [pub, jwt] of Object.entries(auth.server.preload))
+        assert.ok(text.includes(`${pub}: "${jwt}"`), `${release} preloads ${pub}`);
+      assert.ok(!/verify_and_map|accounts: \{/.test(text), `${release}: no mapped users, no accounts block`);
+      assert.ok(/^tls: \{/m.test(text), `${release}: TLS stays`);
+    }
+    // nats-server -t checks the operator JWT's signature (not yet the preloads: a server checks
+    // those against the operator when it starts, so this does).
+    const operator = decode(auth.server.operatorJwt).sub;
+    for (const jwt of Object.values(auth.server.preload)) assert.equal(decode(jwt).iss, operator, 'each preload is signed by the operator');
+    const forged = join(dir, 'forged.conf');
+    writeFileSync(forged, checked.get('c1/c1')!.replace(auth.server.operatorJwt, `${auth.server.operatorJwt.slice(0, -4)}AAAA`));
+    const bin = await natsServerBin();
+    await assert.rejects(run(bin.path, ['-t', '-c', forged]), /operator JWT: claim failed V2 signature verification/);
   });
 });

@@ -1,13 +1,15 @@
 // The NATS configuration the helm values express (through the chart's templates and the Secret the
 // install makes) equals, modulo addresses, the one the local provider runs.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import YAML from 'yaml';
 import { assignPorts } from '../../../cluster/local/ports.js';
+import { ensureJwtAuth } from '../../../core/jwt-store.js';
 import { NATS_SERVER_VERSION } from '../../../core/settings.js';
 import { chartServerConfig, tlsMounts } from '../../../k8s/nats-chart.js';
 import { credentialRefs, type NatsValuesInput, natsReleaseValues, natsSecretData } from '../../../k8s/nats-values.js';
 import { type Addressing, k3dIngressHost, kubernetesAddressing, localAddressing } from '../../../nats/addressing.js';
+import type { JwtServerAuth } from '../../../nats/jwt-auth.js';
 import { type Credentials, type ServerTls, serverConfig } from '../../../nats/server-config.js';
 import { buildTopology, type ServerSpec, type Topology } from '../../../nats/topology.js';
 
@@ -41,7 +43,13 @@ const LOCAL_TLS: ServerTls = {
   keyFile: '/sandbox/pki/server/tls.key',
 };
 
-type Mode = 'mtls' | 'password';
+type Mode = 'mtls' | 'password' | 'jwt';
+
+/** Operator mode's server side, as the key store makes it (in memory: nothing is written). */
+let JWT: JwtServerAuth;
+before(async () => {
+  JWT = (await ensureJwtAuth('/nonexistent/sandbox', false)).server;
+});
 
 function inputFor(topo: Topology, dc: string, credentials: Credentials, ingress = k3dIngressHost, mode: Mode = 'mtls'): NatsValuesInput {
   return {
@@ -54,7 +62,8 @@ function inputFor(topo: Topology, dc: string, credentials: Credentials, ingress 
     secretName: SECRET,
     opaquePorts: '4222,6222,7222,8222',
     prometheusRelease: 'prometheus',
-    ...(mode === 'mtls' ? { tlsSecret: TLS_SECRET } : {}),
+    ...(mode !== 'password' ? { tlsSecret: TLS_SECRET } : {}),
+    ...(mode === 'jwt' ? { jwt: JWT } : {}),
   };
 }
 
@@ -124,6 +133,8 @@ function normalise(config: Record<string, any>, server: ServerSpec, resolve: Ret
     };
   }
   if (c.jetstream) delete c.jetstream.store_dir;
+  // The resolver's directory is a place too (the chart's volume; a folder per server locally).
+  if (c.resolver) delete c.resolver.dir;
   return filesByName(c) as Record<string, unknown>;
 }
 
@@ -164,7 +175,8 @@ function compareAll(topo: Topology, tamper: Tamper = () => undefined, mode: Mode
           credentials: creds,
           storeDir: `/tmp/${name}`,
           jsLimits,
-          ...(mode === 'mtls' ? { tls: LOCAL_TLS } : {}),
+          ...(mode !== 'password' ? { tls: LOCAL_TLS } : {}),
+          ...(mode === 'jwt' ? { jwt: { auth: JWT, resolverDir: `/sandbox/local/servers/${name}/jwt` } } : {}),
         }) as Record<string, any>;
         assert.deepEqual(
           normalise(fromChart, server, k8sResolve),
@@ -192,6 +204,28 @@ describe('NATS helm values', () => {
   it('do so in password mode too (no server certificate)', () => {
     const topo = buildTopology(['c1', 'c2'], { replicas: { seed: 1, js: 1, gw: 1, xr: 2 } });
     assert.equal(compareAll(topo, undefined, 'password'), 10);
+  });
+
+  it('do so in operator mode (--auth jwt): the same operator, system account, preloaded accounts and full resolver', () => {
+    const topo = buildTopology(['c1', 'c2'], { replicas: { seed: 1, js: 1, gw: 1, xr: 2 } });
+    assert.equal(compareAll(topo, undefined, 'jwt'), 10);
+  });
+
+  it('notice in operator mode when a server would trust another operator or lose the resolver', () => {
+    const topo = buildTopology(['c1', 'c2'], { replicas: { seed: 1, js: 1, gw: 1, xr: 1 } });
+    const tampers: Tamper[] = [
+      (r, v) => {
+        if (r === 'c1-gw') v.config.merge.system_account = 'ANOTHER';
+      },
+      (r, v) => {
+        if (r === 'xr-js') v.config.resolver.merge.type = 'cache';
+      },
+      (r, v) => {
+        if (r === 'c1-js') v.config.resolver.enabled = false;
+      },
+    ];
+    for (const [i, t] of tampers.entries())
+      assert.throws(() => compareAll(topo, t, 'jwt'), assert.AssertionError, `tamper ${i} went unnoticed`);
   });
 
   it('run mTLS from the mounted cert-manager Secret: verify_and_map for clients, verified TLS on routes and gateways', () => {
