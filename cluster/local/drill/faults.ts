@@ -5,45 +5,18 @@
 import { SandboxError } from '../../../core/errors.js';
 import { commandHint } from '../../../core/hint.js';
 import { poll } from '../../../core/poll.js';
-import type { Credentials } from '../../../nats/server-config.js';
 import type { EdgeSite, Topology } from '../../../nats/topology.js';
 import { type DrillSpec, everyPair, pickServers } from '../../drill-spec.js';
 import { stopPrivateMysql } from '../mysql.js';
 import { commandOf } from '../processes.js';
 import { runningPid } from '../reconciler.js';
 import { stopRegions } from '../region.js';
-import { type LocalState, localPaths, serverGroup } from '../state.js';
+import { localPaths, serverGroup } from '../state.js';
 import { healPartition, type RttTable, readLinks, setDelays, setPartition } from '../wan/control.js';
-import type { LoadRegion } from './load.js';
+import type { Fault, FaultContext } from './fault.js';
 import { revokeFault } from './revoke.js';
 
-export interface FaultContext {
-  sandboxDir: string;
-  state: LocalState;
-  topo: Topology;
-  seed: number;
-  /** The sandbox's credentials (revoke: its drill user's load clients connect as the requester's twin). */
-  credentials: Credentials;
-  /** Every process of the sandbox back where it should be: the reconcile `region --up` runs (stages 06 and 08). */
-  reconcile: () => Promise<void>;
-  /** Start the private MariaDB again: stage 08, the sandbox's own fix for a stopped database. */
-  startMysql: () => Promise<void>;
-  /** The servers leading the answers stream and the JetStream meta group now. */
-  leaders: () => Promise<{ stream?: string; meta?: string }>;
-}
-
-export interface Fault {
-  /** Apply it; returns what was done, one line each. */
-  apply(): Promise<string[]>;
-  /** Undo it; safe after a partial apply and when called twice. */
-  restore(): Promise<void>;
-  /** The command that undoes it by hand, for when the restore itself fails. */
-  manualFix: string;
-  /** Load clients of the fault's own, started with the drill's load (revoke: the user it revokes). */
-  load?(): Promise<LoadRegion[]>;
-  /** What the fault measured, for the report (revoke: the servers' times). */
-  measured?(): Record<string, unknown> | undefined;
-}
+export type { Fault, FaultContext };
 
 /** kill -9 the servers (their pids from the reconciler's pid files); resolves once they are gone. */
 export async function killServers(sandboxDir: string, names: readonly string[]): Promise<number[]> {

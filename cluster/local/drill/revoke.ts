@@ -13,7 +13,7 @@ import { APP_ACCOUNT } from '../../../nats/topology.js';
 import { revoke } from '../accounts.js';
 import type { LocalState } from '../state.js';
 import { regionClientUrls } from '../supercluster.js';
-import type { Fault, FaultContext } from './faults.js';
+import type { Fault, FaultContext } from './fault.js';
 import type { LoadRegion } from './load.js';
 
 /** How long every server gets to close the user's connections and refuse new ones. */
