@@ -26,11 +26,6 @@ const runs = new WeakMap<Invocation, KubeRun>();
 function runOf(inv: Invocation, flavor: KubeFlavor): KubeRun {
   let k = runs.get(inv);
   if (!k) {
-    const edges = inv.topology().edges;
-    if (edges.length)
-      throw new UsageError(
-        `edge sites (${edges.map((e) => `${e.name}@${e.hub}`).join(', ')}) run on the local provider so far; on Kubernetes an edge site is not built yet (--provider local runs them)`,
-      );
     k = kubeRun(inv, flavor);
     runs.set(inv, k);
   }

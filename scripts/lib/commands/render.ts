@@ -17,7 +17,7 @@ import { renderPlan, writeFiles } from '../../../k8s/render.js';
 import { pendingIngressHost } from '../../../k8s/targets.js';
 import { upstreamCrds } from '../../../k8s/upstream.js';
 import { validateObjects } from '../../../k8s/validate.js';
-import { resolveTopology } from '../../../nats/topology.js';
+import { type EdgeName, resolveTopology } from '../../../nats/topology.js';
 import { plainCommand, SANDBOX_FLAGS } from '../command.js';
 
 const FLAGS = {
@@ -27,6 +27,8 @@ const FLAGS = {
 
 interface RenderArgs {
   names: string[];
+  /** Edge sites (`e1@c1`): releases of the nats chart in their hub's cluster. */
+  edges: EdgeName[];
   provider?: ProviderName;
   contexts: Record<string, string>;
   replicas: NonNullable<OptionsOf<typeof FLAGS>['replicas']>;
@@ -50,6 +52,7 @@ function render(args: RenderArgs, out: string, settings: Settings): number {
   const saved = readState(settings.sandboxDir, provider);
   const topo = resolveTopology({
     names: args.names,
+    edges: args.edges,
     flags: args.replicas,
     saved: saved?.names.length ? { names: saved.names, replicas: saved.replicas ?? {} } : undefined,
     env: settings.replicas,
@@ -103,13 +106,11 @@ export const command = plainCommand({
     if (!o.out) throw new UsageError('render needs --out DIR, the folder to write releases.json, values and manifests to');
   },
   async run({ options, positionals, settings }) {
+    // Checked before run: each edge's hub is one of the names (scripts/lib/run.ts).
     const { names, edges } = splitNames(positionals);
-    if (edges.length)
-      throw new UsageError(
-        `edge sites (${edges.map((e) => `${e.name}@${e.hub}`).join(', ')}) run on the local provider so far; render has no Kubernetes objects for them yet`,
-      );
     const args: RenderArgs = {
       names,
+      edges,
       ...(options.provider ? { provider: options.provider } : {}),
       contexts: parseContexts(options.context),
       replicas: options.replicas ?? {},
