@@ -15,7 +15,7 @@ import { natsSecretData } from '../../../k8s/nats-values.js';
 import { natsValuesInput } from '../../../k8s/plan.js';
 import { toNatsConf } from '../../../nats/conf.js';
 import { type TestCa, testCa } from '../../support/issue-cert.js';
-import { testPlanInput, testPlans } from '../../support/kube-plan.js';
+import { type TestPlanOptions, testPlanInput, testPlans } from '../../support/kube-plan.js';
 import { natsServerBin } from '../../support/tools.js';
 
 const run = promisify(execFile);
@@ -44,12 +44,12 @@ describe('the Kubernetes releases, judged by the pinned nats-server', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('every pod config of c1 c2 c3 passes nats-server -t, with the xr-js routes compressed', async () => {
+  /** Each release's pod 0 config through `nats-server -t`; what was checked, by release name. */
+  async function check(o: TestPlanOptions, look: (release: string, text: string) => void = () => undefined): Promise<string[]> {
     const bin = await natsServerBin();
-    const env = { XR_ROUTE_COMPRESSION: 's2_auto', XR_ROUTE_POOL_SIZE: '3' };
-    const input = testPlanInput('k3d', { env });
-    let checked = 0;
-    for (const plan of testPlans('k3d', { env })) {
+    const input = testPlanInput('k3d', o);
+    const checked: string[] = [];
+    for (const plan of testPlans('k3d', o)) {
       const secrets = {
         [NATS_SECRET]: natsSecretData(natsValuesInput(input, plan.target)),
         [NATS_SERVER_TLS_SECRET]: { 'ca.crt': 'mounted', 'tls.crt': 'mounted', 'tls.key': 'mounted' },
@@ -59,10 +59,7 @@ describe('the Kubernetes releases, judged by the pinned nats-server', () => {
           .replaceAll(MOUNT, certs)
           .replaceAll('"/data"', JSON.stringify(join(dir, release.release)))
           .replaceAll('"/var/run/nats/nats.pid"', JSON.stringify(join(dir, `${plan.target.name}-${release.release}.pid`)));
-        if (release.release === 'xr-js') {
-          assert.match(text, /compression: "s2_auto"/);
-          assert.match(text, /pool_size: 3/);
-        }
+        look(release.release, text);
         const file = join(dir, `${plan.target.name}-${release.release}.conf`);
         mkdirSync(join(dir, release.release), { recursive: true });
         writeFileSync(file, text);
@@ -70,9 +67,42 @@ describe('the Kubernetes releases, judged by the pinned nats-server', () => {
           throw new Error(`${plan.target.name}/${release.release}: nats-server -t refused it:\n${e.stderr}\n${text}`);
         });
         assert.match(`${stdout}${stderr}`, /configuration file .* is valid/);
-        checked++;
+        checked.push(release.release);
       }
     }
-    assert.equal(checked, 12, 'four releases in each of three clusters');
+    return checked;
+  }
+
+  it('every pod config of c1 c2 c3 passes nats-server -t, with the xr-js routes compressed', async () => {
+    const env = { XR_ROUTE_COMPRESSION: 's2_auto', XR_ROUTE_POOL_SIZE: '3' };
+    const checked = await check({ env }, (release, text) => {
+      if (release === 'xr-js') {
+        assert.match(text, /compression: "s2_auto"/);
+        assert.match(text, /pool_size: 3/);
+      }
+    });
+    assert.equal(checked.length, 12, 'four releases in each of three clusters');
+  });
+
+  it("with edge sites: the hubs' leafnode listeners, their domain, and each edge's remotes and domain pass too", async () => {
+    const seen: Record<string, string> = {};
+    const checked = await check(
+      {
+        edges: [
+          { name: 'e1', hub: 'c1' },
+          { name: 'e2', hub: 'c2' },
+        ],
+      },
+      (release, text) => {
+        seen[release] = text;
+      },
+    );
+    assert.equal(checked.length, 14, 'four releases in each of three clusters, and one per edge site');
+    assert.deepEqual(checked.filter((r) => r.endsWith('-leaf')).sort(), ['e1-leaf', 'e2-leaf']);
+    assert.match(seen['e1-leaf']!, /domain: "e1"/);
+    assert.match(seen['e1-leaf']!, /remotes: \[/);
+    assert.match(seen.c3!, /leafnodes: \{[^}]*port: 7422/, 'the fallback region listens too');
+    assert.match(seen.c3!, /verify_and_map: true/);
+    assert.match(seen['c1-gw']!, /domain: "hub"/);
   });
 });
