@@ -18,8 +18,14 @@ import type { HaproxyPin } from './upstream.js';
  * `<edge>-leaf-nats-0`, the model's server name (edgeServerName). No region's release can have it:
  * the model refuses an edge whose server name a region's server has.
  */
-export function edgeReleaseName(edge: EdgeSite): string {
+export function edgeReleaseName(edge: Pick<EdgeSite, 'name'>): string {
   return `${edge.name}-leaf`;
+}
+
+/** The JetStream volume claim of an edge site's pod (the chart's pvc name `<fullname>-js`, then the pod). */
+export function edgeVolumeClaim(edge: Pick<EdgeSite, 'name'>): string {
+  const fullname = natsFullname(edgeReleaseName(edge));
+  return `${fullname}-js-${fullname}-0`;
 }
 
 /** The edge sites whose hub is `datacenter`: their releases run in its cluster. */

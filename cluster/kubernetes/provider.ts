@@ -3,6 +3,7 @@
 // per-run KubeRun is built once per command.
 
 import { UsageError } from '../../core/errors.js';
+import { edgesSection } from '../../nats/edges.js';
 import { copiesReport } from '../../nats/jetstream/copies.js';
 import { streamCopiesChecked } from '../../nats/live/observe.js';
 import { observation } from '../../nats/observation.js';
@@ -14,7 +15,7 @@ import { ingressStage } from './ingress.js';
 import { jetstreamStage } from './jetstream.js';
 import { linkerdStage } from './linkerd.js';
 import { observabilityStage } from './observability.js';
-import { observeKube, observeKubeCopies } from './observe.js';
+import { observeKube, observeKubeCopies, observeKubeEdges } from './observe.js';
 import { type KubeFlavor, type KubeRun, kubeRun } from './run.js';
 import { servicesStage } from './services.js';
 import { readState } from './state.js';
@@ -86,7 +87,9 @@ export function kubernetesProvider(flavor: KubeFlavor): Provider {
     },
     saved: (settings) => {
       const state = readState(settings.sandboxDir, flavor.name);
-      return state?.names.length ? { names: state.names, replicas: state.replicas ?? {} } : undefined;
+      return state?.names.length
+        ? { names: state.names, replicas: state.replicas ?? {}, ...(state.edges?.length ? { edges: state.edges } : {}) }
+        : undefined;
     },
     async region(inv: Invocation, action: 'down' | 'up') {
       if (!flavor.region)
@@ -101,11 +104,17 @@ export function kubernetesProvider(flavor: KubeFlavor): Provider {
     async observe(inv: Invocation) {
       checkTools(flavor, inv.settings.env, inv.dryRun);
       const k = runOf(inv, flavor);
-      const [live, copies] = await Promise.all([observeKube(k), streamCopiesChecked(() => observeKubeCopies(k))]);
+      const [live, copies, edges] = await Promise.all([
+        observeKube(k),
+        streamCopiesChecked(() => observeKubeCopies(k)),
+        k.topo.edges.length ? observeKubeEdges(k) : Promise.resolve(undefined),
+      ]);
+      const edgeSection = edges ? edgesSection(k.topo, edges) : undefined;
       return observation({
         topology: k.topo,
         live,
-        sections: [{ name: 'stream copies', ...copiesReport(copies.copies, copies.disagreements) }],
+        ...(edges ? { edges } : {}),
+        sections: [{ name: 'stream copies', ...copiesReport(copies.copies, copies.disagreements) }, ...(edgeSection ? [edgeSection] : [])],
       });
     },
     async delete(inv: Invocation) {

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { KubeProvider } from '../../k8s/targets.js';
-import type { Role } from '../../nats/topology.js';
+import type { EdgeName, Role } from '../../nats/topology.js';
 import type { HostPorts } from './host-ports.js';
 
 export interface KubeState {
@@ -14,6 +14,8 @@ export interface KubeState {
   hostPorts?: Record<string, HostPorts>;
   /** Per cluster, the helm releases (namespace/release) the sandbox installed: delete removes only these. */
   installed?: Record<string, string[]>;
+  /** Edge sites stage 06 installed (e1@c1): status and delete find them without the names. */
+  edges?: EdgeName[];
 }
 
 export function stateFile(sandboxDir: string, provider: KubeProvider): string {
@@ -46,6 +48,7 @@ export function rememberClusters(
     contexts: { ...old.contexts, ...contexts },
     replicas,
     ...(Object.keys(ports).length ? { hostPorts: ports } : {}),
+    ...(old.edges?.length ? { edges: old.edges } : {}),
   };
   const file = stateFile(sandboxDir, provider);
   mkdirSync(dirname(file), { recursive: true });
@@ -58,6 +61,15 @@ export function rememberInstalled(sandboxDir: string, provider: KubeProvider, cl
   const mine = new Set(old.installed?.[cluster] ?? []);
   if (mine.has(release)) return;
   const state: KubeState = { ...old, installed: { ...old.installed, [cluster]: [...mine, release] } };
+  const file = stateFile(sandboxDir, provider);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/** Remember the edge sites stage 06 installed (none: forget them). */
+export function rememberEdges(sandboxDir: string, provider: KubeProvider, edges: readonly EdgeName[]): void {
+  const { edges: _old, ...rest } = readState(sandboxDir, provider) ?? { names: [], contexts: {} };
+  const state: KubeState = { ...rest, ...(edges.length ? { edges: edges.map((e) => ({ name: e.name, hub: e.hub })) } : {}) };
   const file = stateFile(sandboxDir, provider);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`);
@@ -76,6 +88,18 @@ export function forgetClusters(sandboxDir: string, provider: KubeProvider, names
   const keep = <T>(r: Record<string, T> | undefined) => Object.fromEntries(Object.entries(r ?? {}).filter(([n]) => left.includes(n)));
   writeFileSync(
     stateFile(sandboxDir, provider),
-    `${JSON.stringify({ ...old, names: left, contexts, hostPorts: keep(old.hostPorts), installed: keep(old.installed) }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        ...old,
+        names: left,
+        contexts,
+        hostPorts: keep(old.hostPorts),
+        installed: keep(old.installed),
+        // An edge site goes with its hub (its release ran in the hub's cluster).
+        ...(old.edges ? { edges: old.edges.filter((e) => left.includes(e.hub)) } : {}),
+      },
+      null,
+      2,
+    )}\n`,
   );
 }

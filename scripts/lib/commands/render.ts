@@ -84,7 +84,7 @@ function render(args: RenderArgs, out: string, settings: Settings): number {
   writeFiles(dir, files);
   const count = (re: RegExp) => [...files.keys()].filter((f) => re.test(f)).length;
   log.info(
-    `wrote to ${dir}: releases.json, ${count(/\/values\//)} values files and ${count(/\/manifests\//)} manifest files for ${args.names.join(', ')} (${provider})`,
+    `wrote to ${dir}: releases.json, ${count(/\/values\//)} values files and ${count(/\/manifests\//)} manifest files for ${args.names.join(', ')}${args.edges.length ? ` with edge site(s) ${args.edges.map((e) => `${e.name}@${e.hub}`).join(', ')}` : ''} (${provider})`,
   );
   if (servicesImage === PENDING_SERVICES_IMAGE)
     log.info(`the services image is a placeholder (${PENDING_SERVICES_IMAGE}): set SERVICES_IMAGE to the image your clusters pull`);
