@@ -5,7 +5,6 @@
 // nats-server server/auth.go isLeafNodeAuthorized). Only that account crosses: the system
 // accounts stay apart, and so do the JetStream domains (the edge's name, HUB_DOMAIN for the hub).
 import type { ConfValue } from './conf.js';
-import type { ObservationSection } from './observation.js';
 import { SERVER_CERT_SUBJECT } from './pki.js';
 import { accountsConfig, type Credentials, type JetStreamLimits, jetstreamConfig, type ServerTls, tlsBlock } from './server-config.js';
 import type { EdgeSite, ServerSpec, Topology } from './topology.js';
@@ -170,16 +169,5 @@ export function edgeServerView(name: string, answers: EdgeMonitorAnswers | undef
     answered: true,
     leafs: (leafz.leafs ?? []).map((l) => ({ server: l.name, account: l.account })),
     ...(jsz.disabled ? {} : { domain: jsz.config?.domain ?? '' }),
-  };
-}
-
-/** The edge sites' section of status, when the sandbox has any (every provider's). */
-export function edgesSection(topo: Topology, views: readonly EdgeServerView[]): ObservationSection | undefined {
-  if (!topo.edges.length) return undefined;
-  return {
-    name: 'edges',
-    problems: edgeProblems(topo, views).map((text) => ({ text })),
-    json: { edges: views },
-    text: edgeLines(topo, views),
   };
 }

@@ -3,10 +3,10 @@
 // per-run KubeRun is built once per command.
 
 import { UsageError } from '../../core/errors.js';
-import { edgesSection } from '../../nats/edges.js';
 import { copiesReport } from '../../nats/jetstream/copies.js';
 import { streamCopiesChecked } from '../../nats/live/observe.js';
 import { observation } from '../../nats/observation.js';
+import { edgesSection } from '../local/edges.js';
 import type { Invocation, Provider, StageFn } from '../provider.js';
 import { certsStage } from './certs.js';
 import { FLAVORS } from './flavor.js';

@@ -1,10 +1,9 @@
 // What the local edge sites' servers say on their own monitoring ports: they are not in the
 // supercluster, so the system account's broadcast does not reach them.
-import { type EdgeMonitorAnswers, type EdgeServerView, edgeServerView } from '../../nats/edges.js';
+import { type EdgeMonitorAnswers, type EdgeServerView, edgeLines, edgeProblems, edgeServerView } from '../../nats/edges.js';
+import type { ObservationSection } from '../../nats/observation.js';
 import type { Topology } from '../../nats/topology.js';
 import type { LocalState } from './plan.js';
-
-export { edgesSection } from '../../nats/edges.js';
 
 async function edgeServer(name: string, monitor: number | undefined, timeoutMs: number): Promise<EdgeServerView> {
   if (monitor === undefined) return edgeServerView(name, undefined);
@@ -22,4 +21,15 @@ async function edgeServer(name: string, monitor: number | undefined, timeoutMs: 
 
 export async function observeEdges(topo: Topology, state: LocalState, timeoutMs = 1000): Promise<EdgeServerView[]> {
   return Promise.all(topo.edges.flatMap((e) => e.servers).map((n) => edgeServer(n, state.ports[n]?.monitor, timeoutMs)));
+}
+
+/** The edge sites' section of status, when the sandbox has any. */
+export function edgesSection(topo: Topology, views: readonly EdgeServerView[]): ObservationSection | undefined {
+  if (!topo.edges.length) return undefined;
+  return {
+    name: 'edges',
+    problems: edgeProblems(topo, views).map((text) => ({ text })),
+    json: { edges: views },
+    text: edgeLines(topo, views),
+  };
 }
