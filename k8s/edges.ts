@@ -4,6 +4,7 @@
 // haproxy ingress, and an edge site is one more release of the nats chart in its hub's cluster,
 // in the `nats` namespace (it mounts the cluster's server certificate, which the hubs map to the
 // application account, exactly as the local edge presents the sandbox's server.crt).
+import { UsageError } from '../core/errors.js';
 import { KUBERNETES_LEAFNODE_PORT } from '../nats/addressing.js';
 import type { ConfValue } from '../nats/conf.js';
 import { hubLeafnodes, leafnodeListeners, leafnodeTargets } from '../nats/edges.js';
@@ -20,6 +21,15 @@ import type { HaproxyPin } from './upstream.js';
  */
 export function edgeReleaseName(edge: Pick<EdgeSite, 'name'>): string {
   return `${edge.name}-leaf`;
+}
+
+/** An edge site on Kubernetes is one server so far (k8s/edge-values.ts): refused before anything runs. */
+export function refuseEdgeClusters(topo: Topology, provider: string): void {
+  const clusters = topo.edges.filter((e) => e.servers.length > 1);
+  if (clusters.length)
+    throw new UsageError(
+      `edge site(s) ${clusters.map((e) => `${e.name} (${e.servers.length} servers)`).join(', ')}: on ${provider} an edge site is one server so far; name it with one server, or use --provider local`,
+    );
 }
 
 /** The JetStream volume claim of an edge site's pod (the chart's pvc name `<fullname>-js`, then the pod). */

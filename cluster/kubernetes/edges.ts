@@ -21,7 +21,13 @@ export async function reconcileEdges(k: KubeRun): Promise<void> {
       context: t.context,
     });
   }
-  if (!k.dryRun) rememberEdges(k.sandboxDir, k.provider, k.topo.edges);
+  // Name and hub: an edge site on Kubernetes is one server (refuseEdgeClusters).
+  if (!k.dryRun)
+    rememberEdges(
+      k.sandboxDir,
+      k.provider,
+      k.topo.edges.map((e) => ({ name: e.name, hub: e.hub })),
+    );
 }
 
 /** Stages 07 and 08 on Kubernetes build the supercluster's part; an edge site's own part is the local provider's so far. */

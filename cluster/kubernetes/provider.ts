@@ -3,6 +3,7 @@
 // per-run KubeRun is built once per command.
 
 import { UsageError } from '../../core/errors.js';
+import { refuseEdgeClusters } from '../../k8s/edges.js';
 import { copiesReport } from '../../nats/jetstream/copies.js';
 import { streamCopiesChecked } from '../../nats/live/observe.js';
 import { observation } from '../../nats/observation.js';
@@ -27,6 +28,7 @@ const runs = new WeakMap<Invocation, KubeRun>();
 function runOf(inv: Invocation, flavor: KubeFlavor): KubeRun {
   let k = runs.get(inv);
   if (!k) {
+    refuseEdgeClusters(inv.topology(), flavor.name);
     k = kubeRun(inv, flavor);
     runs.set(inv, k);
   }

@@ -69,7 +69,7 @@ export function rememberInstalled(sandboxDir: string, provider: KubeProvider, cl
 /** Remember the edge sites stage 06 installed (none: forget them). */
 export function rememberEdges(sandboxDir: string, provider: KubeProvider, edges: readonly EdgeName[]): void {
   const { edges: _old, ...rest } = readState(sandboxDir, provider) ?? { names: [], contexts: {} };
-  const state: KubeState = { ...rest, ...(edges.length ? { edges: edges.map((e) => ({ name: e.name, hub: e.hub })) } : {}) };
+  const state: KubeState = { ...rest, ...(edges.length ? { edges: [...edges] } : {}) };
   const file = stateFile(sandboxDir, provider);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`);

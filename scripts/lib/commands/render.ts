@@ -12,6 +12,7 @@ import { loadCredentials } from '../../../core/secrets.js';
 import type { Settings } from '../../../core/settings.js';
 import { readKubeSettings } from '../../../core/settings.js';
 import { routeLists } from '../../../k8s/dials.js';
+import { refuseEdgeClusters } from '../../../k8s/edges.js';
 import { kubePlan, type PlanInput, planManifests } from '../../../k8s/plan.js';
 import { renderPlan, writeFiles } from '../../../k8s/render.js';
 import { pendingIngressHost } from '../../../k8s/targets.js';
@@ -57,6 +58,7 @@ function render(args: RenderArgs, out: string, settings: Settings): number {
     saved: saved?.names.length ? { names: saved.names, replicas: saved.replicas ?? {} } : undefined,
     env: settings.replicas,
   });
+  refuseEdgeClusters(topo, provider);
   const kubeSettings = readKubeSettings(settings.env);
   const servicesImage = servicesImageOf(flavor.pullsServicesImage, kubeSettings.servicesImage);
   const input: PlanInput = {

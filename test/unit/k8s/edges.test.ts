@@ -9,8 +9,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import YAML from 'yaml';
+import { exitCode } from '../../../core/errors.js';
 import { readKubeSettings } from '../../../core/settings.js';
-import { edgeReleaseName } from '../../../k8s/edges.js';
+import { edgeReleaseName, refuseEdgeClusters } from '../../../k8s/edges.js';
 import { NATS_SECRET } from '../../../k8s/names.js';
 import { chartServerConfig, type SecretStore, tlsMounts } from '../../../k8s/nats-chart.js';
 import type { HaproxyTcp } from '../../../k8s/nats-manifests.js';
@@ -244,6 +245,16 @@ describe('an edge site on Kubernetes', () => {
     for (const n of ['e1-leaf-nats', 'e1-leaf-nats.nats.svc.cluster.local', '*.e1-leaf-nats-headless']) assert.ok(dns.includes(n), n);
     const c2 = planOf('c2').certs.natsPki.objects.find((o) => o.kind === 'Certificate')!;
     assert.ok(!JSON.stringify(c2).includes('leaf'), 'only in its hub');
+  });
+
+  it('refuses, as something the user can change, an edge site of several servers (one so far on Kubernetes)', () => {
+    const e1 = input.topo.edges[0]!;
+    const three = { ...input.topo, edges: [{ ...e1, servers: [0, 1, 2].map((i) => `e1-leaf-nats-${i}`) }] };
+    assert.throws(
+      () => refuseEdgeClusters(three, 'k3d'),
+      (e: Error) => exitCode(e) === 2 && /edge site\(s\) e1 \(3 servers\): on k3d an edge site is one server so far/.test(e.message),
+    );
+    refuseEdgeClusters(input.topo, 'k3d');
   });
 
   it('changes nothing for a sandbox without edge sites: no listener, no port, no route, the opaque ports as before', () => {
