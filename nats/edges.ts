@@ -155,7 +155,11 @@ export function domainApi(domain: string): string {
   return `$JS.${domain}.API`;
 }
 
-/** An edge server's monitoring answers (LEAFZ, JSZ) as the view status checks; none: it did not answer. */
+/**
+ * An edge server's monitoring answers (LEAFZ, JSZ) as the view status checks; none: it did not
+ * answer. The Kubernetes provider reads them through the API server; the local provider reads the
+ * same endpoints itself (cluster/local/edges.ts).
+ */
 export interface EdgeMonitorAnswers {
   leafz: { leafs?: { name: string; account: string }[] | null };
   jsz: { disabled?: boolean; config?: { domain?: string } };

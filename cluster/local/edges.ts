@@ -1,21 +1,29 @@
 // What the local edge sites' servers say on their own monitoring ports: they are not in the
 // supercluster, so the system account's broadcast does not reach them.
-import { type EdgeMonitorAnswers, type EdgeServerView, edgeLines, edgeProblems, edgeServerView } from '../../nats/edges.js';
+import { type EdgeServerView, edgeLines, edgeProblems } from '../../nats/edges.js';
 import type { ObservationSection } from '../../nats/observation.js';
 import type { Topology } from '../../nats/topology.js';
 import type { LocalState } from './plan.js';
 
 async function edgeServer(name: string, monitor: number | undefined, timeoutMs: number): Promise<EdgeServerView> {
-  if (monitor === undefined) return edgeServerView(name, undefined);
+  if (monitor === undefined) return { name, answered: false, leafs: [] };
   const get = async <T>(path: string): Promise<T> => {
     const r = await fetch(`http://127.0.0.1:${monitor}/${path}`, { signal: AbortSignal.timeout(timeoutMs) });
     return (await r.json()) as T;
   };
   try {
-    const [leafz, jsz] = await Promise.all([get<EdgeMonitorAnswers['leafz']>('leafz'), get<EdgeMonitorAnswers['jsz']>('jsz')]);
-    return edgeServerView(name, { leafz, jsz });
+    const [leafz, jsz] = await Promise.all([
+      get<{ leafs?: { name: string; account: string }[] | null }>('leafz'),
+      get<{ disabled?: boolean; config?: { domain?: string } }>('jsz'),
+    ]);
+    return {
+      name,
+      answered: true,
+      leafs: (leafz.leafs ?? []).map((l) => ({ server: l.name, account: l.account })),
+      ...(jsz.disabled ? {} : { domain: jsz.config?.domain ?? '' }),
+    };
   } catch {
-    return edgeServerView(name, undefined);
+    return { name, answered: false, leafs: [] };
   }
 }
 
