@@ -1,6 +1,6 @@
 // Every address a NATS server, client or Job of the plan dials, read from the rendered output (the
-// route lists of the credentials Secret, the gateway blocks of the helm values, the NATS_URL of
-// every workload) rather than from the model, so a test can hold each against the certificate of
+// route lists of the credentials Secret, the gateway blocks and edge sites' leafnode remotes of the
+// helm values, the NATS_URL of every workload) rather than from the model, so a test can hold each against the certificate of
 // the server behind it, and render.mjs can show what the routes dial.
 import { natsSecretData } from './nats-values.js';
 import type { K8sObject } from './objects.js';
@@ -41,7 +41,11 @@ function hostPort(url: string, where: string): { host: string; port: number } {
 
 interface ReleaseValues {
   fullnameOverride: string;
-  config: { gateway: { merge: { name: string; advertise?: string; gateways?: { name: string; urls: string[] }[] } } };
+  config: {
+    gateway: { merge?: { name: string; advertise?: string; gateways?: { name: string; urls: string[] }[] } };
+    /** An edge site's leafnode remotes (k8s/edge-values.ts puts them in config.merge). */
+    merge?: { leafnodes?: { remotes?: { urls: string[] }[] } };
+  };
   natsBox?: { enabled: boolean; contexts?: Record<string, unknown> };
 }
 
@@ -78,9 +82,11 @@ export function natsDials(input: PlanInput, plans: readonly ClusterPlan[]): Dial
       if (values.natsBox?.enabled)
         for (const name of Object.keys(values.natsBox.contexts ?? {}))
           dials.push({ from, by: `nats-box context ${name} of ${r.release}`, host: values.fullnameOverride, port: NATS_BOX_PORT });
-      const gateway = values.config.gateway.merge;
+      const gateway = values.config.gateway.merge ?? { name: '' };
       for (const g of gateway.gateways ?? [])
         for (const url of g.urls) dials.push({ from, by: `gateway ${g.name} of ${r.release}`, ...hostPort(url, r.release) });
+      for (const remote of values.config.merge?.leafnodes?.remotes ?? [])
+        for (const url of remote.urls) dials.push({ from, by: `leafnode remote of ${r.release}`, ...hostPort(url, r.release) });
       if (gateway.advertise)
         for (const c of clusters)
           dials.push({ from: c, by: `advertised gateway of ${r.release} in ${from}`, ...hostPort(gateway.advertise, r.release) });

@@ -32,6 +32,7 @@ const CHART_DEFAULTS: Obj = {
       merge: {},
     },
     nats: { port: 4222, tls: tlsDefaults('nats') },
+    leafnodes: { enabled: false, port: 7422, tls: tlsDefaults('leafnodes'), merge: {} },
     gateway: { enabled: false, port: 7222, tls: tlsDefaults('gateway'), merge: {} },
     monitor: { enabled: true, port: 8222 },
     resolver: { enabled: false, dir: '/data/resolver', pvc: { enabled: true, size: '1Gi' }, merge: {} },
@@ -154,7 +155,7 @@ export function resolverMount(
 export function tlsMounts(userValues: Record<string, unknown>): Mount[] {
   const values = coalesce(CHART_DEFAULTS, userValues as Obj);
   const mounts: Mount[] = [];
-  for (const protocol of ['nats', 'cluster', 'gateway']) {
+  for (const protocol of ['nats', 'leafnodes', 'cluster', 'gateway']) {
     const p = get(values, `config.${protocol}`) as Obj;
     const tls = p.tls as Obj;
     if ((protocol === 'nats' || p.enabled) && tls.enabled && tls.secretName)
@@ -223,6 +224,12 @@ export function chartServerConfig(userValues: Record<string, unknown>, release: 
   };
   const tlsOf = (protocol: string): Obj => (c(`${protocol}.tls.enabled`) ? { tls: tlsDoc(values, c(`${protocol}.tls`) as Obj) } : {});
   Object.assign(doc, tlsOf('nats'));
+  // files/config/leafnodes.yaml
+  if (c('leafnodes.enabled'))
+    doc.leafnodes = mergeOverwrite(
+      { port: c('leafnodes.port') as number, no_advertise: true, ...tlsOf('leafnodes') },
+      (c('leafnodes.merge') as Obj) ?? {},
+    );
   if (c('cluster.enabled')) {
     const port = c('cluster.port') as number;
     const replicas = c('cluster.replicas') as number;

@@ -23,7 +23,8 @@ export interface HaproxyTcp extends K8sObject {
   }[];
 }
 
-function tcpRoute(pin: HaproxyPin, name: string, port: number, service: string): HaproxyTcp {
+/** One TCP route: haproxy listens on `port` and passes the connection to `service`:`port`. */
+export function tcpRoute(pin: HaproxyPin, name: string, port: number, service: string): HaproxyTcp {
   const bind = `${name}-bind`;
   return {
     apiVersion: pin.tcpApiVersion,

@@ -10,6 +10,7 @@ import { IDENTITIES, type Identity } from '../nats/accounts.js';
 import { kubernetesAddressing } from '../nats/addressing.js';
 import { LEAF_DAYS, PKI_ORGANIZATION, RENEW_BEFORE_DAYS } from '../nats/pki.js';
 import { ROLES, releaseName, STRETCHED_CLUSTER, type Topology } from '../nats/topology.js';
+import { edgeReleaseName, edgesHubbedIn } from './edges.js';
 import { NAMESPACES, natsFullname } from './names.js';
 import { type K8sObject, plain } from './objects.js';
 import { clientSecretName } from './services.js';
@@ -45,6 +46,13 @@ export function natsServerDnsNames(topo: Topology, datacenter: string, externalA
     service(`${svc}-headless`);
     names.add(`*.${svc}-headless`);
     names.add(`*.${svc}-headless.${ns}.svc.cluster.local`);
+  }
+  // The edge sites this region hosts run with the same certificate (k8s/edges.ts): their clients dial them by service name.
+  for (const edge of edgesHubbedIn(topo, datacenter)) {
+    const svc = natsFullname(edgeReleaseName(edge));
+    service(svc);
+    service(`${svc}-headless`);
+    names.add(`*.${svc}-headless`);
   }
   const xr = natsFullname(STRETCHED_CLUSTER);
   service(`${xr}-${datacenter}`);

@@ -11,6 +11,7 @@ import type { ConfValue } from '../nats/conf.js';
 import type { JwtServerAuth } from '../nats/jwt-auth.js';
 import { type Credentials, type JetStreamLimits, type ServerTls, type StretchedRoutes, serverConfig } from '../nats/server-config.js';
 import type { ReleaseSpec, ServerSpec, Topology } from '../nats/topology.js';
+import { kubeHubLeafnodes } from './edges.js';
 import { type ChartResolver, chartResolver, natsBoxCreds, RESOLVER_DIR } from './jwt-auth.js';
 
 /** The nats chart keys these values use (chart 2.x: config.*, container, podTemplate, service, ...). */
@@ -22,6 +23,8 @@ export interface NatsChartValues {
     monitor: { enabled: boolean; port: number };
     cluster: { enabled: boolean; port: number; replicas: number; tls?: ChartTls; merge: Record<string, ConfValue> };
     gateway: { enabled: boolean; port: number; tls?: ChartTls; merge: Record<string, ConfValue> };
+    /** A hub's listener for edge sites (files/config/leafnodes.yaml: port, no_advertise: true, tls, then merge). */
+    leafnodes?: ChartLeafnodes;
     jetstream:
       | { enabled: false }
       | {
@@ -72,6 +75,13 @@ export type NatsBoxValues =
       contexts: Record<string, { tls: { secretName: string }; creds?: { secretName: string; key: string }; merge: { ca: string } } | null>;
       podTemplate: { merge: { metadata: { annotations: Record<string, string> } } };
     };
+
+export interface ChartLeafnodes {
+  enabled: true;
+  port: number;
+  tls?: ChartTls;
+  merge: Record<string, ConfValue>;
+}
 
 interface ServiceMeta {
   annotations: Record<string, string>;
@@ -192,11 +202,22 @@ function portOf(listen: unknown, where: string): number {
 type Conf = Record<string, ConfValue>;
 
 /**
+ * A leafnodes listener block of serverConfig as the chart's config.leafnodes: the chart writes
+ * `port` and `no_advertise: true` itself, so the block must say no_advertise; TLS uses the files
+ * of the client port's mount, like routes and gateways.
+ */
+function chartLeafnodes(leafnodes: Conf, where: string): ChartLeafnodes {
+  const { listen, no_advertise, tls, ...merge } = leafnodes;
+  if (no_advertise !== true) throw new Error(`${where}: the chart always writes no_advertise: true for leafnodes`);
+  return { enabled: true, port: portOf(listen, where), ...(tls ? { tls: chartTls(tls as Conf, `${where}.tls`) } : {}), merge };
+}
+
+/**
  * A tls block of serverConfig as the chart's: for the client port the chart mounts `secretName`
  * and writes cert_file and key_file itself (so they must be the paths it writes); for routes and
  * gateways the files are the ones that mount already holds, given in `merge`.
  */
-function chartTls(tls: Conf, where: string, secretName?: string): ChartTls {
+export function chartTls(tls: Conf, where: string, secretName?: string): ChartTls {
   if (!secretName) return { enabled: true, merge: tls };
   const { cert_file, key_file, ...merge } = tls;
   if (cert_file !== KUBERNETES_SERVER_TLS.certFile || key_file !== KUBERNETES_SERVER_TLS.keyFile) {
@@ -210,7 +231,7 @@ function chartTls(tls: Conf, where: string, secretName?: string): ChartTls {
 /** The chart-shaped config of one server (routes left out: they come from the Secret). */
 function chartConfig(server: ServerSpec, config: Conf, tlsSecret?: string): { config: NatsChartValues['config']; fullname: string } {
   const fullname = `${server.release}-nats`;
-  const { server_name, host, port, http_port, cluster, gateway, jetstream, tls, ...rest } = config;
+  const { server_name, host, port, http_port, cluster, gateway, jetstream, tls, leafnodes, ...rest } = config;
   const podName = `${fullname}-${server.index}`;
   if (typeof server_name !== 'string' || !server_name.endsWith(podName)) {
     throw new Error(`${server.name}: server_name ${String(server_name)} is not <prefix>${podName}, so the chart cannot produce it`);
@@ -227,6 +248,9 @@ function chartConfig(server: ServerSpec, config: Conf, tlsSecret?: string): { co
     );
   }
   const js = jetstream as Conf | undefined;
+  // A server without JetStream that names the domain (the hubs', for their edge sites): the
+  // chart's jetstream stays off (no volume), and the block goes in as it is.
+  const namesDomainOnly = js?.enabled === false;
   if (js && js.store_dir !== undefined) throw new Error(`${server.name}: the JetStream store directory is the chart's (${JETSTREAM_DIR})`);
   return {
     fullname,
@@ -247,15 +271,17 @@ function chartConfig(server: ServerSpec, config: Conf, tlsSecret?: string): { co
         ...(gatewayTls ? { tls: chartTls(gatewayTls as Conf, `${server.name} gateway.tls`) } : {}),
         merge: gatewayMerge,
       },
-      jetstream: js
-        ? {
-            enabled: true,
-            fileStore: { enabled: true, dir: JETSTREAM_DIR, pvc: { enabled: true, size: '' } },
-            memoryStore: { enabled: false },
-            merge: js,
-          }
-        : { enabled: false },
-      merge: rest as Conf,
+      ...(leafnodes ? { leafnodes: chartLeafnodes(leafnodes as Conf, `${server.name} leafnodes`) } : {}),
+      jetstream:
+        js && !namesDomainOnly
+          ? {
+              enabled: true,
+              fileStore: { enabled: true, dir: JETSTREAM_DIR, pvc: { enabled: true, size: '' } },
+              memoryStore: { enabled: false },
+              merge: js,
+            }
+          : { enabled: false },
+      merge: { ...(rest as Conf), ...(js && namesDomainOnly ? { jetstream: js } : {}) },
     },
   };
 }
@@ -318,6 +344,12 @@ function serversOf(input: NatsValuesInput, release: ReleaseSpec): ServerSpec[] {
   return release.servers.map((n) => input.topo.servers.find((s) => s.name === n)!);
 }
 
+/** The leafnodes listener of a hub server (k8s/edges.ts), as serverConfig takes it. */
+function leafnodesOf(input: NatsValuesInput, server: ServerSpec): { leafnodes?: Conf } {
+  const leafnodes = kubeHubLeafnodes(input.topo, server, input.tlsSecret ? KUBERNETES_SERVER_TLS : undefined);
+  return leafnodes ? { leafnodes } : {};
+}
+
 /** The server config the pods of `server` run, with these credentials. */
 function configOf(input: NatsValuesInput, server: ServerSpec, credentials: Credentials): Conf {
   return serverConfig({
@@ -329,6 +361,7 @@ function configOf(input: NatsValuesInput, server: ServerSpec, credentials: Crede
     ...(input.stretchedRoutes ? { stretchedRoutes: input.stretchedRoutes } : {}),
     ...(input.tlsSecret ? { tls: KUBERNETES_SERVER_TLS } : {}),
     ...(input.jwt ? { jwt: { auth: input.jwt, resolverDir: RESOLVER_DIR } } : {}),
+    ...leafnodesOf(input, server),
   }) as Conf;
 }
 

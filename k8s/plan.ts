@@ -11,6 +11,8 @@ import type { JwtServerAuth } from '../nats/jwt-auth.js';
 import type { Credentials, JetStreamLimits, StretchedRoutes } from '../nats/server-config.js';
 import type { Topology } from '../nats/topology.js';
 import { CHARTS, chartRelease, type HelmRelease } from './charts.js';
+import { edgeReleaseValues } from './edge-values.js';
+import { edgeReleaseName, edgesHubbedIn, leafnodeIngressPorts, leafnodeTcpRoutes, natsOpaquePorts } from './edges.js';
 import { jetstreamApplyJob, jetstreamTimeoutSeconds } from './jetstream-job.js';
 import { credsSecretName } from './jwt-auth.js';
 import { identityIssuerCertificate, linkerdIssuers, trustBundle } from './linkerd-pki.js';
@@ -94,14 +96,12 @@ export interface PlanInput {
   jwt?: JwtServerAuth;
 }
 
-const OPAQUE = { 'config.linkerd.io/opaque-ports': NATS_OPAQUE_PORTS };
-
 /** The identities of the clients in the nats namespace: nats-box's contexts (the admin first: its default) and stage 07's Job (admin). */
 export const NATS_NAMESPACE_IDENTITIES = ['admin', 'sys'] as const satisfies readonly Identity[];
 
-/** linkerd's default opaque ports plus the NATS ones, each once, in order. */
-export function opaquePortsWithNats(defaults: string): string {
-  return [...new Set([...defaults.split(','), ...NATS_OPAQUE_PORTS.split(',')])].join(',');
+/** linkerd's default opaque ports plus the NATS ones (`nats`: natsOpaquePorts of the topology), each once, in order. */
+export function opaquePortsWithNats(defaults: string, nats: string = NATS_OPAQUE_PORTS): string {
+  return [...new Set([...defaults.split(','), ...nats.split(',')])].join(',');
 }
 
 /** What the NATS values and the NATS Secret of a cluster are made from (the same for both). */
@@ -115,7 +115,7 @@ export function natsValuesInput(input: PlanInput, target: KubeTarget): NatsValue
     ...(input.stretchedRoutes ? { stretchedRoutes: input.stretchedRoutes } : {}),
     serverVersion: input.settings.natsServerVersion,
     secretName: NATS_SECRET,
-    opaquePorts: NATS_OPAQUE_PORTS,
+    opaquePorts: natsOpaquePorts(input.topo),
     prometheusRelease: PROMETHEUS_RELEASE,
     tlsSecret: NATS_SERVER_TLS_SECRET,
     natsBox: Object.fromEntries(NATS_NAMESPACE_IDENTITIES.map((id) => [id, clientSecretName(id)])),
@@ -168,7 +168,9 @@ function clusterPlan(input: PlanInput, target: KubeTarget, services: ServicesObj
   const others = input.targets.map((t) => t.name).filter((n) => n !== target.name);
   const file = (name: string, objects: K8sObject[]): ManifestFile => ({ file: name, objects });
 
-  const nats = natsReleaseValues(natsValuesInput(input, target));
+  const valuesInput = natsValuesInput(input, target);
+  const nats = natsReleaseValues(valuesInput);
+  const opaque = { 'config.linkerd.io/opaque-ports': natsOpaquePorts(input.topo) };
 
   return {
     target,
@@ -196,7 +198,7 @@ function clusterPlan(input: PlanInput, target: KubeTarget, services: ServicesObj
         identity: { externalCA: true, issuer: { scheme: 'kubernetes.io/tls' } },
         // NATS servers speak first: protocol detection would stall every connection ~10 s. The
         // default covers destinations without their own annotation (per-pod mirrors, node addresses).
-        proxy: { opaquePorts: opaquePortsWithNats(linkerdPin(input.settings).defaultOpaquePorts) },
+        proxy: { opaquePorts: opaquePortsWithNats(linkerdPin(input.settings).defaultOpaquePorts, natsOpaquePorts(input.topo)) },
         // No heartbeat (it phones home). No prometheusUrl either: with the heartbeat off the
         // control plane has no use for it; linkerd-viz, which queries Prometheus, gets it below.
         disableHeartBeat: true,
@@ -233,18 +235,19 @@ function clusterPlan(input: PlanInput, target: KubeTarget, services: ServicesObj
         controller: {
           // Only in a cluster of our own: on someone's kube cluster the default class stays theirs.
           ingressClassResource: { default: !input.sharedCluster },
-          podAnnotations: OPAQUE,
+          podAnnotations: opaque,
           // Its debug endpoints are nobody's business outside the pod.
           pprof: { enabled: false },
           service: {
             type: 'LoadBalancer',
-            annotations: OPAQUE,
+            annotations: opaque,
             // A LoadBalancer is public on a cloud: no stats page (1024) or pprof (6060) on it. The
             // PodMonitor below scrapes the stat port on the pod itself. http (80) stays for Grafana.
             enablePorts: { http: true, https: true, quic: false, stat: false, admin: false },
             tcpPorts: [
               { name: 'nats-gateway', port: INGRESS_TCP_PORTS.gateway, targetPort: INGRESS_TCP_PORTS.gateway },
               { name: 'nats-client', port: INGRESS_TCP_PORTS.client, targetPort: INGRESS_TCP_PORTS.client },
+              ...leafnodeIngressPorts(input.topo, target.name),
             ],
           },
           podMonitor: { enabled: true, extraLabels: { release: PROMETHEUS_RELEASE } },
@@ -253,8 +256,22 @@ function clusterPlan(input: PlanInput, target: KubeTarget, services: ServicesObj
     },
     supercluster: {
       namespace: file('nats-namespace.yaml', [natsNamespace()]),
-      nats: nats.map((r) => release(CHARTS.nats, NAMESPACES.nats, r.release.name, r.values as unknown as Record<string, unknown>)),
-      tcpRoutes: file('nats-haproxy-tcp.yaml', haproxyTcpRoutes(target.name, haproxyPin(input.settings))),
+      nats: [
+        ...nats.map((r) => release(CHARTS.nats, NAMESPACES.nats, r.release.name, r.values as unknown as Record<string, unknown>)),
+        // The edge sites of this hub: releases of the same chart beside the region's (k8s/edge-values.ts).
+        ...edgesHubbedIn(input.topo, target.name).map((e) =>
+          release(
+            CHARTS.nats,
+            NAMESPACES.nats,
+            edgeReleaseName(e),
+            edgeReleaseValues(valuesInput, e, input.ingressHost) as unknown as Record<string, unknown>,
+          ),
+        ),
+      ],
+      tcpRoutes: file('nats-haproxy-tcp.yaml', [
+        ...haproxyTcpRoutes(target.name, haproxyPin(input.settings)),
+        ...leafnodeTcpRoutes(input.topo, target.name, haproxyPin(input.settings)),
+      ]),
       xrJsService: file('nats-xr-js-service.yaml', [xrJsLocalService(target.name)]),
     },
     ...(target.name === input.targets[0]!.name

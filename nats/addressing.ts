@@ -63,6 +63,12 @@ export function withCredentials(url: string, user: string, password: string): st
 /** Every NATS pod listens on the chart's standard ports. */
 export const KUBERNETES_PORTS: Readonly<ListenPorts> = { client: 4222, cluster: 6222, gateway: 7222, monitor: 8222 };
 
+/**
+ * Where a hub region's seed servers listen for edge sites' leafnode connections (the nats chart's
+ * config.leafnodes.port default), and where its haproxy ingress takes them.
+ */
+export const KUBERNETES_LEAFNODE_PORT = 7422;
+
 /** Statefulset (and service) name of a server's release: the chart's fullname. */
 function statefulSetOf(server: ServerSpec): string {
   return `${server.release}-nats`;

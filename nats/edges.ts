@@ -217,3 +217,29 @@ export const EDGES_STREAM = 'edges';
 export function domainApi(domain: string): string {
   return `$JS.${domain}.API`;
 }
+
+/**
+ * An edge server's monitoring answers (LEAFZ, JSZ) as the view status checks; none: it did not
+ * answer. The Kubernetes provider reads them through the API server; the local provider reads the
+ * same endpoints itself (cluster/local/edges.ts).
+ */
+export interface EdgeMonitorAnswers {
+  leafz: { leafs?: { name: string; account: string }[] | null };
+  jsz: { disabled?: boolean; config?: { domain?: string } };
+}
+
+/** `accountNames`: account key -> name, in operator mode (LEAFZ names an account by its key there). */
+export function edgeServerView(
+  name: string,
+  answers: EdgeMonitorAnswers | undefined,
+  accountNames: Record<string, string> = {},
+): EdgeServerView {
+  if (!answers) return { name, answered: false, leafs: [] };
+  const { leafz, jsz } = answers;
+  return {
+    name,
+    answered: true,
+    leafs: (leafz.leafs ?? []).map((l) => ({ server: l.name, account: accountNames[l.account] ?? l.account })),
+    ...(jsz.disabled ? {} : { domain: jsz.config?.domain ?? '' }),
+  };
+}

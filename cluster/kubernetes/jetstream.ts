@@ -6,12 +6,14 @@
 import { log } from '../../core/log.js';
 import { jetstreamTimeoutSeconds, jobForRun } from '../../k8s/jetstream-job.js';
 import { NAMESPACES } from '../../k8s/names.js';
+import { sayEdgePartNotBuilt } from './edges.js';
 import { ensureServicesImage, requireServicesImage } from './image.js';
 import { applyJob, awaitJob } from './jobs.js';
 import { type KubeRun, planOf } from './run.js';
 
 export async function jetstreamStage(k: KubeRun): Promise<void> {
   requireServicesImage(k);
+  sayEdgePartNotBuilt(k, 'the store-and-forward streams (edge-<name> in each edge domain, edges sourcing them)');
   const plan = planOf(k).find((p) => p.jetstream)!;
   await ensureServicesImage(k);
   const t = plan.target;

@@ -4,6 +4,7 @@
 import { NAMESPACES, natsFullname } from '../../k8s/names.js';
 import type { KubeTarget } from '../../k8s/targets.js';
 import { KUBERNETES_PORTS } from '../../nats/addressing.js';
+import { type EdgeMonitorAnswers, type EdgeServerView, edgeServerView } from '../../nats/edges.js';
 import { copiesIn, type JszStreams, type StreamCopy } from '../../nats/jetstream/copies.js';
 import { type Healthz, liveServers, type MonitorAnswers } from '../../nats/monitoring.js';
 import type { LiveServer } from '../../nats/verify.js';
@@ -71,4 +72,27 @@ export async function observeKubeCopies(k: KubeRun): Promise<StreamCopy[]> {
     return out;
   });
   return copies.flat();
+}
+
+/**
+ * What each edge site's server says of itself (LEAFZ, JSZ), through its hub cluster's API server:
+ * an edge is not in the supercluster, so nothing else reports it. Its pod is its server's name
+ * (the release's fullname, no prefix: k8s/edge-values.ts).
+ */
+export async function observeKubeEdges(k: KubeRun): Promise<EdgeServerView[]> {
+  const views = await eachCluster(k.targets, async (t) =>
+    Promise.all(
+      k.topo.edges
+        .filter((e) => e.hub === t.name)
+        .flatMap((e) => e.servers)
+        .map(async (pod) => {
+          const [leafz, jsz] = await Promise.all([
+            monitor<EdgeMonitorAnswers['leafz']>(k, t, pod, 'leafz'),
+            monitor<EdgeMonitorAnswers['jsz']>(k, t, pod, 'jsz'),
+          ]);
+          return edgeServerView(pod, leafz && jsz ? { leafz, jsz } : undefined);
+        }),
+    ),
+  );
+  return views.flat();
 }

@@ -3,9 +3,11 @@
 // per-run KubeRun is built once per command.
 
 import { UsageError } from '../../core/errors.js';
+import { refuseUnbuiltEdges } from '../../k8s/edges.js';
 import { copiesReport } from '../../nats/jetstream/copies.js';
 import { streamCopiesChecked } from '../../nats/live/observe.js';
 import { observation } from '../../nats/observation.js';
+import { edgesSection } from '../local/edges.js';
 import type { Invocation, Provider, StageFn } from '../provider.js';
 import { certsStage } from './certs.js';
 import { FLAVORS } from './flavor.js';
@@ -15,7 +17,7 @@ import { jetstreamStage } from './jetstream.js';
 import { prepareKubeJwt } from './jwt.js';
 import { linkerdStage } from './linkerd.js';
 import { observabilityStage } from './observability.js';
-import { observeKube, observeKubeCopies } from './observe.js';
+import { observeKube, observeKubeCopies, observeKubeEdges } from './observe.js';
 import { type KubeFlavor, type KubeRun, kubeRun } from './run.js';
 import { servicesStage } from './services.js';
 import { readState } from './state.js';
@@ -27,12 +29,8 @@ const runs = new WeakMap<Invocation, KubeRun>();
 function runOf(inv: Invocation, flavor: KubeFlavor): KubeRun {
   let k = runs.get(inv);
   if (!k) {
-    const edges = inv.topology().edges;
-    if (edges.length)
-      throw new UsageError(
-        `edge sites (${edges.map((e) => `${e.name}@${e.hub}`).join(', ')}) run on the local provider so far; on Kubernetes an edge site is not built yet (--provider local runs them)`,
-      );
     k = kubeRun(inv, flavor);
+    refuseUnbuiltEdges(inv.topology(), flavor.name, k.auth);
     runs.set(inv, k);
   }
   return k;
@@ -88,7 +86,9 @@ export function kubernetesProvider(flavor: KubeFlavor): Provider {
     },
     saved: (settings) => {
       const state = readState(settings.sandboxDir, flavor.name);
-      return state?.names.length ? { names: state.names, replicas: state.replicas ?? {} } : undefined;
+      return state?.names.length
+        ? { names: state.names, replicas: state.replicas ?? {}, ...(state.edges?.length ? { edges: state.edges } : {}) }
+        : undefined;
     },
     async region(inv: Invocation, action: 'down' | 'up') {
       if (!flavor.region)
@@ -103,11 +103,17 @@ export function kubernetesProvider(flavor: KubeFlavor): Provider {
     async observe(inv: Invocation) {
       checkTools(flavor, inv.settings.env, inv.dryRun);
       const k = runOf(inv, flavor);
-      const [live, copies] = await Promise.all([observeKube(k), streamCopiesChecked(() => observeKubeCopies(k))]);
+      const [live, copies, edges] = await Promise.all([
+        observeKube(k),
+        streamCopiesChecked(() => observeKubeCopies(k)),
+        k.topo.edges.length ? observeKubeEdges(k) : Promise.resolve(undefined),
+      ]);
+      const edgeSection = edges ? edgesSection(k.topo, edges) : undefined;
       return observation({
         topology: k.topo,
         live,
-        sections: [{ name: 'stream copies', ...copiesReport(copies.copies, copies.disagreements) }],
+        ...(edges ? { edges } : {}),
+        sections: [{ name: 'stream copies', ...copiesReport(copies.copies, copies.disagreements) }, ...(edgeSection ? [edgeSection] : [])],
       });
     },
     async delete(inv: Invocation) {

@@ -6,6 +6,7 @@ import { plain } from '../../k8s/objects.js';
 import type { ClusterPlan } from '../../k8s/plan.js';
 import { mysqlSecret, SERVICES_NAMESPACE } from '../../k8s/services.js';
 import { storeCa } from './certs.js';
+import { sayEdgePartNotBuilt } from './edges.js';
 import { ensureServicesImage, requireServicesImage } from './image.js';
 import { applyJob, awaitJob } from './jobs.js';
 import { applyCredsSecrets } from './jwt.js';
@@ -59,6 +60,7 @@ async function servicesIn(k: KubeRun, p: ClusterPlan, mysql: MysqlPasswords): Pr
 
 export async function servicesStage(k: KubeRun): Promise<void> {
   requireServicesImage(k);
+  sayEdgePartNotBuilt(k, 'the math services at the edge');
   const plans = planOf(k);
   const mysql = mysqlCredentials(k);
   await ensureServicesImage(k);

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 import type { KubeProvider } from '../../k8s/targets.js';
 import type { AuthMode } from '../../nats/jwt-auth.js';
-import type { Role } from '../../nats/topology.js';
+import type { EdgeName, Role } from '../../nats/topology.js';
 import type { HostPorts } from './host-ports.js';
 
 export interface KubeState {
@@ -17,6 +17,8 @@ export interface KubeState {
   installed?: Record<string, string[]>;
   /** Operator mode (--auth jwt), chosen when the sandbox is made and kept; absent: mTLS. */
   auth?: 'jwt';
+  /** Edge sites stage 06 installed (e1@c1): status and delete find them without the names. */
+  edges?: EdgeName[];
 }
 
 export function stateFile(sandboxDir: string, provider: KubeProvider): string {
@@ -50,6 +52,7 @@ export function rememberClusters(
     replicas,
     ...(Object.keys(ports).length ? { hostPorts: ports } : {}),
     ...(old.auth ? { auth: old.auth } : {}),
+    ...(old.edges?.length ? { edges: old.edges } : {}),
   };
   const file = stateFile(sandboxDir, provider);
   mkdirSync(dirname(file), { recursive: true });
@@ -85,6 +88,15 @@ export function rememberAuth(sandboxDir: string, provider: KubeProvider, auth: A
   writeFileSync(file, `${JSON.stringify({ ...rest, ...(auth === 'jwt' ? { auth } : {}) }, null, 2)}\n`);
 }
 
+/** Remember the edge sites stage 06 installed (none: forget them). */
+export function rememberEdges(sandboxDir: string, provider: KubeProvider, edges: readonly EdgeName[]): void {
+  const { edges: _old, ...rest } = readState(sandboxDir, provider) ?? { names: [], contexts: {} };
+  const state: KubeState = { ...rest, ...(edges.length ? { edges: [...edges] } : {}) };
+  const file = stateFile(sandboxDir, provider);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`);
+}
+
 /** Forget these clusters; the provider's folder goes with the last one. */
 export function forgetClusters(sandboxDir: string, provider: KubeProvider, names: string[]): void {
   const old = readState(sandboxDir, provider);
@@ -98,6 +110,18 @@ export function forgetClusters(sandboxDir: string, provider: KubeProvider, names
   const keep = <T>(r: Record<string, T> | undefined) => Object.fromEntries(Object.entries(r ?? {}).filter(([n]) => left.includes(n)));
   writeFileSync(
     stateFile(sandboxDir, provider),
-    `${JSON.stringify({ ...old, names: left, contexts, hostPorts: keep(old.hostPorts), installed: keep(old.installed) }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        ...old,
+        names: left,
+        contexts,
+        hostPorts: keep(old.hostPorts),
+        installed: keep(old.installed),
+        // An edge site goes with its hub (its release ran in the hub's cluster).
+        ...(old.edges ? { edges: old.edges.filter((e) => left.includes(e.hub)) } : {}),
+      },
+      null,
+      2,
+    )}\n`,
   );
 }

@@ -8,6 +8,7 @@ import { type ClusterPlan, kubePlan, NATS_NAMESPACE_IDENTITIES, natsValuesInput 
 import { verdictLine } from '../../nats/report.js';
 import { waitConverged } from '../converge.js';
 import { applyNatsPki } from './certs.js';
+import { reconcileEdges } from './edges.js';
 import { ingressHosts, pollMs } from './ingress-address.js';
 import { applyCredsSecrets } from './jwt.js';
 import { observeKube } from './observe.js';
@@ -85,6 +86,7 @@ export async function superclusterStage(k: KubeRun): Promise<void> {
   if (ingressHost) await eachCluster(plans, (p) => applyNatsPki(k, p));
   await addHelmRepos(k, [REPOS.nats]);
   await eachCluster(plans, (p) => installCluster(k, p, natsSecretData(natsValuesInput(input, p.target))));
+  await reconcileEdges(k);
   if (k.dryRun) {
     log.info(
       `would wait for the NATS pods and check that the ${k.topo.servers.length} servers formed the supercluster the model describes`,

@@ -1,6 +1,6 @@
 // What the local edge sites' servers say on their own monitoring ports: they are not in the
 // supercluster, so the system account's broadcast does not reach them.
-import { type EdgeServerView, edgeLines, edgeProblems } from '../../nats/edges.js';
+import { type EdgeMonitorAnswers, type EdgeServerView, edgeLines, edgeProblems, edgeServerView } from '../../nats/edges.js';
 import type { ObservationSection } from '../../nats/observation.js';
 import type { Topology } from '../../nats/topology.js';
 import type { LocalState } from './plan.js';
@@ -11,25 +11,16 @@ async function edgeServer(
   timeoutMs: number,
   accountNames: Record<string, string>,
 ): Promise<EdgeServerView> {
-  if (monitor === undefined) return { name, answered: false, leafs: [] };
+  if (monitor === undefined) return edgeServerView(name, undefined);
   const get = async <T>(path: string): Promise<T> => {
     const r = await fetch(`http://127.0.0.1:${monitor}/${path}`, { signal: AbortSignal.timeout(timeoutMs) });
     return (await r.json()) as T;
   };
-  try {
-    const [leafz, jsz] = await Promise.all([
-      get<{ leafs?: { name: string; account: string }[] | null }>('leafz'),
-      get<{ disabled?: boolean; config?: { domain?: string } }>('jsz'),
-    ]);
-    return {
-      name,
-      answered: true,
-      leafs: (leafz.leafs ?? []).map((l) => ({ server: l.name, account: accountNames[l.account] ?? l.account })),
-      ...(jsz.disabled ? {} : { domain: jsz.config?.domain ?? '' }),
-    };
-  } catch {
-    return { name, answered: false, leafs: [] };
-  }
+  const answers = await Promise.all([get<EdgeMonitorAnswers['leafz']>('leafz'), get<EdgeMonitorAnswers['jsz']>('jsz')]).then(
+    ([leafz, jsz]) => ({ leafz, jsz }),
+    () => undefined,
+  );
+  return edgeServerView(name, answers, accountNames);
 }
 
 /** `accountNames`: account key -> name, in operator mode (LEAFZ names an account by its key there). */

@@ -733,6 +733,108 @@ describe('kube provider against the fake toolchain', () => {
   });
 });
 
+describe('edge sites against the fake toolchain (k3d)', () => {
+  const fake = makeFake();
+  after(() => fake.cleanup());
+  const EDGE = [...NAMES, 'e1@c1'];
+  const NATS_RELEASES = (c: string) => [c, `${c}-js`, `${c}-gw`, 'xr-js', ...(c === 'c1' ? ['e1-leaf'] : [])];
+
+  it("installs e1@c1 as a release of the nats chart in c1, beside c1's, with the leafnode port on every region's ingress", async () => {
+    for (const stage of ['01-clusters', '02-certs', '03-linkerd', '04-observability', '05-ingress']) {
+      const r = await cli(stage, [...EDGE, '--provider', 'k3d', ...SMALL], fake.env);
+      assert.equal(r.code, 0, `${stage}: ${r.stderr}`);
+    }
+    fake.mark();
+    const r = await cli('06-supercluster', [...EDGE, '--provider', 'k3d', ...SMALL], fake.env);
+    assert.equal(r.code, 0, r.stderr);
+    const { byContext } = split(fake.since(), fake);
+    for (const c of NAMES) {
+      const want = [
+        apply(c, 'nats-namespace.yaml'),
+        STDIN,
+        ...NATS_RELEASES(c).map((x) => helm(c, x, 'nats/nats', '2.14.2', 'nats', false)),
+        apply(c, 'nats-haproxy-tcp.yaml'),
+        apply(c, 'nats-xr-js-service.yaml'),
+        ...NATS_RELEASES(c).map((x) => `kubectl rollout status statefulset/${x}-nats --namespace nats --timeout=3s`),
+      ];
+      assert.deepEqual(byContext[`k3d-${c}`]!.slice(0, want.length), want, `06 in ${c}`);
+    }
+    const s = fake.state();
+    for (const c of NAMES) {
+      const cluster = s.contexts[`k3d-${c}`]!;
+      const tcp = cluster.objects['TCP/nats/nats-leafnodes']!.spec as { service: { name: string; port: number } }[];
+      assert.deepEqual(tcp[0]!.service, { name: `${c}-nats`, port: 7422 });
+      const haproxy = Object.values(cluster.releases).find((x) => x.release === 'haproxy-ingress')!.values as {
+        controller: { service: { tcpPorts: { port: number }[] } };
+      };
+      assert.deepEqual(
+        haproxy.controller.service.tcpPorts.map((x) => x.port),
+        [7222, 4222, 7422],
+      );
+    }
+    const edge = s.contexts['k3d-c1']!.releases['nats/e1-leaf']!;
+    assert.equal(edge.chart, 'nats/nats');
+    assert.match(
+      readFileSync(join(fake.sandboxDir, 'k8s/k3d/c1/values/e1-leaf.yaml'), 'utf8'),
+      /- tls:\/\/k3d-c1-agent-0:7422\n\s+- tls:\/\/k3d-c2-agent-0:7422/,
+    );
+  });
+
+  it('status finds the edge site without its name, on its hub, and names it when it is down', async () => {
+    const ok = await cli('status', ['--provider', 'k3d', '--json'], fake.env);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    const json = JSON.parse(ok.stdout);
+    assert.deepEqual(json.edges, [
+      { name: 'e1-leaf-nats-0', answered: true, leafs: [{ server: 'c1-nats-0', account: 'APP' }], domain: 'e1' },
+    ]);
+    const text = await cli('status', ['--provider', 'k3d'], fake.env);
+    assert.match(text.stdout, /edge e1@c1 \(domain e1\): e1-leaf-nats-0 -> c1-nats-0/);
+    const down = await cli('status', ['--provider', 'k3d', '--json'], { ...fake.env, FAKE_NATS_DOWN: '["k3d-c1/e1-leaf-nats-0"]' });
+    assert.equal(down.code, 1);
+    assert.ok((JSON.parse(down.stdout).problems as string[]).some((p) => p.startsWith('edge site e1 is down')));
+  });
+
+  it('says which part of an edge site stages 07 and 08 do not build on Kubernetes yet', async () => {
+    const r = await runScript('install', [...EDGE, '--provider', 'k3d', '--dry-run', ...SMALL], fake.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\[c1\] would run: helm --kube-context k3d-c1 upgrade --install e1-leaf nats\/nats --version 2\.14\.2/);
+    assert.match(
+      r.stdout,
+      /warning: the store-and-forward streams .* of the edge sites \(e1@c1\) are built on the local provider only so far/,
+    );
+    assert.match(
+      r.stdout,
+      /warning: the math services at the edge of the edge sites \(e1@c1\) are built on the local provider only so far/,
+    );
+  });
+
+  it('removes an edge site no longer named: its release and its JetStream volume, from its hub only', async () => {
+    fake.mark();
+    const r = await cli('06-supercluster', [...NAMES, '--provider', 'k3d', ...SMALL], fake.env);
+    assert.equal(r.code, 0, r.stderr);
+    const { byContext } = split(fake.since(), fake);
+    assert.ok(byContext['k3d-c1']!.includes('helm uninstall e1-leaf --namespace nats --ignore-not-found --wait'));
+    assert.ok(byContext['k3d-c1']!.includes('kubectl delete pvc e1-leaf-nats-js-e1-leaf-nats-0 --namespace nats --ignore-not-found'));
+    assert.ok(!byContext['k3d-c2']!.some((l) => l.includes('uninstall')));
+    assert.equal(fake.state().contexts['k3d-c1']!.releases['nats/e1-leaf'], undefined);
+    const status = await cli('status', ['--provider', 'k3d', '--json'], fake.env);
+    assert.equal(JSON.parse(status.stdout).edges, undefined, 'forgotten');
+  });
+
+  it('render writes the edge release with the regions', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'render-edges-'));
+    try {
+      const r = await runScript('render', [...EDGE, '--provider', 'kube', '--out', out], fake.env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /with edge site\(s\) e1@c1/);
+      assert.match(readFileSync(join(out, 'c1/values/e1-leaf.yaml'), 'utf8'), /domain: e1/);
+      assert.ok(existsSync(join(out, 'c2/manifests/nats-haproxy-tcp.yaml')));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('entry scripts with the fake toolchain', () => {
   it('install --dry-run prints the whole plan for c1 c2 c3 and runs nothing', async () => {
     const fake = makeFake();

@@ -7,7 +7,7 @@ import { type KubeProvider, pendingIngressHost } from '../../k8s/targets.js';
 import { k3dIngressHost } from '../../nats/addressing.js';
 import type { JwtServerAuth } from '../../nats/jwt-auth.js';
 import { type Credentials, DEFAULT_JS_LIMITS } from '../../nats/server-config.js';
-import { buildTopology } from '../../nats/topology.js';
+import { buildTopology, defaultOptions, type EdgeName } from '../../nats/topology.js';
 
 export const TEST_CREDENTIALS: Credentials = {
   sys: 'sys-secret-1',
@@ -21,6 +21,8 @@ export const TEST_CREDENTIALS: Credentials = {
 
 export interface TestPlanOptions {
   names?: string[];
+  /** Edge sites, e.g. [{ name: 'e1', hub: 'c1' }]. */
+  edges?: EdgeName[];
   /** kubectl contexts per name (kube). */
   contexts?: Record<string, string>;
   credentials?: Credentials;
@@ -37,7 +39,7 @@ export function testPlanInput(provider: KubeProvider = 'k3d', o: TestPlanOptions
   const names = o.names ?? ['c1', 'c2', 'c3'];
   return {
     sharedCluster: FLAVORS[provider].sharedCluster,
-    topo: buildTopology(names),
+    topo: buildTopology(names, defaultOptions(), o.edges ?? []),
     targets: FLAVORS[provider].targets(names, o.contexts ?? {}),
     settings: readKubeSettings(o.env ?? {}),
     jsLimits: DEFAULT_JS_LIMITS,

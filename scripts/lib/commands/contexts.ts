@@ -57,8 +57,10 @@ function writeContexts(
   }
   const contexts = sandboxContexts(
     contextPrefix(sandboxDir),
-    // The whole sandbox: its regions and its edge sites (an edge's contexts reach its own server).
-    inv.args.names.length ? inv.args.names : [...inv.names, ...inv.topology().edges.map((e) => e.name)],
+    // The whole sandbox: its regions and its edge sites (an edge's contexts reach its own server,
+    // which has an address on this machine with the local provider only: on k3d/kube it is
+    // reached inside its hub's cluster).
+    inv.args.names.length ? inv.args.names : [...inv.names, ...(provider.name === 'local' ? inv.topology().edges.map((e) => e.name) : [])],
     urlOf,
     (id) => pkiPaths(sandboxDir).client(id),
     opts.identities,

@@ -15,6 +15,7 @@ import { loadCredentials } from '../../../core/secrets.js';
 import type { Settings } from '../../../core/settings.js';
 import { readKubeSettings } from '../../../core/settings.js';
 import { routeLists } from '../../../k8s/dials.js';
+import { refuseUnbuiltEdges } from '../../../k8s/edges.js';
 import { credsSecretName } from '../../../k8s/jwt-auth.js';
 import { kubePlan, NATS_NAMESPACE_IDENTITIES, type PlanInput, planManifests } from '../../../k8s/plan.js';
 import { renderPlan, writeFiles } from '../../../k8s/render.js';
@@ -23,7 +24,7 @@ import { pendingIngressHost } from '../../../k8s/targets.js';
 import { upstreamCrds } from '../../../k8s/upstream.js';
 import { validateObjects } from '../../../k8s/validate.js';
 import type { AuthMode } from '../../../nats/jwt-auth.js';
-import { resolveTopology } from '../../../nats/topology.js';
+import { type EdgeName, resolveTopology } from '../../../nats/topology.js';
 import { AUTH_FLAG } from '../auth-flag.js';
 import { plainCommand, SANDBOX_FLAGS } from '../command.js';
 
@@ -35,6 +36,8 @@ const FLAGS = {
 
 interface RenderArgs {
   names: string[];
+  /** Edge sites (`e1@c1`): releases of the nats chart in their hub's cluster. */
+  edges: EdgeName[];
   provider?: ProviderName;
   contexts: Record<string, string>;
   replicas: NonNullable<OptionsOf<typeof FLAGS>['replicas']>;
@@ -65,6 +68,7 @@ async function render(args: RenderArgs, out: string, settings: Settings): Promis
   const saved = readState(settings.sandboxDir, provider);
   const topo = resolveTopology({
     names: args.names,
+    edges: args.edges,
     flags: args.replicas,
     saved: saved?.names.length ? { names: saved.names, replicas: saved.replicas ?? {} } : undefined,
     env: settings.replicas,
@@ -73,6 +77,7 @@ async function render(args: RenderArgs, out: string, settings: Settings): Promis
   const servicesImage = servicesImageOf(flavor.pullsServicesImage, kubeSettings.servicesImage);
   // The sandbox's auth mode, as its stages would keep it; the keys of its store (in memory only when there are none yet).
   const auth = authModeOf(args.auth, keptAuth(saved), settings.auth);
+  refuseUnbuiltEdges(topo, provider, auth);
   const jwt = auth === 'jwt' ? await ensureJwtAuth(settings.sandboxDir, false) : undefined;
   const input: PlanInput = {
     sharedCluster: flavor.sharedCluster,
@@ -100,7 +105,7 @@ async function render(args: RenderArgs, out: string, settings: Settings): Promis
   writeFiles(dir, files);
   const count = (re: RegExp) => [...files.keys()].filter((f) => re.test(f)).length;
   log.info(
-    `wrote to ${dir}: releases.json, ${count(/\/values\//)} values files and ${count(/\/manifests\//)} manifest files for ${args.names.join(', ')} (${provider})`,
+    `wrote to ${dir}: releases.json, ${count(/\/values\//)} values files and ${count(/\/manifests\//)} manifest files for ${args.names.join(', ')}${args.edges.length ? ` with edge site(s) ${args.edges.map((e) => `${e.name}@${e.hub}`).join(', ')}` : ''} (${provider})`,
   );
   if (servicesImage === PENDING_SERVICES_IMAGE)
     log.info(`the services image is a placeholder (${PENDING_SERVICES_IMAGE}): set SERVICES_IMAGE to the image your clusters pull`);
@@ -126,13 +131,11 @@ export const command = plainCommand({
     if (!o.out) throw new UsageError('render needs --out DIR, the folder to write releases.json, values and manifests to');
   },
   async run({ options, positionals, settings }) {
+    // Checked before run: each edge's hub is one of the names (scripts/lib/run.ts).
     const { names, edges } = splitNames(positionals);
-    if (edges.length)
-      throw new UsageError(
-        `edge sites (${edges.map((e) => `${e.name}@${e.hub}`).join(', ')}) run on the local provider so far; render has no Kubernetes objects for them yet`,
-      );
     const args: RenderArgs = {
       names,
+      edges,
       ...(options.provider ? { provider: options.provider } : {}),
       contexts: parseContexts(options.context),
       replicas: options.replicas ?? {},

@@ -407,6 +407,30 @@ function natsServers(s) {
 }
 
 /**
+ * What an edge site's server answers (LEAFZ, JSZ): the release with leafnode remotes (k8s/edge-values.ts)
+ * in this context is connected to the first leafnode listener of its cluster, in its own domain.
+ * @param {FakeState} s
+ * @param {string} pod
+ * @param {string} endpoint
+ */
+function edgeMonitor(s, pod, endpoint) {
+  const c = s.contexts[context ?? ''];
+  const releases = Object.values(c?.releases ?? {}).filter(isNatsRelease);
+  const edge = releases.find((r) => r.values.config.merge.leafnodes?.remotes && `${r.values.fullnameOverride}-0` === pod);
+  /** @type {string[]} */
+  const down = JSON.parse(process.env.FAKE_NATS_DOWN || '[]');
+  if (!edge || down.includes(`${context}/${pod}`)) return undefined;
+  const hub = releases.find((r) => r.values.config.leafnodes?.enabled);
+  switch (endpoint) {
+    case 'leafz':
+      return { leafs: hub ? [{ name: `${hub.values.config.serverNamePrefix}${hub.values.fullnameOverride}-0`, account: 'APP' }] : [] };
+    case 'jsz':
+      return { config: { domain: edge.values.config.jetstream.merge?.domain ?? '' } };
+  }
+  fail(`fake kubectl: unsupported endpoint ${endpoint} of edge server ${pod}`);
+}
+
+/**
  * What a server's monitoring endpoint answers, through the API server's pod proxy.
  * @param {FakeState} s
  * @param {string | undefined} path
@@ -415,6 +439,8 @@ function monitor(s, path) {
   const re = /^\/api\/v1\/namespaces\/nats\/pods\/([^:]+):8222\/proxy\/(\w+)(\?[\w=&]+)?$/;
   const m = path === undefined ? null : re.exec(path);
   if (!m) fail(`fake kubectl: unsupported raw path ${path}`);
+  const edge = edgeMonitor(s, m[1] ?? '', m[2] ?? '');
+  if (edge) return out(JSON.stringify(edge));
   const servers = natsServers(s);
   const me = servers.find((x) => x.context === context && x.pod === m[1]);
   if (!me) fail(`Error from server (NotFound): pods "${m[1]}" not found`);

@@ -57,9 +57,11 @@ export interface NatsValues {
   config: {
     serverNamePrefix: string;
     cluster: { replicas: number; merge: { name: string } };
-    merge: { server_tags?: string[] };
-    jetstream: { enabled: boolean };
+    merge: { server_tags?: string[]; leafnodes?: { remotes?: unknown[] } };
+    jetstream: { enabled: boolean; merge?: { domain?: string } };
     gateway: { merge: { gateways?: { name: string }[] } };
+    /** A hub's listener for edge sites (k8s/edges.ts). */
+    leafnodes?: { enabled: boolean };
   };
 }
 

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { checkServerIdentity } from 'node:tls';
 import { type Dial, natsDials, PASSWORD_PLACEHOLDER, routeLists } from '../../../k8s/dials.js';
 import { NAMESPACES, natsFullname } from '../../../k8s/names.js';
-import { INGRESS_TCP_PORTS } from '../../../k8s/nats-manifests.js';
+import { type HaproxyTcp, INGRESS_TCP_PORTS } from '../../../k8s/nats-manifests.js';
 import { NATS_SERVER_TLS_SECRET } from '../../../k8s/nats-pki.js';
 import { type ClusterPlan, kubePlan, type PlanInput } from '../../../k8s/plan.js';
 import { renderPlan, routesPath } from '../../../k8s/render.js';
@@ -18,11 +18,29 @@ import { peerOf, type TestCa, testCa } from '../../support/issue-cert.js';
 import { testPlanInput } from '../../support/kube-plan.js';
 
 const NAMES = ['c1', 'c2', 'c3'];
+/** Edge sites: e1's leafnode dials c1's ingress, then c2's; e2's c3's, then c1's. */
+const EDGES = [
+  { name: 'e1', hub: 'c1' },
+  { name: 'e2', hub: 'c3' },
+];
 /** kube: LoadBalancers found at install time, one an IP, the others host names. */
 const KUBE_LB: Record<string, string> = { c1: '203.0.113.10', c2: 'lb-c2.example.com', c3: 'lb-c3.example.net' };
 
-function planInput(provider: KubeProvider): PlanInput {
-  return testPlanInput(provider, { names: NAMES, ...(provider === 'kube' ? { ingressHost: (c: string) => KUBE_LB[c]! } : {}) });
+function planInput(provider: KubeProvider, edges = EDGES): PlanInput {
+  return testPlanInput(provider, { names: NAMES, edges, ...(provider === 'kube' ? { ingressHost: (c: string) => KUBE_LB[c]! } : {}) });
+}
+
+/** The ports a cluster's haproxy LoadBalancer exposes and has a TCP route for (to the service behind it). */
+function ingressRoutes(plans: readonly ClusterPlan[], cluster: string): Map<number, string> {
+  const plan = plans.find((p) => p.target.name === cluster)!;
+  const exposed = (
+    plan.ingress.haproxy.values as { controller: { service: { tcpPorts: { port: number }[] } } }
+  ).controller.service.tcpPorts.map((p) => p.port);
+  const routes = new Map<number, string>();
+  for (const tcp of plan.supercluster.tcpRoutes.objects as unknown as HaproxyTcp[])
+    for (const r of tcp.spec)
+      for (const bind of Object.values(r.frontend.binds)) if (exposed.includes(bind.port)) routes.set(bind.port, r.service.name);
+  return routes;
 }
 
 /**
@@ -31,10 +49,16 @@ function planInput(provider: KubeProvider): PlanInput {
  * other clusters' xr-js services (xr-js-nats-<dc>, xr-js-nats-headless-<dc>, and the local
  * xr-js-nats-<from>), and each cluster's ingress address (haproxy routes it to that cluster).
  */
-function landsOn(input: PlanInput, dial: Dial): string {
+function landsOn(input: PlanInput, dial: Dial, plans: readonly ClusterPlan[]): string {
   for (const c of NAMES)
     if (input.ingressHost(c) === dial.host) {
-      assert.ok(Object.values(INGRESS_TCP_PORTS).includes(dial.port as 7222), `${dial.by}: haproxy does not listen on ${dial.port}`);
+      const service = ingressRoutes(plans, c).get(dial.port);
+      assert.ok(service, `${dial.by}: haproxy of ${c} does not expose and route ${dial.port}`);
+      // Through the ingress to the regional seed or gw servers, which carry c's certificate.
+      assert.ok(
+        input.topo.releases.some((r) => r.datacenter === c && natsFullname(r.name) === service),
+        `${dial.by}: ${service} is no NATS service of ${c}`,
+      );
       return c;
     }
   // <svc>[.<ns>[.svc[.cluster.local]]] or <pod>.<svc>[.<ns>[.svc[.cluster.local]]]
@@ -86,11 +110,12 @@ describe('the dial graph', () => {
       }
       const dials = natsDials(input, plans);
       const kinds = new Set(dials.map((d) => d.by.replace(/ of .*| [a-z]+\/.*/, '')));
-      for (const k of ['routes', 'gateway c2', 'advertised gateway', 'Deployment', 'Job', 'nats-box context admin'])
+      for (const k of ['routes', 'gateway c2', 'advertised gateway', 'Deployment', 'Job', 'nats-box context admin', 'leafnode remote'])
         assert.ok(kinds.has(k), `dials of ${k}`);
       const failures = dials.flatMap((d) => {
-        const error = checkServerIdentity(d.host, peerOf(certs.get(landsOn(input, d))!));
-        return error ? [`${d.by} (from ${d.from}) dials ${d.host}:${d.port}, lands on ${landsOn(input, d)}: ${error.message}`] : [];
+        const on = landsOn(input, d, plans);
+        const error = checkServerIdentity(d.host, peerOf(certs.get(on)!));
+        return error ? [`${d.by} (from ${d.from}) dials ${d.host}:${d.port}, lands on ${on}: ${error.message}`] : [];
       });
       assert.deepEqual(failures, []);
     });
@@ -98,10 +123,35 @@ describe('the dial graph', () => {
 
   it('includes the cross-cluster xr-js routes, which land on the other cluster', () => {
     const input = planInput('k3d');
-    const dials = natsDials(input, kubePlan(input));
+    const plans = kubePlan(input);
+    const dials = natsDials(input, plans);
     const cross = dials.filter((d) => d.from === 'c2' && d.host.endsWith('.xr-js-nats-headless-c1'));
     assert.equal(cross.length, 3);
-    for (const d of cross) assert.equal(landsOn(input, d), 'c1');
+    for (const d of cross) assert.equal(landsOn(input, d, plans), 'c1');
+  });
+
+  it("includes each edge site's leafnode dials: its hub's ingress, then the next region's, on the leafnode port", () => {
+    const input = planInput('kube');
+    const plans = kubePlan(input);
+    const leaf = natsDials(input, plans).filter((d) => d.by.startsWith('leafnode remote'));
+    assert.deepEqual(
+      leaf.map((d) => `${d.by} from ${d.from}: ${d.host}:${d.port} -> ${landsOn(input, d, plans)}`),
+      [
+        `leafnode remote of e1-leaf from c1: ${KUBE_LB.c1}:7422 -> c1`,
+        `leafnode remote of e1-leaf from c1: ${KUBE_LB.c2}:7422 -> c2`,
+        `leafnode remote of e2-leaf from c3: ${KUBE_LB.c3}:7422 -> c3`,
+        `leafnode remote of e2-leaf from c3: ${KUBE_LB.c1}:7422 -> c1`,
+      ],
+    );
+    for (const c of NAMES) assert.equal(ingressRoutes(plans, c).get(7422), `${c}-nats`, `${c}'s seed servers take leafnodes`);
+  });
+
+  it('has no leafnode dial, port or route without edge sites', () => {
+    const input = planInput('k3d', []);
+    const plans = kubePlan(input);
+    assert.ok(!natsDials(input, plans).some((d) => d.port === 7422));
+    for (const c of NAMES)
+      assert.deepEqual([...ingressRoutes(plans, c).keys()].sort(), [INGRESS_TCP_PORTS.client, INGRESS_TCP_PORTS.gateway]);
   });
 
   it('shows route lists with the password replaced by a placeholder, as render.mjs writes them', () => {

@@ -11,18 +11,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { natsDials } from '../../../k8s/dials.js';
+import { natsOpaquePorts } from '../../../k8s/edges.js';
 import { natsFullname } from '../../../k8s/names.js';
 import { type ClusterPlan, kubePlan, opaquePortsWithNats, type PlanInput } from '../../../k8s/plan.js';
 import { linkerdPin } from '../../../k8s/upstream.js';
-import { KUBERNETES_PORTS } from '../../../nats/addressing.js';
+import { KUBERNETES_LEAFNODE_PORT, KUBERNETES_PORTS } from '../../../nats/addressing.js';
 import { STRETCHED_CLUSTER } from '../../../nats/topology.js';
 import { testPlanInput } from '../../support/kube-plan.js';
 
 const NAMES = ['c1', 'c2', 'c3'];
-const NATS_PORTS = [KUBERNETES_PORTS.client, KUBERNETES_PORTS.cluster, KUBERNETES_PORTS.gateway];
+const NATS_PORTS = [KUBERNETES_PORTS.client, KUBERNETES_PORTS.cluster, KUBERNETES_PORTS.gateway, KUBERNETES_LEAFNODE_PORT];
 const ANNOTATION = 'config.linkerd.io/opaque-ports';
 
-const input: PlanInput = testPlanInput('k3d', { names: NAMES });
+// With an edge site, so its leafnode dials (to the ingress, on 7422) are followed too; without one
+// no pod listens on 7422 and the lists stay as they were (edges.test.ts).
+const input: PlanInput = testPlanInput('k3d', { names: NAMES, edges: [{ name: 'e1', hub: 'c1' }] });
 const plans = kubePlan(input);
 const planOf = (c: string) => plans.find((p) => p.target.name === c)!;
 
@@ -99,7 +102,7 @@ describe('the mesh invariant', () => {
           for (const p of NATS_PORTS) assert.ok(ports(a[ANNOTATION]).has(p), `${plan.target.name} ${r.release} ${what}: ${p}`);
       }
       const haproxy = plan.ingress.haproxy.values as { controller: { podAnnotations: Record<string, string> } };
-      for (const p of [KUBERNETES_PORTS.client, KUBERNETES_PORTS.gateway])
+      for (const p of [KUBERNETES_PORTS.client, KUBERNETES_PORTS.gateway, KUBERNETES_LEAFNODE_PORT])
         assert.ok(ports(haproxy.controller.podAnnotations[ANNOTATION]).has(p));
     }
   });
@@ -109,7 +112,7 @@ describe('the mesh invariant', () => {
     assert.equal(pin.defaultOpaquePorts, '25,587,3306,4444,5432,6379,9300,11211');
     assert.equal(
       (planOf('c1').linkerd.controlPlane.values as { proxy: { opaquePorts: string } }).proxy.opaquePorts,
-      opaquePortsWithNats(pin.defaultOpaquePorts),
+      opaquePortsWithNats(pin.defaultOpaquePorts, natsOpaquePorts(input.topo)),
     );
     for (const p of [3306, ...NATS_PORTS]) assert.ok(defaults(planOf('c1')).has(p), String(p));
   });

@@ -17,9 +17,8 @@ import { NATS_SERVER_TLS_SECRET } from '../../../k8s/nats-pki.js';
 import { natsSecretData } from '../../../k8s/nats-values.js';
 import { natsValuesInput } from '../../../k8s/plan.js';
 import { toNatsConf } from '../../../nats/conf.js';
-import type { JwtServerAuth } from '../../../nats/jwt-auth.js';
 import { type TestCa, testCa } from '../../support/issue-cert.js';
-import { testPlanInput, testPlans } from '../../support/kube-plan.js';
+import { type TestPlanOptions, testPlanInput, testPlans } from '../../support/kube-plan.js';
 import { natsServerBin } from '../../support/tools.js';
 
 const run = promisify(execFile);
@@ -48,18 +47,18 @@ describe('the Kubernetes releases, judged by the pinned nats-server', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** `nats-server -t` on every release's pod 0 config of these plans; returns each config checked. */
-  async function checkAll(env: NodeJS.ProcessEnv, jwt?: JwtServerAuth): Promise<Map<string, string>> {
+  /** `nats-server -t` on every release's pod 0 config of these plans; returns each config checked, by cluster/release. */
+  async function checkAll(o: TestPlanOptions): Promise<Map<string, string>> {
     const bin = await natsServerBin();
-    const input = testPlanInput('k3d', { env, ...(jwt ? { jwt } : {}) });
+    const input = testPlanInput('k3d', o);
     const checked = new Map<string, string>();
-    for (const plan of testPlans('k3d', { env, ...(jwt ? { jwt } : {}) })) {
+    for (const plan of testPlans('k3d', o)) {
       const secrets = {
         [NATS_SECRET]: natsSecretData(natsValuesInput(input, plan.target)),
         [NATS_SERVER_TLS_SECRET]: { 'ca.crt': 'mounted', 'tls.crt': 'mounted', 'tls.key': 'mounted' },
       };
       for (const release of plan.supercluster.nats) {
-        const key = `${jwt ? 'jwt-' : ''}${plan.target.name}-${release.release}`;
+        const key = `${o.jwt ? 'jwt-' : ''}${o.edges?.length ? 'edges-' : ''}${plan.target.name}-${release.release}`;
         const text = toNatsConf(chartServerConfig(release.values, release.release, 0, secrets) as never)
           .replaceAll(MOUNT, certs)
           // The resolver's volume first: it lies inside /data, the JetStream volume.
@@ -76,12 +75,12 @@ describe('the Kubernetes releases, judged by the pinned nats-server', () => {
         checked.set(`${plan.target.name}/${release.release}`, text);
       }
     }
-    assert.equal(checked.size, 12, 'four releases in each of three clusters');
     return checked;
   }
 
   it('every pod config of c1 c2 c3 passes nats-server -t, with the xr-js routes compressed', async () => {
-    const checked = await checkAll({ XR_ROUTE_COMPRESSION: 's2_auto', XR_ROUTE_POOL_SIZE: '3' });
+    const checked = await checkAll({ env: { XR_ROUTE_COMPRESSION: 's2_auto', XR_ROUTE_POOL_SIZE: '3' } });
+    assert.equal(checked.size, 12, 'four releases in each of three clusters');
     for (const c of ['c1', 'c2', 'c3']) {
       const text = checked.get(`${c}/xr-js`)!;
       assert.match(text, /compression: "s2_auto"/);
@@ -92,7 +91,8 @@ describe('the Kubernetes releases, judged by the pinned nats-server', () => {
   it('in operator mode too: the real operator JWT, the system account and the preloaded accounts, on the full resolver', async () => {
     // Real keys and JWTs from the key store, made in memory (nothing written).
     const auth = await ensureJwtAuth(join(dir, 'no-sandbox'), false);
-    const checked = await checkAll({}, auth.server);
+    const checked = await checkAll({ jwt: auth.server });
+    assert.equal(checked.size, 12, 'four releases in each of three clusters');
     for (const [release, text] of checked) {
       assert.ok(text.includes(auth.server.operatorJwt), `${release}: trusts the operator`);
       assert.ok(text.includes(`system_account: "${auth.server.systemAccount}"`), `${release}: the system account by its key`);
@@ -110,5 +110,22 @@ describe('the Kubernetes releases, judged by the pinned nats-server', () => {
     writeFileSync(forged, checked.get('c1/c1')!.replace(auth.server.operatorJwt, `${auth.server.operatorJwt.slice(0, -4)}AAAA`));
     const bin = await natsServerBin();
     await assert.rejects(run(bin.path, ['-t', '-c', forged]), /operator JWT: claim failed V2 signature verification/);
+  });
+
+  it("with edge sites: the hubs' leafnode listeners, their domain, and each edge's remotes and domain pass too", async () => {
+    const checked = await checkAll({
+      edges: [
+        { name: 'e1', hub: 'c1' },
+        { name: 'e2', hub: 'c2' },
+      ],
+    });
+    assert.equal(checked.size, 14, 'four releases in each of three clusters, and one per edge site');
+    assert.deepEqual([...checked.keys()].filter((r) => r.endsWith('-leaf')).sort(), ['c1/e1-leaf', 'c2/e2-leaf']);
+    const e1 = checked.get('c1/e1-leaf')!;
+    assert.match(e1, /domain: "e1"/);
+    assert.match(e1, /remotes: \[/);
+    assert.match(checked.get('c3/c3')!, /leafnodes: \{[^}]*port: 7422/, 'the fallback region listens too');
+    assert.match(checked.get('c3/c3')!, /verify_and_map: true/);
+    assert.match(checked.get('c1/c1-gw')!, /domain: "hub"/);
   });
 });

@@ -9,6 +9,7 @@ import { NATS_SERVER_VERSION } from '../../../core/settings.js';
 import { chartServerConfig, tlsMounts } from '../../../k8s/nats-chart.js';
 import { credentialRefs, type NatsValuesInput, natsReleaseValues, natsSecretData } from '../../../k8s/nats-values.js';
 import { type Addressing, k3dIngressHost, kubernetesAddressing, localAddressing } from '../../../nats/addressing.js';
+import { hubLeafnodes, leafnodeListeners } from '../../../nats/edges.js';
 import type { JwtServerAuth } from '../../../nats/jwt-auth.js';
 import { type Credentials, type ServerTls, serverConfig } from '../../../nats/server-config.js';
 import { buildTopology, type ServerSpec, type Topology } from '../../../nats/topology.js';
@@ -135,6 +136,11 @@ function normalise(config: Record<string, any>, server: ServerSpec, resolve: Ret
   if (c.jetstream) delete c.jetstream.store_dir;
   // The resolver's directory is a place too (the chart's volume; a folder per server locally).
   if (c.resolver) delete c.resolver.dir;
+  // Where a hub listens is an address; no_advertise the chart writes for every listener (k8s/edges.ts says why).
+  if (c.leafnodes) {
+    const { listen: _l, port: _p, no_advertise: _n, ...rest } = c.leafnodes;
+    c.leafnodes = rest;
+  }
   return filesByName(c) as Record<string, unknown>;
 }
 
@@ -156,6 +162,7 @@ function compareAll(topo: Topology, tamper: Tamper = () => undefined, mode: Mode
   );
   const local = localAddressing(topo, (n) => ports[n]!);
   const localResolve = resolver(topo, local);
+  const listeners = new Set(leafnodeListeners(topo).map((s) => s.name));
   let compared = 0;
   for (const dc of topo.names) {
     const input = inputFor(topo, dc, creds, k3dIngressHost, mode);
@@ -177,6 +184,9 @@ function compareAll(topo: Topology, tamper: Tamper = () => undefined, mode: Mode
           jsLimits,
           ...(mode !== 'password' ? { tls: LOCAL_TLS } : {}),
           ...(mode === 'jwt' ? { jwt: { auth: JWT, resolverDir: `/sandbox/local/servers/${name}/jwt` } } : {}),
+          ...(listeners.has(name)
+            ? { leafnodes: hubLeafnodes(`127.0.0.1:${ports[name]!.client + 1}`, LOCAL_TLS, { operatorMode: mode === 'jwt' }) }
+            : {}),
         }) as Record<string, any>;
         assert.deepEqual(
           normalise(fromChart, server, k8sResolve),
@@ -194,6 +204,19 @@ describe('NATS helm values', () => {
   it('express, for every pod, the config the local provider runs (three clusters, default replicas)', () => {
     const topo = buildTopology(['c1', 'c2', 'c3']);
     assert.equal(compareAll(topo), 36);
+  });
+
+  it("do so with edge sites: every region's seed servers listen for leafnodes, the supercluster is domain hub", () => {
+    const topo = buildTopology(['c1', 'c2', 'c3'], { replicas: { seed: 2, js: 3, gw: 1, xr: 1 } }, [
+      { name: 'e1', hub: 'c1' },
+      { name: 'e2', hub: 'c3' },
+    ]);
+    // Only the region's releases: natsReleaseValues makes those; the edge's are k8s/edge-values.ts (edges.test.ts).
+    assert.equal(compareAll(topo), 21);
+    const tamper: Tamper = (r, v) => {
+      if (r === 'c2') v.config.leafnodes.merge.authorization.users[0].account = 'SYS';
+    };
+    assert.throws(() => compareAll(topo, tamper), assert.AssertionError, 'a hub mapping the edges elsewhere is noticed');
   });
 
   it('do so with uneven replicas as well', () => {

@@ -98,6 +98,38 @@ describe('render folder', () => {
     assert.ok(!JSON.stringify(objects).includes(PRIVATE_KEY_LABEL));
   });
 
+  it("with edge sites: each edge's release and values file in its hub's folder, the leafnode route in every region's", () => {
+    const files = renderPlan(testPlans('k3d', { edges: [{ name: 'e1', hub: 'c1' }] }));
+    const releases = JSON.parse(files.get('releases.json')!) as ReleaseEntry[];
+    assert.equal(releases.length, 3 * 12 + 1);
+    assert.deepEqual(
+      releases.filter((r) => r.release === 'e1-leaf'),
+      [
+        {
+          cluster: 'c1',
+          context: 'k3d-c1',
+          namespace: 'nats',
+          release: 'e1-leaf',
+          chart: 'nats/nats',
+          version: '2.14.2',
+          values: 'c1/values/e1-leaf.yaml',
+        },
+      ],
+    );
+    const values = YAML.parse(files.get('c1/values/e1-leaf.yaml')!);
+    assert.equal(values.fullnameOverride, 'e1-leaf-nats');
+    assert.equal(values.config.jetstream.merge.domain, 'e1');
+    for (const c of ['c1', 'c2', 'c3']) {
+      const tcp = YAML.parseAllDocuments(files.get(`${c}/manifests/nats-haproxy-tcp.yaml`)!).map((d) => d.toJS() as K8sObject);
+      assert.deepEqual(
+        tcp.map((o) => o.metadata.name),
+        ['nats-gateway', 'nats-client', 'nats-leafnodes'],
+      );
+      assert.deepEqual(validateObjects(tcp), [], c);
+      assert.equal(YAML.parse(files.get(`${c}/values/${c}.yaml`)!).config.leafnodes.port, 7422);
+    }
+  });
+
   it('holds no credential: it is the same whatever the credentials', () => {
     const a = renderPlan(plansFor('k3d', ['c1', 'c2'], creds));
     const b = renderPlan(plansFor('k3d', ['c1', 'c2'], otherCreds));
