@@ -214,12 +214,13 @@ describe('drills', () => {
     assertGood(report, 'partition');
     assert.equal(code, 0);
     // The cut bit: c3's publishes need the stretched stream's quorum, which sits on the other side,
-    // so its answers stop being acknowledged for a while (failed publishes, or a gap the length of a
-    // good part of the cut).
+    // so its answers stop once its publish window is full (failed publishes, or a gap of a good
+    // part of the cut: a third, since a busy machine answers slower and fills the window later;
+    // uncut, a region's longest gap is a few hundred ms).
     const c3 = report.regions.find((r) => r.region === 'c3')!;
     const cutMs = report.fault.restoredAtMs - report.fault.appliedAtMs;
     assert.ok(
-      (c3.failed.publish ?? 0) > 0 || c3.longestGap.ms >= cutMs / 2,
+      (c3.failed.publish ?? 0) > 0 || c3.longestGap.ms >= cutMs / 3,
       `c3 went on as if nothing happened: ${JSON.stringify(c3)} (cut for ${cutMs} ms)`,
     );
 
