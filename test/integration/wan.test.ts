@@ -92,7 +92,7 @@ describe('WAN layer (local provider)', () => {
     const plan = readFileSync(join(sandbox.dir, 'plan.json'), 'utf8');
     const links = readFileSync(join(sandbox.dir, 'local', 'wan', 'router', 'links.json'), 'utf8');
     const cases: [string, string[], RegExp][] = [
-      ['06-supercluster', [...NAMES, '--wan', 'c1-c9=3ms'], /does not name two regions of this sandbox/],
+      ['06-supercluster', [...NAMES, '--wan', 'c1-c9=3ms'], /does not name two sites of this sandbox/],
       ['06-supercluster', [...NAMES, '--wan=-3ms'], /cannot be negative/],
       ['06-supercluster', [...NAMES, '--wan', 'c1-c2=3ms,c2-c1=5ms'], /more than once/],
       ['partition', ['c1', 'c2', 'c3'], /cutting off every region/],
@@ -214,7 +214,7 @@ describe('WAN setting: flags change a sandbox, .env shapes a new one', () => {
     try {
       const r = await runScript('install', NAMES, fresh.env);
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /WAN \(.env or the environment\): 'c1-c7' does not name two regions of this sandbox/);
+      assert.match(r.stderr, /WAN \(.env or the environment\): 'c1-c7' does not name two sites of this sandbox/);
       assert.equal(readLocalState(fresh.dir), undefined);
     } finally {
       await fresh.cleanup();
