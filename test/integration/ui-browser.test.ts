@@ -3,18 +3,18 @@
 // back shown within a bounded wait, no credentials on the page, and a screenshot that is a picture.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { chromiumSkip, launchChromium } from '../support/chromium.js';
 import { makeSandbox, ROOT, runScript, type Sandbox } from '../support/helpers.js';
 import { portBase } from '../support/ports.js';
 
 const NAMES = ['c1', 'c2', 'c3'];
 const SMALL = ['--replicas', 'seed=1,js=1,gw=1,xr=1'];
 const SERVERS = NAMES.flatMap((c) => [`${c}-nats-0`, `${c}-js-nats-0`, `${c}-gw-nats-0`, `${c}-xr-js-nats-0`]);
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const UI_PORT = portBase('ui') + 990;
 /** Long enough for a busy machine; the page itself redraws every second. */
 const WAIT_MS = 30_000;
@@ -80,8 +80,7 @@ const healthOf = (page: Page) =>
     Object.fromEntries(els.map((e) => [e.getAttribute('data-server'), e.getAttribute('data-health')])),
   );
 
-// Outside CI a machine without chromium skips, saying why; in CI (which installs it) the test must run.
-const skip = existsSync(CHROMIUM) || process.env.CI ? false : `no browser at ${CHROMIUM} (apt-get install chromium)`;
+const skip = chromiumSkip;
 
 describe('topology page in a browser', { skip }, () => {
   let sandbox: Sandbox;
@@ -95,21 +94,7 @@ describe('topology page in a browser', { skip }, () => {
     const r = await runScript('install', [...NAMES, ...SMALL], sandbox.env, 300_000);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     ui = await startUi(sandbox.env);
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1400, height: 900 },
-    });
+    context = await launchChromium(profile, { viewport: { width: 1400, height: 900 } });
     page = await context.newPage();
     await page.goto(ui.url);
   });

@@ -5,22 +5,21 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect, credsAuthenticator } from '@nats-io/transport-node';
-import { chromium } from 'playwright-core';
 import type { BrowserUser } from '../../cluster/local/accounts.js';
 import { jwtPaths } from '../../core/jwt-store.js';
 import { pkiPaths, tlsFiles } from '../../core/pki.js';
+import { chromiumSkip, launchChromium } from '../support/chromium.js';
 import { makeSandbox, parseJson, ROOT, runScript, type Sandbox } from '../support/helpers.js';
 import { portBase } from '../support/ports.js';
 
 const NAMES = ['c1', 'c2', 'c3'];
 const SMALL = ['--replicas', 'seed=1,js=1,gw=1,xr=1'];
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const PAGE_PORT = portBase('websocket') + 990;
 const PAGE_DIR = join(ROOT, 'test', 'support', 'ws-page');
 /** Generous bounds for a busy machine: not measurements. */
@@ -149,7 +148,7 @@ describe('websockets in operator mode', { timeout: 600_000 }, () => {
   });
 
   // Outside CI a machine without chromium skips, saying why; in CI (which installs it) the test must run.
-  const skip = existsSync(CHROMIUM) || process.env.CI ? false : `no browser at ${CHROMIUM} (apt-get install chromium)`;
+  const skip = chromiumSkip;
 
   it('a Chromium page asks a math service over wss:// with its own minted user, and holds no account key', { skip }, async () => {
     const u = await mint(['--ttl', '10m']);
@@ -187,20 +186,7 @@ describe('websockets in operator mode', { timeout: 600_000 }, () => {
       .update(serverCert.publicKey.export({ type: 'spki', format: 'der' }))
       .digest('base64');
     const profile = mkdtempSync(join(tmpdir(), 'ws-browser-profile-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        `--ignore-certificate-errors-spki-list=${spki}`,
-      ],
-    });
+    const context = await launchChromium(profile, { args: [`--ignore-certificate-errors-spki-list=${spki}`] });
     try {
       const page = await context.newPage();
       await page.goto(`http://127.0.0.1:${PAGE_PORT}/`);
